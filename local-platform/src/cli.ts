@@ -1,0 +1,76 @@
+// `npm run platform -- up | down | status | env`
+import { Command } from "commander";
+import { connectionFor, exportLines } from "./connection.js";
+import { readPlatformEnv } from "./env.js";
+import { isPlatformError } from "./errors.js";
+import { layoutFor, type Layout } from "./layout.js";
+import { down, status, up } from "./platform.js";
+import { consoleProgress } from "./progress.js";
+
+function layout(): Layout {
+  return layoutFor(readPlatformEnv());
+}
+
+async function printHowToReach(current: Layout): Promise<void> {
+  const connection = await connectionFor(current);
+  process.stdout.write(`
+The local platform is up.
+  Kubernetes API   ${connection.kubeApiUrl}   (kubeconfig ${connection.kubeconfig})
+  NATS             ${connection.natsUrl}   websocket ${connection.natsWebsocketUrl}
+  podman API       unix://${connection.podmanSocket}
+
+Use it from this shell:
+  eval "$(npm run -s platform -- env)"
+  kubectl get --raw /readyz
+  nats kv ls
+Stop it with:
+  npm run platform -- down
+`);
+}
+
+const program = new Command("platform")
+  .description("The fleet's local platform: real kube-apiserver + etcd, nats-server (JetStream) and podman on loopback.")
+  .showHelpAfterError();
+
+program
+  .command("up")
+  .description("build what is missing, start what is not running, and wait until every server is ready")
+  .action(async () => {
+    const current = layout();
+    await up(current, consoleProgress());
+    await printHowToReach(current);
+  });
+
+program
+  .command("down")
+  .description("stop the servers that `up` started")
+  .action(async () => {
+    await down(layout(), consoleProgress());
+  });
+
+program
+  .command("status")
+  .description("show which servers are running; exits 1 if any is not")
+  .action(async () => {
+    const rows = await status(layout());
+    for (const row of rows) {
+      const state = row.running ? `running (pid ${row.pid ?? "?"})` : "stopped";
+      process.stdout.write(`${row.name.padEnd(16)} ${state.padEnd(22)} ${row.endpoint}\n`);
+    }
+    if (rows.some((row) => !row.running)) process.exitCode = 1;
+  });
+
+program
+  .command("env")
+  .description('print export lines for this shell: eval "$(npm run -s platform -- env)"')
+  .action(async () => {
+    process.stdout.write(exportLines(await connectionFor(layout())));
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`platform: ${isPlatformError(error) ? message : (error instanceof Error ? error.stack : message) ?? message}\n`);
+  process.exitCode = 1;
+}

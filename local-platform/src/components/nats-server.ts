@@ -1,0 +1,57 @@
+// nats-server with JetStream (file store in the data dir) and a websocket
+// listener for browsers. The config is written as JSON, which nats-server reads.
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { probe } from "../http-probe.js";
+import type { Layout } from "../layout.js";
+import { logFile, startProcess } from "../processes.js";
+import { waitUntil } from "../wait.js";
+import type { Component } from "./component.js";
+
+interface NatsServerConfig {
+  server_name: string;
+  listen: string;
+  http: string;
+  jetstream: { store_dir: string; max_memory_store: number; max_file_store: number };
+  websocket: { host: string; port: number; no_tls: boolean };
+}
+
+export function natsServerConfig(layout: Layout): NatsServerConfig {
+  return {
+    server_name: "fleet-local",
+    listen: `127.0.0.1:${layout.ports.nats}`,
+    http: `127.0.0.1:${layout.ports.natsMonitor}`,
+    jetstream: { store_dir: layout.natsDir, max_memory_store: 256 * 1024 ** 2, max_file_store: 4 * 1024 ** 3 },
+    // Browsers connect here; TLS terminates in front of it in production.
+    websocket: { host: "127.0.0.1", port: layout.ports.natsWebsocket, no_tls: true },
+  };
+}
+
+export const natsServer: Component = {
+  name: "nats-server",
+  describe: (layout) =>
+    `nats://127.0.0.1:${layout.ports.nats}, websocket ws://127.0.0.1:${layout.ports.natsWebsocket}`,
+  ports: (layout) => ({
+    FLEET_NATS_PORT: layout.ports.nats,
+    FLEET_NATS_WS_PORT: layout.ports.natsWebsocket,
+    FLEET_NATS_MONITOR_PORT: layout.ports.natsMonitor,
+  }),
+  async start({ layout }) {
+    await mkdir(layout.natsDir, { recursive: true });
+    await mkdir(dirname(layout.natsConfig), { recursive: true });
+    await writeFile(layout.natsConfig, JSON.stringify(natsServerConfig(layout), null, 2));
+    await startProcess(layout, "nats-server", join(layout.binDir, "nats-server"), ["-c", layout.natsConfig]);
+  },
+  async waitReady({ layout }) {
+    await waitUntil(
+      async () => {
+        // /jsz answers with JetStream's config only once JetStream is enabled and ready.
+        const res = await probe({ url: `http://127.0.0.1:${layout.ports.natsMonitor}/jsz` });
+        if (res.status !== 200) return false;
+        const info = JSON.parse(res.body) as { config?: { store_dir?: string } };
+        return info.config?.store_dir !== undefined;
+      },
+      { what: "nats-server JetStream", timeoutMs: 30_000, hint: `see ${logFile(layout, "nats-server")}` },
+    );
+  },
+};

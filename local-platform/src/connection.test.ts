@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { exportLines, type PlatformConnection } from "./connection.js";
+
+const connection: PlatformConnection = {
+  kubeconfig: "/tmp/it's here/kubeconfig.json",
+  kubeApiUrl: "https://127.0.0.1:26443",
+  natsUrl: "nats://127.0.0.1:24222",
+  natsWebsocketUrl: "ws://127.0.0.1:24280",
+  natsMonitorUrl: "http://127.0.0.1:28222",
+  podmanSocket: "/tmp/podman.sock",
+  containersConf: undefined,
+  binDir: "/opt/fleet/bin",
+  tokens: { admin: "a", alice: "b", bob: "c" },
+};
+
+describe("connection - env export lines", () => {
+  it("quotes values so that a shell eval reproduces them exactly", () => {
+    expect(exportLines(connection)).toContain(`export KUBECONFIG='/tmp/it'\\''s here/kubeconfig.json'`);
+  });
+
+  it("puts the platform's bin folder first on PATH", () => {
+    expect(exportLines(connection)).toContain(`export PATH='/opt/fleet/bin':"$PATH"`);
+  });
+
+  it("exports CONTAINERS_CONF only where podman needs the project's config", () => {
+    expect(exportLines(connection)).not.toContain("CONTAINERS_CONF");
+    expect(exportLines({ ...connection, containersConf: "/x/containers.conf" })).toContain(
+      "export CONTAINERS_CONF='/x/containers.conf'",
+    );
+  });
+
+  it("never exports the kube tokens", () => {
+    expect(exportLines(connection)).not.toMatch(/TOKEN/);
+  });
+});

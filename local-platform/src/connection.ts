@@ -1,0 +1,52 @@
+// How clients reach the running platform: the values `env` exports and that
+// tests, the demo and the apps use. Derived from the layout, never guessed.
+import { join } from "node:path";
+import { readIdentities, type KubeIdentities } from "./kube-identities.js";
+import type { Layout } from "./layout.js";
+import { containersConfOverride } from "./podman-config.js";
+
+export interface PlatformConnection {
+  kubeconfig: string;
+  kubeApiUrl: string;
+  natsUrl: string;
+  natsWebsocketUrl: string;
+  natsMonitorUrl: string;
+  podmanSocket: string;
+  /** Set where podman on this machine needs the project's containers.conf. */
+  containersConf: string | undefined;
+  binDir: string;
+  tokens: KubeIdentities["tokens"];
+}
+
+export async function connectionFor(layout: Layout): Promise<PlatformConnection> {
+  return {
+    kubeconfig: layout.kubeconfig,
+    kubeApiUrl: `https://127.0.0.1:${layout.ports.kube}`,
+    natsUrl: `nats://127.0.0.1:${layout.ports.nats}`,
+    natsWebsocketUrl: `ws://127.0.0.1:${layout.ports.natsWebsocket}`,
+    natsMonitorUrl: `http://127.0.0.1:${layout.ports.natsMonitor}`,
+    podmanSocket: layout.podmanSocket,
+    containersConf: containersConfOverride(layout),
+    binDir: layout.binDir,
+    tokens: (await readIdentities(layout)).tokens,
+  };
+}
+
+const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/** `export` lines for `eval "$(npm run -s platform -- env)"`. */
+export function exportLines(connection: PlatformConnection): string {
+  const vars: [string, string][] = [
+    ["KUBECONFIG", connection.kubeconfig],
+    ["NATS_URL", connection.natsUrl],
+    ["NATS_WS_URL", connection.natsWebsocketUrl],
+    ["NATS_MONITOR_URL", connection.natsMonitorUrl],
+    ["PODMAN_SOCKET", connection.podmanSocket],
+  ];
+  if (connection.containersConf) vars.push(["CONTAINERS_CONF", connection.containersConf]);
+  const lines = vars.map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+  lines.push(`export PATH=${shellQuote(connection.binDir)}:"$PATH"`);
+  return `${lines.join("\n")}\n`;
+}
+
+export const kubectlPath = (connection: PlatformConnection): string => join(connection.binDir, "kubectl");

@@ -1,0 +1,39 @@
+// The only reader of process.env in the local platform: every setting is
+// validated here, so a typo in a port fails with a message naming the variable.
+import { fileURLToPath } from "node:url";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+const port = (fallback: number) => z.coerce.number().int().min(1024).max(65535).default(fallback);
+
+const envSchema = z.object({
+  FLEET_PLATFORM_DIR: z.string().min(1).default(resolve(repoRoot, ".local-platform")),
+  FLEET_ETCD_PORT: port(23790),
+  FLEET_ETCD_PEER_PORT: port(23800),
+  FLEET_KUBE_PORT: port(26443),
+  FLEET_NATS_PORT: port(24222),
+  FLEET_NATS_WS_PORT: port(24280),
+  FLEET_NATS_MONITOR_PORT: port(28222),
+  PATH: z.string().default(""),
+});
+
+export type PlatformEnv = z.infer<typeof envSchema>;
+
+/** Parses the environment, naming every bad variable in one message. */
+export function readPlatformEnv(source: NodeJS.ProcessEnv = process.env): PlatformEnv {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid local-platform environment: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+export const REPO_ROOT = repoRoot;
+
+/** The environment child processes inherit (a copy: callers add to it). */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

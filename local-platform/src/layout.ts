@@ -1,0 +1,59 @@
+// Where the local platform keeps things. Everything lives under one
+// gitignored folder, so `rm -rf .local-platform` is a full reset.
+import { join } from "node:path";
+import { REPO_ROOT, type PlatformEnv } from "./env.js";
+
+export interface Ports {
+  etcd: number;
+  etcdPeer: number;
+  kube: number;
+  nats: number;
+  natsWebsocket: number;
+  natsMonitor: number;
+}
+
+export interface Layout {
+  root: string;
+  /** Built server binaries (the cache); kept across `down`. */
+  binDir: string;
+  /** Go module folders that pin each server's version. */
+  goModulesDir: string;
+  runDir: string;
+  logDir: string;
+  etcdDataDir: string;
+  kubeDir: string;
+  kubeconfig: string;
+  natsDir: string;
+  natsConfig: string;
+  podmanDir: string;
+  podmanSocket: string;
+  imagesDir: string;
+  ports: Ports;
+}
+
+export function layoutFor(env: PlatformEnv): Layout {
+  const root = env.FLEET_PLATFORM_DIR;
+  return {
+    root,
+    binDir: join(root, "bin"),
+    goModulesDir: join(REPO_ROOT, "local-platform", "go"),
+    runDir: join(root, "run"),
+    logDir: join(root, "logs"),
+    etcdDataDir: join(root, "data", "etcd"),
+    kubeDir: join(root, "kube"),
+    kubeconfig: join(root, "kube", "kubeconfig.json"),
+    natsDir: join(root, "data", "nats"),
+    natsConfig: join(root, "nats", "nats-server.json"),
+    podmanDir: join(root, "podman"),
+    podmanSocket: join(root, "run", "podman.sock"),
+    imagesDir: join(root, "images"),
+    ports: {
+      etcd: env.FLEET_ETCD_PORT,
+      etcdPeer: env.FLEET_ETCD_PEER_PORT,
+      kube: env.FLEET_KUBE_PORT,
+      nats: env.FLEET_NATS_PORT,
+      natsWebsocket: env.FLEET_NATS_WS_PORT,
+      natsMonitor: env.FLEET_NATS_MONITOR_PORT,
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { connect } from "@nats-io/transport-node";
+import { Kvm } from "@nats-io/kv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { platformConnection } from "./testing/index.js";
+
+describe("local platform - NATS JetStream", () => {
+  let nc: Awaited<ReturnType<typeof connect>>;
+  const bucket = `it-wildcard-${Date.now()}`;
+
+  beforeAll(async () => {
+    nc = await connect({ servers: (await platformConnection()).natsUrl });
+  });
+
+  afterAll(async () => {
+    await new Kvm(nc).open(bucket).then((kv) => kv.destroy()).catch(() => undefined);
+    await nc.close();
+  });
+
+  it("delivers a KV put to a wildcard watch on that key's prefix", async () => {
+    const kv = await new Kvm(nc).create(bucket);
+    const watch = await kv.watch({ key: "device-a.>" });
+    // The first entry the watch yields: a broken filter would yield device-b's put first.
+    const seen = (async () => {
+      for await (const entry of watch) return { key: entry.key, value: entry.string() };
+      return undefined;
+    })();
+    await kv.put("device-b.default.web", "not for device-a");
+    await kv.put("device-a.default.web", "hello");
+    await expect(seen).resolves.toEqual({ key: "device-a.default.web", value: "hello" });
+    watch.stop();
+  });
+});

@@ -1,0 +1,77 @@
+// up / down / status: the local platform's lifecycle over its components.
+import { ensureBinaries } from "./binaries.js";
+import { COMPONENTS, type Component, type ComponentContext } from "./components/index.js";
+import type { Layout } from "./layout.js";
+import { ensureNginxImages, nginxImageRef } from "./nginx-image.js";
+import { ensurePodmanConfig } from "./podman-config.js";
+import { assertPortsFree } from "./ports.js";
+import { runningProcess, stopProcess } from "./processes.js";
+import type { Progress } from "./progress.js";
+import { NGINX_TAGS } from "./versions.js";
+
+export interface UpResult {
+  /** Components this call started (the rest were already running). */
+  started: string[];
+}
+
+async function bringUp(component: Component, context: ComponentContext): Promise<boolean> {
+  const { layout, progress } = context;
+  if (await runningProcess(layout, component.name)) {
+    await component.waitReady(context);
+    progress.info(`${component.name}: already running at ${component.describe(layout)}`);
+    return false;
+  }
+  await progress.step(`start ${component.name}`, async () => {
+    await assertPortsFree(component.ports(layout));
+    await component.start(context);
+    await component.waitReady(context);
+  });
+  progress.info(`${component.name}: ${component.describe(layout)}`);
+  return true;
+}
+
+/** Idempotent: builds what is missing, starts what is not running, waits for all to be ready. */
+export async function up(layout: Layout, progress: Progress): Promise<UpResult> {
+  await ensureBinaries(layout, progress);
+  await ensureNginxImages(layout, progress);
+  if (!(await runningProcess(layout, "podman-service"))) {
+    const mode = await progress.step("check that podman can run containers here", () =>
+      ensurePodmanConfig(layout, nginxImageRef(NGINX_TAGS[0])),
+    );
+    if (mode === "project-config") progress.info("podman needs the project's containers.conf here (runc, fixed rlimits)");
+  }
+  const started: string[] = [];
+  for (const component of COMPONENTS) {
+    if (await bringUp(component, { layout, progress })) started.push(component.name);
+  }
+  return { started };
+}
+
+/** Stops, in reverse order, only the processes `up` started and recorded. */
+export async function down(layout: Layout, progress: Progress): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const component of [...COMPONENTS].reverse()) {
+    if (await runningProcess(layout, component.name)) {
+      await progress.step(`stop ${component.name}`, () => stopProcess(layout, component.name));
+      stopped.push(component.name);
+    }
+  }
+  if (stopped.length === 0) progress.info("nothing was running");
+  return stopped;
+}
+
+export interface ComponentStatus {
+  name: string;
+  running: boolean;
+  pid: number | undefined;
+  endpoint: string;
+}
+
+export async function status(layout: Layout): Promise<ComponentStatus[]> {
+  return Promise.all(
+    COMPONENTS.map(async (component) => {
+      const record = await runningProcess(layout, component.name);
+      return { name: component.name, running: record !== undefined, pid: record?.pid, endpoint: component.describe(layout) };
+    }),
+  );
+}

@@ -1,0 +1,16 @@
+// Vitest global setup of the integration tier: brings up the real local
+// platform (building servers on a cold machine), and stops it afterwards only
+// if this run started it, so a developer's running platform is left alone.
+import { readPlatformEnv } from "../env.js";
+import { layoutFor } from "../layout.js";
+import { down, up } from "../platform.js";
+import { consoleProgress } from "../progress.js";
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const layout = layoutFor(readPlatformEnv());
+  const progress = consoleProgress("integration");
+  const { started } = await up(layout, progress);
+  return async () => {
+    if (started.length > 0) await down(layout, progress);
+  };
+}
