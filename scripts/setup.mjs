@@ -45,7 +45,9 @@ function ensureSystemPackages() {
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(" ")}`;
   if (process.getuid?.() !== 0) {
-    log(`missing system packages: ${missing.join(", ")}. Run as root:\n\n  sudo sh -c '${command}'\n`);
+    log(
+      `missing system packages: ${missing.join(", ")}. Run as root:\n\n  sudo sh -c '${command}'\n`,
+    );
     process.exit(1);
   }
   log(`installing system packages: ${missing.join(", ")}`);
@@ -83,7 +85,10 @@ function ensureNodeModules() {
     existsSync(join(root, "node_modules", ".bin", "node"));
   if (fresh) return;
   log("installing npm dependencies");
-  run("npm", existsSync(lock) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"]);
+  run(
+    "npm",
+    existsSync(lock) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"],
+  );
 }
 
 try {

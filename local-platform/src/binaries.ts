@@ -62,7 +62,13 @@ async function stampFor(set: BinarySet, layout: Layout, goVersion: string): Prom
   return hash.digest("hex");
 }
 
-async function buildSet(set: BinarySet, layout: Layout, go: string, goVersion: string, progress: Progress): Promise<void> {
+async function buildSet(
+  set: BinarySet,
+  layout: Layout,
+  go: string,
+  goVersion: string,
+  progress: Progress,
+): Promise<void> {
   const stampFile = join(layout.binDir, `.stamp-${set.module}`);
   const stamp = await stampFor(set, layout, goVersion);
   const names = Object.keys(set.binaries);
@@ -74,15 +80,26 @@ async function buildSet(set: BinarySet, layout: Layout, go: string, goVersion: s
     progress.info(`${names.join(", ")}: cached`);
     return;
   }
-  await progress.step(`build ${names.join(", ")} from Go modules (minutes on a cold cache)`, async () => {
-    for (const [name, pkg] of Object.entries(set.binaries)) {
-      await execa(
-        go,
-        ["build", "-trimpath", "-ldflags", ["-s", "-w", ...set.ldflags].join(" "), "-o", join(layout.binDir, name), pkg],
-        { cwd: join(layout.goModulesDir, set.module), stdio: ["ignore", "inherit", "inherit"] },
-      );
-    }
-  });
+  await progress.step(
+    `build ${names.join(", ")} from Go modules (minutes on a cold cache)`,
+    async () => {
+      for (const [name, pkg] of Object.entries(set.binaries)) {
+        await execa(
+          go,
+          [
+            "build",
+            "-trimpath",
+            "-ldflags",
+            ["-s", "-w", ...set.ldflags].join(" "),
+            "-o",
+            join(layout.binDir, name),
+            pkg,
+          ],
+          { cwd: join(layout.goModulesDir, set.module), stdio: ["ignore", "inherit", "inherit"] },
+        );
+      }
+    },
+  );
   await writeFile(stampFile, stamp);
 }
 

@@ -29,12 +29,16 @@ Stop it with:
 }
 
 const program = new Command("platform")
-  .description("The fleet's local platform: real kube-apiserver + etcd, nats-server (JetStream) and podman on loopback.")
+  .description(
+    "The fleet's local platform: real kube-apiserver + etcd, nats-server (JetStream) and podman on loopback.",
+  )
   .showHelpAfterError();
 
 program
   .command("up")
-  .description("build what is missing, start what is not running, and wait until every server is ready")
+  .description(
+    "build what is missing, start what is not running, and wait until every server is ready",
+  )
   .action(async () => {
     const current = layout();
     await up(current, consoleProgress());
@@ -71,6 +75,8 @@ try {
   await program.parseAsync();
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`platform: ${isPlatformError(error) ? message : (error instanceof Error ? error.stack : message) ?? message}\n`);
+  process.stderr.write(
+    `platform: ${isPlatformError(error) ? message : ((error instanceof Error ? error.stack : message) ?? message)}\n`,
+  );
   process.exitCode = 1;
 }

@@ -15,7 +15,9 @@ const connection: PlatformConnection = {
 
 describe("connection - env export lines", () => {
   it("quotes values so that a shell eval reproduces them exactly", () => {
-    expect(exportLines(connection)).toContain(`export KUBECONFIG='/tmp/it'\\''s here/kubeconfig.json'`);
+    expect(exportLines(connection)).toContain(
+      `export KUBECONFIG='/tmp/it'\\''s here/kubeconfig.json'`,
+    );
   });
 
   it("puts the platform's bin folder first on PATH", () => {

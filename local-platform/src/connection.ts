@@ -49,4 +49,5 @@ export function exportLines(connection: PlatformConnection): string {
   return `${lines.join("\n")}\n`;
 }
 
-export const kubectlPath = (connection: PlatformConnection): string => join(connection.binDir, "kubectl");
+export const kubectlPath = (connection: PlatformConnection): string =>
+  join(connection.binDir, "kubectl");

@@ -11,7 +11,9 @@ export class PortInUseError extends PlatformError {
     readonly port: number,
     readonly variable: string,
   ) {
-    super(`port ${port} is already in use by another process; choose another with ${variable}=<port>`);
+    super(
+      `port ${port} is already in use by another process; choose another with ${variable}=<port>`,
+    );
   }
 }
 

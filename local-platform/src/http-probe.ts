@@ -42,7 +42,9 @@ export function probe(request: ProbeRequest): Promise<ProbeResponse> {
         });
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`timed out after ${request.timeoutMs ?? 2_000} ms`)));
+    req.on("timeout", () =>
+      req.destroy(new Error(`timed out after ${request.timeoutMs ?? 2_000} ms`)),
+    );
     req.on("error", reject);
     req.end();
   });

@@ -3,7 +3,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { KUBE_USERS, identityFiles, type KubeIdentities, type KubeUserName } from "./kube-identities.js";
+import {
+  KUBE_USERS,
+  identityFiles,
+  type KubeIdentities,
+  type KubeUserName,
+} from "./kube-identities.js";
 import type { Layout } from "./layout.js";
 
 export const CLUSTER_NAME = "fleet-local";
@@ -32,7 +37,11 @@ export async function writeKubeconfig(layout: Layout, identities: KubeIdentities
       },
     ],
     users: names.map((name) => ({ name: KUBE_USERS[name].user, token: identities.tokens[name] })),
-    contexts: names.map((name) => ({ name: contextName(name), cluster: CLUSTER_NAME, user: KUBE_USERS[name].user })),
+    contexts: names.map((name) => ({
+      name: contextName(name),
+      cluster: CLUSTER_NAME,
+      user: KUBE_USERS[name].user,
+    })),
     currentContext: ADMIN_CONTEXT,
   });
   await writeFile(layout.kubeconfig, kc.exportConfig(), { mode: 0o600 });

@@ -12,7 +12,10 @@ describe("local platform - NATS JetStream", () => {
   });
 
   afterAll(async () => {
-    await new Kvm(nc).open(bucket).then((kv) => kv.destroy()).catch(() => undefined);
+    await new Kvm(nc)
+      .open(bucket)
+      .then((kv) => kv.destroy())
+      .catch(() => undefined);
     await nc.close();
   });
 

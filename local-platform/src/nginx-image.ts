@@ -11,7 +11,15 @@ import type { Progress } from "./progress.js";
 import { NGINX_IMAGE, NGINX_TAGS, type NginxTag } from "./versions.js";
 
 /** nginx and the closure of its runtime dependencies on Debian 12. */
-const PACKAGES = ["nginx", "nginx-common", "libc6", "libcrypt1", "libpcre2-8-0", "libssl3", "zlib1g"];
+const PACKAGES = [
+  "nginx",
+  "nginx-common",
+  "libc6",
+  "libcrypt1",
+  "libpcre2-8-0",
+  "libssl3",
+  "zlib1g",
+];
 const RECIPE_LABEL = "io.nationtech.fleet.recipe";
 export const NGINX_CONTAINER_PORT = 80;
 
@@ -42,7 +50,10 @@ function indexHtml(tag: NginxTag): string {
 }
 
 function recipeHash(tag: NginxTag): string {
-  return createHash("sha256").update(JSON.stringify([PACKAGES, nginxConf(tag), indexHtml(tag)])).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify([PACKAGES, nginxConf(tag), indexHtml(tag)]))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 export function nginxImageRef(tag: NginxTag): string {
@@ -50,17 +61,23 @@ export function nginxImageRef(tag: NginxTag): string {
 }
 
 async function imageRecipe(ref: string): Promise<string | undefined> {
-  const result = await execa("podman", ["image", "inspect", ref, "--format", `{{index .Labels "${RECIPE_LABEL}"}}`], {
-    reject: false,
-  });
+  const result = await execa(
+    "podman",
+    ["image", "inspect", ref, "--format", `{{index .Labels "${RECIPE_LABEL}"}}`],
+    {
+      reject: false,
+    },
+  );
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
 async function downloadPackages(debDir: string): Promise<string[]> {
   await mkdir(debDir, { recursive: true });
-  const have = async (): Promise<string[]> => (await readdir(debDir)).filter((f) => f.endsWith(".deb"));
+  const have = async (): Promise<string[]> =>
+    (await readdir(debDir)).filter((f) => f.endsWith(".deb"));
   if ((await have()).length < PACKAGES.length) {
-    const download = (): Promise<unknown> => execa("apt-get", ["download", ...PACKAGES], { cwd: debDir });
+    const download = (): Promise<unknown> =>
+      execa("apt-get", ["download", ...PACKAGES], { cwd: debDir });
     try {
       await download();
     } catch {
@@ -80,7 +97,10 @@ async function buildTag(tag: NginxTag, debs: string[], workDir: string): Promise
   for (const dir of ["run", "tmp", "var/lib/nginx", "var/log/nginx", "usr/share/fleet-nginx"]) {
     await mkdir(join(rootfs, dir), { recursive: true });
   }
-  await writeFile(join(rootfs, "etc/passwd"), "root:x:0:0:root:/root:/bin/false\nwww-data:x:33:33:www-data:/var/www:/bin/false\n");
+  await writeFile(
+    join(rootfs, "etc/passwd"),
+    "root:x:0:0:root:/root:/bin/false\nwww-data:x:33:33:www-data:/var/www:/bin/false\n",
+  );
   await writeFile(join(rootfs, "etc/group"), "root:x:0:\nwww-data:x:33:\n");
   await writeFile(join(rootfs, "etc/nginx/nginx.conf"), nginxConf(tag));
   await writeFile(join(rootfs, "usr/share/fleet-nginx/index.html"), indexHtml(tag));
@@ -120,4 +140,5 @@ export function nginxImagesPresent(): Promise<boolean> {
   );
 }
 
-export const nginxWorkDirExists = (layout: Layout): boolean => existsSync(join(layout.imagesDir, "nginx"));
+export const nginxWorkDirExists = (layout: Layout): boolean =>
+  existsSync(join(layout.imagesDir, "nginx"));

@@ -38,7 +38,8 @@ export async function up(layout: Layout, progress: Progress): Promise<UpResult> 
     const mode = await progress.step("check that podman can run containers here", () =>
       ensurePodmanConfig(layout, nginxImageRef(NGINX_TAGS[0])),
     );
-    if (mode === "project-config") progress.info("podman needs the project's containers.conf here (runc, fixed rlimits)");
+    if (mode === "project-config")
+      progress.info("podman needs the project's containers.conf here (runc, fixed rlimits)");
   }
   const started: string[] = [];
   for (const component of COMPONENTS) {
@@ -71,7 +72,12 @@ export async function status(layout: Layout): Promise<ComponentStatus[]> {
   return Promise.all(
     COMPONENTS.map(async (component) => {
       const record = await runningProcess(layout, component.name);
-      return { name: component.name, running: record !== undefined, pid: record?.pid, endpoint: component.describe(layout) };
+      return {
+        name: component.name,
+        running: record !== undefined,
+        pid: record?.pid,
+        endpoint: component.describe(layout),
+      };
     }),
   );
 }

@@ -33,25 +33,41 @@ export function containersConfOverride(layout: Layout): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-async function canRunContainer(image: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
-  const result = await execa("podman", ["run", "--rm", "--network=none", image, "/usr/sbin/nginx", "-v"], {
-    env,
-    reject: false,
-    all: true,
-    timeout: 60_000,
-  });
+async function canRunContainer(
+  image: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ ok: boolean; output: string }> {
+  const result = await execa(
+    "podman",
+    ["run", "--rm", "--network=none", image, "/usr/sbin/nginx", "-v"],
+    {
+      env,
+      reject: false,
+      all: true,
+      timeout: 60_000,
+    },
+  );
   return { ok: result.exitCode === 0, output: result.all.trim() };
 }
 
 /** Probes podman with a local image; writes the project config only if podman needs it. */
-export async function ensurePodmanConfig(layout: Layout, probeImage: string): Promise<"machine-defaults" | "project-config"> {
+export async function ensurePodmanConfig(
+  layout: Layout,
+  probeImage: string,
+): Promise<"machine-defaults" | "project-config"> {
   const file = projectContainersConf(layout);
   await rm(file, { force: true });
-  const plain = await canRunContainer(probeImage, { ...inheritedEnvironment(), CONTAINERS_CONF: undefined });
+  const plain = await canRunContainer(probeImage, {
+    ...inheritedEnvironment(),
+    CONTAINERS_CONF: undefined,
+  });
   if (plain.ok) return "machine-defaults";
   await mkdir(layout.podmanDir, { recursive: true });
   await writeFile(file, CONTAINERS_CONF);
-  const withConfig = await canRunContainer(probeImage, { ...inheritedEnvironment(), CONTAINERS_CONF: file });
+  const withConfig = await canRunContainer(probeImage, {
+    ...inheritedEnvironment(),
+    CONTAINERS_CONF: file,
+  });
   if (withConfig.ok) return "project-config";
   await rm(file, { force: true });
   throw new PlatformError(

@@ -10,8 +10,14 @@ describe("local platform - podman API service", () => {
   const name = `it-nginx-${Date.now()}`;
   let dispatcher: Agent | undefined;
 
-  async function podman(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    dispatcher ??= new Agent({ connect: { socketPath: (await platformConnection()).podmanSocket } });
+  async function podman(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    dispatcher ??= new Agent({
+      connect: { socketPath: (await platformConnection()).podmanSocket },
+    });
     const res = await request(`${LIBPOD}${path}`, {
       method,
       dispatcher,
@@ -32,7 +38,9 @@ describe("local platform - podman API service", () => {
     const created = await podman("POST", "/containers/create", {
       name,
       image: nginxImageRef("1.0"),
-      portmappings: [{ host_port: hostPort, container_port: NGINX_CONTAINER_PORT, protocol: "tcp" }],
+      portmappings: [
+        { host_port: hostPort, container_port: NGINX_CONTAINER_PORT, protocol: "tcp" },
+      ],
     });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     expect((await podman("POST", `/containers/${name}/start`)).status).toBe(204);
@@ -41,7 +49,11 @@ describe("local platform - podman API service", () => {
     await waitUntil(
       async () => {
         const res = await fetch(`http://127.0.0.1:${hostPort}/`);
-        page = { status: res.status, body: await res.text(), tag: res.headers.get("x-fleet-image-tag") ?? "" };
+        page = {
+          status: res.status,
+          body: await res.text(),
+          tag: res.headers.get("x-fleet-image-tag") ?? "",
+        };
         return true;
       },
       { what: "nginx in the container", timeoutMs: 20_000 },

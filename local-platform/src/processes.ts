@@ -44,7 +44,10 @@ async function isRunning(pid: number, command: string): Promise<boolean> {
 }
 
 /** The recorded process if it is still running, else undefined (and the stale record is removed). */
-export async function runningProcess(layout: Layout, name: string): Promise<ManagedProcess | undefined> {
+export async function runningProcess(
+  layout: Layout,
+  name: string,
+): Promise<ManagedProcess | undefined> {
   const file = pidFile(layout, name);
   if (!existsSync(file)) return undefined;
   const record = JSON.parse(await readFile(file, "utf8")) as ManagedProcess;
@@ -79,13 +82,24 @@ export async function startProcess(
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${name} (${command})`);
   child.unref();
-  const record: ManagedProcess = { name, pid, command, args, log, startedAt: new Date().toISOString() };
+  const record: ManagedProcess = {
+    name,
+    pid,
+    command,
+    args,
+    log,
+    startedAt: new Date().toISOString(),
+  };
   await writeFile(pidFile(layout, name), JSON.stringify(record, null, 2));
   return record;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-export async function stopProcess(layout: Layout, name: string, graceMs = 10_000): Promise<boolean> {
+export async function stopProcess(
+  layout: Layout,
+  name: string,
+  graceMs = 10_000,
+): Promise<boolean> {
   const record = await runningProcess(layout, name);
   if (!record) return false;
   process.kill(record.pid, "SIGTERM");

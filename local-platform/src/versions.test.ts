@@ -2,16 +2,24 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./env.js";
-import { ETCD_VERSION, KUBERNETES_VERSION, NATS_CLI_VERSION, NATS_SERVER_VERSION } from "./versions.js";
+import {
+  ETCD_VERSION,
+  KUBERNETES_VERSION,
+  NATS_CLI_VERSION,
+  NATS_SERVER_VERSION,
+} from "./versions.js";
 
-const goMod = (module: string): string => readFileSync(join(REPO_ROOT, "local-platform", "go", module, "go.mod"), "utf8");
+const goMod = (module: string): string =>
+  readFileSync(join(REPO_ROOT, "local-platform", "go", module, "go.mod"), "utf8");
 
 describe("versions - pins agree with the Go modules that build them", () => {
   it("kube-apiserver and every replaced staging module use the pinned Kubernetes version", () => {
     const mod = goMod("kube");
     expect(mod).toContain(`k8s.io/kubernetes ${KUBERNETES_VERSION}`);
     const staging = KUBERNETES_VERSION.replace(/^v1\./, "v0.");
-    const replaces = [...mod.matchAll(/^\s+k8s\.io\/\S+ => k8s\.io\/\S+ (\S+)$/gm)].map((m) => m[1]);
+    const replaces = [...mod.matchAll(/^\s+k8s\.io\/\S+ => k8s\.io\/\S+ (\S+)$/gm)].map(
+      (m) => m[1],
+    );
     expect(replaces.length).toBeGreaterThan(25);
     expect(new Set(replaces)).toEqual(new Set([staging]));
   });

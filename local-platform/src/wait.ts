@@ -11,7 +11,10 @@ export interface WaitOptions {
 }
 
 /** Calls `check` until it returns true; rethrows nothing, but reports the last failure. */
-export async function waitUntil(check: () => Promise<boolean>, options: WaitOptions): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  options: WaitOptions,
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let lastProblem = "";
   for (;;) {
@@ -22,8 +25,12 @@ export async function waitUntil(check: () => Promise<boolean>, options: WaitOpti
       lastProblem = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() > deadline) {
-      const detail = [lastProblem && `last error: ${lastProblem}`, options.hint].filter(Boolean).join("; ");
-      throw new NotReadyError(`${options.what} not ready after ${options.timeoutMs / 1000}s${detail ? ` (${detail})` : ""}`);
+      const detail = [lastProblem && `last error: ${lastProblem}`, options.hint]
+        .filter(Boolean)
+        .join("; ");
+      throw new NotReadyError(
+        `${options.what} not ready after ${options.timeoutMs / 1000}s${detail ? ` (${detail})` : ""}`,
+      );
     }
     await delay(options.intervalMs ?? 200);
   }

@@ -9,7 +9,10 @@ import type { Component } from "./component.js";
 export const etcd: Component = {
   name: "etcd",
   describe: (layout) => `http://127.0.0.1:${layout.ports.etcd}`,
-  ports: (layout) => ({ FLEET_ETCD_PORT: layout.ports.etcd, FLEET_ETCD_PEER_PORT: layout.ports.etcdPeer }),
+  ports: (layout) => ({
+    FLEET_ETCD_PORT: layout.ports.etcd,
+    FLEET_ETCD_PEER_PORT: layout.ports.etcdPeer,
+  }),
   async start({ layout }) {
     await mkdir(layout.etcdDataDir, { recursive: true, mode: 0o700 });
     const client = `http://127.0.0.1:${layout.ports.etcd}`;
@@ -31,7 +34,9 @@ export const etcd: Component = {
     await waitUntil(
       async () => {
         const res = await probe({ url: `http://127.0.0.1:${layout.ports.etcd}/health` });
-        return res.status === 200 && (JSON.parse(res.body) as { health?: string }).health === "true";
+        return (
+          res.status === 200 && (JSON.parse(res.body) as { health?: string }).health === "true"
+        );
       },
       { what: "etcd", timeoutMs: 30_000, hint: `see ${logFile(layout, "etcd")}` },
     );

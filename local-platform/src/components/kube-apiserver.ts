@@ -40,7 +40,11 @@ export const kubeApiserver: Component = {
   async waitReady({ layout }) {
     const hint = `see ${logFile(layout, "kube-apiserver")}`;
     const certFile = join(identityFiles(layout).certDir, "apiserver.crt");
-    await waitUntil(() => Promise.resolve(existsSync(certFile)), { what: "kube-apiserver certificate", timeoutMs: 60_000, hint });
+    await waitUntil(() => Promise.resolve(existsSync(certFile)), {
+      what: "kube-apiserver certificate",
+      timeoutMs: 60_000,
+      hint,
+    });
     const identities = await readIdentities(layout);
     const ca = await readServingCa(layout);
     await waitUntil(

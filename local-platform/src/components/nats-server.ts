@@ -21,7 +21,11 @@ export function natsServerConfig(layout: Layout): NatsServerConfig {
     server_name: "fleet-local",
     listen: `127.0.0.1:${layout.ports.nats}`,
     http: `127.0.0.1:${layout.ports.natsMonitor}`,
-    jetstream: { store_dir: layout.natsDir, max_memory_store: 256 * 1024 ** 2, max_file_store: 4 * 1024 ** 3 },
+    jetstream: {
+      store_dir: layout.natsDir,
+      max_memory_store: 256 * 1024 ** 2,
+      max_file_store: 4 * 1024 ** 3,
+    },
     // Browsers connect here; TLS terminates in front of it in production.
     websocket: { host: "127.0.0.1", port: layout.ports.natsWebsocket, no_tls: true },
   };
@@ -40,7 +44,10 @@ export const natsServer: Component = {
     await mkdir(layout.natsDir, { recursive: true });
     await mkdir(dirname(layout.natsConfig), { recursive: true });
     await writeFile(layout.natsConfig, JSON.stringify(natsServerConfig(layout), null, 2));
-    await startProcess(layout, "nats-server", join(layout.binDir, "nats-server"), ["-c", layout.natsConfig]);
+    await startProcess(layout, "nats-server", join(layout.binDir, "nats-server"), [
+      "-c",
+      layout.natsConfig,
+    ]);
   },
   async waitReady({ layout }) {
     await waitUntil(
@@ -51,7 +58,11 @@ export const natsServer: Component = {
         const info = JSON.parse(res.body) as { config?: { store_dir?: string } };
         return info.config?.store_dir !== undefined;
       },
-      { what: "nats-server JetStream", timeoutMs: 30_000, hint: `see ${logFile(layout, "nats-server")}` },
+      {
+        what: "nats-server JetStream",
+        timeoutMs: 30_000,
+        hint: `see ${logFile(layout, "nats-server")}`,
+      },
     );
   },
 };

@@ -32,7 +32,11 @@ export const podmanService: Component = {
         const res = await probe({ url: "http://d/_ping", socketPath: layout.podmanSocket });
         return res.status === 200 && res.body.trim() === "OK";
       },
-      { what: "podman API service", timeoutMs: 30_000, hint: `see ${logFile(layout, "podman-service")}` },
+      {
+        what: "podman API service",
+        timeoutMs: 30_000,
+        hint: `see ${logFile(layout, "podman-service")}`,
+      },
     );
   },
 };

@@ -1,0 +1,11 @@
+// @fleet/local-platform: the real servers for the demo and every test tier.
+export { up, down, status, type UpResult, type ComponentStatus } from "./platform.js";
+export { connectionFor, exportLines, type PlatformConnection } from "./connection.js";
+export { readPlatformEnv, type PlatformEnv } from "./env.js";
+export { layoutFor, type Layout } from "./layout.js";
+export { consoleProgress, silentProgress, type Progress } from "./progress.js";
+export { waitUntil, type WaitOptions } from "./wait.js";
+export { PlatformError, PortInUseError, NotReadyError, isPlatformError } from "./errors.js";
+export { KUBE_USERS, type KubeUserName } from "./kube-identities.js";
+export { contextName } from "./kubeconfig.js";
+export * from "./versions.js";

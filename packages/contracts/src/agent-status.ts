@@ -1,0 +1,78 @@
+// The agent-status KV value: a device's heartbeat. Agents and the operator are
+// upgraded independently, so this type only grows by optional fields with
+// defaults, and unknown fields from newer agents are dropped on decode.
+import { z } from "zod";
+import { isDesiredStateKey } from "./keys.js";
+import { deviceIdSchema } from "./kubernetes-names.js";
+import { decodePayload, encodePayload } from "./payload.js";
+import { severitySchema } from "./severity.js";
+import { timestampSchema } from "./timestamp.js";
+
+export const AGENT_STATUS_SCHEMA_VERSION = 1;
+/** Size of the agent's ring of recent events. */
+export const RECENT_EVENTS_LIMIT = 50;
+
+export const deploymentPhaseSchema = z.enum(["Running", "Failed", "Pending"]);
+
+export const agentEventSchema = z.object({
+  at: timestampSchema,
+  severity: severitySchema,
+  message: z.string(),
+  /** The desired-state key the event is about, if any. */
+  deployment: z.string().optional(),
+});
+
+export const inventorySchema = z.object({
+  cpuCores: z.int().min(0),
+  memoryBytes: z.int().min(0),
+  diskBytes: z.int().min(0),
+  kernel: z.string(),
+  arch: z.string(),
+  os: z.string(),
+  agentVersion: z.string(),
+});
+
+export const deploymentReportSchema = z.object({
+  phase: deploymentPhaseSchema,
+  lastError: z.string().optional(),
+  lastEventAt: timestampSchema.optional(),
+});
+
+const desiredStateKeySchema = z
+  .string()
+  .refine(isDesiredStateKey, "must be a desired-state key <device>.<namespace>.<name>");
+
+export const agentStatusSchema = z.object({
+  schemaVersion: z
+    .literal(AGENT_STATUS_SCHEMA_VERSION, {
+      error: `unsupported schemaVersion; this build understands ${AGENT_STATUS_SCHEMA_VERSION}`,
+    })
+    .default(AGENT_STATUS_SCHEMA_VERSION),
+  deviceId: deviceIdSchema,
+  agentVersion: z.string().min(1, "must name the agent version"),
+  lastHeartbeatAt: timestampSchema,
+  /** Keyed by desired-state key. */
+  deployments: z.record(desiredStateKeySchema, deploymentReportSchema).default({}),
+  recentEvents: z
+    .array(agentEventSchema)
+    .max(RECENT_EVENTS_LIMIT, `must hold at most ${RECENT_EVENTS_LIMIT} events`)
+    .default([]),
+  inventory: inventorySchema.optional(),
+});
+
+export type DeploymentPhase = z.output<typeof deploymentPhaseSchema>;
+export type AgentEvent = z.output<typeof agentEventSchema>;
+export type Inventory = z.output<typeof inventorySchema>;
+export type DeploymentReport = z.output<typeof deploymentReportSchema>;
+export type AgentStatus = z.output<typeof agentStatusSchema>;
+export type AgentStatusInput = z.input<typeof agentStatusSchema>;
+
+/** Validates, applies defaults and returns canonical JSON bytes. Throws PayloadError. */
+export function encodeAgentStatus(status: AgentStatusInput): Uint8Array {
+  return encodePayload(agentStatusSchema, status, "agent-status payload");
+}
+
+/** Parses KV bytes. Throws PayloadError naming the field, or saying "not JSON". */
+export function decodeAgentStatus(bytes: Uint8Array): AgentStatus {
+  return decodePayload(agentStatusSchema, bytes, "agent-status payload");
+}

@@ -1,0 +1,173 @@
+import {
+  ApiextensionsV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type ApiException,
+  type KubeConfig,
+} from "@kubernetes/client-node";
+import { kubeConfigFor } from "@fleet/local-platform/testing";
+import { waitUntil } from "@fleet/local-platform";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDeploymentCrd } from "./crd.js";
+import { API_GROUP, API_VERSION, CRD_NAME, deploymentManifest, PLURAL } from "./deployment.js";
+import type { DeploymentStatus } from "./deployment-status.js";
+
+const namespace = "default";
+const runId = Date.now().toString(36);
+const validSpec = {
+  targetDevices: ["pi-1"],
+  score: {
+    PodmanV0: {
+      services: [
+        {
+          name: "web",
+          image: "localhost/fleet-nginx:1.0",
+          ports: [{ hostPort: 8080, containerPort: 80 }],
+        },
+      ],
+    },
+  },
+};
+
+/** A Deployment object that skips zod, to see what the API server alone rejects. */
+function rawDeployment(name: string, spec: unknown): object {
+  return {
+    apiVersion: `${API_GROUP}/${API_VERSION}`,
+    kind: "Deployment",
+    metadata: { name, namespace },
+    spec,
+  };
+}
+
+/** The API server's message for a rejected create (422 Invalid). */
+async function rejection(
+  api: CustomObjectsApi,
+  body: object,
+): Promise<{ code: number; message: string }> {
+  const error = (await api
+    .createNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace,
+      plural: PLURAL,
+      body,
+    })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as ApiException<unknown> | undefined;
+  if (!error) throw new Error("the API server accepted a malformed Deployment");
+  const message = typeof error.body === "string" ? error.body : JSON.stringify(error.body);
+  return { code: error.code, message };
+}
+
+describe("contracts - the generated CRD on a real kube-apiserver", () => {
+  let kc: KubeConfig;
+  let objects: CustomObjectsApi;
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    kc = await kubeConfigFor("admin");
+    objects = kc.makeApiClient(CustomObjectsApi);
+  });
+
+  afterAll(async () => {
+    for (const name of created) {
+      await objects
+        .deleteNamespacedCustomObject({
+          group: API_GROUP,
+          version: API_VERSION,
+          namespace,
+          plural: PLURAL,
+          name,
+        })
+        .catch(() => undefined);
+    }
+  });
+
+  it("is accepted by server-side apply and becomes Established", async () => {
+    await KubernetesObjectApi.makeApiClient(kc).patch(
+      buildDeploymentCrd(),
+      undefined,
+      undefined,
+      "contracts-it",
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    const crds = kc.makeApiClient(ApiextensionsV1Api);
+    await waitUntil(
+      async () => {
+        const crd = await crds.readCustomResourceDefinition({ name: CRD_NAME });
+        return (
+          crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ??
+          false
+        );
+      },
+      { what: "CRD Established", timeoutMs: 30_000 },
+    );
+  });
+
+  it("rejects an empty targetDevices, naming the field", async () => {
+    const body = rawDeployment(`empty-targets-${runId}`, { ...validSpec, targetDevices: [] });
+    const { code, message } = await rejection(objects, body);
+    expect(code).toBe(422);
+    expect(message).toContain("spec.targetDevices");
+  });
+
+  it("rejects a score with an unknown tag, naming the field", async () => {
+    const body = rawDeployment(`unknown-tag-${runId}`, { ...validSpec, score: { DockerV9: {} } });
+    const { code, message } = await rejection(objects, body);
+    expect(code).toBe(422);
+    expect(message).toContain("spec.score");
+  });
+
+  it("rejects a port out of range, naming the field", async () => {
+    const ports = [{ hostPort: 70000, containerPort: 80 }];
+    const spec = {
+      ...validSpec,
+      score: { PodmanV0: { services: [{ name: "web", image: "nginx", ports }] } },
+    };
+    const { code, message } = await rejection(objects, rawDeployment(`bad-port-${runId}`, spec));
+    expect(code).toBe(422);
+    expect(message).toContain("spec.score.PodmanV0.services[0].ports[0].hostPort");
+  });
+
+  it("stores a valid Deployment, defaults the protocol, and lets its status subresource be patched", async () => {
+    const name = `valid-${runId}`;
+    created.push(name);
+    const manifest = deploymentManifest({ namespace, name, spec: validSpec });
+    await objects.createNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace,
+      plural: PLURAL,
+      body: manifest,
+    });
+
+    const status: DeploymentStatus = {
+      observedGeneration: 1,
+      conditions: [],
+      aggregate: { succeeded: 1, failed: 0, pending: 0, unreported: 0, recentEvents: [] },
+    };
+    await objects.patchNamespacedCustomObjectStatus(
+      { group: API_GROUP, version: API_VERSION, namespace, plural: PLURAL, name, body: { status } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    const stored = (await objects.getNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace,
+      plural: PLURAL,
+      name,
+    })) as {
+      spec: typeof validSpec & {
+        score: { PodmanV0: { services: { ports: { protocol?: string }[] }[] } };
+      };
+      status: DeploymentStatus;
+    };
+    expect(stored.status.aggregate?.succeeded).toBe(1);
+    expect(stored.spec.score.PodmanV0.services[0]?.ports[0]?.protocol).toBe("TCP");
+  });
+});

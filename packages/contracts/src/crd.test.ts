@@ -1,0 +1,118 @@
+import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
+import { describe, expect, it } from "vitest";
+import {
+  buildDeploymentCrd,
+  buildDeploymentCrdManifest,
+  buildDeploymentOpenApiSchema,
+} from "./crd.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
+import { structuralViolations } from "./testing/structural-checker.js";
+
+/** Follows a property path through nested `properties`/`items`. */
+function at(schema: JsonObject, path: readonly string[]): JsonObject {
+  let node: JsonValue = schema;
+  for (const segment of path) {
+    if (!isJsonObject(node)) throw new Error(`not an object before ${segment}`);
+    const next: JsonValue | undefined =
+      segment === "[]"
+        ? node.items
+        : isJsonObject(node.properties)
+          ? node.properties[segment]
+          : undefined;
+    if (next === undefined) throw new Error(`no ${segment}`);
+    node = next;
+  }
+  if (!isJsonObject(node)) throw new Error("not an object");
+  return node;
+}
+
+const schema = buildDeploymentOpenApiSchema();
+const crd = buildDeploymentCrd();
+const version = crd.spec.versions[0];
+
+describe("crd", () => {
+  it("buildDeploymentOpenApiSchema - is a structural schema", () => {
+    expect(structuralViolations(schema)).toEqual([]);
+  });
+
+  it("buildDeploymentOpenApiSchema - has the Kubernetes top level with spec required", () => {
+    expect(schema.required).toEqual(["spec"]);
+    expect(at(schema, ["apiVersion"])).toEqual({ type: "string" });
+    expect(at(schema, ["metadata"])).toEqual({ type: "object" });
+    expect(at(schema, ["status"]).type).toBe("object");
+  });
+
+  it("buildDeploymentOpenApiSchema - carries the zod constraints", () => {
+    expect(at(schema, ["spec"]).required).toEqual(["targetDevices", "score"]);
+    expect(at(schema, ["spec", "targetDevices"])).toMatchObject({
+      minItems: 1,
+      "x-kubernetes-list-type": "set",
+    });
+    const score = at(schema, ["spec", "score"]);
+    expect(score).toMatchObject({ minProperties: 1, maxProperties: 1 });
+    expect(score).not.toHaveProperty("additionalProperties");
+    const services = at(schema, ["spec", "score", "PodmanV0", "services"]);
+    expect(services).toMatchObject({
+      "x-kubernetes-list-type": "map",
+      "x-kubernetes-list-map-keys": ["name"],
+    });
+    for (const field of ["hostPort", "containerPort"]) {
+      expect(at(services, ["[]", "ports", "[]", field])).toEqual({
+        type: "integer",
+        minimum: 1,
+        maximum: 65535,
+      });
+    }
+    expect(at(services, ["[]", "env"])).toEqual({
+      type: "object",
+      additionalProperties: { type: "string" },
+    });
+    expect(at(schema, ["status", "conditions"])).toMatchObject({
+      "x-kubernetes-list-map-keys": ["type"],
+    });
+    expect(at(schema, ["status", "aggregate", "recentEvents"]).maxItems).toBe(20);
+  });
+
+  it("buildDeploymentCrd - names, scope, version and status subresource", () => {
+    expect(crd.metadata?.name).toBe("deployments.iot.nationtech.io");
+    expect(crd.spec.scope).toBe("Namespaced");
+    expect(crd.spec.names).toEqual({
+      kind: "Deployment",
+      listKind: "DeploymentList",
+      plural: "deployments",
+      singular: "deployment",
+      shortNames: ["iotdeploy"],
+      categories: ["iot"],
+    });
+    expect(crd.spec.versions).toHaveLength(1);
+    expect(version).toMatchObject({
+      name: "v1alpha1",
+      served: true,
+      storage: true,
+      subresources: { status: {} },
+    });
+  });
+
+  it("buildDeploymentCrd - printer columns", () => {
+    const columns = Object.fromEntries(
+      (version?.additionalPrinterColumns ?? []).map((c) => [c.name, [c.type, c.jsonPath]]),
+    );
+    expect(columns).toEqual({
+      Succeeded: ["integer", ".status.aggregate.succeeded"],
+      Failed: ["integer", ".status.aggregate.failed"],
+      Pending: ["integer", ".status.aggregate.pending"],
+      Unreported: ["integer", ".status.aggregate.unreported"],
+      Ready: ["string", '.status.conditions[?(@.type=="Ready")].status'],
+      Age: ["date", ".metadata.creationTimestamp"],
+    });
+  });
+
+  it("buildDeploymentCrd - client-node serializes it to exactly the wire manifest", () => {
+    // Guards the model-name mapping: a key the client does not know would be silently dropped.
+    const serialized: unknown = ObjectSerializer.serialize(crd, "V1CustomResourceDefinition", "");
+    expect(JSON.parse(JSON.stringify(serialized))).toEqual(buildDeploymentCrdManifest());
+    expect(JSON.stringify(buildDeploymentCrdManifest())).toContain(
+      '"x-kubernetes-list-type":"map"',
+    );
+  });
+});

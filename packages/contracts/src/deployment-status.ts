@@ -1,0 +1,91 @@
+// The Deployment CR's status: standard Kubernetes conditions plus the fleet
+// aggregate the operator folds out of agent heartbeats.
+import { z } from "zod";
+import { deviceIdSchema } from "./kubernetes-names.js";
+import { severitySchema } from "./severity.js";
+import { timestampSchema } from "./timestamp.js";
+
+export const CONDITION_READY = "Ready";
+export const CONDITION_PROGRESSING = "Progressing";
+export const CONDITION_DEGRADED = "Degraded";
+export type ConditionType =
+  typeof CONDITION_READY | typeof CONDITION_PROGRESSING | typeof CONDITION_DEGRADED;
+
+/** Same shape and limits as metav1.Condition, so kubectl and other tools read it. */
+export const conditionSchema = z.object({
+  type: z
+    .string()
+    .max(316)
+    .regex(
+      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/,
+      "must be a condition type such as Ready or example.com/Ready",
+    ),
+  status: z.enum(["True", "False", "Unknown"]),
+  reason: z
+    .string()
+    .max(1024)
+    .regex(
+      /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/,
+      "must be a CamelCase reason such as AllDevicesRunning",
+    ),
+  message: z.string().max(32768),
+  lastTransitionTime: timestampSchema,
+  observedGeneration: z.int().min(0).optional(),
+});
+
+/** How many fleet events the CR keeps; the full history lives in agent heartbeats. */
+export const RECENT_AGGREGATE_EVENTS_LIMIT = 20;
+
+const count = (): z.ZodDefault<z.ZodInt> => z.int().min(0, "must be a count (>= 0)").default(0);
+
+export const aggregateEventSchema = z.object({
+  at: timestampSchema,
+  device: deviceIdSchema,
+  severity: severitySchema,
+  message: z.string(),
+});
+
+export const aggregateSchema = z.object({
+  succeeded: count(),
+  failed: count(),
+  pending: count(),
+  /** Targeted devices with no heartbeat report for this deployment. */
+  unreported: count(),
+  lastError: z
+    .object({ device: deviceIdSchema, message: z.string(), at: timestampSchema })
+    .optional(),
+  recentEvents: z
+    .array(aggregateEventSchema)
+    .max(RECENT_AGGREGATE_EVENTS_LIMIT, `must hold at most ${RECENT_AGGREGATE_EVENTS_LIMIT} events`)
+    .default([]),
+  lastHeartbeatAt: timestampSchema.optional(),
+});
+
+const conditionsSchema = z
+  .array(conditionSchema)
+  .superRefine((conditions, ctx) => {
+    const seen = new Set<string>();
+    conditions.forEach((condition, index) => {
+      if (seen.has(condition.type)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "type"],
+          message: `duplicate condition type "${condition.type}"`,
+        });
+      }
+      seen.add(condition.type);
+    });
+  })
+  .meta({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"] })
+  .default([]);
+
+export const deploymentStatusSchema = z.object({
+  observedGeneration: z.int().min(0).optional(),
+  conditions: conditionsSchema,
+  aggregate: aggregateSchema.optional(),
+});
+
+export type Condition = z.output<typeof conditionSchema>;
+export type AggregateEvent = z.output<typeof aggregateEventSchema>;
+export type Aggregate = z.output<typeof aggregateSchema>;
+export type DeploymentStatus = z.output<typeof deploymentStatusSchema>;

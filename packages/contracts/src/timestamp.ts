@@ -1,0 +1,12 @@
+// One timestamp format for every wire type: RFC 3339 (what Kubernetes writes
+// for metav1.Time and what `new Date().toISOString()` produces), so times from
+// agents, the operator and the API server compare and sort the same way.
+import { z } from "zod";
+
+/** RFC 3339 date-time, `Z` or a numeric offset, optional fractional seconds. */
+export const timestampSchema = z.iso.datetime({
+  offset: true,
+  error: "must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z",
+});
+
+export type Timestamp = z.output<typeof timestampSchema>;
