@@ -10,6 +10,11 @@ const port = (fallback: number) => z.coerce.number().int().min(1024).max(65535).
 
 const envSchema = z.object({
   FLEET_PLATFORM_DIR: z.string().min(1).default(resolve(repoRoot, ".local-platform")),
+  /** Built server binaries; shared by several platform instances on one machine. */
+  FLEET_PLATFORM_BIN_DIR: z
+    .string()
+    .min(1)
+    .default(resolve(repoRoot, ".local-platform", "bin")),
   FLEET_ETCD_PORT: port(23790),
   FLEET_ETCD_PEER_PORT: port(23800),
   FLEET_KUBE_PORT: port(26443),

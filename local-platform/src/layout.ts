@@ -14,7 +14,7 @@ export interface Ports {
 
 export interface Layout {
   root: string;
-  /** Built server binaries (the cache); kept across `down`. */
+  /** Built server binaries (the cache); kept across `down`, and may be shared between instances. */
   binDir: string;
   /** Go module folders that pin each server's version. */
   goModulesDir: string;
@@ -35,7 +35,7 @@ export function layoutFor(env: PlatformEnv): Layout {
   const root = env.FLEET_PLATFORM_DIR;
   return {
     root,
-    binDir: join(root, "bin"),
+    binDir: env.FLEET_PLATFORM_BIN_DIR,
     goModulesDir: join(REPO_ROOT, "local-platform", "go"),
     runDir: join(root, "run"),
     logDir: join(root, "logs"),

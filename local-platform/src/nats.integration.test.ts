@@ -1,7 +1,7 @@
 import { connect } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { platformConnection } from "./testing/index.js";
+import { platformConnection, restartServer } from "./testing/index.js";
 
 describe("local platform - NATS JetStream", () => {
   let nc: Awaited<ReturnType<typeof connect>>;
@@ -31,5 +31,14 @@ describe("local platform - NATS JetStream", () => {
     await kv.put("device-a.default.web", "hello");
     await expect(seen).resolves.toEqual({ key: "device-a.default.web", value: "hello" });
     watch.stop();
+  });
+
+  it("keeps JetStream KV data across a nats-server restart", async () => {
+    const kv = await new Kvm(nc).open(bucket);
+    await kv.put("device-a.default.persisted", "still here");
+    await restartServer("nats-server");
+    // The client reconnects on its own; the value must come back from the file store.
+    const entry = await kv.get("device-a.default.persisted");
+    expect(entry?.string()).toBe("still here");
   });
 });

@@ -81,3 +81,22 @@ export async function status(layout: Layout): Promise<ComponentStatus[]> {
     }),
   );
 }
+
+function componentNamed(name: string): Component {
+  const component = COMPONENTS.find((c) => c.name === name);
+  if (!component)
+    throw new Error(
+      `no local-platform server named ${name}; known: ${COMPONENTS.map((c) => c.name).join(", ")}`,
+    );
+  return component;
+}
+
+/** Stops one server (tests use this to simulate an outage). */
+export async function stopServer(layout: Layout, name: string): Promise<void> {
+  await stopProcess(layout, componentNamed(name).name);
+}
+
+/** Starts one stopped server again and waits until it is ready; a no-op if it runs. */
+export async function startServer(layout: Layout, name: string, progress: Progress): Promise<void> {
+  await bringUp(componentNamed(name), { layout, progress });
+}

@@ -6,6 +6,8 @@ import { readPlatformEnv } from "../env.js";
 import { contextName } from "../kubeconfig.js";
 import type { KubeUserName } from "../kube-identities.js";
 import { layoutFor } from "../layout.js";
+import { startServer as startServerIn, stopServer as stopServerIn } from "../platform.js";
+import { silentProgress } from "../progress.js";
 
 export type { PlatformConnection } from "../connection.js";
 export { NGINX_TAGS, KUBERNETES_VERSION } from "../versions.js";
@@ -21,4 +23,21 @@ export async function kubeConfigFor(user: KubeUserName = "admin"): Promise<KubeC
   kc.loadFromFile((await platformConnection()).kubeconfig);
   kc.setCurrentContext(contextName(user));
   return kc;
+}
+
+export type ServerName = "etcd" | "kube-apiserver" | "nats-server" | "podman-service";
+
+/** Simulates an outage of one server of the running platform (data is kept). */
+export async function stopServer(name: ServerName): Promise<void> {
+  await stopServerIn(layoutFor(readPlatformEnv()), name);
+}
+
+/** Brings a stopped server back and waits until it is ready. */
+export async function startServer(name: ServerName): Promise<void> {
+  await startServerIn(layoutFor(readPlatformEnv()), name, silentProgress);
+}
+
+export async function restartServer(name: ServerName): Promise<void> {
+  await stopServer(name);
+  await startServer(name);
 }
