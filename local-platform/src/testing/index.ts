@@ -41,3 +41,6 @@ export async function restartServer(name: ServerName): Promise<void> {
   await stopServer(name);
   await startServer(name);
 }
+
+export { freePort } from "../ports.js";
+export { waitUntil } from "../wait.js";
