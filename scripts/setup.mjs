@@ -5,7 +5,8 @@
 // uses only Node's standard library. It makes sure that:
 //   1. the system packages the local platform needs are installed (as root it
 //      installs them with apt; otherwise it prints the exact command);
-//   2. the Go toolchain that builds the pinned servers is present;
+//   2. a Go toolchain (>= 1.25) that builds the pinned servers is present,
+//      fetched from the Go module proxy where the machine has none;
 //   3. node_modules matches package-lock.json (which also brings the project's
 //      own Node, pinned in devDependencies, to node_modules/.bin/node).
 // The Go server binaries are built later, on demand, by `platform up`.
@@ -23,6 +24,8 @@ const systemPackages = [
   { command: "chromium", pkg: "chromium" },
   { command: "openssl", pkg: "openssl" },
   { command: "curl", pkg: "curl" },
+  { command: "unzip", pkg: "unzip" },
+  { command: "dpkg-deb", pkg: "dpkg" },
 ];
 
 function log(message) {
@@ -57,22 +60,58 @@ function ensureSystemPackages() {
   });
 }
 
+// The Go toolchain comes from the Go module proxy when the machine has none
+// recent enough (distribution packages are often too old for Kubernetes 1.35).
+const GO_TOOLCHAIN = "go1.26.8";
+const goToolchainDir = join(root, ".local-platform", "toolchain");
+const projectGo = join(goToolchainDir, "go", "bin", "go");
+
+function goVersionOf(go) {
+  try {
+    const version = execFileSync(go, ["env", "GOVERSION"], { encoding: "utf8" }).trim();
+    const [major, minor] = version.replace(/^go/, "").split(".").map(Number);
+    return { version, ok: major === 1 && minor >= 25 };
+  } catch {
+    return undefined;
+  }
+}
+
+function installGoFromModuleProxy() {
+  const arch = { x64: "amd64", arm64: "arm64" }[process.arch];
+  if (!arch) throw new Error(`no Go toolchain for ${process.arch}; install Go >= 1.25 by hand`);
+  const proxy = (process.env.GOPROXY ?? "https://proxy.golang.org")
+    .split(",")[0]
+    .replace(/\/$/, "");
+  const url = `${proxy}/golang.org/toolchain/@v/v0.0.1-${GO_TOOLCHAIN}.linux-${arch}.zip`;
+  log(`installing Go ${GO_TOOLCHAIN} from the Go module proxy into ${goToolchainDir}`);
+  const zip = join(goToolchainDir, "toolchain.zip");
+  const unpacked = join(goToolchainDir, "unpacked");
+  run("mkdir", ["-p", goToolchainDir]);
+  run("curl", ["-fsSL", "-o", zip, url]);
+  run("rm", ["-rf", unpacked, join(goToolchainDir, "go")]);
+  run("unzip", ["-q", zip, "-d", unpacked]);
+  // The module zip holds golang.org/toolchain@<version>/{bin,pkg,src,...}.
+  run("sh", [
+    "-c",
+    `mv "${unpacked}"/golang.org/toolchain@*/ "${join(goToolchainDir, "go")}" && rm -rf "${unpacked}" "${zip}"`,
+  ]);
+  run("chmod", [
+    "-R",
+    "u+x",
+    join(goToolchainDir, "go", "bin"),
+    join(goToolchainDir, "go", "pkg", "tool"),
+  ]);
+}
+
 function ensureGo() {
-  const candidates = ["go", "/usr/local/go/bin/go"];
-  const go = candidates.find((c) => has(c) || existsSync(c));
-  if (!go) {
-    log(
-      "the Go toolchain (>= 1.25) is needed to build kube-apiserver, etcd and nats-server.\n" +
-        "  Install it from https://go.dev/doc/install, or on Debian/Ubuntu with a backports golang package.",
-    );
+  const candidates = ["go", "/usr/local/go/bin/go", projectGo];
+  if (candidates.some((go) => goVersionOf(go)?.ok)) return;
+  if (!has("unzip") || !has("curl")) {
+    log("the Go toolchain (>= 1.25) is missing and unzip/curl are needed to fetch it");
     process.exit(1);
   }
-  const version = execFileSync(go, ["env", "GOVERSION"], { encoding: "utf8" }).trim();
-  const [major, minor] = version.replace(/^go/, "").split(".").map(Number);
-  if (major !== 1 || minor < 25) {
-    log(`Go ${version} is too old; the pinned Kubernetes 1.35 needs Go >= 1.25.`);
-    process.exit(1);
-  }
+  installGoFromModuleProxy();
+  if (!goVersionOf(projectGo)?.ok) throw new Error(`the Go toolchain at ${projectGo} does not run`);
 }
 
 function ensureNodeModules() {

@@ -1,16 +1,33 @@
-// Finds the Go toolchain used to build the pinned servers.
+// Finds a Go toolchain recent enough to build the pinned servers.
 import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
 import { resolveCommand } from "./commands.js";
+import { REPO_ROOT } from "./env.js";
 import { PlatformError } from "./errors.js";
 
-const FALLBACKS = ["/usr/local/go/bin/go", "/usr/lib/go/bin/go"];
+/** Kubernetes 1.35's go.mod needs Go 1.25. */
+const MIN_MINOR = 25;
+
+/** The last one is where `npm run setup` puts a toolchain fetched from the Go module proxy. */
+const FALLBACKS = [
+  "/usr/local/go/bin/go",
+  join(REPO_ROOT, ".local-platform", "toolchain", "go", "bin", "go"),
+];
+
+async function recentEnough(go: string): Promise<boolean> {
+  const result = await execa(go, ["env", "GOVERSION"], { reject: false });
+  const [major, minor] = result.stdout.trim().replace(/^go/, "").split(".").map(Number);
+  return result.exitCode === 0 && major === 1 && (minor ?? 0) >= MIN_MINOR;
+}
 
 export async function findGo(): Promise<string> {
   const onPath = await resolveCommand("go");
-  if (onPath) return onPath;
-  const found = FALLBACKS.find((candidate) => existsSync(candidate));
-  if (found) return found;
+  const candidates = [...(onPath ? [onPath] : []), ...FALLBACKS.filter((path) => existsSync(path))];
+  for (const go of candidates) {
+    if (await recentEnough(go)) return go;
+  }
   throw new PlatformError(
-    "the Go toolchain (>= 1.25) is needed to build the local servers; install it from https://go.dev/doc/install",
+    `no Go toolchain >= 1.${MIN_MINOR} found (looked at ${candidates.join(", ") || "PATH"}); \`npm run setup\` fetches one`,
   );
 }
