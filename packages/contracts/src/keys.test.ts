@@ -5,6 +5,7 @@ import {
   AGENT_STATUS_FILTER,
   agentStatusKey,
   desiredStateKey,
+  deploymentDesiredStateFilter,
   deviceDesiredStateFilter,
   NATS_KV_KEY_PATTERN,
   parseAgentStatusKey,
@@ -107,6 +108,30 @@ describe("keys", () => {
     const badName = thrown(() => parseDesiredStateKey("pi-1.shop.web__v1"));
     expect(badName.token).toBe("web__v1");
     expect(badName.message).toMatch(/name token "web__v1" \(name "web..v1"\)/);
+  });
+
+  it("deploymentDesiredStateFilter - matches that CR's key on every device and no other CR's", () => {
+    fc.assert(
+      fc.property(
+        deviceId(),
+        namespaceName(),
+        resourceName(),
+        namespaceName(),
+        resourceName(),
+        (device, namespace, name, otherNamespace, otherName) => {
+          const filter = deploymentDesiredStateFilter({ namespace, name });
+          expect(subjectMatches(filter, desiredStateKey({ device, namespace, name }))).toBe(true);
+          const other = desiredStateKey({ device, namespace: otherNamespace, name: otherName });
+          const same = otherNamespace === namespace && otherName === name;
+          expect(subjectMatches(filter, other)).toBe(same);
+        },
+      ),
+    );
+  });
+
+  it("deploymentDesiredStateFilter - rejects an illegal name, naming it", () => {
+    const error = thrown(() => deploymentDesiredStateFilter({ namespace: "ns", name: "Bad_Name" }));
+    expect(error.message).toContain('name "Bad_Name"');
   });
 
   it("agentStatusKey - round-trips and matches AGENT_STATUS_FILTER", () => {

@@ -85,6 +85,19 @@ export function deviceDesiredStateFilter(device: string): string {
   return `${device}.>`;
 }
 
+/**
+ * Watch/keys filter for one CR's entries on every device in the desired-state
+ * bucket: `*.<namespace>.<encodedName>`. The operator lists these to find
+ * devices dropped from targetDevices and to clean up a deleted CR.
+ */
+export function deploymentDesiredStateFilter(parts: { namespace: string; name: string }): string {
+  const encodedName = parts.name.replaceAll(".", "_");
+  const filter = `*.${parts.namespace}.${encodedName}`;
+  check(namespaceNameSchema, parts.namespace, "namespace", filter);
+  check(resourceNameSchema, parts.name, "name", filter);
+  return filter;
+}
+
 /** The agent-status key of one device. */
 export function agentStatusKey(device: string): string {
   const key = `${STATUS_PREFIX}${device}`;

@@ -1,0 +1,35 @@
+// The only reader of process.env in the operator. Values stay raw strings here;
+// config.ts merges them with flags and validates the result, so a bad value is
+// reported with the flag or variable it came from.
+import { z } from "zod";
+
+const optional = z.string().trim().min(1).optional();
+
+const envSchema = z.object({
+  NATS_URL: optional,
+  KUBECONFIG: optional,
+  WATCH_NAMESPACE: optional,
+  HTTP_PORT: optional,
+  HEARTBEAT_PERIOD: optional,
+  STALENESS_WINDOW: optional,
+  STATUS_FLUSH_PERIOD: optional,
+  RESYNC_PERIOD: optional,
+  LEASE_NAMESPACE: optional,
+  LEASE_NAME: optional,
+  LEASE_DURATION: optional,
+  LEASE_RENEW_PERIOD: optional,
+  POD_NAME: optional,
+  LOG_LEVEL: optional,
+  /** Set by the kubelet inside a pod; selects the in-cluster kube config. */
+  KUBERNETES_SERVICE_HOST: optional,
+});
+
+export type OperatorEnv = z.output<typeof envSchema>;
+
+/** Every variable is optional text, so parsing cannot fail on content; config.ts judges it. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): OperatorEnv {
+  const clean = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
+  return envSchema.parse(clean);
+}

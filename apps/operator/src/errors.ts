@@ -1,0 +1,49 @@
+// Typed errors of the operator. Callers branch on these with the is...()
+// helpers, never on message text. Each takes Error's (message, { cause }).
+
+/** A configuration value (flag or env) that is missing or wrong; names the setting. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** This replica no longer holds the leader Lease and must stop writing. */
+export class LeadershipLostError extends Error {
+  override readonly name = "LeadershipLostError";
+}
+
+/** The CRD did not become Established in time. */
+export class CrdNotEstablishedError extends Error {
+  override readonly name = "CrdNotEstablishedError";
+}
+
+/** A Kubernetes watch ended with an error (not a normal server-side close). */
+export class WatchError extends Error {
+  override readonly name = "WatchError";
+  /** HTTP status or Status.code, when the server sent one (410 means "relist"). */
+  readonly statusCode: number | undefined;
+  constructor(message: string, statusCode?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.statusCode = statusCode;
+  }
+}
+
+export function isConfigError(error: unknown): error is ConfigError {
+  return error instanceof ConfigError;
+}
+
+export function isLeadershipLostError(error: unknown): error is LeadershipLostError {
+  return error instanceof LeadershipLostError;
+}
+
+export function isCrdNotEstablishedError(error: unknown): error is CrdNotEstablishedError {
+  return error instanceof CrdNotEstablishedError;
+}
+
+export function isWatchError(error: unknown): error is WatchError {
+  return error instanceof WatchError;
+}
+
+/** The message of anything thrown, for logs. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

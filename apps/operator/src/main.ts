@@ -1,0 +1,112 @@
+#!/usr/bin/env -S npx tsx
+// iot-operator CLI: `install` applies the CRD, `run` runs the controller.
+import { Command, Option } from "commander";
+import { installConfig, runConfig } from "./config.js";
+import { readEnv } from "./env.js";
+import { describeError, isConfigError } from "./errors.js";
+import { installCrd } from "./install.js";
+import { loadKubeConfig } from "./kube/kube-config.js";
+import { createLogger, LOG_LEVELS } from "./logger.js";
+import { runOperator } from "./run.js";
+
+/** Exit code for a configuration error: nothing was started. */
+const EXIT_CONFIG = 2;
+
+const program = new Command("iot-operator")
+  .description(
+    "Turns Deployment CRs into per-device desired state in NATS KV and folds device status back into the CRs.",
+  )
+  .showHelpAfterError();
+
+const commonOptions = (command: Command): Command =>
+  command
+    .option(
+      "--kubeconfig <path>",
+      "kubeconfig file (env KUBECONFIG; default: in-cluster, then ~/.kube/config)",
+    )
+    .addOption(
+      new Option("--log-level <level>", "log level (env LOG_LEVEL; default info)").choices(
+        LOG_LEVELS,
+      ),
+    );
+
+commonOptions(program.command("install"))
+  .description("apply the Deployment CRD (server-side apply) and wait until it is Established")
+  .option("--timeout <duration>", "how long to wait for Established (default 60s)")
+  .action(async (flags: Record<string, unknown>) => {
+    const config = installConfig(flags, readEnv());
+    const log = createLogger(config.logLevel);
+    await installCrd(loadKubeConfig(config), log, config.timeoutMs);
+  });
+
+commonOptions(program.command("run"))
+  .description(
+    "watch Deployment CRs, write desired state to NATS KV, aggregate device status into the CRs",
+  )
+  .option(
+    "--nats-url <urls>",
+    "NATS server URL(s), comma-separated (env NATS_URL; default nats://127.0.0.1:4222)",
+  )
+  .option("--namespace <namespace>", "watch only this namespace (env WATCH_NAMESPACE; default all)")
+  .option(
+    "--http-port <port>",
+    "port of /healthz, /readyz and /metrics; 0 picks a free one (env HTTP_PORT; default 8080)",
+  )
+  .option(
+    "--heartbeat-period <duration>",
+    "agents' heartbeat period (env HEARTBEAT_PERIOD; default 5s)",
+  )
+  .option(
+    "--staleness-window <duration>",
+    "heartbeat age after which a device is unreported (env STALENESS_WINDOW; default 3 heartbeat periods)",
+  )
+  .option(
+    "--status-flush-period <duration>",
+    "coalescing period of status patches per CR (env STATUS_FLUSH_PERIOD; default 1s)",
+  )
+  .option(
+    "--resync-period <duration>",
+    "full relist and KV resync period (env RESYNC_PERIOD; default 5m)",
+  )
+  .option(
+    "--lease-namespace <namespace>",
+    "namespace of the leader Lease (env LEASE_NAMESPACE; default default)",
+  )
+  .option(
+    "--lease-name <name>",
+    "name of the leader Lease (env LEASE_NAME; default iot-operator-leader)",
+  )
+  .option("--lease-duration <duration>", "leader Lease duration (env LEASE_DURATION; default 15s)")
+  .option(
+    "--lease-renew-period <duration>",
+    "leader Lease renew period (env LEASE_RENEW_PERIOD; default 2s)",
+  )
+  .option(
+    "--identity <id>",
+    "this replica's identity in the Lease (env POD_NAME; default <hostname>-<pid>)",
+  )
+  .action(async (flags: Record<string, unknown>) => {
+    const config = runConfig(flags, readEnv());
+    const log = createLogger(config.logLevel);
+    process.on("unhandledRejection", (reason) => {
+      // One bad CR or payload must not take the operator down; log and keep going.
+      log.error({ err: describeError(reason) }, "unhandled rejection");
+    });
+    log.info({ config }, "starting iot-operator");
+    await runOperator(config, log);
+  });
+
+try {
+  await program.parseAsync();
+  // Client keep-alive sockets must not keep a finished command alive.
+  process.exit(0);
+} catch (error) {
+  if (isConfigError(error)) {
+    process.stderr.write(`iot-operator: ${error.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  process.stderr.write(
+    `iot-operator: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}

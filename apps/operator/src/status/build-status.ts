@@ -1,0 +1,59 @@
+// One CR's whole status, from what the operator tracks about it and the latest
+// device reports. Pure, so the rules are tested without a cluster.
+import type { Condition, DeploymentStatus } from "@fleet/contracts";
+import { aggregate, type AggregateTarget, type ReportLookup } from "./aggregate.js";
+import { deploymentConditions, type SpecProblem } from "./conditions.js";
+
+export interface StatusInput {
+  generation: number;
+  /** Undefined when the spec could not be read (then specProblem says why). */
+  targets: readonly AggregateTarget[] | undefined;
+  specProblem: SpecProblem | undefined;
+  previousConditions: readonly Condition[];
+}
+
+/** Kubernetes metav1.Time precision: whole seconds. */
+export function kubeTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+export function buildStatus(
+  input: StatusInput,
+  lookup: ReportLookup,
+  nowMs: number,
+  stalenessWindowMs: number,
+): DeploymentStatus {
+  const agg =
+    input.specProblem === undefined && input.targets !== undefined
+      ? aggregate(input.targets, lookup, nowMs, stalenessWindowMs)
+      : undefined;
+  const conditions = deploymentConditions({
+    aggregate: agg,
+    targetCount: input.targets?.length ?? 0,
+    specProblem: input.specProblem,
+    generation: input.generation,
+    previous: input.previousConditions,
+    now: kubeTime(nowMs),
+  });
+  return {
+    observedGeneration: input.generation,
+    conditions,
+    ...(agg === undefined ? {} : { aggregate: agg }),
+  };
+}
+
+/**
+ * The merge-patch body for a status: optional aggregate fields that are absent
+ * become null, because a merge patch that merely omits a field keeps the old value.
+ */
+export function statusPatchBody(status: DeploymentStatus): Record<string, unknown> {
+  if (status.aggregate === undefined) return { ...status };
+  return {
+    ...status,
+    aggregate: {
+      lastError: null,
+      lastHeartbeatAt: null,
+      ...status.aggregate,
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// Coalesces status writes: heartbeats only mark CRs dirty; a timer flushes each
+// dirty CR at most once per period, and only if its status actually changed.
+import { canonicalJson } from "@fleet/contracts";
+import { forEachLimited } from "../concurrency.js";
+import { describeError } from "../errors.js";
+import { isNotFound } from "../kube/api-errors.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import type { ReportLookup } from "./aggregate.js";
+import { buildStatus, statusPatchBody } from "./build-status.js";
+import type { DeploymentRegistry } from "./deployment-registry.js";
+
+export type StatusPatch = (
+  namespace: string,
+  name: string,
+  body: Record<string, unknown>,
+) => Promise<void>;
+
+export interface FlusherOptions {
+  periodMs: number;
+  stalenessWindowMs: number;
+  /** Refuses writes once leadership is gone. */
+  canWrite: () => boolean;
+}
+
+export class StatusFlusher {
+  /** CR key -> when it first became dirty (ms), for the lag metric. */
+  readonly #dirty = new Map<string, number>();
+  readonly #registry: DeploymentRegistry;
+  readonly #lookup: ReportLookup;
+  readonly #patch: StatusPatch;
+  readonly #options: FlusherOptions;
+  readonly #log: Logger;
+  readonly #metrics: Metrics;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(
+    deps: { registry: DeploymentRegistry; lookup: ReportLookup; patch: StatusPatch },
+    options: FlusherOptions,
+    log: Logger,
+    metrics: Metrics,
+  ) {
+    this.#registry = deps.registry;
+    this.#lookup = deps.lookup;
+    this.#patch = deps.patch;
+    this.#options = options;
+    this.#log = log;
+    this.#metrics = metrics;
+  }
+
+  markDirty(key: string, sinceMs: number = Date.now()): void {
+    const current = this.#dirty.get(key);
+    if (current === undefined || sinceMs < current) this.#dirty.set(key, sinceMs);
+  }
+
+  /** Every CR that targets the device. */
+  markDevice(device: string, sinceMs: number): void {
+    for (const key of this.#registry.deploymentsOf(device)) this.markDirty(key, sinceMs);
+  }
+
+  start(): void {
+    const tick = (): void => {
+      this.#timer = setTimeout(() => {
+        void this.flush().finally(() => {
+          if (!this.#stopped) tick();
+        });
+      }, this.#options.periodMs);
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  /** One pass over the dirty CRs; a failed patch stays dirty for the next pass. */
+  async flush(): Promise<void> {
+    if (this.#dirty.size === 0 || !this.#options.canWrite()) return;
+    const batch = [...this.#dirty];
+    this.#dirty.clear();
+    await forEachLimited(batch, 8, async ([key, sinceMs]) => {
+      const tracked = this.#registry.get(key);
+      if (tracked === undefined) return;
+      const now = Date.now();
+      const status = buildStatus(tracked, this.#lookup, now, this.#options.stalenessWindowMs);
+      const json = canonicalJson(status);
+      if (json === tracked.lastStatusJson) return;
+      if (!this.#options.canWrite()) return;
+      try {
+        await this.#patch(tracked.namespace, tracked.name, statusPatchBody(status));
+        this.#registry.written(key, status.conditions, json);
+        this.#metrics.statusPatches.inc({ result: "ok" });
+        this.#metrics.aggregationLag.observe((Date.now() - sinceMs) / 1000);
+        this.#log.debug(
+          { namespace: tracked.namespace, name: tracked.name, aggregate: status.aggregate },
+          "status patched",
+        );
+      } catch (error) {
+        if (isNotFound(error)) {
+          this.#metrics.statusPatches.inc({ result: "gone" });
+          return;
+        }
+        this.#metrics.statusPatches.inc({ result: "error" });
+        this.#metrics.errors.inc({ area: "status-patch" });
+        this.#log.warn(
+          { namespace: tracked.namespace, name: tracked.name, err: describeError(error) },
+          "status patch failed; will retry",
+        );
+        this.markDirty(key, sinceMs);
+      }
+    });
+  }
+}
