@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { installConfig, runConfig } from "./config.js";
+import { readEnv } from "./env.js";
+import { ConfigError } from "./errors.js";
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("config", () => {
+  it("runConfig - defaults: staleness is 3 heartbeat periods, lease 15s/2s, all namespaces", () => {
+    const config = runConfig({}, readEnv({}));
+    expect(config).toMatchObject({
+      heartbeatPeriodMs: 5000,
+      stalenessWindowMs: 15_000,
+      statusFlushPeriodMs: 1000,
+      namespace: undefined,
+      httpPort: 8080,
+      natsServers: ["nats://127.0.0.1:4222"],
+      lease: { durationMs: 15_000, renewPeriodMs: 2000, name: "iot-operator-leader" },
+    });
+  });
+
+  it("runConfig - flags beat env, env beats defaults; staleness follows the heartbeat period", () => {
+    const env = readEnv({
+      NATS_URL: "nats://env:4222",
+      HEARTBEAT_PERIOD: "2s",
+      WATCH_NAMESPACE: "from-env",
+    });
+    const config = runConfig({ namespace: "from-flag" }, env);
+    expect(config.natsServers).toEqual(["nats://env:4222"]);
+    expect(config.namespace).toBe("from-flag");
+    expect(config.stalenessWindowMs).toBe(6000);
+  });
+
+  it("runConfig - names every bad value and where it came from", () => {
+    const error = configError(() =>
+      runConfig(
+        { httpPort: "99999", namespace: "Not_A_Namespace" },
+        readEnv({ LEASE_DURATION: "soon", NATS_URL: "http//x" }),
+      ),
+    );
+    expect(error.message).toContain('--http-port (flag) = "99999"');
+    expect(error.message).toContain("--namespace (flag)");
+    expect(error.message).toContain('LEASE_DURATION (env) = "soon"');
+    expect(error.message).toContain("is not a duration");
+    expect(error.message).toContain("NATS_URL (env)");
+  });
+
+  it("runConfig - rejects a staleness window shorter than a heartbeat and a renew period too close to the lease", () => {
+    const error = configError(() =>
+      runConfig(
+        {
+          heartbeatPeriod: "5s",
+          stalenessWindow: "2s",
+          leaseDuration: "2s",
+          leaseRenewPeriod: "1500ms",
+        },
+        readEnv({}),
+      ),
+    );
+    expect(error.message).toContain(
+      "--staleness-window (2s) must be at least --heartbeat-period (5s)",
+    );
+    expect(error.message).toContain("--lease-renew-period");
+  });
+
+  it("installConfig - parses the timeout and log level", () => {
+    expect(installConfig({ timeout: "2m", logLevel: "debug" }, readEnv({}))).toMatchObject({
+      timeoutMs: 120_000,
+      logLevel: "debug",
+    });
+    expect(configError(() => installConfig({ logLevel: "loud" }, readEnv({}))).message).toContain(
+      "--log-level (flag)",
+    );
+  });
+});

@@ -1,0 +1,93 @@
+import type { Aggregate, Condition } from "@fleet/contracts";
+import { conditionSchema } from "@fleet/contracts";
+import { describe, expect, it } from "vitest";
+import { deploymentConditions, type ConditionsInput } from "./conditions.js";
+
+const agg = (over: Partial<Aggregate>): Aggregate => ({
+  succeeded: 0,
+  failed: 0,
+  pending: 0,
+  unreported: 0,
+  recentEvents: [],
+  ...over,
+});
+const input = (over: Partial<ConditionsInput>): ConditionsInput => ({
+  aggregate: agg({}),
+  targetCount: 3,
+  specProblem: undefined,
+  generation: 4,
+  previous: [],
+  now: "2026-01-01T00:00:10Z",
+  ...over,
+});
+const byType = (conditions: Condition[]) => Object.fromEntries(conditions.map((c) => [c.type, c]));
+
+describe("deploymentConditions", () => {
+  it("deploymentConditions - all running: Ready True, not Progressing, not Degraded", () => {
+    const c = byType(deploymentConditions(input({ aggregate: agg({ succeeded: 3 }) })));
+    expect(c.Ready).toMatchObject({
+      status: "True",
+      reason: "AllDevicesRunning",
+      observedGeneration: 4,
+    });
+    expect(c.Progressing?.status).toBe("False");
+    expect(c.Degraded?.status).toBe("False");
+  });
+
+  it("deploymentConditions - a failure degrades and names the device and its message", () => {
+    const lastError = { device: "pi-2", message: "image not found", at: "2026-01-01T00:00:00Z" };
+    const c = byType(
+      deploymentConditions(
+        input({ aggregate: agg({ succeeded: 1, failed: 1, unreported: 1, lastError }) }),
+      ),
+    );
+    expect(c.Ready).toMatchObject({ status: "False", reason: "DevicesFailed" });
+    expect(c.Degraded).toMatchObject({ status: "True", reason: "DevicesFailed" });
+    expect(c.Degraded?.message).toContain("pi-2: image not found");
+  });
+
+  it("deploymentConditions - pending devices mean Progressing; only unreported ones do not", () => {
+    expect(
+      byType(deploymentConditions(input({ aggregate: agg({ pending: 1, succeeded: 2 }) })))
+        .Progressing?.status,
+    ).toBe("True");
+    const quiet = byType(deploymentConditions(input({ aggregate: agg({ unreported: 3 }) })));
+    expect(quiet.Progressing?.status).toBe("False");
+    expect(quiet.Ready).toMatchObject({ status: "False", reason: "DevicesUnreported" });
+  });
+
+  it("deploymentConditions - a spec problem is Degraded with its reason and message", () => {
+    const problem = { reason: "UnsupportedScoreKind", message: 'unknown score kind "DockerV9"' };
+    const c = byType(deploymentConditions(input({ aggregate: undefined, specProblem: problem })));
+    expect(c.Degraded).toMatchObject({
+      status: "True",
+      reason: "UnsupportedScoreKind",
+      message: problem.message,
+    });
+    expect(c.Ready?.status).toBe("False");
+  });
+
+  it("deploymentConditions - lastTransitionTime moves only when the status flips", () => {
+    const first = deploymentConditions(
+      input({ aggregate: agg({ succeeded: 2, pending: 1 }), now: "2026-01-01T00:00:00Z" }),
+    );
+    const second = byType(
+      deploymentConditions(
+        input({ aggregate: agg({ succeeded: 3 }), previous: first, now: "2026-01-01T00:01:00Z" }),
+      ),
+    );
+    expect(second.Ready?.lastTransitionTime).toBe("2026-01-01T00:01:00Z");
+    expect(second.Progressing?.lastTransitionTime).toBe("2026-01-01T00:01:00Z");
+    expect(second.Degraded?.lastTransitionTime).toBe("2026-01-01T00:00:00Z");
+  });
+
+  it("deploymentConditions - every condition fits the standard schema, long messages clipped", () => {
+    const lastError = { device: "pi-1", message: "x".repeat(5000), at: "2026-01-01T00:00:00Z" };
+    for (const condition of deploymentConditions(
+      input({ aggregate: agg({ failed: 3, lastError }) }),
+    )) {
+      expect(conditionSchema.parse(condition)).toEqual(condition);
+      expect(condition.message.length).toBeLessThanOrEqual(1024);
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { agentStatusSchema } from "@fleet/contracts";
+import { describe, expect, it } from "vitest";
+import { DeviceStatusStore } from "./device-store.js";
+import { iso, T0 } from "./test-reports.js";
+
+const beat = (device: string, atMs: number) =>
+  agentStatusSchema.parse({ deviceId: device, agentVersion: "t", lastHeartbeatAt: iso(atMs) });
+
+describe("DeviceStatusStore", () => {
+  it("DeviceStatusStore - the sweep announces a heartbeat going stale exactly once", () => {
+    let now = T0;
+    const changes: string[] = [];
+    const store = new DeviceStatusStore(
+      3000,
+      (device) => changes.push(device),
+      () => now,
+    );
+    store.put("a", beat("a", T0));
+    store.put("b", beat("b", T0));
+    expect(changes).toEqual(["a", "b"]);
+    now = T0 + 3000;
+    expect(store.sweep()).toBe(0);
+    store.put("b", beat("b", now));
+    now = T0 + 3001;
+    expect(store.sweep()).toBe(1);
+    expect(store.sweep()).toBe(0);
+    expect(changes).toEqual(["a", "b", "b", "a"]);
+  });
+
+  it("DeviceStatusStore - a fresh heartbeat after going stale makes the device eligible again", () => {
+    let now = T0;
+    const changes: string[] = [];
+    const store = new DeviceStatusStore(
+      1000,
+      (device) => changes.push(device),
+      () => now,
+    );
+    store.put("a", beat("a", now));
+    now += 2000;
+    store.sweep();
+    store.put("a", beat("a", now));
+    now += 2000;
+    expect(store.sweep()).toBe(1);
+  });
+
+  it("DeviceStatusStore - removing a device reports a change; removing an unknown one does not", () => {
+    const changes: string[] = [];
+    const store = new DeviceStatusStore(
+      1000,
+      (device) => changes.push(device),
+      () => T0,
+    );
+    store.put("a", beat("a", T0));
+    store.remove("a");
+    store.remove("zzz");
+    expect(changes).toEqual(["a", "a"]);
+    expect(store.get("a")).toBeUndefined();
+  });
+});
