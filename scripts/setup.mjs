@@ -5,7 +5,7 @@
 // uses only Node's standard library. It makes sure that:
 //   1. the system packages the local platform needs are installed (as root it
 //      installs them with apt; otherwise it prints the exact command);
-//   2. a Go toolchain (>= 1.25) that builds the pinned servers is present,
+//   2. a Go toolchain (>= 1.26) that builds the pinned servers is present,
 //      fetched from the Go module proxy where the machine has none;
 //   3. node_modules matches package-lock.json (which also brings the project's
 //      own Node, pinned in devDependencies, to node_modules/.bin/node).
@@ -61,7 +61,7 @@ function ensureSystemPackages() {
 }
 
 // The Go toolchain comes from the Go module proxy when the machine has none
-// recent enough (distribution packages are often too old for Kubernetes 1.35).
+// recent enough (distribution packages are often too old for Kubernetes 1.35 and helm 4).
 const GO_TOOLCHAIN = "go1.26.8";
 const goToolchainDir = join(root, ".local-platform", "toolchain");
 const projectGo = join(goToolchainDir, "go", "bin", "go");
@@ -70,7 +70,7 @@ function goVersionOf(go) {
   try {
     const version = execFileSync(go, ["env", "GOVERSION"], { encoding: "utf8" }).trim();
     const [major, minor] = version.replace(/^go/, "").split(".").map(Number);
-    return { version, ok: major === 1 && minor >= 25 };
+    return { version, ok: major === 1 && minor >= 26 };
   } catch {
     return undefined;
   }
@@ -78,7 +78,7 @@ function goVersionOf(go) {
 
 function installGoFromModuleProxy() {
   const arch = { x64: "amd64", arm64: "arm64" }[process.arch];
-  if (!arch) throw new Error(`no Go toolchain for ${process.arch}; install Go >= 1.25 by hand`);
+  if (!arch) throw new Error(`no Go toolchain for ${process.arch}; install Go >= 1.26 by hand`);
   const proxy = (process.env.GOPROXY ?? "https://proxy.golang.org")
     .split(",")[0]
     .replace(/\/$/, "");
@@ -107,7 +107,7 @@ function ensureGo() {
   const candidates = ["go", "/usr/local/go/bin/go", projectGo];
   if (candidates.some((go) => goVersionOf(go)?.ok)) return;
   if (!has("unzip") || !has("curl")) {
-    log("the Go toolchain (>= 1.25) is missing and unzip/curl are needed to fetch it");
+    log("the Go toolchain (>= 1.26) is missing and unzip/curl are needed to fetch it");
     process.exit(1);
   }
   installGoFromModuleProxy();

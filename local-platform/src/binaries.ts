@@ -10,7 +10,7 @@ import { execa } from "execa";
 import { findGo } from "./go-toolchain.js";
 import type { Layout } from "./layout.js";
 import type { Progress } from "./progress.js";
-import { KUBERNETES_VERSION, NATS_CLI_VERSION } from "./versions.js";
+import { HELM_VERSION, KUBERNETES_VERSION, NATS_CLI_VERSION } from "./versions.js";
 
 interface BinarySet {
   /** Folder under local-platform/go holding the pinning go.mod. */
@@ -36,6 +36,11 @@ export const BINARY_SETS: readonly BinarySet[] = [
       nats: "github.com/nats-io/natscli/nats",
     },
     ldflags: [`-X main.version=${NATS_CLI_VERSION}`],
+  },
+  {
+    module: "helm",
+    binaries: { helm: "helm.sh/helm/v4/cmd/helm" },
+    ldflags: [`-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`],
   },
   {
     module: "kube",

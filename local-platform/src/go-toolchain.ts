@@ -6,8 +6,8 @@ import { resolveCommand } from "./commands.js";
 import { REPO_ROOT } from "./env.js";
 import { PlatformError } from "./errors.js";
 
-/** Kubernetes 1.35's go.mod needs Go 1.25. */
-const MIN_MINOR = 25;
+/** helm v4.3's go.mod needs Go 1.26 (Kubernetes 1.35's needs 1.25). */
+const MIN_MINOR = 26;
 
 /** The last one is where `npm run setup` puts a toolchain fetched from the Go module proxy. */
 const FALLBACKS = [

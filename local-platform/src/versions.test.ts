@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./env.js";
 import {
   ETCD_VERSION,
+  HELM_VERSION,
   KUBERNETES_VERSION,
   NATS_CLI_VERSION,
   NATS_SERVER_VERSION,
@@ -27,6 +28,10 @@ describe("versions - pins agree with the Go modules that build them", () => {
   it("etcd is the pinned 3.6 release", () => {
     expect(ETCD_VERSION).toMatch(/^v3\.6\./);
     expect(goMod("etcd")).toContain(`go.etcd.io/etcd/server/v3 ${ETCD_VERSION}`);
+  });
+
+  it("helm is the pinned release", () => {
+    expect(goMod("helm")).toContain(`helm.sh/helm/v4 ${HELM_VERSION}`);
   });
 
   it("nats-server (>= 2.10) and the nats CLI are the pinned releases", () => {

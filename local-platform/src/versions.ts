@@ -4,6 +4,7 @@ export const KUBERNETES_VERSION = "v1.35.4";
 export const ETCD_VERSION = "v3.6.16";
 export const NATS_SERVER_VERSION = "v2.15.2";
 export const NATS_CLI_VERSION = "v0.5.0";
+export const HELM_VERSION = "v4.3.1";
 
 /** The nginx image tags built locally; two tags so that upgrades can be tested. */
 export const NGINX_IMAGE = "localhost/fleet-nginx";
