@@ -1,0 +1,104 @@
+import {
+  NGINX_CONTAINER_PORT,
+  freePort,
+  nginxImageRef,
+  waitUntil,
+} from "@fleet/local-platform/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LABELS } from "../runtime/labels.js";
+import type { RunningAgent } from "../agent.js";
+import { startAgentInProcess } from "../testing/agent-process.js";
+import { createFixture, type Fixture } from "../testing/fixture.js";
+import { StatusFollower, putDesired } from "../testing/kv.js";
+import { keyContainers, servedTag } from "../testing/podman.js";
+
+describe("agent - deployment lifecycle", () => {
+  let fx: Fixture;
+  let agent: RunningAgent | undefined;
+  let status: StatusFollower;
+  let device: string;
+
+  beforeAll(async () => {
+    fx = await createFixture();
+    device = fx.device("life");
+    status = await StatusFollower.start(fx.nats.status, device);
+    agent = await startAgentInProcess({
+      device,
+      natsUrl: fx.natsUrl,
+      podmanSocket: fx.podmanSocket,
+      dataDir: await fx.dataDir(),
+    });
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    status.stop();
+    await fx.cleanup();
+  });
+
+  it("lifecycle - creates, upgrades (new container id, new image answers) and deletes", async () => {
+    const port = await freePort();
+    const target = { device, namespace: "demo", name: "web", generation: 1 };
+    const service = (tag: "1.0" | "1.1") => ({
+      name: "nginx",
+      image: nginxImageRef(tag),
+      ports: [{ hostPort: port, containerPort: NGINX_CONTAINER_PORT, protocol: "TCP" as const }],
+    });
+
+    const createdAt = Date.now();
+    const key = await putDesired(fx.nats.desired, target, [service("1.0")]);
+    await status.next((s) => s.deployments[key]?.phase === "Running", {
+      what: "Running after create",
+      timeoutMs: 30_000,
+    });
+    console.log(`[measure] KV put -> Running in AgentStatus: ${Date.now() - createdAt} ms`);
+    const [first] = await keyContainers(fx.podman, device, key);
+    expect(first?.state).toBe("running");
+    expect(first?.labels[LABELS.device]).toBe(device);
+    expect(first?.labels[LABELS.managedBy]).toBe("iot-agent");
+    await waitUntil(async () => (await servedTag(port)) === "1.0", {
+      what: "nginx 1.0 answering",
+      timeoutMs: 15_000,
+    });
+
+    const upgradeAt = Date.now();
+    const since = status.history.length;
+    await putDesired(fx.nats.desired, { ...target, generation: 2 }, [service("1.1")]);
+    await waitUntil(
+      async () => {
+        const [c] = await keyContainers(fx.podman, device, key);
+        return c !== undefined && c.id !== first?.id && c.state === "running";
+      },
+      { what: "a new container for the upgrade", timeoutMs: 30_000 },
+    );
+    await status.next((s) => s.deployments[key]?.phase === "Running", {
+      what: "Running after upgrade",
+      timeoutMs: 30_000,
+      since,
+    });
+    await waitUntil(async () => (await servedTag(port)) === "1.1", {
+      what: "nginx 1.1 answering",
+      timeoutMs: 15_000,
+    });
+    console.log(`[measure] upgrade put -> 1.1 answering: ${Date.now() - upgradeAt} ms`);
+    const afterUpgrade = await keyContainers(fx.podman, device, key);
+    expect(afterUpgrade).toHaveLength(1);
+    expect(afterUpgrade[0]?.id).not.toBe(first?.id);
+    expect(afterUpgrade[0]?.image).toBe(nginxImageRef("1.1"));
+
+    const beforeDelete = status.history.length;
+    await fx.nats.desired.delete(key);
+    await waitUntil(async () => (await keyContainers(fx.podman, device, key)).length === 0, {
+      what: "containers removed after delete",
+      timeoutMs: 30_000,
+    });
+    const gone = await status.next((s) => !(key in s.deployments), {
+      what: "deployment dropped from status",
+      timeoutMs: 15_000,
+      since: beforeDelete,
+    });
+    expect(
+      gone.status.recentEvents.some((e) => e.deployment === key && e.message.includes("deleted")),
+    ).toBe(true);
+  });
+});

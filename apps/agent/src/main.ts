@@ -1,0 +1,49 @@
+#!/usr/bin/env tsx
+// iot-agent entry point: validate the configuration before touching anything
+// (exit 2 with every problem named), then run until SIGTERM/SIGINT.
+import { CommanderError } from "commander";
+import { parseArgs } from "./cli.js";
+import { loadConfig } from "./config/load.js";
+import { startAgent } from "./agent.js";
+import { readEnv } from "./env.js";
+import { isConfigError, messageOf } from "./errors.js";
+import { createLogger } from "./logger.js";
+
+const EXIT_CONFIG = 2;
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    const env = readEnv();
+    config = await loadConfig(parseArgs(process.argv.slice(2), env));
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode; // --help, --version, unknown flag
+    process.stderr.write(`iot-agent: ${isConfigError(error) ? error.message : messageOf(error)}\n`);
+    return EXIT_CONFIG;
+  }
+  const logger = createLogger();
+  const agent = await startAgent(config, logger);
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, "signal received");
+      resolve();
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  });
+  await agent.stop();
+  logger.info("stopped");
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `iot-agent: fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,86 @@
+// What the KV says this device should run, as last seen by the watch. Values
+// are decoded once on arrival; a payload that fails is kept as "invalid" with
+// its error, so the deployment can be reported Failed instead of vanishing.
+import {
+  decodeDesiredState,
+  isPayloadError,
+  parseDesiredStateKey,
+  type DesiredStateEntry,
+} from "@fleet/contracts";
+import { DesiredStateMismatchError, messageOf } from "../errors.js";
+import { payloadHash } from "../runtime/labels.js";
+
+interface Common {
+  bytes: Uint8Array;
+  hash: string;
+}
+export type Desired =
+  | (Common & { kind: "valid"; entry: DesiredStateEntry })
+  | (Common & { kind: "invalid"; error: string });
+
+/** Decodes a KV value; never throws, an undecodable one comes back "invalid". */
+export function decodeDesired(key: string, bytes: Uint8Array): Desired {
+  const hash = payloadHash(bytes);
+  try {
+    const entry = decodeDesiredState(bytes);
+    const { namespace, name } = parseDesiredStateKey(key);
+    const named = entry.deployment;
+    if (named.namespace !== namespace || named.name !== name) {
+      throw new DesiredStateMismatchError(
+        `payload names deployment ${named.namespace}/${named.name} but its key ${key} is for ${namespace}/${name}`,
+      );
+    }
+    return { kind: "valid", bytes, hash, entry };
+  } catch (error) {
+    // PayloadError messages already name the field, e.g. "score.PodmanV0.services[0].image: ...".
+    const text = isPayloadError(error) ? error.message : messageOf(error);
+    return { kind: "invalid", bytes, hash, error: text };
+  }
+}
+
+export class DesiredStore {
+  readonly #entries = new Map<string, Desired>();
+  /** Keys seen since the current snapshot began; undefined when no snapshot is in progress. */
+  #seen: Set<string> | undefined;
+  #synced = false;
+
+  /** True once one full snapshot of the KV has been read: only then may the agent remove things. */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  get(key: string): Desired | undefined {
+    return this.#entries.get(key);
+  }
+
+  keys(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  put(key: string, bytes: Uint8Array): Desired {
+    const desired = decodeDesired(key, bytes);
+    this.#entries.set(key, desired);
+    this.#seen?.add(key);
+    return desired;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+    this.#seen?.add(key);
+  }
+
+  /** A (re)started watch is about to replay the KV's current values. */
+  beginSnapshot(): void {
+    this.#seen = new Set();
+  }
+
+  /** The replay is complete: forget keys it did not mention (deleted while we were away). */
+  completeSnapshot(): string[] {
+    const seen = this.#seen ?? new Set<string>();
+    const gone = this.keys().filter((key) => !seen.has(key));
+    for (const key of gone) this.#entries.delete(key);
+    this.#seen = undefined;
+    this.#synced = true;
+    return gone;
+  }
+}

@@ -1,0 +1,75 @@
+// Looks after containers that exist with the right payload but are not
+// running: killed out of band, crashed, or stopped by a reboot. Reports the
+// exit (code and signal) as the deployment's error at once, then restarts the
+// container under the restart policy.
+import { messageOf } from "../errors.js";
+import type { PodmanClient } from "../podman/client.js";
+import { inspectContainer, startContainer, type ContainerSummary } from "../podman/containers.js";
+import { LABELS } from "../runtime/labels.js";
+import type { EventRing } from "../status/event-ring.js";
+import { describeExit } from "./exit-reason.js";
+import type { RestartPolicy } from "./restart-policy.js";
+
+export interface SuperviseDeps {
+  podman: PodmanClient;
+  ring: EventRing;
+  restarts: RestartPolicy;
+  retryLater: (key: string, delayMs: number) => void;
+  now: () => number;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+
+/** Returns the problems that keep the deployment from Running (empty when all run). */
+export async function superviseContainers(
+  deps: SuperviseDeps,
+  key: string,
+  containers: readonly ContainerSummary[],
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const container of containers) {
+    if (container.state === "running") continue;
+    const details = await inspectContainer(deps.podman, container.id);
+    if (details === undefined) {
+      // Removed meanwhile: the next pass re-creates it.
+      problems.push(`container ${container.name} disappeared`);
+      deps.retryLater(key, 0);
+      continue;
+    }
+    if (details.State.Running) continue;
+    const service = `service "${container.labels[LABELS.service] ?? container.name}"`;
+    const exit = describeExit({
+      exitCode: details.State.ExitCode,
+      oomKilled: details.State.OOMKilled,
+      error: details.State.Error,
+    });
+    const now = deps.now();
+    const decision = deps.restarts.decide(container.name, now, {
+      startedAt: Date.parse(details.State.StartedAt ?? "") || 0,
+      finishedAt: Date.parse(details.State.FinishedAt ?? "") || 0,
+    });
+    if (decision.action === "wait") {
+      const problem = `${service} ${exit}; restarting in ${seconds(decision.delayMs)} (restart #${decision.attempt})`;
+      problems.push(problem);
+      if (decision.newExit)
+        deps.ring.record({ severity: "Error", message: problem, deployment: key });
+      deps.retryLater(key, decision.delayMs);
+      continue;
+    }
+    try {
+      await startContainer(deps.podman, container.id);
+      deps.ring.record({
+        severity: "Warning",
+        message: `restarted ${service} (restart #${decision.attempt}) after it ${exit}`,
+        deployment: key,
+      });
+    } catch (error) {
+      const delayMs = deps.restarts.startFailed(container.name, now);
+      const problem = `${service} ${exit} and could not be restarted: ${messageOf(error)}; retrying in ${seconds(delayMs)}`;
+      problems.push(problem);
+      deps.ring.record({ severity: "Error", message: problem, deployment: key });
+      deps.retryLater(key, delayMs);
+    }
+  }
+  return problems;
+}

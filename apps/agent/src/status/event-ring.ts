@@ -1,0 +1,93 @@
+// The bounded ring of recent events (successes and failures) that every
+// heartbeat carries. It is kept on disk in the data dir, written atomically
+// (temp file + rename), so after a reboot the device still tells what happened
+// before it, and replays that history in its first heartbeat.
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  agentEventSchema,
+  RECENT_EVENTS_LIMIT,
+  type AgentEvent,
+  type Severity,
+} from "@fleet/contracts";
+import { z } from "zod";
+import { messageOf } from "../errors.js";
+import type { Logger } from "../logger.js";
+
+export const EVENT_RING_FILE = "recent-events.json";
+
+export interface NewEvent {
+  severity: Severity;
+  message: string;
+  deployment?: string | undefined;
+}
+
+export class EventRing {
+  readonly #file: string;
+  readonly #logger: Logger;
+  readonly #onChange: () => void;
+  #events: AgentEvent[];
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(file: string, events: AgentEvent[], logger: Logger, onChange: () => void) {
+    this.#file = file;
+    this.#events = events;
+    this.#logger = logger;
+    this.#onChange = onChange;
+  }
+
+  /** Loads the ring from `dataDir`; a missing or unreadable file starts an empty ring. */
+  static async load(dataDir: string, logger: Logger, onChange: () => void): Promise<EventRing> {
+    const file = join(dataDir, EVENT_RING_FILE);
+    let events: AgentEvent[] = [];
+    try {
+      const parsed = z.array(agentEventSchema).safeParse(JSON.parse(await readFile(file, "utf8")));
+      if (parsed.success) events = parsed.data.slice(-RECENT_EVENTS_LIMIT);
+      else logger.warn({ file }, "event ring file is not a list of events; starting empty");
+    } catch (error) {
+      const missing = error instanceof Error && "code" in error && error.code === "ENOENT";
+      if (!missing)
+        logger.warn({ file, err: messageOf(error) }, "cannot read event ring; starting empty");
+    }
+    return new EventRing(file, events, logger, onChange);
+  }
+
+  get events(): readonly AgentEvent[] {
+    return this.#events;
+  }
+
+  record(event: NewEvent, now: Date = new Date()): AgentEvent {
+    const entry: AgentEvent = {
+      at: now.toISOString(),
+      severity: event.severity,
+      message: event.message,
+    };
+    if (event.deployment !== undefined) entry.deployment = event.deployment;
+    this.#events = [...this.#events, entry].slice(-RECENT_EVENTS_LIMIT);
+    const level =
+      event.severity === "Error" ? "error" : event.severity === "Warning" ? "warn" : "info";
+    this.#logger[level]({ deployment: event.deployment, event: "recorded" }, event.message);
+    this.#persist();
+    this.#onChange();
+    return entry;
+  }
+
+  #persist(): void {
+    const snapshot = JSON.stringify(this.#events);
+    // Writes are chained so an older snapshot never renames over a newer one.
+    this.#writing = this.#writing.then(async () => {
+      const temp = `${this.#file}.${process.pid}.tmp`;
+      try {
+        await writeFile(temp, snapshot);
+        await rename(temp, this.#file);
+      } catch (error) {
+        this.#logger.warn({ file: this.#file, err: messageOf(error) }, "cannot save event ring");
+      }
+    });
+  }
+
+  /** Resolves once every recorded event is on disk. */
+  flushed(): Promise<void> {
+    return this.#writing;
+  }
+}

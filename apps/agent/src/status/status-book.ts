@@ -1,0 +1,40 @@
+// The phase of every deployment on this device, keyed by desired-state key.
+// Any change of phase or error text is a change the heartbeat must carry at
+// once, so `onChange` fires for it (the publisher coalesces).
+import type { DeploymentPhase, DeploymentReport } from "@fleet/contracts";
+
+export class StatusBook {
+  readonly #reports = new Map<string, DeploymentReport>();
+  readonly #onChange: () => void;
+  readonly #now: () => Date;
+
+  constructor(onChange: () => void, now: () => Date = () => new Date()) {
+    this.#onChange = onChange;
+    this.#now = now;
+  }
+
+  get(key: string): DeploymentReport | undefined {
+    return this.#reports.get(key);
+  }
+
+  /** Records the phase; returns true when phase or error text changed. */
+  set(key: string, phase: DeploymentPhase, lastError?: string): boolean {
+    const current = this.#reports.get(key);
+    if (current?.phase === phase && current.lastError === lastError) return false;
+    const report: DeploymentReport = { phase, lastEventAt: this.#now().toISOString() };
+    if (lastError !== undefined) report.lastError = lastError;
+    this.#reports.set(key, report);
+    this.#onChange();
+    return true;
+  }
+
+  remove(key: string): boolean {
+    if (!this.#reports.delete(key)) return false;
+    this.#onChange();
+    return true;
+  }
+
+  snapshot(): Record<string, DeploymentReport> {
+    return Object.fromEntries([...this.#reports].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}

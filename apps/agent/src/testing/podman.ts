@@ -1,0 +1,36 @@
+// Test helpers for the podman side, over the same platform socket the agent
+// uses: find a device's containers by the agent's labels, and clean them up.
+import { PodmanClient } from "../podman/client.js";
+import { listContainers, removeContainer, type ContainerSummary } from "../podman/containers.js";
+import { LABELS, ownerLabels } from "../runtime/labels.js";
+
+export function deviceContainers(
+  podman: PodmanClient,
+  device: string,
+): Promise<ContainerSummary[]> {
+  return listContainers(podman, ownerLabels(device));
+}
+
+export async function keyContainers(
+  podman: PodmanClient,
+  device: string,
+  key: string,
+): Promise<ContainerSummary[]> {
+  return listContainers(podman, { ...ownerLabels(device), [LABELS.deploymentKey]: key });
+}
+
+/** Removes every container the agent of `device` created. */
+export async function removeDeviceContainers(podman: PodmanClient, device: string): Promise<void> {
+  for (const container of await deviceContainers(podman, device)) {
+    await removeContainer(podman, container.id);
+  }
+}
+
+/** GETs the nginx page on a published port; returns the image tag header. */
+export async function servedTag(port: number): Promise<string | undefined> {
+  const response = await fetch(`http://127.0.0.1:${port}/`);
+  await response.text();
+  return response.headers.get("x-fleet-image-tag") ?? undefined;
+}
+
+export { PodmanClient };
