@@ -10,6 +10,9 @@ import type { ReportLookup } from "./aggregate.js";
 import { buildStatus, statusPatchBody } from "./build-status.js";
 import type { DeploymentRegistry } from "./deployment-registry.js";
 
+/** Gathers the heartbeats of one burst into one pass. */
+const BATCH_MS = 20;
+
 export type StatusPatch = (
   namespace: string,
   name: string,
@@ -33,7 +36,10 @@ export class StatusFlusher {
   readonly #log: Logger;
   readonly #metrics: Metrics;
   #timer: NodeJS.Timeout | undefined;
+  #started = false;
   #stopped = false;
+  #flushing = false;
+  #lastPassAt = 0;
 
   constructor(
     deps: { registry: DeploymentRegistry; lookup: ReportLookup; patch: StatusPatch },
@@ -52,6 +58,7 @@ export class StatusFlusher {
   markDirty(key: string, sinceMs: number = Date.now()): void {
     const current = this.#dirty.get(key);
     if (current === undefined || sinceMs < current) this.#dirty.set(key, sinceMs);
+    this.#schedule();
   }
 
   /** Every CR that targets the device. */
@@ -60,19 +67,34 @@ export class StatusFlusher {
   }
 
   start(): void {
-    const tick = (): void => {
-      this.#timer = setTimeout(() => {
-        void this.flush().finally(() => {
-          if (!this.#stopped) tick();
-        });
-      }, this.#options.periodMs);
-    };
-    tick();
+    this.#started = true;
+    this.#schedule();
   }
 
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * Leading edge: a change after a quiet period is flushed within a few ms;
+   * during a burst, passes are at least one period apart, so each CR gets at
+   * most one patch per period however many heartbeats arrive.
+   */
+  #schedule(): void {
+    if (!this.#started || this.#stopped || this.#timer !== undefined || this.#flushing) return;
+    if (this.#dirty.size === 0) return;
+    const wait = Math.max(BATCH_MS, this.#lastPassAt + this.#options.periodMs - Date.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#flushing = true;
+      this.#lastPassAt = Date.now();
+      void this.flush().finally(() => {
+        this.#flushing = false;
+        this.#schedule();
+      });
+    }, wait);
   }
 
   /** One pass over the dirty CRs; a failed patch stays dirty for the next pass. */
