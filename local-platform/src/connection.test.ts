@@ -11,6 +11,13 @@ const connection: PlatformConnection = {
   containersConf: undefined,
   binDir: "/opt/fleet/bin",
   tokens: { admin: "a", alice: "b", bob: "c" },
+  oidc: {
+    issuer: "http://127.0.0.1:29090",
+    clientId: "fleet-dashboard",
+    clientSecret: "s3cret",
+    dashboardOrigin: "http://localhost:3000",
+    passwords: { alice: "pa", bob: "pb" },
+  },
 };
 
 describe("connection - env export lines", () => {
@@ -31,7 +38,13 @@ describe("connection - env export lines", () => {
     );
   });
 
-  it("never exports the kube tokens", () => {
+  it("never exports the kube tokens or the demo users' passwords", () => {
     expect(exportLines(connection)).not.toMatch(/TOKEN/);
+    expect(exportLines(connection)).not.toMatch(/'pa'|'pb'/);
+  });
+
+  it("exports the dashboard's OIDC client settings", () => {
+    expect(exportLines(connection)).toContain("export OIDC_ISSUER='http://127.0.0.1:29090'");
+    expect(exportLines(connection)).toContain("export OIDC_CLIENT_SECRET='s3cret'");
   });
 });

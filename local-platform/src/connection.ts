@@ -1,6 +1,8 @@
 // How clients reach the running platform: the values `env` exports and that
 // tests, the demo and the apps use. Derived from the layout, never guessed.
 import { join } from "node:path";
+import { dashboardOrigins, idpIssuer } from "./components/oidc-idp.js";
+import { DASHBOARD_CLIENT_ID, readIdpSecrets, type IdpSecrets } from "./idp/users.js";
 import { readIdentities, type KubeIdentities } from "./kube-identities.js";
 import type { Layout } from "./layout.js";
 import { containersConfOverride } from "./podman-config.js";
@@ -16,6 +18,25 @@ export interface PlatformConnection {
   containersConf: string | undefined;
   binDir: string;
   tokens: KubeIdentities["tokens"];
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    dashboardOrigin: string;
+    /** Demo users' passwords (alice: deployer, bob: viewer). */
+    passwords: IdpSecrets["passwords"];
+  };
+}
+
+async function oidcConnection(layout: Layout): Promise<PlatformConnection["oidc"]> {
+  const secrets = await readIdpSecrets(layout.idpDir);
+  return {
+    issuer: idpIssuer(layout),
+    clientId: DASHBOARD_CLIENT_ID,
+    clientSecret: secrets.clientSecret,
+    dashboardOrigin: dashboardOrigins(layout)[0] ?? "",
+    passwords: secrets.passwords,
+  };
 }
 
 export async function connectionFor(layout: Layout): Promise<PlatformConnection> {
@@ -29,6 +50,7 @@ export async function connectionFor(layout: Layout): Promise<PlatformConnection>
     containersConf: containersConfOverride(layout),
     binDir: layout.binDir,
     tokens: (await readIdentities(layout)).tokens,
+    oidc: await oidcConnection(layout),
   };
 }
 
@@ -42,6 +64,9 @@ export function exportLines(connection: PlatformConnection): string {
     ["NATS_WS_URL", connection.natsWebsocketUrl],
     ["NATS_MONITOR_URL", connection.natsMonitorUrl],
     ["PODMAN_SOCKET", connection.podmanSocket],
+    ["OIDC_ISSUER", connection.oidc.issuer],
+    ["OIDC_CLIENT_ID", connection.oidc.clientId],
+    ["OIDC_CLIENT_SECRET", connection.oidc.clientSecret],
   ];
   if (connection.containersConf) vars.push(["CONTAINERS_CONF", connection.containersConf]);
   const lines = vars.map(([name, value]) => `export ${name}=${shellQuote(value)}`);

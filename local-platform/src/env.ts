@@ -21,6 +21,10 @@ const envSchema = z.object({
   FLEET_NATS_PORT: port(24222),
   FLEET_NATS_WS_PORT: port(24280),
   FLEET_NATS_MONITOR_PORT: port(28222),
+  /** Defaults to FLEET_KUBE_PORT + 2647 (29090), so instances with their own kube port never collide. */
+  FLEET_IDP_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
+  /** Where the dashboard will listen: the IdP only redirects to this origin. */
+  FLEET_WEB_PORT: port(3000),
   PATH: z.string().default(""),
 });
 

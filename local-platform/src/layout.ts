@@ -10,6 +10,8 @@ export interface Ports {
   nats: number;
   natsWebsocket: number;
   natsMonitor: number;
+  idp: number;
+  web: number;
 }
 
 export interface Layout {
@@ -28,6 +30,7 @@ export interface Layout {
   podmanDir: string;
   podmanSocket: string;
   imagesDir: string;
+  idpDir: string;
   ports: Ports;
 }
 
@@ -47,6 +50,7 @@ export function layoutFor(env: PlatformEnv): Layout {
     podmanDir: join(root, "podman"),
     podmanSocket: join(root, "run", "podman.sock"),
     imagesDir: join(root, "images"),
+    idpDir: join(root, "idp"),
     ports: {
       etcd: env.FLEET_ETCD_PORT,
       etcdPeer: env.FLEET_ETCD_PEER_PORT,
@@ -54,6 +58,8 @@ export function layoutFor(env: PlatformEnv): Layout {
       nats: env.FLEET_NATS_PORT,
       natsWebsocket: env.FLEET_NATS_WS_PORT,
       natsMonitor: env.FLEET_NATS_MONITOR_PORT,
+      idp: env.FLEET_IDP_PORT ?? env.FLEET_KUBE_PORT + 2647,
+      web: env.FLEET_WEB_PORT,
     },
   };
 }

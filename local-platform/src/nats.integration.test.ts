@@ -1,7 +1,7 @@
 import { connect } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { platformConnection, restartServer } from "./testing/index.js";
+import { platformConnection, restartServer, waitUntil } from "./testing/index.js";
 
 describe("local platform - NATS JetStream", () => {
   let nc: Awaited<ReturnType<typeof connect>>;
@@ -37,8 +37,15 @@ describe("local platform - NATS JetStream", () => {
     const kv = await new Kvm(nc).open(bucket);
     await kv.put("device-a.default.persisted", "still here");
     await restartServer("nats-server");
-    // The client reconnects on its own; the value must come back from the file store.
-    const entry = await kv.get("device-a.default.persisted");
-    expect(entry?.string()).toBe("still here");
+    // The client reconnects on its own (after its reconnect wait); until then requests time out.
+    let value: string | undefined;
+    await waitUntil(
+      async () => {
+        value = (await kv.get("device-a.default.persisted"))?.string();
+        return value !== undefined;
+      },
+      { what: "KV get after the restart", timeoutMs: 30_000 },
+    );
+    expect(value).toBe("still here");
   });
 });

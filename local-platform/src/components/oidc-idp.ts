@@ -1,0 +1,52 @@
+// The local OIDC IdP (oidc-provider with Zitadel-shaped role claims) that the
+// demo and the end-to-end tests sign in with; Zitadel itself cannot run here.
+import { join } from "node:path";
+import { REPO_ROOT } from "../env.js";
+import { probe } from "../http-probe.js";
+import { ensureIdpSecrets } from "../idp/users.js";
+import type { Layout } from "../layout.js";
+import { logFile, startProcess } from "../processes.js";
+import { waitUntil } from "../wait.js";
+import type { Component } from "./component.js";
+
+export const idpIssuer = (layout: Layout): string => `http://127.0.0.1:${layout.ports.idp}`;
+
+export function dashboardOrigins(layout: Layout): string[] {
+  return [`http://localhost:${layout.ports.web}`, `http://127.0.0.1:${layout.ports.web}`];
+}
+
+export const oidcIdp: Component = {
+  name: "oidc-idp",
+  describe: (layout) =>
+    `${idpIssuer(layout)} (clients may return to ${dashboardOrigins(layout).join(", ")})`,
+  ports: (layout) => ({ FLEET_IDP_PORT: layout.ports.idp }),
+  async start({ layout }) {
+    await ensureIdpSecrets(layout.idpDir);
+    // Run on this same Node with tsx's loader; cwd is the repo so `tsx` resolves.
+    await startProcess(
+      layout,
+      "oidc-idp",
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(REPO_ROOT, "local-platform", "src", "idp", "server.ts"),
+        "--port",
+        String(layout.ports.idp),
+        "--state-dir",
+        layout.idpDir,
+        "--dashboard-origin",
+        ...dashboardOrigins(layout),
+      ],
+      { cwd: REPO_ROOT },
+    );
+  },
+  async waitReady({ layout }) {
+    await waitUntil(
+      async () =>
+        (await probe({ url: `${idpIssuer(layout)}/.well-known/openid-configuration` })).status ===
+        200,
+      { what: "OIDC IdP", timeoutMs: 30_000, hint: `see ${logFile(layout, "oidc-idp")}` },
+    );
+  },
+};

@@ -1,0 +1,99 @@
+// oidc-provider configured like a Zitadel project for the dashboard: one
+// confidential client with PKCE, the demo users, and the Zitadel role claim.
+import { generateKeyPairSync, type JsonWebKey } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import Provider, { type Configuration } from "oidc-provider";
+import { logoutPage } from "./login-page.js";
+import {
+  DASHBOARD_CLIENT_ID,
+  DEMO_USERS,
+  isDemoUser,
+  ZITADEL_ROLES_CLAIM,
+  ZITADEL_ROLES_SCOPE,
+  zitadelRolesClaim,
+  type IdpSecrets,
+} from "./users.js";
+
+export interface IdpOptions {
+  issuer: string;
+  stateDir: string;
+  /** The dashboard origins allowed to receive codes and to return to after sign-out. */
+  dashboardOrigins: string[];
+  secrets: IdpSecrets;
+}
+
+export const CALLBACK_PATH = "/api/auth/callback";
+
+/** A signing key kept on disk, so tokens stay verifiable across IdP restarts. */
+async function signingKeys(stateDir: string): Promise<JsonWebKey[]> {
+  const file = join(stateDir, "jwks.json");
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const jwk = {
+      ...privateKey.export({ format: "jwk" }),
+      kid: "fleet-local-1",
+      use: "sig",
+      alg: "RS256",
+    };
+    await writeFile(file, JSON.stringify([jwk]), { mode: 0o600 });
+  }
+  return JSON.parse(await readFile(file, "utf8")) as JsonWebKey[];
+}
+
+export async function createProvider(options: IdpOptions): Promise<Provider> {
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: DASHBOARD_CLIENT_ID,
+        client_secret: options.secrets.clientSecret,
+        client_name: "Fleet dashboard",
+        redirect_uris: options.dashboardOrigins.map((origin) => `${origin}${CALLBACK_PATH}`),
+        post_logout_redirect_uris: options.dashboardOrigins.map((origin) => `${origin}/`),
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_basic",
+      },
+    ],
+    pkce: { required: () => true },
+    jwks: { keys: await signingKeys(options.stateDir) },
+    cookies: { keys: options.secrets.cookieKeys },
+    scopes: ["openid", "profile", "email", "offline_access", ZITADEL_ROLES_SCOPE],
+    claims: {
+      openid: ["sub"],
+      profile: ["name", "preferred_username"],
+      email: ["email", "email_verified"],
+      [ZITADEL_ROLES_SCOPE]: [ZITADEL_ROLES_CLAIM],
+    },
+    // Zitadel puts the role claim in the ID token; without this only userinfo would have it.
+    conformIdTokenClaims: false,
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.body = logoutPage(form);
+        },
+      },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    findAccount: (_ctx, sub) => {
+      if (!isDemoUser(sub)) return undefined;
+      const user = DEMO_USERS[sub];
+      return {
+        accountId: sub,
+        claims: () => ({
+          sub,
+          name: user.name,
+          preferred_username: sub,
+          email: user.email,
+          email_verified: true,
+          [ZITADEL_ROLES_CLAIM]: zitadelRolesClaim(user.roles),
+        }),
+      };
+    },
+    ttl: { AccessToken: 3600, IdToken: 3600, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600 },
+  };
+  return new Provider(options.issuer, configuration);
+}

@@ -1,0 +1,46 @@
+// The local OIDC IdP process: `tsx local-platform/src/idp/server.ts --port N ...`.
+// Started by the local platform; serves oidc-provider plus its login form.
+import http from "node:http";
+import { Command } from "commander";
+import { handleInteraction } from "./interaction.js";
+import { createProvider } from "./provider.js";
+import { ensureIdpSecrets } from "./users.js";
+
+const options = new Command("fleet-idp")
+  .requiredOption("--port <port>", "port to listen on (127.0.0.1)")
+  .requiredOption("--state-dir <dir>", "where keys and secrets are kept")
+  .requiredOption("--dashboard-origin <origin...>", "dashboard origins allowed as redirect targets")
+  .parse()
+  .opts<{ port: string; stateDir: string; dashboardOrigin: string[] }>();
+
+const issuer = `http://127.0.0.1:${options.port}`;
+const secrets = await ensureIdpSecrets(options.stateDir);
+const provider = await createProvider({
+  issuer,
+  stateDir: options.stateDir,
+  dashboardOrigins: options.dashboardOrigin,
+  secrets,
+});
+const oidc = provider.callback();
+
+const server = http.createServer((req, res) => {
+  handleInteraction(provider, secrets, req, res).then(
+    (handled) => {
+      // Koa answers its own errors; nothing to wait for here.
+      if (!handled) void oidc(req, res);
+    },
+    (error: unknown) => {
+      res.statusCode = 500;
+      res.end(error instanceof Error ? error.message : "internal error");
+    },
+  );
+});
+server.listen(Number(options.port), "127.0.0.1", () => {
+  process.stdout.write(`fleet local IdP listening, issuer ${issuer}\n`);
+});
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    server.close();
+    process.exit(0);
+  });
+}
