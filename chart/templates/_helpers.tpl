@@ -1,0 +1,77 @@
+{{/* Names and labels shared by every template. */}}
+
+{{- define "fleet.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* "<release>-<chart>", or just the release name when it already contains the chart name. */}}
+{{- define "fleet.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Object names get a suffix, so the prefix is cut to leave room for it. */}}
+{{- define "fleet.operator.fullname" -}}
+{{- printf "%s-operator" (include "fleet.fullname" . | trunc 54 | trimSuffix "-") -}}
+{{- end -}}
+
+{{- define "fleet.dashboard.fullname" -}}
+{{- printf "%s-dashboard" (include "fleet.fullname" . | trunc 53 | trimSuffix "-") -}}
+{{- end -}}
+
+{{- define "fleet.operator.serviceAccountName" -}}
+{{- default (include "fleet.operator.fullname" .) .Values.operator.serviceAccount.name -}}
+{{- end -}}
+
+{{- define "fleet.operator.leaseName" -}}
+{{- default (printf "%s-leader" (include "fleet.fullname" . | trunc 56 | trimSuffix "-")) .Values.operator.leaderElection.leaseName -}}
+{{- end -}}
+
+{{- define "fleet.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "fleet.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: fleet
+{{- end -}}
+
+{{/* Selector labels never change after install (Deployment selectors are immutable). */}}
+{{- define "fleet.operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "fleet.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end -}}
+
+{{- define "fleet.operator.labels" -}}
+{{ include "fleet.labels" . }}
+app.kubernetes.io/component: operator
+{{- end -}}
+
+{{- define "fleet.dashboard.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "fleet.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: dashboard
+{{- end -}}
+
+{{- define "fleet.dashboard.labels" -}}
+{{ include "fleet.labels" . }}
+app.kubernetes.io/component: dashboard
+{{- end -}}
+
+{{- define "fleet.image" -}}
+{{- printf "%s:%s" .image.repository (default .appVersion .image.tag) -}}
+{{- end -}}
+
+{{/* Where the NATS .creds file is mounted in the operator's container. */}}
+{{- define "fleet.operator.natsCredentialsDir" -}}
+/etc/iot-operator/nats
+{{- end -}}
