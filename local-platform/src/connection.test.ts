@@ -7,6 +7,7 @@ const connection: PlatformConnection = {
   natsUrl: "nats://127.0.0.1:24222",
   natsWebsocketUrl: "ws://127.0.0.1:24280",
   natsMonitorUrl: "http://127.0.0.1:28222",
+  natsViewer: { user: "dashboard-viewer", password: "vpw" },
   podmanSocket: "/tmp/podman.sock",
   containersConf: undefined,
   binDir: "/opt/fleet/bin",

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { dashboardOrigins, idpIssuer } from "./components/oidc-idp.js";
 import { DASHBOARD_CLIENT_ID, readIdpSecrets, type IdpSecrets } from "./idp/users.js";
 import { readIdentities, type KubeIdentities } from "./kube-identities.js";
+import { readNatsCredentials, VIEWER_USER } from "./nats-users.js";
 import type { Layout } from "./layout.js";
 import { containersConfOverride } from "./podman-config.js";
 
@@ -13,6 +14,8 @@ export interface PlatformConnection {
   natsUrl: string;
   natsWebsocketUrl: string;
   natsMonitorUrl: string;
+  /** The read-only (agent-status) NATS user the dashboard hands to signed-in browsers. */
+  natsViewer: { user: string; password: string };
   podmanSocket: string;
   /** Set where podman on this machine needs the project's containers.conf. */
   containersConf: string | undefined;
@@ -46,6 +49,7 @@ export async function connectionFor(layout: Layout): Promise<PlatformConnection>
     natsUrl: `nats://127.0.0.1:${layout.ports.nats}`,
     natsWebsocketUrl: `ws://127.0.0.1:${layout.ports.natsWebsocket}`,
     natsMonitorUrl: `http://127.0.0.1:${layout.ports.natsMonitor}`,
+    natsViewer: { user: VIEWER_USER, password: (await readNatsCredentials(layout)).viewerPassword },
     podmanSocket: layout.podmanSocket,
     containersConf: containersConfOverride(layout),
     binDir: layout.binDir,
@@ -63,6 +67,8 @@ export function exportLines(connection: PlatformConnection): string {
     ["NATS_URL", connection.natsUrl],
     ["NATS_WS_URL", connection.natsWebsocketUrl],
     ["NATS_MONITOR_URL", connection.natsMonitorUrl],
+    ["NATS_VIEWER_USER", connection.natsViewer.user],
+    ["NATS_VIEWER_PASSWORD", connection.natsViewer.password],
     ["PODMAN_SOCKET", connection.podmanSocket],
     ["OIDC_ISSUER", connection.oidc.issuer],
     ["OIDC_CLIENT_ID", connection.oidc.clientId],

@@ -4,6 +4,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { probe } from "../http-probe.js";
 import type { Layout } from "../layout.js";
+import {
+  ensureNatsCredentials,
+  natsAuthorization,
+  SERVICE_USER,
+  type NatsCredentials,
+} from "../nats-users.js";
 import { logFile, startProcess } from "../processes.js";
 import { waitUntil } from "../wait.js";
 import type { Component } from "./component.js";
@@ -13,10 +19,12 @@ interface NatsServerConfig {
   listen: string;
   http: string;
   jetstream: { store_dir: string; max_memory_store: number; max_file_store: number };
+  authorization: ReturnType<typeof natsAuthorization>;
+  no_auth_user: string;
   websocket: { host: string; port: number; no_tls: boolean };
 }
 
-export function natsServerConfig(layout: Layout): NatsServerConfig {
+export function natsServerConfig(layout: Layout, credentials: NatsCredentials): NatsServerConfig {
   return {
     server_name: "fleet-local",
     listen: `127.0.0.1:${layout.ports.nats}`,
@@ -26,7 +34,11 @@ export function natsServerConfig(layout: Layout): NatsServerConfig {
       max_memory_store: 256 * 1024 ** 2,
       max_file_store: 4 * 1024 ** 3,
     },
-    // Browsers connect here; TLS terminates in front of it in production.
+    authorization: natsAuthorization(credentials),
+    // Loopback clients without credentials (operator, agents, tests) act as the service user.
+    no_auth_user: SERVICE_USER,
+    // Browsers connect here and must present a credential; TLS terminates in front of it in production.
+    // The service user may not connect over websocket, so an anonymous browser is refused.
     websocket: { host: "127.0.0.1", port: layout.ports.natsWebsocket, no_tls: true },
   };
 }
@@ -43,7 +55,10 @@ export const natsServer: Component = {
   async start({ layout }) {
     await mkdir(layout.natsDir, { recursive: true });
     await mkdir(dirname(layout.natsConfig), { recursive: true });
-    await writeFile(layout.natsConfig, JSON.stringify(natsServerConfig(layout), null, 2));
+    await writeFile(
+      layout.natsConfig,
+      JSON.stringify(natsServerConfig(layout, await ensureNatsCredentials(layout)), null, 2),
+    );
     await startProcess(layout, "nats-server", join(layout.binDir, "nats-server"), [
       "-c",
       layout.natsConfig,
