@@ -3,6 +3,9 @@
 // wrapper, with its logs collected and its HTTP endpoints at hand.
 import { freePort, platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import { execa, type ResultPromise } from "execa";
+import { appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -49,7 +52,10 @@ export async function startOperator(name: string, args: string[]): Promise<Opera
       buffer: false,
     },
   );
+  // Also on disk, to read after a failed run.
+  const logFile = join(tmpdir(), `iot-operator-it-${name}.log`);
   const collect = (chunk: Buffer): void => {
+    appendFileSync(logFile, chunk);
     for (const line of chunk.toString().split("\n")) if (line.trim() !== "") logs.push(line);
   };
   child.stdout.on("data", collect);
