@@ -20,6 +20,10 @@ export function buildProgram(): Command {
     )
     .version(AGENT_VERSION)
     .option(
+      "--check-config",
+      "validate the configuration, print it as JSON and exit (0 valid, 2 not)",
+    )
+    .option(
       "--config <file>",
       `JSON config file [env IOT_AGENT_CONFIG] (default: ${DEFAULT_CONFIG_FILE} if it exists)`,
     );
@@ -32,15 +36,19 @@ export function buildProgram(): Command {
   return program;
 }
 
+export interface ParsedArgs extends ConfigInputs {
+  checkConfig: boolean;
+}
+
 /** Parses argv into the loader's inputs (no validation here). */
-export function parseArgs(argv: readonly string[], env: ConfigInputs["env"]): ConfigInputs {
+export function parseArgs(argv: readonly string[], env: ConfigInputs["env"]): ParsedArgs {
   const program = buildProgram().exitOverride();
   program.parse(argv, { from: "user" });
-  const options = program.opts<Record<string, string | undefined>>();
+  const options = program.opts<Record<string, string | undefined> & { checkConfig?: boolean }>();
   const flags: Partial<Record<SettingName, string>> = {};
   for (const name of SETTING_NAMES) {
     const value = options[name];
     if (value !== undefined) flags[name] = value;
   }
-  return { flags, configFlag: options.config, env };
+  return { flags, configFlag: options.config, env, checkConfig: options.checkConfig === true };
 }

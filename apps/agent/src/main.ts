@@ -14,8 +14,12 @@ const EXIT_CONFIG = 2;
 async function main(): Promise<number> {
   let config;
   try {
-    const env = readEnv();
-    config = await loadConfig(parseArgs(process.argv.slice(2), env));
+    const args = parseArgs(process.argv.slice(2), readEnv());
+    config = await loadConfig(args);
+    if (args.checkConfig) {
+      process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+      return 0;
+    }
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode; // --help, --version, unknown flag
     process.stderr.write(`iot-agent: ${isConfigError(error) ? error.message : messageOf(error)}\n`);

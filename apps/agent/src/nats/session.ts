@@ -30,6 +30,8 @@ export interface NatsSessionOptions {
 export class NatsSession {
   readonly #options: NatsSessionOptions;
   #connection: NatsConnection | undefined;
+  /** False between a disconnect and the next reconnect: nothing is published then. */
+  #connected = false;
   #buckets: Buckets | undefined;
   /** Bumped on every (re)connect so an older bucket-opening loop gives up. */
   #generation = 0;
@@ -40,7 +42,7 @@ export class NatsSession {
 
   /** The agent-status bucket while connected. */
   get statusBucket(): KV | undefined {
-    return this.#connection?.isClosed() === false ? this.#buckets?.status : undefined;
+    return this.#connected ? this.#buckets?.status : undefined;
   }
 
   /** Connects (retrying forever) and keeps the session up until the signal aborts. */
@@ -73,6 +75,7 @@ export class NatsSession {
       }
       backoff.reset();
       this.#connection = nc;
+      this.#connected = true;
       logger.info(
         { server: nc.getServer(), credentials: credentials.describe() },
         "connected to NATS",
@@ -80,6 +83,7 @@ export class NatsSession {
       void this.#followStatus(nc);
       void this.#openBuckets(nc);
       const closed = await nc.closed();
+      this.#connected = false;
       this.#buckets = undefined;
       if (!isAborted(signal))
         logger.warn(
@@ -93,6 +97,7 @@ export class NatsSession {
     const { logger } = this.#options;
     for await (const status of nc.status()) {
       if (status.type === "disconnect") {
+        this.#connected = false;
         logger.warn(
           { server: status.server },
           "disconnected from NATS; containers keep running, reconnecting",
@@ -100,6 +105,7 @@ export class NatsSession {
       } else if (status.type === "reconnecting") {
         logger.debug("reconnecting to NATS");
       } else if (status.type === "reconnect") {
+        this.#connected = true;
         logger.info({ server: status.server }, "reconnected to NATS");
         void this.#openBuckets(nc);
       }

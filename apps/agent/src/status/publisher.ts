@@ -12,6 +12,8 @@ import type { EventRing } from "./event-ring.js";
 import type { InventoryTracker } from "./inventory.js";
 import type { StatusBook } from "./status-book.js";
 
+const PUT_TIMEOUT_MS = 2_000;
+
 export interface PublisherOptions {
   device: string;
   book: StatusBook;
@@ -90,7 +92,11 @@ export class StatusPublisher {
     const kv = bucket();
     if (kv === undefined) return;
     try {
-      await kv.put(agentStatusKey(device), encodeAgentStatus(this.status()));
+      // A put caught by a disconnect would otherwise hold back the next one for JetStream's
+      // default 5 s timeout; the next heartbeat carries the whole state anyway.
+      await kv.put(agentStatusKey(device), encodeAgentStatus(this.status()), {
+        timeout: PUT_TIMEOUT_MS,
+      });
       if (this.#failing) logger.info("status publishing works again");
       this.#failing = false;
     } catch (error) {

@@ -1,0 +1,59 @@
+import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RECENT_EVENTS_LIMIT } from "@fleet/contracts";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { EVENT_RING_FILE, EventRing } from "./event-ring.js";
+
+const logger = pino({ level: "silent" });
+const noop = (): void => undefined;
+
+describe("event ring - persistence", () => {
+  it("event ring - survives a restart: what was recorded is loaded again", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ring-"));
+    const ring = await EventRing.load(dir, logger, noop);
+    ring.record({ severity: "Info", message: "deployed", deployment: "pi-1.demo.web" });
+    ring.record({
+      severity: "Error",
+      message: "exited with code 137 (SIGKILL)",
+      deployment: "pi-1.demo.web",
+    });
+    await ring.flushed();
+    const again = await EventRing.load(dir, logger, noop);
+    expect(again.events.map((e) => [e.severity, e.message])).toEqual([
+      ["Info", "deployed"],
+      ["Error", "exited with code 137 (SIGKILL)"],
+    ]);
+    // Written by rename: no temp file is left behind.
+    expect(await readdir(dir)).toEqual([EVENT_RING_FILE]);
+  });
+
+  it("event ring - keeps only the most recent events", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ring-"));
+    const ring = await EventRing.load(dir, logger, noop);
+    for (let i = 0; i < RECENT_EVENTS_LIMIT + 5; i += 1)
+      ring.record({ severity: "Info", message: `event ${i}` });
+    await ring.flushed();
+    expect(ring.events).toHaveLength(RECENT_EVENTS_LIMIT);
+    expect(ring.events[0]?.message).toBe("event 5");
+    const saved = JSON.parse(await readFile(join(dir, EVENT_RING_FILE), "utf8")) as unknown[];
+    expect(saved).toHaveLength(RECENT_EVENTS_LIMIT);
+  });
+
+  it("event ring - a corrupt file starts an empty ring instead of failing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ring-"));
+    await writeFile(join(dir, EVENT_RING_FILE), "[{not json");
+    const ring = await EventRing.load(dir, logger, noop);
+    expect(ring.events).toEqual([]);
+  });
+
+  it("event ring - tells its owner about every new event", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ring-"));
+    let changes = 0;
+    const ring = await EventRing.load(dir, logger, () => (changes += 1));
+    ring.record({ severity: "Warning", message: "restarted" });
+    await ring.flushed();
+    expect(changes).toBe(1);
+  });
+});

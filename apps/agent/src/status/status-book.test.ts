@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { StatusBook } from "./status-book.js";
+
+describe("status book - phases", () => {
+  it("status book - signals a change only when phase or error text changes", () => {
+    let changes = 0;
+    let now = 0;
+    const book = new StatusBook(
+      () => (changes += 1),
+      () => new Date(now),
+    );
+    expect(book.set("k", "Pending")).toBe(true);
+    now = 1000;
+    expect(book.set("k", "Pending")).toBe(false);
+    expect(book.set("k", "Failed", "exited with code 1")).toBe(true);
+    expect(book.set("k", "Failed", "exited with code 2")).toBe(true);
+    expect(book.set("k", "Running")).toBe(true);
+    expect(changes).toBe(4);
+    expect(book.get("k")).toEqual({ phase: "Running", lastEventAt: "1970-01-01T00:00:01.000Z" });
+  });
+
+  it("status book - removing a deployment is a change; removing an unknown one is not", () => {
+    let changes = 0;
+    const book = new StatusBook(() => (changes += 1));
+    book.set("k", "Running");
+    expect(book.remove("k")).toBe(true);
+    expect(book.remove("k")).toBe(false);
+    expect(changes).toBe(2);
+    expect(book.snapshot()).toEqual({});
+  });
+});
