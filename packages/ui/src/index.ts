@@ -1,0 +1,6 @@
+// @fleet/ui: presentational React components shared by the dashboard.
+export { cn } from "./cn.js";
+export { Badge, OnlineBadge, PhaseBadge, type Tone } from "./status-badge.js";
+export { PhaseBar, type PhaseCounts } from "./phase-bar.js";
+export { FormField, type FormFieldProps } from "./form-field.js";
+export { VirtualTable, type Column, type VirtualTableProps } from "./virtual-table.js";
