@@ -1,0 +1,3 @@
+import { finishSignIn } from "~/server/auth/handlers";
+
+export const GET = finishSignIn;

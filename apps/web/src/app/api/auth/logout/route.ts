@@ -1,0 +1,3 @@
+import { signOut } from "~/server/auth/handlers";
+
+export const POST = signOut;

@@ -1,0 +1,57 @@
+// The dashboard's configuration, validated once; the only reader of process.env.
+// Parsed lazily (at the first request), so `next build` needs none of it.
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const schema = z.object({
+  /** Kubeconfig of the dashboard's own identity; unset means in-cluster / default loading. */
+  KUBECONFIG: z.string().min(1).optional(),
+  /** A context of that kubeconfig; its user needs `impersonate` on users and groups. */
+  KUBE_CONTEXT: z.string().min(1).optional(),
+  /** Server-side NATS (TCP) for the first view's KV snapshot. */
+  NATS_URL: z.string().min(1).default("nats://127.0.0.1:4222"),
+  /** The websocket URL browsers connect to, with the read-only viewer credential. */
+  NATS_WS_URL: z.string().min(1),
+  NATS_VIEWER_USER: z.string().min(1),
+  NATS_VIEWER_PASSWORD: z.string().min(1),
+  OIDC_ISSUER: z.url(),
+  OIDC_CLIENT_ID: z.string().min(1),
+  OIDC_CLIENT_SECRET: z.string().min(1),
+  /** Public origin of the dashboard (redirect URIs); defaults to the request's origin. */
+  DASHBOARD_URL: z.url().optional(),
+  /** Encrypts the session cookie (>= 32 chars). Defaults to a hash of the client secret. */
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The agents' heartbeat period; a device is offline after 3 periods without one. */
+  HEARTBEAT_PERIOD_MS: z.coerce.number().int().min(100).default(5000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+});
+
+export type Env = z.output<typeof schema> & { sessionSecret: string };
+
+let cached: Env | undefined;
+
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+}
+
+/** Parses process.env, naming every bad variable in one message. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`invalid dashboard environment: ${problems.join("; ")}`, {
+      cause: parsed.error,
+    });
+  }
+  const sessionSecret =
+    parsed.data.SESSION_SECRET ??
+    createHash("sha256").update(`fleet-session:${parsed.data.OIDC_CLIENT_SECRET}`).digest("hex");
+  return { ...parsed.data, sessionSecret };
+}
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

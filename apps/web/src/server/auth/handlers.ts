@@ -1,0 +1,64 @@
+// The sign-in, callback and sign-out route handlers (thin; OIDC lives in oidc.ts).
+import { NextResponse, type NextRequest } from "next/server";
+import { isNoRoleError, isSignInError } from "~/errors";
+import { logger } from "~/logger";
+import { authorizationRequest, CALLBACK_PATH, completeSignIn, endSessionUrl } from "./oidc";
+import { dashboardOrigin } from "./origin";
+import { pendingSignIn, safeReturnTo, session } from "./session";
+
+export async function beginSignIn(request: NextRequest): Promise<Response> {
+  const origin = dashboardOrigin(request);
+  const auth = await authorizationRequest(`${origin}${CALLBACK_PATH}`);
+  const pending = await pendingSignIn();
+  pending.codeVerifier = auth.codeVerifier;
+  pending.state = auth.state;
+  pending.nonce = auth.nonce;
+  pending.returnTo = safeReturnTo(request.nextUrl.searchParams.get("returnTo"));
+  await pending.save();
+  return NextResponse.redirect(auth.url);
+}
+
+function failure(message: string, status: number): Response {
+  return new Response(`${message}\n\nStart again at /api/auth/login`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}
+
+export async function finishSignIn(request: NextRequest): Promise<Response> {
+  const origin = dashboardOrigin(request);
+  const pending = await pendingSignIn();
+  const { codeVerifier, state, nonce, returnTo } = pending;
+  pending.destroy();
+  if (!codeVerifier || !state || !nonce)
+    return failure("Sign-in expired or was started elsewhere.", 400);
+  // The code is bound to the redirect URI we sent, so rebuild it on our public origin.
+  const callbackUrl = new URL(`${origin}${CALLBACK_PATH}${request.nextUrl.search}`);
+  try {
+    const signedIn = await completeSignIn(callbackUrl, { codeVerifier, state, nonce });
+    const current = await session();
+    current.user = signedIn.user;
+    current.idToken = signedIn.idToken;
+    current.expiresAt = signedIn.expiresAt;
+    await current.save();
+    logger().info({ user: signedIn.user.username, role: signedIn.user.role }, "signed in");
+    return NextResponse.redirect(new URL(safeReturnTo(returnTo), origin));
+  } catch (error) {
+    if (isNoRoleError(error)) return failure(error.message, 403);
+    if (isSignInError(error)) {
+      logger().warn({ err: error }, "sign-in failed");
+      return failure(`Sign-in failed: ${error.message}.`, 400);
+    }
+    throw error;
+  }
+}
+
+export async function signOut(request: NextRequest): Promise<Response> {
+  const origin = dashboardOrigin(request);
+  const current = await session();
+  const idToken = current.idToken;
+  current.destroy();
+  const idpLogout = await endSessionUrl(idToken, `${origin}/`).catch(() => undefined);
+  // 303: the browser follows a POST's redirect with GET.
+  return NextResponse.redirect(idpLogout ?? new URL("/", origin), 303);
+}

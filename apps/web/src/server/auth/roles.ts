@@ -1,0 +1,55 @@
+// From Zitadel's role claim to the dashboard role and the Kubernetes identity the
+// server impersonates. Kubernetes RBAC (ClusterRoles bound to these groups) decides.
+
+export const ROLES = ["viewer", "deployer"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The Kubernetes group each role is impersonated as (see kube/rbac.ts). */
+export const ROLE_GROUPS: Record<Role, string> = {
+  viewer: "fleet:viewers",
+  deployer: "fleet:deployers",
+};
+
+/**
+ * Zitadel names the claim `urn:zitadel:iam:org:project:roles` (the project the
+ * client belongs to) and also `urn:zitadel:iam:org:project:<projectId>:roles`.
+ */
+const ROLE_CLAIM = /^urn:zitadel:iam:org:project:(?:[^:]+:)?roles$/;
+
+/** The strongest role the claims grant, or undefined when they grant none. */
+export function roleFromClaims(claims: Record<string, unknown>): Role | undefined {
+  const granted = new Set<string>();
+  for (const [name, value] of Object.entries(claims)) {
+    if (ROLE_CLAIM.test(name) && typeof value === "object" && value !== null) {
+      for (const role of Object.keys(value)) granted.add(role);
+    }
+  }
+  if (granted.has("deployer")) return "deployer";
+  if (granted.has("viewer")) return "viewer";
+  return undefined;
+}
+
+export interface KubeIdentity {
+  user: string;
+  group: string;
+}
+
+export interface SessionUser {
+  /** preferred_username, or sub when the IdP sends none. */
+  username: string;
+  name?: string | undefined;
+  email?: string | undefined;
+  role: Role;
+}
+
+export function kubeIdentity(user: SessionUser): KubeIdentity {
+  return { user: user.username, group: ROLE_GROUPS[user.role] };
+}
+
+export function usernameFromClaims(claims: { sub: string; preferred_username?: unknown }): string {
+  return typeof claims.preferred_username === "string" && claims.preferred_username !== ""
+    ? claims.preferred_username
+    : claims.sub;
+}
+
+export const canWrite = (user: SessionUser): boolean => user.role === "deployer";

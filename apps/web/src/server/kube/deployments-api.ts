@@ -1,0 +1,94 @@
+// Deployment CRs read and written as one user (through impersonation).
+import type { CustomObjectsApi } from "@kubernetes/client-node";
+import {
+  API_GROUP,
+  API_VERSION,
+  deploymentManifest,
+  deploymentResourceSchema,
+  PLURAL,
+  type DeploymentResource,
+  type DeploymentSpecInput,
+} from "@fleet/contracts";
+import { toTrpcError, type KubeAction } from "./kube-errors";
+
+const base = { group: API_GROUP, version: API_VERSION, plural: PLURAL };
+
+export interface DeploymentsApi {
+  list(): Promise<DeploymentResource[]>;
+  get(namespace: string, name: string): Promise<DeploymentResource>;
+  create(input: {
+    namespace: string;
+    name: string;
+    spec: DeploymentSpecInput;
+  }): Promise<DeploymentResource>;
+  setImage(input: {
+    namespace: string;
+    name: string;
+    image: string;
+    service?: string | undefined;
+  }): Promise<DeploymentResource>;
+  delete(namespace: string, name: string): Promise<void>;
+}
+
+async function call<T>(action: KubeAction, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw toTrpcError(error, action);
+  }
+}
+
+/** Objects that fail the contracts are left out of lists rather than breaking the page. */
+function parseAll(items: unknown[]): DeploymentResource[] {
+  return items.flatMap((item) => {
+    const parsed = deploymentResourceSchema.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+export function deploymentsApi(api: CustomObjectsApi): DeploymentsApi {
+  const get = async (namespace: string, name: string): Promise<DeploymentResource> => {
+    const object: unknown = await call({ verb: "get", namespace, name }, () =>
+      api.getNamespacedCustomObject({ ...base, namespace, name }),
+    );
+    return deploymentResourceSchema.parse(object);
+  };
+  return {
+    async list() {
+      const list = (await call({ verb: "list" }, () => api.listClusterCustomObject(base))) as {
+        items?: unknown[];
+      };
+      return parseAll(list.items ?? []).sort((a, b) =>
+        `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
+          `${b.metadata.namespace}/${b.metadata.name}`,
+        ),
+      );
+    },
+    get,
+    async create(input) {
+      const body = deploymentManifest(input);
+      const created: unknown = await call(
+        { verb: "create", namespace: input.namespace, name: input.name },
+        () => api.createNamespacedCustomObject({ ...base, namespace: input.namespace, body }),
+      );
+      return deploymentResourceSchema.parse(created);
+    },
+    async setImage({ namespace, name, image, service }) {
+      const current = await get(namespace, name);
+      const services = current.spec.score.PodmanV0.services.map((s) =>
+        service === undefined || s.name === service ? { ...s, image } : s,
+      );
+      const body = { ...current, spec: { ...current.spec, score: { PodmanV0: { services } } } };
+      // Replace with the resourceVersion we read: a concurrent edit gives 409, never a lost update.
+      const updated: unknown = await call({ verb: "update", namespace, name }, () =>
+        api.replaceNamespacedCustomObject({ ...base, namespace, name, body }),
+      );
+      return deploymentResourceSchema.parse(updated);
+    },
+    async delete(namespace, name) {
+      await call({ verb: "delete", namespace, name }, () =>
+        api.deleteNamespacedCustomObject({ ...base, namespace, name }),
+      );
+    },
+  };
+}

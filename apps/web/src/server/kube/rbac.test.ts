@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { dashboardRbacObjects, deployerClusterRole, viewerClusterRole } from "./rbac";
+
+describe("rbac - typed ClusterRoles", () => {
+  it("lets viewers only read deployments and their status", () => {
+    const rule = viewerClusterRole().rules?.[0];
+    expect(rule?.apiGroups).toEqual(["iot.nationtech.io"]);
+    expect(rule?.resources).toEqual(["deployments", "deployments/status"]);
+    expect(rule?.verbs).toEqual(["get", "list", "watch"]);
+  });
+
+  it("lets deployers also write", () => {
+    expect(deployerClusterRole().rules?.[0]?.verbs).toEqual(
+      expect.arrayContaining(["create", "update", "patch", "delete", "get", "list", "watch"]),
+    );
+  });
+
+  it("binds each role to the group the dashboard impersonates", () => {
+    const subjects = dashboardRbacObjects()
+      .filter((o) => o.kind === "ClusterRoleBinding")
+      .map((o) => ("subjects" in o ? o.subjects?.[0]?.name : undefined));
+    expect(subjects).toEqual(["fleet:viewers", "fleet:deployers"]);
+  });
+});

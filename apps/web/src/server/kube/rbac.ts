@@ -1,0 +1,79 @@
+// The Kubernetes RBAC that gives the dashboard's roles their meaning, as typed
+// values (no YAML). The chart renders the same objects.
+//   viewer   -> group fleet:viewers   -> get/list/watch Deployment CRs and their status
+//   deployer -> group fleet:deployers -> that, plus create/update/patch/delete
+// The dashboard's own identity needs `impersonate` on users and groups.
+import type { V1ClusterRole, V1ClusterRoleBinding } from "@kubernetes/client-node";
+import { API_GROUP, PLURAL } from "@fleet/contracts";
+import { ROLE_GROUPS } from "../auth/roles";
+
+const READ = ["get", "list", "watch"];
+const WRITE = ["create", "update", "patch", "delete"];
+const resources = [PLURAL, `${PLURAL}/status`];
+
+export const VIEWER_CLUSTER_ROLE = "fleet-dashboard-viewer";
+export const DEPLOYER_CLUSTER_ROLE = "fleet-dashboard-deployer";
+export const IMPERSONATOR_CLUSTER_ROLE = "fleet-dashboard-impersonator";
+
+const labels = { "app.kubernetes.io/part-of": "fleet", "app.kubernetes.io/component": "dashboard" };
+
+function clusterRole(name: string, verbs: string[]): V1ClusterRole {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name, labels },
+    rules: [{ apiGroups: [API_GROUP], resources, verbs }],
+  };
+}
+
+function groupBinding(role: string, group: string): V1ClusterRoleBinding {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    metadata: { name: role, labels },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
+  };
+}
+
+export const viewerClusterRole = (): V1ClusterRole => clusterRole(VIEWER_CLUSTER_ROLE, READ);
+export const deployerClusterRole = (): V1ClusterRole =>
+  clusterRole(DEPLOYER_CLUSTER_ROLE, [...READ, ...WRITE]);
+
+/** What the dashboard's ServiceAccount must be bound to (by the chart). */
+export function impersonatorClusterRole(): V1ClusterRole {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name: IMPERSONATOR_CLUSTER_ROLE, labels },
+    rules: [{ apiGroups: [""], resources: ["users", "groups"], verbs: ["impersonate"] }],
+  };
+}
+
+export function impersonatorBinding(serviceAccount: {
+  name: string;
+  namespace: string;
+}): V1ClusterRoleBinding {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    metadata: { name: IMPERSONATOR_CLUSTER_ROLE, labels },
+    roleRef: {
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "ClusterRole",
+      name: IMPERSONATOR_CLUSTER_ROLE,
+    },
+    subjects: [{ kind: "ServiceAccount", ...serviceAccount }],
+  };
+}
+
+/** The role objects and their bindings to the groups the dashboard impersonates. */
+export function dashboardRbacObjects(): (V1ClusterRole | V1ClusterRoleBinding)[] {
+  return [
+    viewerClusterRole(),
+    deployerClusterRole(),
+    impersonatorClusterRole(),
+    groupBinding(VIEWER_CLUSTER_ROLE, ROLE_GROUPS.viewer),
+    groupBinding(DEPLOYER_CLUSTER_ROLE, ROLE_GROUPS.deployer),
+  ];
+}

@@ -1,0 +1,31 @@
+// Process-wide services of the dashboard server, created once (kept on
+// globalThis so Next's dev reloads reuse the NATS watch instead of leaking it).
+import { env } from "~/env";
+import { logger } from "~/logger";
+import { kubeIdentity, type SessionUser } from "./auth/roles";
+import { deploymentsApi, type DeploymentsApi } from "./kube/deployments-api";
+import { impersonatedCustomObjects } from "./kube/impersonation";
+import { serviceKubeConfig } from "./kube/service-kubeconfig";
+import { AgentStatusCache, type AgentStatusSource } from "./nats/agent-status-cache";
+
+export interface Services {
+  /** Deployment CRs as this user (impersonated). */
+  deploymentsAs(user: SessionUser): DeploymentsApi;
+  agentStatus: AgentStatusSource;
+  heartbeatPeriodMs: number;
+}
+
+const holder = globalThis as typeof globalThis & { fleetWebServices?: Services };
+
+export function services(): Services {
+  if (!holder.fleetWebServices) {
+    const { NATS_URL, HEARTBEAT_PERIOD_MS } = env();
+    holder.fleetWebServices = {
+      deploymentsAs: (user) =>
+        deploymentsApi(impersonatedCustomObjects(serviceKubeConfig(), kubeIdentity(user))),
+      agentStatus: new AgentStatusCache(NATS_URL, logger()).start(),
+      heartbeatPeriodMs: HEARTBEAT_PERIOD_MS,
+    };
+  }
+  return holder.fleetWebServices;
+}
