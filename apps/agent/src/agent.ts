@@ -3,21 +3,19 @@
 // the middle, the status publisher out. Containers are never stopped here:
 // stop() leaves them running for the next agent (or the same one, restarted).
 import { mkdir } from "node:fs/promises";
-import { isDesiredStateKey } from "@fleet/contracts";
 import type { AgentConfig } from "./config/settings.js";
-import { messageOf } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { credentialSourceFor } from "./nats/credentials.js";
 import { DesiredStateWatch } from "./nats/desired-watch.js";
 import { NatsSession } from "./nats/session.js";
 import { PodmanClient } from "./podman/client.js";
-import { listContainers } from "./podman/containers.js";
 import { followContainerEvents } from "./podman/events.js";
 import { DesiredStore } from "./reconcile/desired-store.js";
 import { Reconciler } from "./reconcile/reconciler.js";
 import { RestartPolicy } from "./reconcile/restart-policy.js";
+import { containerEventHandler, desiredStateHandlers, resyncer } from "./reconcile/triggers.js";
 import { ReconcileWorker } from "./reconcile/worker.js";
-import { LABELS, isOwnedBy, ownerLabels } from "./runtime/labels.js";
+import { LABELS } from "./runtime/labels.js";
 import { EventRing } from "./status/event-ring.js";
 import { InventoryTracker } from "./status/inventory.js";
 import { StatusPublisher } from "./status/publisher.js";
@@ -64,49 +62,14 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     },
   });
 
-  /** Every key the KV or podman knows about for this device gets a reconcile. */
-  const resyncAll = async (): Promise<void> => {
-    const keys = new Set(store.keys());
-    try {
-      for (const c of await listContainers(podman, ownerLabels(device))) {
-        const key = c.labels[LABELS.deploymentKey];
-        if (key !== undefined && isDesiredStateKey(key)) keys.add(key);
-      }
-    } catch (error) {
-      logger.warn({ err: messageOf(error) }, "cannot list containers for resync");
-    }
-    for (const key of keys) reconcileWorker.enqueue(key);
-  };
-
-  const watch = new DesiredStateWatch(
-    device,
-    {
-      snapshotStarted: () => {
-        store.beginSnapshot();
-      },
-      snapshotComplete: () => {
-        const gone = store.completeSnapshot();
-        logger.info({ keys: store.keys().length, gone: gone.length }, "desired state read from KV");
-        void resyncAll();
-      },
-      put: (key, value) => {
-        if (!isDesiredStateKey(key)) {
-          ring.record({
-            severity: "Error",
-            message: `ignored desired-state key "${key}": not <device>.<namespace>.<name>`,
-          });
-          return;
-        }
-        store.put(key, value);
-        reconcileWorker.enqueue(key);
-      },
-      delete: (key) => {
-        store.delete(key);
-        if (isDesiredStateKey(key)) reconcileWorker.enqueue(key);
-      },
+  const triggers = {
+    ...{ device, store, podman, ring, logger },
+    enqueue: (key: string) => {
+      reconcileWorker.enqueue(key);
     },
-    logger,
-  );
+  };
+  const resyncAll = resyncer(triggers);
+  const watch = new DesiredStateWatch(device, desiredStateHandlers(triggers, resyncAll), logger);
 
   const session = new NatsSession({
     servers: config.natsServers,
@@ -138,23 +101,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     logger,
     signal: abort.signal,
     onOpened: () => void resyncAll(),
-    onEvent: (event) => {
-      const key = event.attributes[LABELS.deploymentKey];
-      if (!isOwnedBy(event.attributes, device) || key === undefined || !isDesiredStateKey(key))
-        return;
-      if (event.action === "died" || event.action === "remove" || event.action === "stop") {
-        logger.info(
-          {
-            deployment: key,
-            container: event.attributes.name,
-            action: event.action,
-            exitCode: event.exitCode,
-          },
-          "container event",
-        );
-        reconcileWorker.enqueue(key);
-      }
-    },
+    onEvent: containerEventHandler(triggers),
   });
   const timers = [
     setInterval(() => void resyncAll(), config.resyncSeconds * 1000),

@@ -12,13 +12,14 @@ import type { RunningAgent } from "../agent.js";
 import { inspectContainer } from "../podman/containers.js";
 import { startAgentInProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
-import { StatusFollower, putDesired } from "../testing/kv.js";
+import { StatusFollower, connectTestNats, putDesired, type TestNats } from "../testing/kv.js";
 import { keyContainers, servedTag } from "../testing/podman.js";
 
 describe("agent - NATS outage", () => {
   let fx: Fixture;
   let agent: RunningAgent | undefined;
   let status: StatusFollower;
+  let probe: TestNats | undefined;
 
   beforeAll(async () => {
     fx = await createFixture();
@@ -26,6 +27,7 @@ describe("agent - NATS outage", () => {
 
   afterAll(async () => {
     await startServer("nats-server");
+    await probe?.nc.close();
     await agent?.stop();
     status.stop();
     await fx.cleanup();
@@ -61,37 +63,36 @@ describe("agent - NATS outage", () => {
     expect((await inspectContainer(fx.podman, container.id))?.State.Running).toBe(true);
     expect(await servedTag(port)).toBe("1.0");
     const beforeStart = status.history.length;
-    const natsBackAt = Date.now();
+    const stoppedUntil = Date.now();
     await startServer("nats-server");
+    const natsReadyAt = Date.now();
 
     // The same container, never restarted, across the outage.
     const after = await inspectContainer(fx.podman, container.id);
     expect(after?.State.Running).toBe(true);
     expect(after?.State.StartedAt).toBe(startedAt);
 
-    // Read the key itself: the test's own watch needs its own time to recover.
+    // Read the key itself over a fresh connection (the test's own watch and connection
+    // need their own time to recover) and time the agent by its heartbeat's timestamp.
+    probe = await connectTestNats(fx.natsUrl);
+    const fresh = probe;
+    let firstBack = 0;
     await waitUntil(
       async () => {
-        const entry = await fx.nats.status.get(agentStatusKey(device));
-        return (
-          entry !== null && Date.parse(decodeAgentStatus(entry.value).lastHeartbeatAt) > natsBackAt
-        );
+        const entry = await fresh.status.get(agentStatusKey(device));
+        firstBack = entry === null ? 0 : Date.parse(decodeAgentStatus(entry.value).lastHeartbeatAt);
+        return firstBack > stoppedUntil;
       },
       { what: "a heartbeat after NATS returned", timeoutMs: 30_000, intervalMs: 50 },
     );
     console.log(
-      `[measure] NATS start -> first heartbeat in KV: ${Date.now() - natsBackAt} ms (includes nats-server start)`,
+      `[measure] nats-server start -> agent's first heartbeat after the outage: ${firstBack - stoppedUntil} ms (server ready after ${natsReadyAt - stoppedUntil} ms)`,
     );
 
     // A change made after the outage is applied: the watch was re-established.
+    // (Written over the fresh connection, so the figure is not the test client's reconnect.)
     const changedAt = Date.now();
-    await waitUntil(
-      async () => {
-        await putDesired(fx.nats.desired, { ...target, generation: 2 }, [service("1.1")]);
-        return true;
-      },
-      { what: "desired-state put after the restart", timeoutMs: 30_000 },
-    );
+    await putDesired(fresh.desired, { ...target, generation: 2 }, [service("1.1")]);
     await waitUntil(async () => (await servedTag(port)) === "1.1", {
       what: "1.1 answering",
       timeoutMs: 30_000,

@@ -98,6 +98,7 @@ describe("agent - out-of-band changes", () => {
   it("out-of-band - a container removed by hand is re-created", async () => {
     const [before] = await keyContainers(fx.podman, device, key);
     if (before === undefined) throw new Error("no container to remove");
+    const since = status.history.length;
     const removedAt = Date.now();
     await removeContainer(fx.podman, before.id);
     await waitUntil(
@@ -112,10 +113,14 @@ describe("agent - out-of-band changes", () => {
       what: "nginx answering again",
       timeoutMs: 15_000,
     });
-    await status.next((s) => s.deployments[key]?.phase === "Running", {
-      what: "Running",
-      timeoutMs: 15_000,
-      since: status.history.length - 1,
-    });
+    const recreated = await status.next(
+      (s) =>
+        s.deployments[key]?.phase === "Running" &&
+        s.recentEvents.filter(
+          (e) => e.deployment === key && e.message.startsWith("deployed generation 1"),
+        ).length === 2,
+      { what: "Running with the re-creation recorded", timeoutMs: 15_000, since },
+    );
+    expect(recreated.status.deployments[key]?.lastError).toBeUndefined();
   });
 });

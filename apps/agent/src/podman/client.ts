@@ -30,15 +30,20 @@ export class PodmanClient {
 
   constructor(socketPath: string) {
     this.socketPath = socketPath;
-    // Long-lived requests (the event stream) must not time out while idle.
-    this.#dispatcher = new Agent({ connect: { socketPath }, bodyTimeout: 0, headersTimeout: 0 });
+    this.#dispatcher = new Agent({ connect: { socketPath } });
   }
 
   /** Sends a request; resolves with the open response for 2xx and 304, throws otherwise. */
   async send(
     method: "GET" | "POST" | "DELETE",
     path: string,
-    options: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
+    options: {
+      query?: Query;
+      body?: unknown;
+      signal?: AbortSignal;
+      /** 0 for long-lived answers (event stream, pulls) that may stay quiet for long. */
+      bodyTimeout?: number;
+    } = {},
   ): Promise<PodmanResponse> {
     const url = new URL(`${API}${path}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
@@ -51,6 +56,7 @@ export class PodmanClient {
         method,
         dispatcher: this.#dispatcher,
         signal: options.signal,
+        ...(options.bodyTimeout === undefined ? {} : { bodyTimeout: options.bodyTimeout }),
         headers: options.body === undefined ? {} : { "content-type": "application/json" },
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
       });

@@ -57,6 +57,7 @@ async function followOnce(options: EventStreamOptions): Promise<void> {
   const { body } = await options.podman.send("GET", "/events", {
     query: { stream: true, filters },
     signal: options.signal,
+    bodyTimeout: 0,
   });
   options.onOpened();
   const lines = createInterface({ input: body, crlfDelay: Infinity });

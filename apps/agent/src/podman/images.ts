@@ -24,6 +24,7 @@ export async function ensureImage(
   try {
     const { body } = await podman.send("POST", "/images/pull", {
       query: { reference: ref, policy: "missing", quiet: true },
+      bodyTimeout: 0,
     });
     text = await body.text();
   } catch (cause) {
