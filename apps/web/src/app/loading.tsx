@@ -1,5 +1,5 @@
 import type { ReactElement } from "react";
-import { Loading } from "~/components/states";
+import { Loading } from "../components/states";
 
 export default function LoadingPage(): ReactElement {
   return <Loading what="the dashboard" />;

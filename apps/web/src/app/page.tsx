@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import type { ReactElement } from "react";
-import { currentUser } from "~/server/auth/session";
+import { currentUser } from "../server/auth/session";
 
 export default async function Home(): Promise<ReactElement> {
   if (await currentUser()) redirect("/fleet");

@@ -1,8 +1,8 @@
 // The signed-in header: sections, who you are and your role, live state, sign out.
 import Link from "next/link";
 import type { ReactElement } from "react";
-import { LiveIndicator } from "~/live/live-updates";
-import { canWrite, type SessionUser } from "~/server/auth/roles";
+import { LiveIndicator } from "../live/live-updates";
+import { canWrite, type SessionUser } from "../server/auth/roles";
 
 export function Nav({ user }: { user: SessionUser }): ReactElement {
   return (

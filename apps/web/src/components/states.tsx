@@ -1,7 +1,7 @@
 "use client";
 // Loading, empty and error states shared by every route segment.
 import type { ReactElement } from "react";
-import { httpStatusOf } from "~/trpc/query-client";
+import { httpStatusOf } from "../trpc/query-client";
 
 export function Loading({ what }: { what: string }): ReactElement {
   return (

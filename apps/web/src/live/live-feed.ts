@@ -4,7 +4,7 @@
 import { decodeAgentStatus, type AgentStatus } from "@fleet/contracts";
 import { Kvm } from "@nats-io/kv";
 import { wsconnect, type NatsConnection } from "@nats-io/nats-core";
-import type { LiveCredentials } from "~/server/live-credentials";
+import type { LiveCredentials } from "../server/live-credentials";
 
 export type LiveState = "connecting" | "live" | "disconnected";
 

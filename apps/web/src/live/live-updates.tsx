@@ -11,8 +11,8 @@ import {
   type ReactElement,
   type ReactNode,
 } from "react";
-import { deviceDetail, deviceSummary, mergeDevices } from "~/fleet/device-summary";
-import { useTRPC } from "~/trpc/react";
+import { deviceDetail, deviceSummary, mergeDevices } from "../fleet/device-summary";
+import { useTRPC } from "../trpc/react";
 import { startLiveFeed, type LiveState } from "./live-feed";
 
 const LiveStateContext = createContext<LiveState>("connecting");

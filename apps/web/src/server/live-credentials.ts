@@ -1,7 +1,7 @@
 // Hands the read-only NATS credential (agent-status only) to signed-in browsers
 // for the live websocket feed; 401 for anyone else.
 import { AGENT_STATUS_FILTER, BUCKET_AGENT_STATUS } from "@fleet/contracts";
-import { env } from "~/env";
+import { env } from "../env";
 import { currentUser } from "./auth/session";
 
 export interface LiveCredentials {

@@ -1,7 +1,7 @@
 // Process-wide services of the dashboard server, created once (kept on
 // globalThis so Next's dev reloads reuse the NATS watch instead of leaking it).
-import { env } from "~/env";
-import { logger } from "~/logger";
+import { env } from "../env";
+import { logger } from "../logger";
 import { kubeIdentity, type SessionUser } from "./auth/roles";
 import { deploymentsApi, type DeploymentsApi } from "./kube/deployments-api";
 import { impersonatedCustomObjects } from "./kube/impersonation";

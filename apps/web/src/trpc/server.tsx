@@ -9,8 +9,8 @@ import {
 } from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { cache, type ReactElement, type ReactNode } from "react";
-import { appRouter } from "~/server/api/root";
-import { createRequestContext } from "~/server/api/request-context";
+import { appRouter } from "../server/api/root";
+import { createRequestContext } from "../server/api/request-context";
 import { makeQueryClient } from "./query-client";
 
 export const getQueryClient = cache(makeQueryClient);

@@ -1,7 +1,7 @@
 import type { ReactElement, ReactNode } from "react";
-import { Nav } from "~/components/nav";
-import { LiveUpdates } from "~/live/live-updates";
-import { currentUser } from "~/server/auth/session";
+import { Nav } from "../../components/nav";
+import { LiveUpdates } from "../../live/live-updates";
+import { currentUser } from "../../server/auth/session";
 
 export default async function DashboardLayout({
   children,

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type ReactElement } from "react";
-import { useTRPC } from "~/trpc/react";
+import { useTRPC } from "../../trpc/react";
 
 export function DeleteDeployment({
   namespace,

@@ -4,7 +4,7 @@
 import { Badge, PhaseBadge, PhaseBar, VirtualTable, type Column } from "@fleet/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import type { ReactElement } from "react";
-import { useTRPC } from "~/trpc/react";
+import { useTRPC } from "../../trpc/react";
 import { Conditions } from "./deployments-table";
 import { DeleteDeployment } from "./delete-deployment";
 import { SetImageForm } from "./set-image-form";

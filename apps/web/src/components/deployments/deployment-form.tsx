@@ -3,14 +3,14 @@
 // ports, plus a one-click "Deploy nginx". Errors appear at their field.
 import { FormField } from "@fleet/ui";
 import { useState, type ReactElement } from "react";
-import { NGINX_PRESET } from "~/deployments/inputs";
+import { NGINX_PRESET } from "../../deployments/inputs";
 import {
   initialValues,
   validate,
   type FieldErrors,
   type FormValues,
-} from "~/deployments/form-model";
-import type { CreateDeploymentInput } from "~/deployments/inputs";
+} from "../../deployments/form-model";
+import type { CreateDeploymentInput } from "../../deployments/inputs";
 import { DevicePicker } from "./device-picker";
 
 export interface DeploymentFormViewProps {

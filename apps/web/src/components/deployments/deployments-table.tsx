@@ -5,7 +5,7 @@ import type { DeploymentResource } from "@fleet/contracts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactElement } from "react";
-import { useTRPC } from "~/trpc/react";
+import { useTRPC } from "../../trpc/react";
 
 const zero = { succeeded: 0, failed: 0, pending: 0, unreported: 0 };
 

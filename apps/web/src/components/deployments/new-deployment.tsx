@@ -4,9 +4,9 @@ import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-q
 import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
 import type { ReactElement } from "react";
-import { fieldErrorsFrom, type FieldErrors } from "~/deployments/form-model";
-import { isOnline } from "~/fleet/device-summary";
-import { useTRPC } from "~/trpc/react";
+import { fieldErrorsFrom, type FieldErrors } from "../../deployments/form-model";
+import { isOnline } from "../../fleet/device-summary";
+import { useTRPC } from "../../trpc/react";
 import { DeploymentFormView } from "./deployment-form";
 
 function serverErrors(error: unknown): FieldErrors | undefined {

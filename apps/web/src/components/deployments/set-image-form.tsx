@@ -3,8 +3,8 @@
 import { FormField } from "@fleet/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactElement } from "react";
-import { setImageInput } from "~/deployments/inputs";
-import { useTRPC } from "~/trpc/react";
+import { setImageInput } from "../../deployments/inputs";
+import { useTRPC } from "../../trpc/react";
 
 export function SetImageForm({
   namespace,

@@ -3,8 +3,8 @@
 import { Badge, OnlineBadge, PhaseBadge } from "@fleet/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import type { ReactElement } from "react";
-import { formatBytes, isOnline } from "~/fleet/device-summary";
-import { useTRPC } from "~/trpc/react";
+import { formatBytes, isOnline } from "../../fleet/device-summary";
+import { useTRPC } from "../../trpc/react";
 import { age, useNow } from "../use-now";
 
 const severityTone = { Info: "neutral", Warning: "warn", Error: "bad" } as const;

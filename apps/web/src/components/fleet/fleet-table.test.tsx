@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import type { DeviceSummary } from "~/fleet/device-summary";
+import type { DeviceSummary } from "../../fleet/device-summary";
 import { FleetTableView } from "./fleet-table";
 
 vi.mock("next/link", () => ({

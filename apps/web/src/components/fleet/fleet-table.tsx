@@ -5,8 +5,8 @@ import { OnlineBadge, PhaseBadge, VirtualTable, type Column } from "@fleet/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactElement } from "react";
-import { formatBytes, isOnline, type DeviceSummary } from "~/fleet/device-summary";
-import { useTRPC } from "~/trpc/react";
+import { formatBytes, isOnline, type DeviceSummary } from "../../fleet/device-summary";
+import { useTRPC } from "../../trpc/react";
 import { age, useNow } from "../use-now";
 
 export function FleetTableView({

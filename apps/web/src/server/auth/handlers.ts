@@ -1,7 +1,7 @@
 // The sign-in, callback and sign-out route handlers (thin; OIDC lives in oidc.ts).
 import { NextResponse, type NextRequest } from "next/server";
-import { isNoRoleError, isSignInError } from "~/errors";
-import { logger } from "~/logger";
+import { isNoRoleError, isSignInError } from "../../errors";
+import { logger } from "../../logger";
 import { authorizationRequest, CALLBACK_PATH, completeSignIn, endSessionUrl } from "./oidc";
 import { dashboardOrigin } from "./origin";
 import { pendingSignIn, safeReturnTo, session } from "./session";

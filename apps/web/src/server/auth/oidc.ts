@@ -1,8 +1,8 @@
 // OIDC authorization code flow with PKCE through openid-client (never hand-rolled).
 // Works with Zitadel (and with the local oidc-provider, which mimics its claims).
 import * as client from "openid-client";
-import { env } from "~/env";
-import { NoRoleError, SignInError } from "~/errors";
+import { env } from "../../env";
+import { NoRoleError, SignInError } from "../../errors";
 import { roleFromClaims, usernameFromClaims, type SessionUser } from "./roles";
 
 export const CALLBACK_PATH = "/api/auth/callback";

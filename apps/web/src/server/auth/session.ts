@@ -3,7 +3,7 @@
 // (PKCE verifier, state, nonce) between the redirect and the callback.
 import { getIronSession, type IronSession, type SessionOptions } from "iron-session";
 import { cookies } from "next/headers";
-import { env } from "~/env";
+import { env } from "../../env";
 import type { SessionUser } from "./roles";
 
 export interface SessionData {

@@ -1,6 +1,6 @@
 // The dashboard's own Kubernetes identity (only ever used to impersonate users).
 import { KubeConfig } from "@kubernetes/client-node";
-import { env } from "~/env";
+import { env } from "../../env";
 
 let cached: KubeConfig | undefined;
 

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import type { ReactElement } from "react";
-import { DeploymentsTable } from "~/components/deployments/deployments-table";
-import { requireUser } from "~/server/auth/require-user";
-import { canWrite } from "~/server/auth/roles";
-import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { DeploymentsTable } from "../../../components/deployments/deployments-table";
+import { requireUser } from "../../../server/auth/require-user";
+import { canWrite } from "../../../server/auth/roles";
+import { HydrateClient, prefetch, trpc } from "../../../trpc/server";
 
 export default async function DeploymentsPage(): Promise<ReactElement> {
   const user = await requireUser("/deployments");

@@ -1,7 +1,7 @@
 import type { ReactElement } from "react";
-import { FleetTable } from "~/components/fleet/fleet-table";
-import { requireUser } from "~/server/auth/require-user";
-import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { FleetTable } from "../../../components/fleet/fleet-table";
+import { requireUser } from "../../../server/auth/require-user";
+import { HydrateClient, prefetch, trpc } from "../../../trpc/server";
 
 export default async function FleetPage(): Promise<ReactElement> {
   await requireUser("/fleet");

@@ -2,7 +2,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { namespaceNameSchema, resourceNameSchema } from "@fleet/contracts";
-import { createDeploymentInput, setImageInput } from "~/deployments/inputs";
+import { createDeploymentInput, setImageInput } from "../../../deployments/inputs";
 import { protectedProcedure } from "../trpc";
 
 const ref = z.object({ namespace: namespaceNameSchema, name: resourceNameSchema });

@@ -9,7 +9,7 @@ import {
   deviceSummary,
   mergeDevices,
   type DeviceSummary,
-} from "~/fleet/device-summary";
+} from "../../../fleet/device-summary";
 import { protectedProcedure } from "../trpc";
 
 export const fleetRouter = {

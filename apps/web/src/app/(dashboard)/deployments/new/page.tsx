@@ -1,8 +1,8 @@
 import type { ReactElement } from "react";
-import { NewDeployment } from "~/components/deployments/new-deployment";
-import { requireUser } from "~/server/auth/require-user";
-import { canWrite } from "~/server/auth/roles";
-import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { NewDeployment } from "../../../../components/deployments/new-deployment";
+import { requireUser } from "../../../../server/auth/require-user";
+import { canWrite } from "../../../../server/auth/roles";
+import { HydrateClient, prefetch, trpc } from "../../../../trpc/server";
 
 export default async function NewDeploymentPage(): Promise<ReactElement> {
   const user = await requireUser("/deployments/new");

@@ -1,7 +1,7 @@
 import type { ReactElement } from "react";
-import { DeviceDetail } from "~/components/fleet/device-detail";
-import { requireUser } from "~/server/auth/require-user";
-import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { DeviceDetail } from "../../../../components/fleet/device-detail";
+import { requireUser } from "../../../../server/auth/require-user";
+import { HydrateClient, prefetch, trpc } from "../../../../trpc/server";
 
 export default async function DevicePage({
   params,

@@ -1,3 +1,3 @@
-import { finishSignIn } from "~/server/auth/handlers";
+import { finishSignIn } from "../../../../server/auth/handlers";
 
 export const GET = finishSignIn;

@@ -1,3 +1,3 @@
-import { beginSignIn } from "~/server/auth/handlers";
+import { beginSignIn } from "../../../../server/auth/handlers";
 
 export const GET = beginSignIn;

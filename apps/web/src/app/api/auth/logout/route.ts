@@ -1,3 +1,3 @@
-import { signOut } from "~/server/auth/handlers";
+import { signOut } from "../../../../server/auth/handlers";
 
 export const POST = signOut;

@@ -1,3 +1,3 @@
-import { liveCredentials } from "~/server/live-credentials";
+import { liveCredentials } from "../../../../server/live-credentials";
 
 export const GET = liveCredentials;

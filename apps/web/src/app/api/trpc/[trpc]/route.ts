@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter } from "~/server/api/root";
-import { createRequestContext } from "~/server/api/request-context";
+import { appRouter } from "../../../../server/api/root";
+import { createRequestContext } from "../../../../server/api/request-context";
 
 const handler = (req: Request): Promise<Response> =>
   fetchRequestHandler({

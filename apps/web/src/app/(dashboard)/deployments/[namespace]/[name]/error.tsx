@@ -1,6 +1,6 @@
 "use client";
 import type { ReactElement } from "react";
-import { ErrorState } from "~/components/states";
+import { ErrorState } from "../../../../../components/states";
 
 export default function ErrorPage({
   error,

@@ -1,8 +1,8 @@
 import type { ReactElement } from "react";
-import { DeploymentDetail } from "~/components/deployments/deployment-detail";
-import { requireUser } from "~/server/auth/require-user";
-import { canWrite } from "~/server/auth/roles";
-import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { DeploymentDetail } from "../../../../../components/deployments/deployment-detail";
+import { requireUser } from "../../../../../server/auth/require-user";
+import { canWrite } from "../../../../../server/auth/roles";
+import { HydrateClient, prefetch, trpc } from "../../../../../trpc/server";
 
 export default async function DeploymentPage({
   params,
