@@ -114,6 +114,10 @@ export class Reconciler {
 
     const cr = deploymentResourceSchema.parse(raw);
     const marker = `${cr.metadata.uid ?? ""}/${generation}`;
+    const unchanged = this.#synced.get(key) === marker && registry.get(key) !== undefined;
+    // Status patches bump the resourceVersion every second without changing the
+    // spec: skip rebuilding the per-device keys (10 000 of them at fleet scale).
+    if (unchanged && !force) return "unchanged";
     const targets = cr.spec.targetDevices.map((device) => ({
       device,
       key: desiredStateKey({ device, namespace, name }),
@@ -122,7 +126,6 @@ export class Reconciler {
       { key, namespace, name, generation, targets, specProblem: undefined },
       serverStatus(raw),
     );
-    if (!force && this.#synced.get(key) === marker) return "unchanged";
 
     log.info({ namespace, name, generation, devices: targets.length }, "reconcile");
     await this.#ensureFinalizer(namespace, name, raw);
