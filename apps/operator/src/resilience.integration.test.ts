@@ -179,9 +179,12 @@ describe("operator - leader election", () => {
     const ns = await cluster.namespace("leader");
     const lease = `it-leader-${runId}`;
     const device = `ld-${runId}`;
-    const a = await operator("op-a", lease, ns);
+    // 6s / 1s: short enough to measure a takeover, long enough that a leader on a
+    // busy 2-core machine does not lose its lease to a slow API response.
+    const times = ["--lease-duration", "6s", "--lease-renew-period", "1s"];
+    const a = await operator("op-a", lease, ns, times);
     await a.waitForState("leading");
-    const b = await operator("op-b", lease, ns);
+    const b = await operator("op-b", lease, ns, times);
     await b.waitForState("standby");
 
     await cluster.create(ns, "web", nginxSpec([device]));
@@ -203,7 +206,7 @@ describe("operator - leader election", () => {
     await a.stop("SIGKILL");
     await b.waitForState("leading", 30_000);
     console.log(
-      `[measure] leader SIGKILL -> standby leading: ${Math.round(performance.now() - killedAt)} ms (lease 3s)`,
+      `[measure] leader SIGKILL -> standby leading: ${Math.round(performance.now() - killedAt)} ms (lease 6s)`,
     );
     await cluster.patchSpec(ns, "web", nginxSpec([device], "1.1"));
     await waitUntil(

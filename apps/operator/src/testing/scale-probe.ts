@@ -151,7 +151,14 @@ console.log(
     operatorCpuCores: Number((cpu / elapsed).toFixed(2)),
   }),
 );
-await op.stop();
+// Delete while the operator still runs, so its finalizer is released and the
+// 10 000 entries are gone (a leftover would be cleaned by the next operator).
 await cluster.delete(ns, name);
+await waitUntil(async () => (await cluster.get(ns, name)) === undefined, {
+  what: "scale CR deleted",
+  timeoutMs: 300_000,
+  intervalMs: 1000,
+});
+await op.stop();
 await kv.close();
 process.exit(0);
