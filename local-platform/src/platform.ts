@@ -48,10 +48,18 @@ export async function up(layout: Layout, progress: Progress): Promise<UpResult> 
   return { started };
 }
 
-/** Stops, in reverse order, only the processes `up` started and recorded. */
-export async function down(layout: Layout, progress: Progress): Promise<string[]> {
+/**
+ * Stops, in reverse order, the processes `up` started and recorded; with
+ * `only`, just those (a test run stops what it started, nothing more).
+ */
+export async function down(
+  layout: Layout,
+  progress: Progress,
+  only?: readonly string[],
+): Promise<string[]> {
   const stopped: string[] = [];
   for (const component of [...COMPONENTS].reverse()) {
+    if (only && !only.includes(component.name)) continue;
     if (await runningProcess(layout, component.name)) {
       await progress.step(`stop ${component.name}`, () => stopProcess(layout, component.name));
       stopped.push(component.name);

@@ -1,6 +1,6 @@
 // Vitest global setup of the integration tier: brings up the real local
-// platform (building servers on a cold machine), and stops it afterwards only
-// if this run started it, so a developer's running platform is left alone.
+// platform (building servers on a cold machine), and afterwards stops only the
+// servers this run started, so a developer's running platform is left alone.
 import { readPlatformEnv } from "../env.js";
 import { layoutFor } from "../layout.js";
 import { down, up } from "../platform.js";
@@ -11,6 +11,6 @@ export default async function setup(): Promise<() => Promise<void>> {
   const progress = consoleProgress("integration");
   const { started } = await up(layout, progress);
   return async () => {
-    if (started.length > 0) await down(layout, progress);
+    if (started.length > 0) await down(layout, progress, started);
   };
 }
