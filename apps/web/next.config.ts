@@ -12,6 +12,12 @@ const config: NextConfig = {
   ],
   poweredByHeader: false,
   reactStrictMode: true,
+  // The workspace packages use NodeNext-style `./x.js` specifiers for `./x.ts`
+  // files; webpack maps them (Turbopack cannot yet), so dev and build use webpack.
+  webpack: (webpackConfig: { resolve: { extensionAlias?: Record<string, string[]> } }) => {
+    webpackConfig.resolve.extensionAlias = { ".js": [".ts", ".tsx", ".js"] };
+    return webpackConfig;
+  },
 };
 
 export default config;

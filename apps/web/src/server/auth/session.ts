@@ -4,6 +4,7 @@
 import { getIronSession, type IronSession, type SessionOptions } from "iron-session";
 import { cookies } from "next/headers";
 import { env } from "../../env";
+import { SESSION_COOKIE_NAME } from "./cookie-names";
 import type { SessionUser } from "./roles";
 
 export interface SessionData {
@@ -20,7 +21,6 @@ export interface PendingSignIn {
   returnTo?: string;
 }
 
-export const SESSION_COOKIE = "fleet_session";
 const PENDING_COOKIE = "fleet_signin";
 
 function options(cookieName: string, maxAge: number): SessionOptions {
@@ -39,7 +39,7 @@ function options(cookieName: string, maxAge: number): SessionOptions {
 }
 
 export async function session(): Promise<IronSession<SessionData>> {
-  return getIronSession<SessionData>(await cookies(), options(SESSION_COOKIE, 8 * 3600));
+  return getIronSession<SessionData>(await cookies(), options(SESSION_COOKIE_NAME, 8 * 3600));
 }
 
 export async function pendingSignIn(): Promise<IronSession<PendingSignIn>> {

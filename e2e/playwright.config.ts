@@ -1,0 +1,33 @@
+// The browser tier: the dashboard (production build) against the real local
+// platform, driven in the system Chromium (never `playwright install`).
+import { defineConfig } from "@playwright/test";
+import { readPlatformEnv } from "@fleet/local-platform";
+
+const webPort = readPlatformEnv().FLEET_WEB_PORT;
+
+export default defineConfig({
+  testDir: "./tests",
+  outputDir: "./test-results",
+  globalSetup: "./src/global-setup.ts",
+  // Tests share one platform and one dashboard.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${webPort}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+});

@@ -1,0 +1,61 @@
+// A simulated device agent: writes AgentStatus heartbeats into the real KV the
+// way apps/agent does (contracts' encoder, status.<device> key).
+import {
+  agentStatusKey,
+  BUCKET_AGENT_STATUS,
+  desiredStateKey,
+  encodeAgentStatus,
+  type DeploymentPhase,
+} from "@fleet/contracts";
+import { Kvm, type KV } from "@nats-io/kv";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+
+export class SimulatedAgent {
+  private readonly deployments = new Map<string, { phase: DeploymentPhase }>();
+
+  private constructor(
+    readonly deviceId: string,
+    private readonly nc: NatsConnection,
+    private readonly kv: KV,
+  ) {}
+
+  static async start(natsUrl: string, deviceId: string): Promise<SimulatedAgent> {
+    const nc = await connect({ servers: natsUrl });
+    const kv = await new Kvm(nc).create(BUCKET_AGENT_STATUS);
+    return new SimulatedAgent(deviceId, nc, kv);
+  }
+
+  report(namespace: string, name: string, phase: DeploymentPhase): void {
+    this.deployments.set(desiredStateKey({ device: this.deviceId, namespace, name }), { phase });
+  }
+
+  /** Publishes one heartbeat and returns its timestamp. */
+  async heartbeat(): Promise<string> {
+    const lastHeartbeatAt = new Date().toISOString();
+    await this.kv.put(
+      agentStatusKey(this.deviceId),
+      encodeAgentStatus({
+        deviceId: this.deviceId,
+        agentVersion: "e2e-simulated",
+        lastHeartbeatAt,
+        deployments: Object.fromEntries(this.deployments),
+        recentEvents: [{ at: lastHeartbeatAt, severity: "Info", message: "simulated heartbeat" }],
+        inventory: {
+          cpuCores: 4,
+          memoryBytes: 4 * 1024 ** 3,
+          diskBytes: 32 * 1024 ** 3,
+          kernel: "6.1.0",
+          arch: "arm64",
+          os: "Debian 12",
+          agentVersion: "e2e-simulated",
+        },
+      }),
+    );
+    return lastHeartbeatAt;
+  }
+
+  async stop(): Promise<void> {
+    await this.kv.delete(agentStatusKey(this.deviceId));
+    await this.nc.close();
+  }
+}

@@ -1,0 +1,145 @@
+// The dashboard in a real browser against the real platform: sign-in at the
+// local IdP, live heartbeats over NATS websockets, writes as the signed-in user.
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import { CustomObjectsApi } from "@kubernetes/client-node";
+import { API_GROUP, API_VERSION, PLURAL } from "@fleet/contracts";
+import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import { ARTIFACTS_DIR } from "../src/paths";
+import { signIn } from "../src/sign-in";
+import { SimulatedAgent } from "../src/simulated-agent";
+
+const suffix = randomBytes(3).toString("hex");
+const deviceId = `e2e-pi-${suffix}`;
+const deploymentName = `e2e-nginx-${suffix}`;
+let agent: SimulatedAgent;
+
+async function adminReadsDeployment(): Promise<boolean> {
+  const api = (await kubeConfigFor("admin")).makeApiClient(CustomObjectsApi);
+  return api
+    .getNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      plural: PLURAL,
+      namespace: "default",
+      name: deploymentName,
+    })
+    .then(() => true)
+    .catch(() => false);
+}
+
+test.beforeAll(async () => {
+  agent = await SimulatedAgent.start((await platformConnection()).natsUrl, deviceId);
+  await agent.heartbeat();
+});
+
+test.afterAll(async () => {
+  await agent.stop();
+});
+
+test.describe.configure({ mode: "serial" });
+
+test("dashboard - without a session, pages go to sign-in and the API answers 401", async ({
+  page,
+  request,
+}) => {
+  expect((await request.get("/api/live/credentials")).status()).toBe(401);
+  expect((await request.get("/api/trpc/deployments.list")).status()).toBe(401);
+  await page.goto("/fleet");
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  expect(new URL(page.url()).port).toBe(new URL((await platformConnection()).oidc.issuer).port);
+});
+
+test("dashboard - a deployer sees live heartbeats, deploys nginx and deletes it", async ({
+  page,
+}) => {
+  await signIn(page, "alice", "/fleet");
+  // Time to first render of the fleet page (signed in): navigation until the device row shows.
+  const started = performance.now();
+  await page.goto("/fleet");
+  const row = page.getByRole("row").filter({ hasText: deviceId });
+  await expect(row).toBeVisible();
+  console.log(
+    `[e2e] fleet page first render (first visit after sign-in): ${(performance.now() - started).toFixed(0)} ms`,
+  );
+  await expect(row.getByText("online")).toBeVisible();
+  await expect(row).toContainText("arm64 · 4 CPU · 4.0 GiB");
+  await expect(page.locator("[data-live-state]")).toHaveText("● Live");
+  const warmStart = performance.now();
+  await page.reload();
+  await expect(row).toBeVisible();
+  console.log(
+    `[e2e] fleet page render, warm server: ${(performance.now() - warmStart).toFixed(0)} ms`,
+  );
+
+  // A heartbeat shows up without a reload, pushed over the websocket.
+  const pushedAt = performance.now();
+  const at = await agent.heartbeat();
+  await expect(row.locator(`time[datetime="${at}"]`)).toBeAttached();
+  console.log(`[e2e] heartbeat -> screen: ${(performance.now() - pushedAt).toFixed(0)} ms`);
+  await page.screenshot({ path: join(ARTIFACTS_DIR, "fleet.png"), fullPage: true });
+
+  // One click: "Deploy nginx" on the chosen device.
+  await page.goto("/deployments/new");
+  await page.getByLabel("Name", { exact: true }).fill(deploymentName);
+  await page.getByRole("row").filter({ hasText: deviceId }).getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Deploy nginx" }).click();
+  await expect(page).toHaveURL(new RegExp(`/deployments/default/${deploymentName}$`));
+  await expect(page.getByRole("heading", { name: `default/${deploymentName}` })).toBeVisible();
+  await expect(page.getByText("localhost/fleet-nginx:1.0")).toBeVisible();
+  expect(await adminReadsDeployment()).toBe(true);
+
+  // The device's phase arrives live as well.
+  const phases = page.getByRole("table", { name: "Phase per device" });
+  await expect(phases.getByRole("row").filter({ hasText: deviceId })).toContainText("Unreported");
+  agent.report("default", deploymentName, "Running");
+  await agent.heartbeat();
+  await expect(phases.getByRole("row").filter({ hasText: deviceId })).toContainText("Running");
+  await page.screenshot({ path: join(ARTIFACTS_DIR, "deployment.png"), fullPage: true });
+
+  // Delete asks first.
+  await page.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByRole("dialog", { name: "Confirm delete" })).toBeVisible();
+  await page.getByRole("button", { name: "Yes, delete" }).click();
+  await expect(page).toHaveURL(/\/deployments$/);
+  await waitUntil(async () => !(await adminReadsDeployment()), {
+    what: "deployment gone for the admin",
+    timeoutMs: 15_000,
+  });
+  await expect(page.getByRole("row").filter({ hasText: deploymentName })).toHaveCount(0);
+});
+
+test("dashboard - a viewer has no deploy button and a direct write gets 403", async ({ page }) => {
+  await signIn(page, "bob", "/deployments");
+  await expect(page.getByRole("heading", { name: "Deployments" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "New deployment" })).toHaveCount(0);
+  await page.goto("/deployments/new");
+  await expect(page.getByRole("button", { name: "Deploy nginx" })).toHaveCount(0);
+  const response = await page.request.post("/api/trpc/deployments.create", {
+    data: {
+      namespace: "default",
+      name: `${deploymentName}-viewer`,
+      spec: {
+        targetDevices: [deviceId],
+        score: {
+          PodmanV0: {
+            services: [{ name: "nginx", image: "localhost/fleet-nginx:1.0", ports: [] }],
+          },
+        },
+      },
+    },
+  });
+  expect(response.status()).toBe(403);
+  expect(await response.text()).toContain("(Kubernetes RBAC)");
+});
+
+test("dashboard - sign-out ends the session", async ({ page, request }) => {
+  await signIn(page, "bob", "/fleet");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  // The IdP asks to confirm ending its own session, then returns to the dashboard's start page.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  expect((await page.request.get("/api/trpc/deployments.list")).status()).toBe(401);
+  expect((await request.get("/api/live/credentials")).status()).toBe(401);
+});
