@@ -186,3 +186,12 @@ export function installConfig(flags: Record<string, unknown>, env: OperatorEnv):
     timeoutMs: required(v.timeout, "timeout"),
   };
 }
+
+/** Where `apply` finds the cluster: --kubeconfig, KUBECONFIG, in-cluster, or the default lookup. */
+export function applyKubeConfig(flags: { kubeconfig?: string }, env: OperatorEnv): KubeSource {
+  const kubeconfig = flags.kubeconfig ?? env.KUBECONFIG;
+  return {
+    kubeconfig,
+    inCluster: kubeconfig === undefined && env.KUBERNETES_SERVICE_HOST !== undefined,
+  };
+}

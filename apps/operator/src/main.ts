@@ -1,7 +1,14 @@
 #!/usr/bin/env -S npx tsx
-// iot-operator CLI: `install` applies the CRD, `run` runs the controller.
+// iot-operator CLI: `install` applies the CRD, `run` runs the controller,
+// `apply` is the typed applier for Deployment CRs.
 import { Command, Option } from "commander";
-import { installConfig, runConfig } from "./config.js";
+import { applyDeployment, deleteDeployment, printableManifest } from "./apply/apply.js";
+import {
+  identityFromFlags,
+  manifestFromFlags,
+  type ApplyFlags,
+} from "./apply/manifest-from-flags.js";
+import { applyKubeConfig, installConfig, runConfig } from "./config.js";
 import { readEnv } from "./env.js";
 import { describeError, isConfigError } from "./errors.js";
 import { installCrd } from "./install.js";
@@ -95,6 +102,49 @@ commonOptions(program.command("run"))
     log.info({ config }, "starting iot-operator");
     await runOperator(config, log);
   });
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+commonOptions(program.command("apply"))
+  .description(
+    "create or update a Deployment CR from flags (server-side apply), print it, or delete it",
+  )
+  .option("--name <name>", "the Deployment's name")
+  .option("--namespace <namespace>", "its namespace (default default)")
+  .option("--target-device <id>", "a device to run on (repeatable)", collect)
+  .option("--image <image>", "container image, e.g. localhost/fleet-nginx:1.0")
+  .option(
+    "--port <host:container>",
+    "published port, HOST:CONTAINER[/tcp|/udp] (repeatable)",
+    collect,
+  )
+  .option("--service-name <name>", "name of the service inside the score (default main)")
+  .option("--print", "print the CR as JSON (for kubectl apply -f -) instead of applying it")
+  .option("--delete", "delete the Deployment named by --name/--namespace")
+  .action(
+    async (flags: ApplyFlags & { print?: boolean; delete?: boolean; kubeconfig?: string }) => {
+      if (flags.delete === true) {
+        const id = identityFromFlags(flags);
+        await deleteDeployment(loadKubeConfig(applyKubeConfig(flags, readEnv())), id);
+        process.stdout.write(
+          `deployment ${id.namespace}/${id.name} deleted (the operator removes its desired state first)\n`,
+        );
+        return;
+      }
+      const manifest = manifestFromFlags(flags);
+      if (flags.print === true) {
+        process.stdout.write(printableManifest(manifest));
+        return;
+      }
+      const { generation } = await applyDeployment(
+        loadKubeConfig(applyKubeConfig(flags, readEnv())),
+        manifest,
+      );
+      process.stdout.write(
+        `deployment ${manifest.metadata.namespace}/${manifest.metadata.name} applied (generation ${generation ?? "?"})\n`,
+      );
+    },
+  );
 
 try {
   await program.parseAsync();

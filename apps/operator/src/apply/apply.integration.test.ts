@@ -1,0 +1,103 @@
+import { CustomObjectsApi, type ApiException } from "@kubernetes/client-node";
+import { API_GROUP, API_VERSION, PLURAL } from "@fleet/contracts";
+import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
+import { execa } from "execa";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const main = join(import.meta.dirname, "..", "main.ts");
+const suffix = Date.now().toString(36);
+
+async function cli(
+  args: string[],
+  input?: string,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const { kubeconfig, binDir } = await platformConnection();
+  const result = await execa(process.execPath, ["--import", "tsx", main, ...args], {
+    env: { KUBECONFIG: kubeconfig, PATH: `${binDir}:${process.env.PATH ?? ""}` },
+    reject: false,
+    input,
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function readDeployment(
+  name: string,
+): Promise<{ spec: { score: { PodmanV0: { services: { image: string }[] } } } } | undefined> {
+  const api = (await kubeConfigFor("admin")).makeApiClient(CustomObjectsApi);
+  return api
+    .getNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      plural: PLURAL,
+      namespace: "default",
+      name,
+    })
+    .then(
+      (cr) => cr as { spec: { score: { PodmanV0: { services: { image: string }[] } } } },
+      (error: unknown) => {
+        if ((error as ApiException<unknown>).code === 404) return undefined;
+        throw error;
+      },
+    );
+}
+
+describe("apply - the typed applier CLI against the real API server", () => {
+  beforeAll(async () => {
+    expect((await cli(["install"])).exitCode).toBe(0);
+  });
+
+  it("applies, upgrades and deletes a Deployment", async () => {
+    const name = `applier-${suffix}`;
+    const flags = ["--name", name, "--target-device", "demo-device-1", "--port", "18080:80"];
+    const first = await cli(["apply", ...flags, "--image", "localhost/fleet-nginx:1.0"]);
+    expect(first.stdout).toContain(`deployment default/${name} applied (generation 1)`);
+    await cli(["apply", ...flags, "--image", "localhost/fleet-nginx:1.1"]);
+    expect((await readDeployment(name))?.spec.score.PodmanV0.services[0]?.image).toBe(
+      "localhost/fleet-nginx:1.1",
+    );
+    const deleted = await cli(["apply", "--name", name, "--delete"]);
+    expect(deleted.exitCode).toBe(0);
+    expect(await readDeployment(name)).toBeUndefined();
+  });
+
+  it("prints a CR that kubectl apply accepts", async () => {
+    const name = `printed-${suffix}`;
+    const printed = await cli([
+      "apply",
+      "--print",
+      "--name",
+      name,
+      "--target-device",
+      "pi-1",
+      "--image",
+      "localhost/fleet-nginx:1.0",
+    ]);
+    expect(JSON.parse(printed.stdout)).toMatchObject({ kind: "Deployment", metadata: { name } });
+    const { kubeconfig, binDir } = await platformConnection();
+    await execa(join(binDir, "kubectl"), ["apply", "-f", "-"], {
+      input: printed.stdout,
+      env: { KUBECONFIG: kubeconfig },
+    });
+    expect(await readDeployment(name)).toBeDefined();
+    await cli(["apply", "--name", name, "--delete"]);
+  });
+
+  it("rejects a bad flag with exit code 2, naming it, and changes nothing", async () => {
+    const name = `bad-${suffix}`;
+    const result = await cli([
+      "apply",
+      "--name",
+      name,
+      "--target-device",
+      "pi-1",
+      "--image",
+      "x",
+      "--port",
+      "99999:80",
+    ]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--port: .*hostPort/);
+    expect(await readDeployment(name)).toBeUndefined();
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { isConfigError } from "../errors.js";
+import { identityFromFlags, manifestFromFlags, parsePortFlag } from "./manifest-from-flags.js";
+
+const nginx = {
+  name: "web",
+  namespace: "demo",
+  targetDevice: ["demo-device-1"],
+  image: "localhost/fleet-nginx:1.0",
+  port: ["8080:80"],
+};
+
+function configMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (isConfigError(error)) return error.message;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("apply - flags to a typed Deployment", () => {
+  it("builds the CR the operator expects", () => {
+    const manifest = manifestFromFlags(nginx);
+    expect(manifest.metadata).toMatchObject({ name: "web", namespace: "demo" });
+    expect(manifest.spec.targetDevices).toEqual(["demo-device-1"]);
+    expect(manifest.spec.score.PodmanV0.services).toEqual([
+      {
+        name: "main",
+        image: "localhost/fleet-nginx:1.0",
+        ports: [{ hostPort: 8080, containerPort: 80, protocol: "TCP" }],
+      },
+    ]);
+  });
+
+  it("parses host:container ports with an optional protocol", () => {
+    expect(parsePortFlag("5353:53/udp")).toEqual({
+      hostPort: 5353,
+      containerPort: 53,
+      protocol: "UDP",
+    });
+    expect(configMessage(() => parsePortFlag("80"))).toMatch(
+      /--port "80": expected HOST:CONTAINER/,
+    );
+  });
+
+  it("names the flag when a value breaks the contract", () => {
+    expect(configMessage(() => manifestFromFlags({ ...nginx, targetDevice: [] }))).toMatch(
+      /^--target-device: .*spec\.targetDevices/,
+    );
+    expect(configMessage(() => manifestFromFlags({ ...nginx, port: ["70000:80"] }))).toMatch(
+      /^--port: .*hostPort/,
+    );
+    expect(configMessage(() => manifestFromFlags({ ...nginx, name: "Web_1" }))).toMatch(
+      /^--name: /,
+    );
+    expect(configMessage(() => manifestFromFlags({ ...nginx, image: undefined }))).toBe(
+      "--image is required",
+    );
+  });
+
+  it("needs only the identity to delete", () => {
+    expect(identityFromFlags({ name: "web.v2" })).toEqual({ name: "web.v2", namespace: "default" });
+  });
+});
