@@ -1,0 +1,2 @@
+import type { Benchmark } from "../context.js";
+export const failureDetection: Benchmark = () => Promise.resolve([]);

@@ -1,0 +1,13 @@
+// The benchmarks by name, in the order `npm run bench` runs them.
+import type { Benchmark } from "../context.js";
+import { dashboard } from "./dashboard.js";
+import { failureDetection } from "./failure-detection.js";
+import { fleetScale } from "./fleet-scale.js";
+import { reconcile } from "./reconcile.js";
+
+export const BENCHMARKS: Record<string, Benchmark> = {
+  reconcile,
+  "failure-detection": failureDetection,
+  "fleet-scale": fleetScale,
+  dashboard,
+};

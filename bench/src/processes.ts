@@ -1,0 +1,154 @@
+// The real operator and agents as child processes: `node --import tsx main.ts`
+// (one process, so signals and /proc readings are the app's own), or the
+// operator as an esbuild bundle run with plain node (what its image ships).
+import { freePort, waitUntil, type PlatformConnection } from "@fleet/local-platform/testing";
+import { build } from "esbuild";
+import { execa, type ResultPromise } from "execa";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PartError } from "./errors.js";
+
+const OPERATOR_MAIN = fileURLToPath(new URL("../../apps/operator/src/main.ts", import.meta.url));
+const AGENT_MAIN = fileURLToPath(new URL("../../apps/agent/src/main.ts", import.meta.url));
+
+export interface Child {
+  child: ResultPromise;
+  pid: number;
+  logs: string[];
+  exited(): boolean;
+  stop(): Promise<void>;
+}
+
+function spawn(args: string[], env: Record<string, string>): Child {
+  const logs: string[] = [];
+  const child = execa(process.execPath, args, { reject: false, buffer: false, env });
+  const collect = (chunk: Buffer): void => {
+    for (const line of chunk.toString().split("\n")) if (line.trim() !== "") logs.push(line);
+    if (logs.length > 500) logs.splice(0, logs.length - 500);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  let done = false;
+  void child.then(() => {
+    done = true;
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new PartError(`could not start ${args.join(" ")}`);
+  return {
+    child,
+    pid,
+    logs,
+    exited: () => done,
+    async stop() {
+      if (done) return;
+      child.kill("SIGTERM");
+      await child;
+    },
+  };
+}
+
+export async function installCrd(connection: PlatformConnection): Promise<void> {
+  const result = await execa(
+    process.execPath,
+    ["--import", "tsx", OPERATOR_MAIN, "install", "--kubeconfig", connection.kubeconfig],
+    { reject: false, env: { LOG_LEVEL: "warn" } },
+  );
+  if (result.exitCode !== 0) {
+    throw new PartError(`iot-operator install failed: ${result.stderr}`);
+  }
+}
+
+/** Bundles the operator like its Containerfile does; returns the .mjs path. */
+export async function bundleOperator(): Promise<string> {
+  const outfile = join(await mkdtemp(join(tmpdir(), "bench-operator-")), "iot-operator.mjs");
+  await build({
+    entryPoints: [OPERATOR_MAIN],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node24",
+    outfile,
+    logLevel: "error",
+    banner: {
+      js: "import { createRequire as __fleetCreateRequire } from 'node:module'; const require = __fleetCreateRequire(import.meta.url);",
+    },
+  });
+  return outfile;
+}
+
+export interface Operator extends Child {
+  port: number;
+  metric(name: string, labels?: string): Promise<number>;
+}
+
+export async function startOperator(
+  connection: PlatformConnection,
+  options: { namespace: string; lease: string; bundle?: string; extra?: string[] },
+): Promise<Operator> {
+  const port = await freePort();
+  const entry =
+    options.bundle === undefined ? ["--import", "tsx", OPERATOR_MAIN] : [options.bundle];
+  const child = spawn(
+    [
+      ...entry,
+      "run",
+      "--kubeconfig",
+      connection.kubeconfig,
+      "--nats-url",
+      connection.natsUrl,
+      "--http-port",
+      String(port),
+      "--namespace",
+      options.namespace,
+      "--lease-name",
+      options.lease,
+      "--identity",
+      options.lease,
+      ...(options.extra ?? []),
+    ],
+    { LOG_LEVEL: "warn" },
+  );
+  const metric = async (name: string, labels = ""): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const wanted = labels === "" ? name : `${name}{${labels}}`;
+    const line = text.split("\n").find((l) => l.startsWith(`${wanted} `));
+    return line === undefined ? 0 : Number(line.split(" ")[1]);
+  };
+  await waitUntil(
+    async () => {
+      if (child.exited()) throw new PartError(`operator exited: ${child.logs.join("\n")}`);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      return ((await res?.json()) as { state?: string } | undefined)?.state === "leading";
+    },
+    { what: "operator leading", timeoutMs: 60_000 },
+  );
+  return { ...child, port, metric };
+}
+
+export function startAgent(connection: PlatformConnection, device: string, dataDir: string): Child {
+  return spawn(
+    [
+      "--import",
+      "tsx",
+      AGENT_MAIN,
+      `--device-id=${device}`,
+      `--nats-servers=${connection.natsUrl}`,
+      "--credentials=none",
+      `--podman-socket=${connection.podmanSocket}`,
+      `--data-dir=${dataDir}`,
+      "--heartbeat-seconds=5",
+    ],
+    { LOG_LEVEL: "warn" },
+  );
+}
+
+/** RSS (bytes) and CPU time (seconds, user+system) of a process, from /proc. */
+export async function procUsage(pid: number): Promise<{ rss: number; cpuSeconds: number }> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
+  const ticks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
+  return { rss: rssKb * 1024, cpuSeconds: ticks / 100 };
+}

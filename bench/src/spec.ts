@@ -1,0 +1,23 @@
+// The one deployment shape the benchmarks use: the local nginx image on a host port.
+import type { DeploymentSpecInput } from "@fleet/contracts";
+import { NGINX_CONTAINER_PORT, nginxImageRef } from "@fleet/local-platform/testing";
+
+export const NGINX_IMAGE = nginxImageRef("1.0");
+
+export const nginxSpec = (targetDevices: string[], hostPort: number): DeploymentSpecInput => ({
+  targetDevices,
+  score: {
+    PodmanV0: {
+      services: [
+        {
+          name: "web",
+          image: NGINX_IMAGE,
+          ports: [{ hostPort, containerPort: NGINX_CONTAINER_PORT }],
+        },
+      ],
+    },
+  },
+});
+
+/** A short unique suffix, so reruns never collide with leftovers. */
+export const runId = (): string => Date.now().toString(36);
