@@ -28,7 +28,11 @@ export async function podmanBuild(args: readonly string[]): Promise<void> {
   const { env } = await connection();
   const result = await execa("podman", ["build", ...args], { env, all: true, reject: false });
   if (result.exitCode !== 0) {
-    throw new Error(`podman build exited ${result.exitCode}:\n${result.all.slice(-4000)}`);
+    // A build log is long: its error lines first (npm names the cause there), then its end.
+    const errors = result.all.split("\n").filter((line) => /error/i.test(line));
+    throw new Error(
+      `podman build exited ${result.exitCode}:\n${errors.slice(0, 12).join("\n")}\n…\n${result.all.slice(-1500)}`,
+    );
   }
 }
 
