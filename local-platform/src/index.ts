@@ -9,3 +9,7 @@ export { PlatformError, PortInUseError, NotReadyError, isPlatformError } from ".
 export { KUBE_USERS, type KubeUserName } from "./kube-identities.js";
 export { contextName } from "./kubeconfig.js";
 export * from "./versions.js";
+export { inheritedEnvironment, REPO_ROOT } from "./env.js";
+export { freePort } from "./ports.js";
+export { logFile } from "./processes.js";
+export { nginxImageRef, NGINX_CONTAINER_PORT } from "./nginx-image.js";

@@ -5,3 +5,9 @@ export { buildStatus, statusPatchBody } from "./status/build-status.js";
 export { deploymentConditions, type SpecProblem } from "./status/conditions.js";
 export { toDeviceReport, isFresh, type DeviceReport } from "./status/device-report.js";
 export { installCrd, FIELD_MANAGER } from "./install.js";
+export {
+  manifestFromFlags,
+  identityFromFlags,
+  type ApplyFlags,
+} from "./apply/manifest-from-flags.js";
+export { applyDeployment, deleteDeployment, printableManifest } from "./apply/apply.js";

@@ -1,0 +1,46 @@
+// The hand-off menu: exact, copy-pasteable commands with real paths and ports.
+import { desiredStateKey } from "@fleet/contracts";
+import { LABELS } from "@fleet/agent";
+import type { Stack } from "./stack.js";
+
+export const DEMO_NAME = "nginx";
+export const DEMO_NAMESPACE = "default";
+export const DEMO_HOST_PORT = 8080;
+
+export function handoffMenu(stack: Stack, dashboardUrl: string | undefined): string {
+  const device = stack.devices[0] ?? "demo-device-1";
+  const key = desiredStateKey({ device, namespace: DEMO_NAMESPACE, name: DEMO_NAME });
+  const apply = `npx tsx apps/operator/src/main.ts apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --target-device ${device} --image localhost/fleet-nginx:1.0 --port ${DEMO_HOST_PORT}:80`;
+  const { oidc } = stack.connection;
+  const dashboard = dashboardUrl
+    ? `Dashboard        ${dashboardUrl}
+                 sign in as alice / ${oidc.passwords.alice}  (deployer)
+                         or bob   / ${oidc.passwords.bob}  (viewer)`
+    : "Dashboard        not started";
+  return `
+The fleet platform is running: ${stack.devices.length} device(s) (${stack.devices.join(", ")}).
+
+${dashboard}
+Operator         http://127.0.0.1:${stack.operatorHttpPort}/metrics   (/healthz, /readyz)
+
+In another shell, from this folder:
+  eval "$(npm run -s platform -- env)"
+  kubectl get deployments.iot.nationtech.io -A -w
+
+Deploy nginx to ${device} with the typed applier:
+  ${apply}
+or print the CR and let kubectl apply it:
+  ${apply} --print | kubectl apply -f -
+Upgrade: the same command with --image localhost/fleet-nginx:1.1
+Delete:  npx tsx apps/operator/src/main.ts apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --delete
+
+Look inside:
+  nats kv ls desired-state
+  nats kv get desired-state ${key} --raw
+  nats kv get agent-status status.${device} --raw
+  podman ps --filter label=${LABELS.device}=${device}
+  curl -i http://127.0.0.1:${DEMO_HOST_PORT}/
+
+Logs: .local-platform/logs/   Stop everything: Ctrl-C
+`;
+}

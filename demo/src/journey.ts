@@ -1,0 +1,140 @@
+// `npm run demo -- --auto`: the whole journey as a regression. Each step is
+// timed; the first failure names its step and the demo exits non-zero.
+import { CustomObjectsApi, KubeConfig, type ApiException } from "@kubernetes/client-node";
+import { connect } from "@nats-io/transport-node";
+import { Kvm } from "@nats-io/kv";
+import {
+  API_GROUP,
+  API_VERSION,
+  BUCKET_DESIRED_STATE,
+  desiredStateKey,
+  PLURAL,
+  type DeploymentStatus,
+} from "@fleet/contracts";
+import { applyDeployment, deleteDeployment, manifestFromFlags } from "@fleet/operator";
+import { waitUntil, type Progress } from "@fleet/local-platform";
+import { DEMO_HOST_PORT, DEMO_NAME, DEMO_NAMESPACE } from "./handoff.js";
+import { PodmanApi } from "./podman.js";
+import type { Stack } from "./stack.js";
+
+const TIMEOUT_MS = 60_000;
+
+export class JourneyStepError extends Error {
+  override readonly name = "JourneyStepError";
+}
+
+async function pageTag(): Promise<string | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${DEMO_HOST_PORT}/`);
+    return res.status === 200 ? (res.headers.get("x-fleet-image-tag") ?? undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runJourney(stack: Stack, progress: Progress): Promise<void> {
+  const device = stack.devices[0] ?? "demo-device-1";
+  const key = desiredStateKey({ device, namespace: DEMO_NAMESPACE, name: DEMO_NAME });
+  const kc = new KubeConfig();
+  kc.loadFromFile(stack.connection.kubeconfig);
+  const crs = kc.makeApiClient(CustomObjectsApi);
+  const podman = new PodmanApi(stack.connection.podmanSocket);
+  const nc = await connect({ servers: stack.connection.natsUrl });
+  const desired = await new Kvm(nc).open(BUCKET_DESIRED_STATE);
+
+  const apply = (tag: string): Promise<unknown> =>
+    applyDeployment(
+      kc,
+      manifestFromFlags({
+        name: DEMO_NAME,
+        namespace: DEMO_NAMESPACE,
+        targetDevice: [device],
+        image: `localhost/fleet-nginx:${tag}`,
+        port: [`${DEMO_HOST_PORT}:80`],
+      }),
+    );
+  const running = async (): Promise<string | undefined> =>
+    (await podman.containersOf(device)).find(
+      (c) => c.deploymentKey === key && c.state === "running",
+    )?.id;
+  const aggregate = async (): Promise<DeploymentStatus["aggregate"]> => {
+    const cr = (await crs.getNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      plural: PLURAL,
+      namespace: DEMO_NAMESPACE,
+      name: DEMO_NAME,
+    })) as { status?: DeploymentStatus };
+    return cr.status?.aggregate;
+  };
+  const step = async (title: string, work: () => Promise<void>): Promise<void> => {
+    try {
+      await progress.step(title, work);
+    } catch (error) {
+      throw new JourneyStepError(
+        `step "${title}" failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  };
+  const wait = (what: string, check: () => Promise<boolean>): Promise<void> =>
+    waitUntil(check, { what, timeoutMs: TIMEOUT_MS });
+
+  try {
+    let firstId = "";
+    await step("1. apply nginx 1.0 → running → HTTP 200 from the device", async () => {
+      await apply("1.0");
+      await wait(
+        "the nginx container running",
+        async () => (firstId = (await running()) ?? "") !== "",
+      );
+      await wait("HTTP 200 from nginx 1.0", async () => (await pageTag()) === "1.0");
+    });
+    await step("2. apply nginx 1.1 (upgrade) → new container id → HTTP 200 from it", async () => {
+      await apply("1.1");
+      await wait("a new container id", async () => ((await running()) ?? firstId) !== firstId);
+      await wait("HTTP 200 from nginx 1.1", async () => (await pageTag()) === "1.1");
+    });
+    await step("3. .status.aggregate.succeeded == 1", async () => {
+      await wait("succeeded == 1", async () => (await aggregate())?.succeeded === 1);
+    });
+    await step("4. kill the container out of band → failed goes up → recovers", async () => {
+      const id = await running();
+      if (!id) throw new Error("no running container to kill");
+      await podman.kill(id);
+      await wait("failed >= 1", async () => ((await aggregate())?.failed ?? 0) >= 1);
+      await wait("recovered (succeeded 1, failed 0)", async () => {
+        const now = await aggregate();
+        return now?.succeeded === 1 && now.failed === 0;
+      });
+    });
+    await step("5. delete → the container and the KV entry are gone", async () => {
+      await deleteDeployment(kc, { namespace: DEMO_NAMESPACE, name: DEMO_NAME });
+      await wait("the KV entry gone", async () => {
+        const entry = await desired.get(key);
+        return entry === null || entry.operation !== "PUT";
+      });
+      await wait(
+        "the container gone",
+        async () => !(await podman.containersOf(device)).some((c) => c.deploymentKey === key),
+      );
+      await wait("the CR gone", () =>
+        crs
+          .getNamespacedCustomObject({
+            group: API_GROUP,
+            version: API_VERSION,
+            plural: PLURAL,
+            namespace: DEMO_NAMESPACE,
+            name: DEMO_NAME,
+          })
+          .then(
+            () => false,
+            (error: unknown) => (error as ApiException<unknown>).code === 404,
+          ),
+      );
+    });
+  } finally {
+    await nc.close();
+    await podman.close();
+  }
+}

@@ -1,0 +1,4 @@
+// installCrd logs through pino's interface; the demo prints its own progress lines.
+import pino from "pino";
+
+export const silentLogger = pino({ level: "silent" });
