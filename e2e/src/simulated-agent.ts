@@ -12,6 +12,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 
 export class SimulatedAgent {
   private readonly deployments = new Map<string, { phase: DeploymentPhase }>();
+  private timer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly deviceId: string,
@@ -20,7 +21,11 @@ export class SimulatedAgent {
   ) {}
 
   static async start(natsUrl: string, deviceId: string): Promise<SimulatedAgent> {
-    const nc = await connect({ servers: natsUrl });
+    const nc = await connect({
+      servers: natsUrl,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
     const kv = await new Kvm(nc).create(BUCKET_AGENT_STATUS);
     return new SimulatedAgent(deviceId, nc, kv);
   }
@@ -54,7 +59,15 @@ export class SimulatedAgent {
     return lastHeartbeatAt;
   }
 
+  /** Like a real agent: a heartbeat every period (default 5 s), on top of explicit ones. */
+  startHeartbeats(periodMs = 5000): void {
+    this.timer = setInterval(() => {
+      this.heartbeat().catch(() => undefined); // NATS may be down on purpose; the next tick retries.
+    }, periodMs);
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.timer);
     await this.kv.delete(agentStatusKey(this.deviceId));
     await this.nc.close();
   }

@@ -5,7 +5,13 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { CustomObjectsApi } from "@kubernetes/client-node";
 import { API_GROUP, API_VERSION, PLURAL } from "@fleet/contracts";
-import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import {
+  kubeConfigFor,
+  platformConnection,
+  startServer,
+  stopServer,
+  waitUntil,
+} from "@fleet/local-platform/testing";
 import { ARTIFACTS_DIR } from "../src/paths";
 import { signIn } from "../src/sign-in";
 import { SimulatedAgent } from "../src/simulated-agent";
@@ -32,6 +38,7 @@ async function adminReadsDeployment(): Promise<boolean> {
 test.beforeAll(async () => {
   agent = await SimulatedAgent.start((await platformConnection()).natsUrl, deviceId);
   await agent.heartbeat();
+  agent.startHeartbeats();
 });
 
 test.afterAll(async () => {
@@ -142,4 +149,30 @@ test("dashboard - sign-out ends the session", async ({ page, request }) => {
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   expect((await page.request.get("/api/trpc/deployments.list")).status()).toBe(401);
   expect((await request.get("/api/live/credentials")).status()).toBe(401);
+});
+
+test("dashboard - says so when the live connection is down, and recovers", async ({ page }) => {
+  await signIn(page, "bob", "/fleet");
+  const indicator = page.locator("[data-live-state]");
+  await expect(indicator).toHaveText("● Live");
+  await stopServer("nats-server");
+  try {
+    await expect(indicator).toHaveText("Live updates disconnected — retrying");
+  } finally {
+    await startServer("nats-server");
+  }
+  await expect(indicator).toHaveText("● Live", { timeout: 30_000 });
+  // Heartbeats flow again after the reconnect (the agent's own connection may
+  // still be reconnecting: retry its put), still without a reload.
+  let at = "";
+  await waitUntil(
+    async () => {
+      at = await agent.heartbeat().catch(() => "");
+      return at !== "";
+    },
+    { what: "simulated agent heartbeat after the NATS restart", timeoutMs: 30_000 },
+  );
+  await expect(
+    page.getByRole("row").filter({ hasText: deviceId }).locator(`time[datetime="${at}"]`),
+  ).toBeAttached();
 });
