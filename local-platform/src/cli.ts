@@ -1,6 +1,8 @@
 // `npm run platform -- up | down | status | env`
 import { Command } from "commander";
+import { ensureBinaries } from "./binaries.js";
 import { connectionFor, exportLines } from "./connection.js";
+import { ensureNginxImages } from "./nginx-image.js";
 import { readPlatformEnv } from "./env.js";
 import { isPlatformError } from "./errors.js";
 import { layoutFor, type Layout } from "./layout.js";
@@ -43,6 +45,18 @@ program
     const current = layout();
     await up(current, consoleProgress());
     await printHowToReach(current);
+  });
+
+program
+  .command("build")
+  .description(
+    "build (or find cached) the pinned server binaries and the local nginx images; start nothing",
+  )
+  .action(async () => {
+    const current = layout();
+    const progress = consoleProgress();
+    await ensureBinaries(current, progress);
+    await ensureNginxImages(current, progress);
   });
 
 program
