@@ -1,0 +1,102 @@
+// Simulated devices: each heartbeats once per period, spread evenly over the
+// period, over a few NATS connections (like agents behind one edge hub would).
+// A device in `failing` reports its deployment Failed.
+import {
+  BUCKET_AGENT_STATUS,
+  agentStatusKey,
+  desiredStateKey,
+  encodeAgentStatus,
+} from "@fleet/contracts";
+import { Kvm, type KV } from "@nats-io/kv";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { setTimeout as delay } from "node:timers/promises";
+
+const TICK_MS = 100;
+
+export class HeartbeatSimulator {
+  readonly failing = new Set<string>();
+  #stopped = false;
+  #loop: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly connections: NatsConnection[],
+    private readonly buckets: KV[],
+    readonly ids: string[],
+    private readonly deployment: { namespace: string; name: string },
+    private readonly periodMs: number,
+  ) {}
+
+  static async open(
+    natsUrl: string,
+    ids: string[],
+    deployment: { namespace: string; name: string },
+    options: { connections?: number; periodMs?: number } = {},
+  ): Promise<HeartbeatSimulator> {
+    const connections = await Promise.all(
+      Array.from({ length: options.connections ?? 4 }, () => connect({ servers: natsUrl })),
+    );
+    const buckets = await Promise.all(
+      connections.map((nc) => new Kvm(nc).open(BUCKET_AGENT_STATUS)),
+    );
+    return new HeartbeatSimulator(connections, buckets, ids, deployment, options.periodMs ?? 5000);
+  }
+
+  /** One heartbeat of device number `i`; resolves when JetStream acknowledged it. */
+  async beat(i: number): Promise<void> {
+    const device = this.ids[i] ?? "";
+    const bucket = this.buckets[i % this.buckets.length];
+    if (bucket === undefined) return;
+    const key = desiredStateKey({ device, ...this.deployment });
+    await bucket.put(
+      agentStatusKey(device),
+      encodeAgentStatus({
+        deviceId: device,
+        agentVersion: "bench-sim",
+        lastHeartbeatAt: new Date().toISOString(),
+        deployments: {
+          [key]: this.failing.has(device)
+            ? { phase: "Failed", lastError: "simulated failure" }
+            : { phase: "Running" },
+        },
+      }),
+    );
+  }
+
+  /** A method, not a field read, because stop() flips it while the loop awaits. */
+  running(): boolean {
+    return !this.#stopped;
+  }
+
+  start(): void {
+    const slice = Math.ceil(this.ids.length / (this.periodMs / TICK_MS));
+    this.#loop = (async () => {
+      while (this.running()) {
+        for (let i = 0; i < this.ids.length && this.running(); i += slice) {
+          const tick = performance.now();
+          const batch: Promise<void>[] = [];
+          for (let j = i; j < Math.min(i + slice, this.ids.length); j++) batch.push(this.beat(j));
+          await Promise.all(batch);
+          await delay(Math.max(0, TICK_MS - (performance.now() - tick)));
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#loop;
+  }
+
+  /** Deletes every simulated device's status, so later runs start from an empty fleet. */
+  async purge(): Promise<void> {
+    const bucket = this.buckets[0];
+    if (bucket === undefined) return;
+    for (let i = 0; i < this.ids.length; i += 500) {
+      await Promise.all(this.ids.slice(i, i + 500).map((id) => bucket.purge(agentStatusKey(id))));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.connections.map((nc) => nc.close()));
+  }
+}

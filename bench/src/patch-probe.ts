@@ -1,0 +1,49 @@
+// Times the API server's own cost of one status merge patch (and one GET) of a
+// CR as large as the measured one, on a copy in a namespace no operator
+// watches: what each operator status write costs at this fleet size.
+import { API_GROUP, API_VERSION, PLURAL, type DeploymentSpecInput } from "@fleet/contracts";
+import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import type { Cluster } from "./cluster.js";
+
+export async function timeStatusPatches(
+  cluster: Cluster,
+  spec: DeploymentSpecInput,
+  count: number,
+): Promise<{ patchMs: number[]; getMs: number[] }> {
+  const namespace = await cluster.namespace("patch-probe");
+  const name = "probe";
+  await cluster.create(namespace, name, spec);
+  const target = { group: API_GROUP, version: API_VERSION, namespace, plural: PLURAL, name };
+  const patchMs: number[] = [];
+  const getMs: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await cluster.objects.patchNamespacedCustomObjectStatus(
+        {
+          ...target,
+          body: {
+            status: {
+              observedGeneration: 1,
+              aggregate: {
+                succeeded: i,
+                failed: 0,
+                pending: 0,
+                unreported: spec.targetDevices.length - i,
+                lastHeartbeatAt: new Date().toISOString(),
+              },
+            },
+          },
+        },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      );
+      patchMs.push(performance.now() - t0);
+      const t1 = performance.now();
+      await cluster.objects.getNamespacedCustomObject(target);
+      getMs.push(performance.now() - t1);
+    }
+  } finally {
+    await cluster.delete(namespace, name);
+  }
+  return { patchMs, getMs };
+}
