@@ -11,6 +11,11 @@ export default defineConfig({
   globalSetup: "./src/global-setup.ts",
   // Tests share one platform and one dashboard.
   workers: 1,
+  // On a machine where other tests create podman containers, veth interfaces come
+  // and go every second and Chromium aborts in-flight requests with
+  // net::ERR_NETWORK_CHANGED (seen in traces). One retry absorbs that; a real
+  // failure fails twice.
+  retries: 1,
   fullyParallel: false,
   timeout: 90_000,
   expect: { timeout: 15_000 },
