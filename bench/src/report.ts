@@ -3,6 +3,7 @@
 // benchmark replaces that benchmark's figures and keeps the others.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { format } from "prettier";
 import type { Machine } from "./machine.js";
 import type { Figure } from "./stats.js";
 
@@ -55,6 +56,7 @@ export async function saveRun(run: BenchRun): Promise<string> {
     .then((text) => JSON.parse(text) as { runs: BenchRun[] })
     .catch(() => ({ runs: [] as BenchRun[] }));
   const runs = [...previous.runs.filter((r) => r.benchmark !== run.benchmark), run];
-  await writeFile(file, `${JSON.stringify({ runs }, null, 2)}\n`);
+  // Formatted as the repository's prettier would, so the committed file stays clean.
+  await writeFile(file, await format(JSON.stringify({ runs }), { parser: "json" }));
   return file;
 }
