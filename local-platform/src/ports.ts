@@ -37,3 +37,17 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** True once something accepts TCP connections on the port (a server's listener is up). */
+export function acceptsConnections(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => {
+      resolve(false);
+    });
+  });
+}

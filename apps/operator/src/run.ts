@@ -202,7 +202,7 @@ export async function runOperator(config: RunConfig, log: Logger): Promise<void>
   queue.stop();
   await queue.idle();
   flusher.stop();
-  await flusher.flush();
+  await flusher.flush(true);
   await elector.release();
   await nc.drain().catch(() => undefined);
   await http.close();

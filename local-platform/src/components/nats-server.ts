@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { probe } from "../http-probe.js";
+import { acceptsConnections } from "../ports.js";
 import type { Layout } from "../layout.js";
 import {
   ensureNatsCredentials,
@@ -71,7 +72,10 @@ export const natsServer: Component = {
         const res = await probe({ url: `http://127.0.0.1:${layout.ports.natsMonitor}/jsz` });
         if (res.status !== 200) return false;
         const info = JSON.parse(res.body) as { config?: { store_dir?: string } };
-        return info.config?.store_dir !== undefined;
+        // The monitor port opens before the client listener: clients need both.
+        return (
+          info.config?.store_dir !== undefined && (await acceptsConnections(layout.ports.nats))
+        );
       },
       {
         what: "nats-server JetStream",

@@ -74,6 +74,31 @@ describe("StatusFlusher", () => {
     flusher.stop();
   });
 
+  it("StatusFlusher - one CR's recent patch does not delay another CR's first change", async () => {
+    const { registry, reports, patches, flusher } = setup();
+    registry.upsert(
+      {
+        key: "ns/api",
+        namespace: "ns",
+        name: "api",
+        generation: 1,
+        targets: [{ device: "b", key: keyFor("b", "api") }],
+        specProblem: undefined,
+      },
+      { conditions: [], statusJson: undefined },
+    );
+    flusher.start();
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now());
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(1);
+    reports.set("b", heartbeat("b", Date.now(), { [keyFor("b", "api")]: { phase: "Failed" } }));
+    flusher.markDevice("b", Date.now());
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(2);
+    flusher.stop();
+  });
+
   it("StatusFlusher - an unchanged status is not patched again", async () => {
     const { patches, flusher } = setup();
     flusher.start();

@@ -1,5 +1,6 @@
 // Coalesces status writes: heartbeats only mark CRs dirty; a timer flushes each
-// dirty CR at most once per period, and only if its status actually changed.
+// dirty CR at most once per period (per CR, so a busy fleet never delays another
+// CR's first change), and only if its status actually changed.
 import { canonicalJson } from "@fleet/contracts";
 import { forEachLimited } from "../concurrency.js";
 import { describeError } from "../errors.js";
@@ -39,7 +40,8 @@ export class StatusFlusher {
   #started = false;
   #stopped = false;
   #flushing = false;
-  #lastPassAt = 0;
+  /** CR key -> when its status was last patched (ms). */
+  readonly #lastPatchAt = new Map<string, number>();
 
   constructor(
     deps: { registry: DeploymentRegistry; lookup: ReportLookup; patch: StatusPatch },
@@ -77,19 +79,26 @@ export class StatusFlusher {
     this.#timer = undefined;
   }
 
+  /** When the CR may be patched again. */
+  #dueAt(key: string): number {
+    return (this.#lastPatchAt.get(key) ?? 0) + this.#options.periodMs;
+  }
+
   /**
-   * Leading edge: a change after a quiet period is flushed within a few ms;
-   * during a burst, passes are at least one period apart, so each CR gets at
-   * most one patch per period however many heartbeats arrive.
+   * Leading edge per CR: a CR's change after its own quiet period is flushed
+   * within a few ms; a CR patched less than one period ago waits for the rest
+   * of it, so each CR gets at most one patch per period however many
+   * heartbeats arrive.
    */
   #schedule(): void {
     if (!this.#started || this.#stopped || this.#timer !== undefined || this.#flushing) return;
     if (this.#dirty.size === 0) return;
-    const wait = Math.max(BATCH_MS, this.#lastPassAt + this.#options.periodMs - Date.now());
+    let due = Number.POSITIVE_INFINITY;
+    for (const key of this.#dirty.keys()) due = Math.min(due, this.#dueAt(key));
+    const wait = Math.max(BATCH_MS, due - Date.now());
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#flushing = true;
-      this.#lastPassAt = Date.now();
       void this.flush().finally(() => {
         this.#flushing = false;
         this.#schedule();
@@ -97,14 +106,21 @@ export class StatusFlusher {
     }, wait);
   }
 
-  /** One pass over the dirty CRs; a failed patch stays dirty for the next pass. */
-  async flush(): Promise<void> {
+  /**
+   * One pass over the dirty CRs that are due (all of them with `everything`, as
+   * at shutdown); a failed patch stays dirty for the next pass.
+   */
+  async flush(everything = false): Promise<void> {
     if (this.#dirty.size === 0 || !this.#options.canWrite()) return;
-    const batch = [...this.#dirty];
-    this.#dirty.clear();
+    const passAt = Date.now();
+    const batch = [...this.#dirty].filter(([key]) => everything || this.#dueAt(key) <= passAt);
+    for (const [key] of batch) this.#dirty.delete(key);
     await forEachLimited(batch, 8, async ([key, sinceMs]) => {
       const tracked = this.#registry.get(key);
-      if (tracked === undefined) return;
+      if (tracked === undefined) {
+        this.#lastPatchAt.delete(key);
+        return;
+      }
       const now = Date.now();
       const status = buildStatus(tracked, this.#lookup, now, this.#options.stalenessWindowMs);
       const json = canonicalJson(status);
@@ -112,6 +128,7 @@ export class StatusFlusher {
       if (!this.#options.canWrite()) return;
       try {
         await this.#patch(tracked.namespace, tracked.name, statusPatchBody(status));
+        this.#lastPatchAt.set(key, Date.now());
         this.#registry.written(key, status.conditions, json);
         this.#metrics.statusPatches.inc({ result: "ok" });
         this.#metrics.aggregationLag.observe((Date.now() - sinceMs) / 1000);
