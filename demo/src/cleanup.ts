@@ -1,9 +1,11 @@
-// At teardown the demo removes the containers its agents ran: agents leave
-// containers running when they stop (that is their job on a device).
+// At teardown the demo removes the containers its agents ran.
+import type { PlatformConnection } from "@fleet/local-platform";
 import { PodmanApi } from "./podman.js";
-import type { Stack } from "./stack.js";
 
-export async function cleanupDemoContainers(stack: Stack): Promise<void> {
+export async function cleanupDemoContainers(stack: {
+  connection: PlatformConnection;
+  devices: string[];
+}): Promise<void> {
   const podman = new PodmanApi(stack.connection.podmanSocket);
   try {
     for (const device of stack.devices) {

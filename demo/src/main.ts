@@ -9,7 +9,6 @@ import {
 } from "@fleet/local-platform";
 import { handoffMenu } from "./handoff.js";
 import { runJourney } from "./journey.js";
-import { cleanupDemoContainers } from "./cleanup.js";
 import { startStack, stopStack, type Stack } from "./stack.js";
 
 function deviceCount(value: string): number {
@@ -41,7 +40,6 @@ async function teardown(): Promise<void> {
   const current = stack;
   stack = undefined;
   await stopStack(current, layout, progress);
-  await cleanupDemoContainers(current);
 }
 
 try {

@@ -18,6 +18,7 @@ import {
   type Progress,
 } from "@fleet/local-platform";
 import { startApp, stopApp, type AppProcess } from "./app-process.js";
+import { cleanupDemoContainers } from "./cleanup.js";
 import { silentLogger } from "./silent-logger.js";
 
 export interface Stack {
@@ -131,11 +132,16 @@ export async function startStack(
   return stack;
 }
 
-/** Stops the apps, then the platform servers this demo started (not ones that were already up). */
+/**
+ * Stops the apps, removes the containers the demo's agents ran (agents leave
+ * containers running when they stop: that is their job on a device), then stops
+ * the platform servers this demo started (not ones that were already up).
+ */
 export async function stopStack(stack: Stack, layout: Layout, progress: Progress): Promise<void> {
   for (const app of [...stack.apps].reverse()) {
     await progress.step(`stop ${app.name}`, () => stopApp(app));
   }
+  await progress.step("remove the demo devices' containers", () => cleanupDemoContainers(stack));
   if (stack.startedServers.length === 0) {
     progress.info("the platform servers were already running before the demo; they stay up");
     return;
