@@ -1,8 +1,9 @@
 // The dashboard's production server (`next start`) on FLEET_WEB_PORT, with the
 // platform's settings, as its own process group that we end by its id. Builds
 // apps/web first only when no build exists (the e2e tier caches one).
-import { contextName, readPlatformEnv, type PlatformConnection } from "@fleet/local-platform";
+import { readPlatformEnv, type PlatformConnection } from "@fleet/local-platform";
 import { kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
+import { dashboardEnvironment } from "@fleet/web/launch";
 import { applyDashboardRbac } from "@fleet/web/rbac";
 import { execa } from "execa";
 import { existsSync } from "node:fs";
@@ -33,20 +34,7 @@ export async function startDashboard(
     detached: true,
     reject: false,
     stdio: "ignore",
-    env: {
-      NODE_ENV: "production",
-      KUBECONFIG: connection.kubeconfig,
-      KUBE_CONTEXT: contextName("admin"),
-      NATS_URL: connection.natsUrl,
-      NATS_WS_URL: connection.natsWebsocketUrl,
-      NATS_VIEWER_USER: connection.natsViewer.user,
-      NATS_VIEWER_PASSWORD: connection.natsViewer.password,
-      OIDC_ISSUER: connection.oidc.issuer,
-      OIDC_CLIENT_ID: connection.oidc.clientId,
-      OIDC_CLIENT_SECRET: connection.oidc.clientSecret,
-      HEARTBEAT_PERIOD_MS: "5000",
-      LOG_LEVEL: "warn",
-    },
+    env: { NODE_ENV: "production", ...dashboardEnvironment(connection, { logLevel: "warn" }) },
   });
   const pid = child.pid;
   const stop = async (): Promise<void> => {

@@ -3,26 +3,11 @@
 import { spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { join } from "node:path";
-import { contextName, type PlatformConnection } from "@fleet/local-platform";
+import type { PlatformConnection } from "@fleet/local-platform";
+import { dashboardEnvironment } from "@fleet/web/launch";
 import { waitUntil } from "@fleet/local-platform/testing";
 import { inheritedEnvironment } from "./env";
 import { E2E_DIR, REPO_ROOT, WEB_DIR } from "./paths";
-
-export function dashboardEnvironment(connection: PlatformConnection): Record<string, string> {
-  return {
-    KUBECONFIG: connection.kubeconfig,
-    KUBE_CONTEXT: contextName("admin"),
-    NATS_URL: connection.natsUrl,
-    NATS_WS_URL: connection.natsWebsocketUrl,
-    NATS_VIEWER_USER: connection.natsViewer.user,
-    NATS_VIEWER_PASSWORD: connection.natsViewer.password,
-    OIDC_ISSUER: connection.oidc.issuer,
-    OIDC_CLIENT_ID: connection.oidc.clientId,
-    OIDC_CLIENT_SECRET: connection.oidc.clientSecret,
-    HEARTBEAT_PERIOD_MS: "5000",
-    LOG_LEVEL: "info",
-  };
-}
 
 export async function startDashboard(
   connection: PlatformConnection,

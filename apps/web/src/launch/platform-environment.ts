@@ -1,0 +1,24 @@
+// The dashboard's environment (see src/env.ts) for a running local platform:
+// the one place that maps a platform connection onto the dashboard's settings,
+// for the e2e suite, the benchmarks and anything else that starts `next start`.
+import { contextName, type PlatformConnection } from "@fleet/local-platform";
+
+export function dashboardEnvironment(
+  connection: PlatformConnection,
+  overrides: { logLevel?: string; heartbeatPeriodMs?: number } = {},
+): Record<string, string> {
+  return {
+    KUBECONFIG: connection.kubeconfig,
+    // The dashboard's own identity; every user request is impersonated on top of it.
+    KUBE_CONTEXT: contextName("admin"),
+    NATS_URL: connection.natsUrl,
+    NATS_WS_URL: connection.natsWebsocketUrl,
+    NATS_VIEWER_USER: connection.natsViewer.user,
+    NATS_VIEWER_PASSWORD: connection.natsViewer.password,
+    OIDC_ISSUER: connection.oidc.issuer,
+    OIDC_CLIENT_ID: connection.oidc.clientId,
+    OIDC_CLIENT_SECRET: connection.oidc.clientSecret,
+    HEARTBEAT_PERIOD_MS: String(overrides.heartbeatPeriodMs ?? 5000),
+    LOG_LEVEL: overrides.logLevel ?? "info",
+  };
+}
