@@ -2,29 +2,19 @@
 // then the production build (cached by input hash) served on FLEET_WEB_PORT.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ApiextensionsV1Api } from "@kubernetes/client-node";
-import { buildDeploymentCrd, CRD_NAME } from "@fleet/contracts";
+import { installCrd } from "@fleet/operator";
+import pino from "pino";
 import { consoleProgress, down, layoutFor, readPlatformEnv, up } from "@fleet/local-platform";
-import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
-import { applyDashboardRbac, serverSideApply } from "@fleet/web/rbac";
+import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
+import { applyDashboardRbac } from "@fleet/web/rbac";
 import { buildDashboardIfChanged } from "./build-cache";
 import { startDashboard } from "./dashboard-server";
 import { E2E_DIR } from "./paths";
 
-async function installCrd(): Promise<void> {
+/** The CRD (by the operator's own installer, which waits for Established) and the dashboard's RBAC. */
+async function installCrdAndRbac(): Promise<void> {
   const admin = await kubeConfigFor("admin");
-  await serverSideApply(admin, [buildDeploymentCrd()]);
-  const crds = admin.makeApiClient(ApiextensionsV1Api);
-  await waitUntil(
-    async () => {
-      const crd = await crds.readCustomResourceDefinition({ name: CRD_NAME });
-      return (
-        crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ??
-        false
-      );
-    },
-    { what: "Deployment CRD established", timeoutMs: 30_000 },
-  );
+  await installCrd(admin, pino({ level: "silent" }), 30_000);
   await applyDashboardRbac(admin);
 }
 
@@ -34,7 +24,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const progress = consoleProgress("e2e");
   await mkdir(join(E2E_DIR, "test-results"), { recursive: true });
   const { started } = await up(layout, progress);
-  await installCrd();
+  await installCrdAndRbac();
   const buildStart = performance.now();
   const built = await buildDashboardIfChanged();
   console.log(

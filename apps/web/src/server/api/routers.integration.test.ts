@@ -1,13 +1,12 @@
 // The tRPC routers against the real local API server and NATS, acting as the
 // local IdP's users through impersonation, so Kubernetes RBAC decides.
 import { randomBytes } from "node:crypto";
-import { ApiextensionsV1Api, CustomObjectsApi } from "@kubernetes/client-node";
+import { CustomObjectsApi } from "@kubernetes/client-node";
+import { installCrd } from "@fleet/operator";
 import {
   API_GROUP,
   API_VERSION,
   BUCKET_AGENT_STATUS,
-  buildDeploymentCrd,
-  CRD_NAME,
   encodeAgentStatus,
   agentStatusKey,
   PLURAL,
@@ -19,7 +18,7 @@ import { TRPCError } from "@trpc/server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubeIdentity, type SessionUser } from "../auth/roles";
-import { serverSideApply, applyDashboardRbac } from "../kube/apply";
+import { applyDashboardRbac } from "../kube/apply";
 import { deploymentsApi } from "../kube/deployments-api";
 import { impersonatedCustomObjects } from "../kube/impersonation";
 import { AgentStatusCache } from "../nats/agent-status-cache";
@@ -62,18 +61,7 @@ async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
 
 beforeAll(async () => {
   const admin = await kubeConfigFor("admin");
-  await serverSideApply(admin, [buildDeploymentCrd()]);
-  const crds = admin.makeApiClient(ApiextensionsV1Api);
-  await waitUntil(
-    async () => {
-      const crd = await crds.readCustomResourceDefinition({ name: CRD_NAME });
-      return (
-        crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ??
-        false
-      );
-    },
-    { what: "CRD established", timeoutMs: 30_000 },
-  );
+  await installCrd(admin, pino({ level: "silent" }), 30_000);
   await applyDashboardRbac(admin);
   const connection = await platformConnection();
   nats = await connect({ servers: connection.natsUrl });
