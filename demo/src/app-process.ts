@@ -1,13 +1,20 @@
-// The demo's own app processes (operator, agents, dashboard): children of the
-// demo that log to files and stop with it, unlike the detached platform servers.
+// The stack's own app processes (operator, agents, dashboard): children that log
+// to files and stop with the stack, unlike the detached platform servers.
 import { join } from "node:path";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { inheritedEnvironment, REPO_ROOT } from "@fleet/local-platform";
 
-export interface AppProcess {
+/** A started app: where it logs, and how to end it (waiting for its exit). */
+export interface RunningApp {
   name: string;
   log: string;
-  child: ResultPromise;
+  stop(): Promise<void>;
+}
+
+/** A started child process: also says when, and how, it ended. */
+export interface ChildApp extends RunningApp {
+  /** Settles when the process ends, with how it ended ("exit code 1", "signal SIGINT"). */
+  exited: Promise<string>;
 }
 
 /** Starts `node --import tsx <script> ...args` (no wrapper, so signals reach the app). */
@@ -16,9 +23,8 @@ export function startApp(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  logDir: string,
-): AppProcess {
-  const log = join(logDir, `demo-${name}.log`);
+  log: string,
+): ChildApp {
   const child = execa(process.execPath, ["--import", "tsx", join(REPO_ROOT, script), ...args], {
     cwd: REPO_ROOT,
     env: { ...inheritedEnvironment(), ...env },
@@ -27,11 +33,16 @@ export function startApp(
     reject: false,
     forceKillAfterDelay: 10_000,
   });
-  return { name, log, child };
-}
-
-/** SIGTERM, then wait for the exit (execa escalates to SIGKILL after 10 s). */
-export async function stopApp(app: AppProcess): Promise<void> {
-  app.child.kill("SIGTERM");
-  await app.child;
+  return {
+    name,
+    log,
+    exited: child.then((result) =>
+      result.signal ? `signal ${result.signal}` : `exit code ${String(result.exitCode)}`,
+    ),
+    // SIGTERM, then wait for the exit (execa escalates to SIGKILL after 10 s).
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child;
+    },
+  };
 }

@@ -7,16 +7,17 @@ export const DEMO_NAME = "nginx";
 export const DEMO_NAMESPACE = "default";
 export const DEMO_HOST_PORT = 8080;
 
-export function handoffMenu(stack: Stack, dashboardUrl: string | undefined): string {
+export function handoffMenu(stack: Stack): string {
   const device = stack.devices[0] ?? "demo-device-1";
   const key = desiredStateKey({ device, namespace: DEMO_NAMESPACE, name: DEMO_NAME });
   const apply = `npx tsx apps/operator/src/main.ts apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --target-device ${device} --image localhost/fleet-nginx:1.0 --port ${DEMO_HOST_PORT}:80`;
   const { oidc } = stack.connection;
-  const dashboard = dashboardUrl
-    ? `Dashboard        ${dashboardUrl}
-                 sign in as alice / ${oidc.passwords.alice}  (deployer)
-                         or bob   / ${oidc.passwords.bob}  (viewer)`
-    : "Dashboard        not started";
+  const dashboard = stack.dashboardUrl
+    ? `Dashboard        ${stack.dashboardUrl}
+                 sign in at the local IdP (${oidc.issuer}) as
+                   alice / ${oidc.passwords.alice}   (deployer: deploy, upgrade, delete)
+                   bob   / ${oidc.passwords.bob}   (viewer: read only)`
+    : "Dashboard        not started (--no-dashboard)";
   return `
 The fleet platform is running: ${stack.devices.length} device(s) (${stack.devices.join(", ")}).
 

@@ -32,7 +32,12 @@ async function pageTag(): Promise<string | undefined> {
   }
 }
 
-export async function runJourney(stack: Stack, progress: Progress): Promise<void> {
+/** Runs the five steps in order; `signal` (Ctrl-C) stops it before the next step. */
+export async function runJourney(
+  stack: Stack,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<void> {
   const device = stack.devices[0] ?? "demo-device-1";
   const key = desiredStateKey({ device, namespace: DEMO_NAMESPACE, name: DEMO_NAME });
   const kc = new KubeConfig();
@@ -68,6 +73,7 @@ export async function runJourney(stack: Stack, progress: Progress): Promise<void
     return cr.status?.aggregate;
   };
   const step = async (title: string, work: () => Promise<void>): Promise<void> => {
+    signal?.throwIfAborted();
     try {
       await progress.step(title, work);
     } catch (error) {

@@ -27,41 +27,67 @@ const options = new Command("demo")
     "run the journey (apply, upgrade, kill, delete) and exit non-zero on the first failed step",
   )
   .option("--devices <n>", "how many simulated devices (agents) to start", deviceCount, 1)
+  .option("--no-dashboard", "do not build and start the web dashboard")
   .showHelpAfterError()
   .parse()
-  .opts<{ auto?: boolean; devices: number }>();
+  .opts<{ auto?: boolean; devices: number; dashboard: boolean }>();
 
 const layout = layoutFor(readPlatformEnv());
 const progress = consoleProgress("demo");
-let stack: Stack | undefined;
 
-async function teardown(): Promise<void> {
-  if (!stack) return;
-  const current = stack;
-  stack = undefined;
-  await stopStack(current, layout, progress);
+// Ctrl-C or TERM at any time, also while starting up or during the journey:
+// the step in progress ends, then everything started so far is torn down.
+const stop = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  // `on`, not `once`: tsx relays the terminal's Ctrl-C to this process as a
+  // second SIGINT, and an unhandled one would end it before the teardown.
+  process.on(signal, () => {
+    if (stop.signal.aborted) progress.info(`${signal}: already stopping, please wait`);
+    else stop.abort(new Error(`${signal} received: stopping`));
+  });
 }
+const stopRequested = new Promise<void>((resolve) => {
+  stop.signal.addEventListener("abort", () => {
+    resolve();
+  });
+});
 
+let stack: Stack | undefined;
+let failure: unknown;
 try {
-  stack = await startStack(layout, progress, options.devices);
+  stack = await startStack(layout, progress, {
+    devices: options.devices,
+    dashboard: options.dashboard,
+    logPrefix: "demo",
+    signal: stop.signal,
+  });
   if (options.auto === true) {
     const started = Date.now();
-    await runJourney(stack, progress);
+    await runJourney(stack, progress, stop.signal);
     progress.info(`journey passed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    await teardown();
   } else {
-    process.stdout.write(handoffMenu(stack, undefined));
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
+    process.stdout.write(handoffMenu(stack));
+    await stopRequested;
     process.stdout.write("\n");
-    await teardown();
+    progress.info("stopping everything");
   }
 } catch (error) {
-  process.stderr.write(
-    `demo: ${isPlatformError(error) || !(error instanceof Error) ? String(error) : error.message}\n`,
-  );
-  await teardown().catch(() => undefined);
+  failure = error;
+}
+// startStack stops what it started when it fails; a started stack is stopped here.
+if (stack) await stopStack(stack, layout, progress).catch((error: unknown) => (failure ??= error));
+
+function describe(error: unknown): string {
+  // A platform error's name says which part failed ("PortInUseError: …").
+  if (isPlatformError(error)) return error.toString();
+  return error instanceof Error ? error.message : JSON.stringify(error);
+}
+
+if (failure !== undefined && stop.signal.aborted) {
+  // Interrupted: whatever failed after the signal is a consequence, not the news.
+  progress.info("interrupted; everything the demo had started is stopped");
+  process.exitCode = 130;
+} else if (failure !== undefined) {
+  process.stderr.write(`demo: ${describe(failure)}\n`);
   process.exitCode = 1;
 }

@@ -1,43 +1,20 @@
-// Playwright global setup: the local platform, the CRD and the dashboard's RBAC,
-// then the production build (cached by input hash) served on FLEET_WEB_PORT.
+// Playwright global setup: the same stack as `npm run demo` — the local platform
+// with its IdP, the CRD, the real operator, a real agent for demo-device-1, and
+// the dashboard's production build (cached by input hash) on FLEET_WEB_PORT.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { installCrd } from "@fleet/operator";
-import pino from "pino";
-import { consoleProgress, down, layoutFor, readPlatformEnv, up } from "@fleet/local-platform";
-import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
-import { applyDashboardRbac } from "@fleet/web/rbac";
-import { buildDashboardIfChanged } from "./build-cache";
-import { startDashboard } from "./dashboard-server";
+import { startStack, stopStack } from "@fleet/demo";
+import { consoleProgress, layoutFor, readPlatformEnv } from "@fleet/local-platform";
 import { E2E_DIR } from "./paths";
 
-/** The CRD (by the operator's own installer, which waits for Established) and the dashboard's RBAC. */
-async function installCrdAndRbac(): Promise<void> {
-  const admin = await kubeConfigFor("admin");
-  await installCrd(admin, pino({ level: "silent" }), 30_000);
-  await applyDashboardRbac(admin);
-}
-
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const platformEnv = readPlatformEnv();
-  const layout = layoutFor(platformEnv);
+  const layout = layoutFor(readPlatformEnv());
   const progress = consoleProgress("e2e");
   await mkdir(join(E2E_DIR, "test-results"), { recursive: true });
-  const { started } = await up(layout, progress);
-  await installCrdAndRbac();
-  const buildStart = performance.now();
-  const built = await buildDashboardIfChanged();
-  console.log(
-    `[e2e] dashboard build: ${built ? `built in ${((performance.now() - buildStart) / 1000).toFixed(1)} s` : "unchanged, reused"}`,
-  );
-  const pid = await startDashboard(await platformConnection(), platformEnv.FLEET_WEB_PORT);
-  return async () => {
-    // The dashboard runs in its own process group; end exactly that group.
-    try {
-      process.kill(-pid, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
-    if (started.length > 0) await down(layout, progress);
-  };
+  const stack = await startStack(layout, progress, {
+    devices: 1,
+    dashboard: true,
+    logPrefix: "e2e",
+  });
+  return () => stopStack(stack, layout, progress);
 }

@@ -13,6 +13,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 export class SimulatedAgent {
   private readonly deployments = new Map<string, { phase: DeploymentPhase }>();
   private timer: NodeJS.Timeout | undefined;
+  private periodMs = 0;
 
   private constructor(
     readonly deviceId: string,
@@ -34,8 +35,13 @@ export class SimulatedAgent {
     this.deployments.set(desiredStateKey({ device: this.deviceId, namespace, name }), { phase });
   }
 
-  /** Publishes one heartbeat and returns its timestamp. */
+  /**
+   * Publishes one heartbeat and returns its timestamp. Like the real agent, an
+   * explicit heartbeat restarts the period, so a test that waits for this
+   * timestamp on screen is not overtaken by a periodic one right after it.
+   */
   async heartbeat(): Promise<string> {
+    if (this.timer !== undefined) this.armTimer();
     const lastHeartbeatAt = new Date().toISOString();
     await this.kv.put(
       agentStatusKey(this.deviceId),
@@ -59,15 +65,22 @@ export class SimulatedAgent {
     return lastHeartbeatAt;
   }
 
-  /** Like a real agent: a heartbeat every period (default 5 s), on top of explicit ones. */
-  startHeartbeats(periodMs = 5000): void {
+  /** Like a real agent: a heartbeat every period, on top of explicit ones. */
+  startHeartbeats(periodMs: number): void {
+    this.periodMs = periodMs;
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    clearInterval(this.timer);
     this.timer = setInterval(() => {
       this.heartbeat().catch(() => undefined); // NATS may be down on purpose; the next tick retries.
-    }, periodMs);
+    }, this.periodMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.kv.delete(agentStatusKey(this.deviceId));
     await this.nc.close();
   }

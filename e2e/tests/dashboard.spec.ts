@@ -12,6 +12,7 @@ import {
   stopServer,
   waitUntil,
 } from "@fleet/local-platform/testing";
+import { HEARTBEAT_SECONDS } from "@fleet/demo";
 import { ARTIFACTS_DIR } from "../src/paths";
 import { signIn } from "../src/sign-in";
 import { SimulatedAgent } from "../src/simulated-agent";
@@ -38,7 +39,8 @@ async function adminReadsDeployment(): Promise<boolean> {
 test.beforeAll(async () => {
   agent = await SimulatedAgent.start((await platformConnection()).natsUrl, deviceId);
   await agent.heartbeat();
-  agent.startHeartbeats();
+  // The period the dashboard was told (a device is offline after three without a heartbeat).
+  agent.startHeartbeats(HEARTBEAT_SECONDS * 1000);
 });
 
 test.afterAll(async () => {
@@ -94,7 +96,7 @@ test("dashboard - a deployer sees live heartbeats, deploys nginx and deletes it"
   await page.getByRole("button", { name: "Deploy nginx" }).click();
   await expect(page).toHaveURL(new RegExp(`/deployments/default/${deploymentName}$`));
   await expect(page.getByRole("heading", { name: `default/${deploymentName}` })).toBeVisible();
-  await expect(page.getByText("localhost/fleet-nginx:1.0")).toBeVisible();
+  await expect(page.getByText("localhost/fleet-nginx:1.0", { exact: true })).toBeVisible();
   expect(await adminReadsDeployment()).toBe(true);
 
   // The device's phase arrives live as well.

@@ -28,6 +28,53 @@ describe("device summary - from AgentStatus", () => {
     ]);
   });
 
+  it("carries the newest event of each deployment, not other deployments' events", () => {
+    const status = agentStatusSchema.parse({
+      deviceId: "pi-1",
+      agentVersion: "0.1.0",
+      lastHeartbeatAt: "2026-01-01T00:00:09Z",
+      deployments: {
+        "pi-1.default.web": { phase: "Running" },
+        "pi-1.default.db": { phase: "Running" },
+      },
+      recentEvents: [
+        {
+          at: "2026-01-01T00:00:01Z",
+          severity: "Info",
+          message: "deployed generation 1",
+          deployment: "pi-1.default.web",
+        },
+        {
+          at: "2026-01-01T00:00:05Z",
+          severity: "Info",
+          message: "upgraded to generation 2",
+          deployment: "pi-1.default.web",
+        },
+        {
+          at: "2026-01-01T00:00:07Z",
+          severity: "Info",
+          message: "deployed db",
+          deployment: "pi-1.default.db",
+        },
+        { at: "2026-01-01T00:00:08Z", severity: "Info", message: "agent started" },
+      ],
+    });
+    const byName = new Map(deviceSummary(status).deployments.map((d) => [d.name, d]));
+    expect(byName.get("web")?.lastEvent?.message).toBe("upgraded to generation 2");
+    expect(byName.get("db")?.lastEvent?.message).toBe("deployed db");
+  });
+
+  it("has no last event for a deployment the ring says nothing about", () => {
+    const status = agentStatusSchema.parse({
+      deviceId: "pi-1",
+      agentVersion: "0.1.0",
+      lastHeartbeatAt: "2026-01-01T00:00:00Z",
+      deployments: { "pi-1.default.web": { phase: "Pending" } },
+      recentEvents: [{ at: "2026-01-01T00:00:00Z", severity: "Info", message: "agent started" }],
+    });
+    expect(deviceSummary(status).deployments[0]).not.toHaveProperty("lastEvent");
+  });
+
   it("merges updates by device id, sorted", () => {
     const merged = mergeDevices(
       [{ deviceId: "b", deployments: [] }],

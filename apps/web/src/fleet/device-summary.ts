@@ -13,6 +13,8 @@ export interface DeviceDeployment {
   name: string;
   phase: DeploymentPhase;
   lastError?: string | undefined;
+  /** The device's newest event about this deployment (e.g. "upgraded to generation 2: …"). */
+  lastEvent?: AgentEvent | undefined;
 }
 
 export interface DeviceSummary {
@@ -41,11 +43,28 @@ export function isOnline(
   return !Number.isNaN(at) && nowMs - at <= OFFLINE_AFTER_PERIODS * heartbeatPeriodMs;
 }
 
+/** The newest event per desired-state key (the ring is oldest first). */
+function lastEventByKey(events: readonly AgentEvent[]): Map<string, AgentEvent> {
+  const byKey = new Map<string, AgentEvent>();
+  for (const event of events) if (event.deployment) byKey.set(event.deployment, event);
+  return byKey;
+}
+
 export function deviceSummary(status: AgentStatus): DeviceSummary {
+  const lastEvents = lastEventByKey(status.recentEvents);
   const deployments = Object.entries(status.deployments).flatMap(([key, report]) => {
     try {
       const { namespace, name } = parseDesiredStateKey(key);
-      return [{ namespace, name, phase: report.phase, lastError: report.lastError }];
+      const lastEvent = lastEvents.get(key);
+      return [
+        {
+          namespace,
+          name,
+          phase: report.phase,
+          lastError: report.lastError,
+          ...(lastEvent && { lastEvent }),
+        },
+      ];
     } catch {
       return [];
     }

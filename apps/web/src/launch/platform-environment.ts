@@ -3,9 +3,15 @@
 // for the e2e suite, the benchmarks and anything else that starts `next start`.
 import { contextName, type PlatformConnection } from "@fleet/local-platform";
 
+export interface DashboardOverrides {
+  logLevel?: string;
+  /** Must match the agents' heartbeat period, or devices show offline too early or too late. */
+  heartbeatPeriodMs?: number;
+}
+
 export function dashboardEnvironment(
   connection: PlatformConnection,
-  overrides: { logLevel?: string; heartbeatPeriodMs?: number } = {},
+  overrides: DashboardOverrides = {},
 ): Record<string, string> {
   return {
     KUBECONFIG: connection.kubeconfig,

@@ -1,9 +1,12 @@
 "use client";
-// One deployment: spec, conditions, counts, the phase on each device (live from
-// the fleet query), the last error and the recent events.
+// One deployment: spec, conditions, counts, the phase and newest event on each
+// device (live from heartbeats), the last error and the recent events (from the
+// CR status, re-read every few seconds).
 import { Badge, PhaseBadge, PhaseBar, VirtualTable, type Column } from "@fleet/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
+import type { AgentEvent } from "@fleet/contracts";
 import type { ReactElement } from "react";
+import { STATUS_REFRESH_MS } from "../../deployments/status-refresh";
 import { useTRPC } from "../../trpc/react";
 import { Conditions } from "./deployments-table";
 import { DeleteDeployment } from "./delete-deployment";
@@ -13,6 +16,7 @@ interface DevicePhase {
   deviceId: string;
   phase: string;
   lastError?: string | undefined;
+  lastEvent?: AgentEvent | undefined;
 }
 
 const deviceColumns: Column<DevicePhase>[] = [
@@ -26,6 +30,21 @@ const deviceColumns: Column<DevicePhase>[] = [
     ),
   },
   { header: "Phase", width: "8rem", cell: (d) => <PhaseBadge phase={d.phase} /> },
+  {
+    header: "Last event",
+    width: "minmax(12rem,3fr)",
+    cell: (d) =>
+      d.lastEvent ? (
+        <span title={d.lastEvent.message}>
+          <time className="mr-2 text-slate-500" dateTime={d.lastEvent.at}>
+            {d.lastEvent.at.slice(11, 19)}
+          </time>
+          {d.lastEvent.message}
+        </span>
+      ) : (
+        ""
+      ),
+  },
   { header: "Last error", width: "minmax(10rem,2fr)", cell: (d) => d.lastError ?? "" },
 ];
 
@@ -40,7 +59,10 @@ export function DeploymentDetail({
 }): ReactElement {
   const trpc = useTRPC();
   const { data: deployment } = useSuspenseQuery(
-    trpc.deployments.byName.queryOptions({ namespace, name }),
+    trpc.deployments.byName.queryOptions(
+      { namespace, name },
+      { refetchInterval: STATUS_REFRESH_MS },
+    ),
   );
   const { data: fleet } = useSuspenseQuery(trpc.fleet.devices.queryOptions());
   const byId = new Map(fleet.devices.map((d) => [d.deviceId, d]));
@@ -48,7 +70,12 @@ export function DeploymentDetail({
     const report = byId
       .get(deviceId)
       ?.deployments.find((d) => d.namespace === namespace && d.name === name);
-    return { deviceId, phase: report?.phase ?? "Unreported", lastError: report?.lastError };
+    return {
+      deviceId,
+      phase: report?.phase ?? "Unreported",
+      lastError: report?.lastError,
+      lastEvent: report?.lastEvent,
+    };
   });
   const aggregate = deployment.status?.aggregate;
   const services = deployment.spec.score.PodmanV0.services;

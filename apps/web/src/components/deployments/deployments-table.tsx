@@ -5,6 +5,7 @@ import type { DeploymentResource } from "@fleet/contracts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactElement } from "react";
+import { STATUS_REFRESH_MS } from "../../deployments/status-refresh";
 import { useTRPC } from "../../trpc/react";
 
 const zero = { succeeded: 0, failed: 0, pending: 0, unreported: 0 };
@@ -54,7 +55,9 @@ const columns: Column<DeploymentResource>[] = [
 
 export function DeploymentsTable({ canWrite }: { canWrite: boolean }): ReactElement {
   const trpc = useTRPC();
-  const { data } = useSuspenseQuery(trpc.deployments.list.queryOptions());
+  const { data } = useSuspenseQuery(
+    trpc.deployments.list.queryOptions(undefined, { refetchInterval: STATUS_REFRESH_MS }),
+  );
   return (
     <VirtualTable
       label="Deployments"

@@ -1,0 +1,78 @@
+// Build the dashboard once: a hash of everything the build reads is kept next to
+// the output, and a matching hash skips the (minutes-long) production build.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, openSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { inheritedEnvironment } from "@fleet/local-platform";
+import { REPO_ROOT, WEB_DIR } from "./paths";
+
+const INPUTS = [
+  "apps/web/src",
+  "apps/web/next.config.ts",
+  "apps/web/package.json",
+  "apps/web/postcss.config.mjs",
+  "apps/web/tsconfig.json",
+  "packages/ui/src",
+  "packages/contracts/src",
+  "package-lock.json",
+];
+const stampFile = join(WEB_DIR, ".next", "fleet-build-inputs.sha256");
+
+async function files(path: string): Promise<string[]> {
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => undefined);
+  if (!entries) return [path];
+  const nested = await Promise.all(entries.map((e) => files(join(path, e.name))));
+  return nested.flat();
+}
+
+async function inputsHash(): Promise<string> {
+  const hash = createHash("sha256");
+  const all = (await Promise.all(INPUTS.map((p) => files(join(REPO_ROOT, p))))).flat().sort();
+  for (const file of all) {
+    hash.update(relative(REPO_ROOT, file));
+    hash.update(await readFile(file));
+  }
+  return hash.digest("hex");
+}
+
+/** Whether `next build` would run: no build yet, or its inputs changed since. */
+export async function dashboardBuildIsCurrent(): Promise<boolean> {
+  return existsSync(stampFile) && (await readFile(stampFile, "utf8")) === (await inputsHash());
+}
+
+function runBuild(logFile: string | undefined): Promise<void> {
+  const out = logFile === undefined ? "inherit" : openSync(logFile, "a");
+  const child = spawn("npm", ["run", "-s", "build", "-w", "@fleet/web"], {
+    cwd: REPO_ROOT,
+    env: inheritedEnvironment(),
+    stdio: ["ignore", out, out],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(
+            `next build failed (${signal ?? `exit code ${String(code)}`})${logFile === undefined ? "" : `: see ${logFile}`}`,
+          ),
+        );
+    });
+  });
+}
+
+/**
+ * Runs `next build` unless the last build had the same inputs; its output goes
+ * to `logFile` when given, else to this terminal. Returns whether it built.
+ */
+export async function buildDashboardIfChanged(
+  options: { logFile?: string } = {},
+): Promise<boolean> {
+  const hash = await inputsHash();
+  if (existsSync(stampFile) && (await readFile(stampFile, "utf8")) === hash) return false;
+  await runBuild(options.logFile);
+  await writeFile(stampFile, hash);
+  return true;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { PlatformConnection } from "@fleet/local-platform";
+import { handoffMenu } from "./handoff.js";
+import type { Stack } from "./stack.js";
+
+const connection = {
+  kubeconfig: "/tmp/p/kube/kubeconfig.json",
+  kubeApiUrl: "https://127.0.0.1:36443",
+  natsUrl: "nats://127.0.0.1:34222",
+  natsWebsocketUrl: "ws://127.0.0.1:34280",
+  natsMonitorUrl: "http://127.0.0.1:38222",
+  natsViewer: { user: "dashboard-viewer", password: "v" },
+  podmanSocket: "/tmp/p/run/podman.sock",
+  containersConf: undefined,
+  binDir: "/tmp/p/bin",
+  tokens: { admin: "a", alice: "b", bob: "c" },
+  oidc: {
+    issuer: "http://127.0.0.1:39090",
+    clientId: "fleet-dashboard",
+    clientSecret: "s",
+    dashboardOrigin: "http://localhost:3100",
+    passwords: { alice: "alice-pw", bob: "bob-pw" },
+  },
+} satisfies PlatformConnection;
+
+const stack = (dashboardUrl?: string): Stack => ({
+  connection,
+  devices: ["demo-device-1", "demo-device-2"],
+  operatorHttpPort: 41234,
+  ...(dashboardUrl && { dashboardUrl }),
+  apps: [],
+  startedServers: [],
+});
+
+describe("hand-off menu", () => {
+  it("names the dashboard, both demo users and their passwords", () => {
+    const menu = handoffMenu(stack("http://localhost:3100"));
+    expect(menu).toContain("Dashboard        http://localhost:3100");
+    expect(menu).toMatch(/alice \/ alice-pw +\(deployer/);
+    expect(menu).toMatch(/bob {3}\/ bob-pw +\(viewer/);
+    expect(menu).toContain("http://127.0.0.1:39090");
+  });
+
+  it("says when the dashboard was not started", () => {
+    expect(handoffMenu(stack())).toContain("not started (--no-dashboard)");
+  });
+
+  it("fills in the first device, its KV keys and the operator's port", () => {
+    const menu = handoffMenu(stack("http://localhost:3100"));
+    expect(menu).toContain("--target-device demo-device-1 ");
+    expect(menu).toContain("nats kv get desired-state demo-device-1.default.nginx --raw");
+    expect(menu).toContain("nats kv get agent-status status.demo-device-1 --raw");
+    expect(menu).toContain("http://127.0.0.1:41234/metrics");
+    expect(menu).toContain("--print | kubectl apply -f -");
+    expect(menu).toContain("kubectl get deployments.iot.nationtech.io -A -w");
+    expect(menu).toContain("curl -i http://127.0.0.1:8080/");
+  });
+});

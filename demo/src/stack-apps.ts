@@ -1,0 +1,139 @@
+// The stack's apps, one starter each: the operator, an agent per device and the
+// dashboard. Each returns once its app is ready (or throws naming its log).
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { connect } from "@nats-io/transport-node";
+import { Kvm } from "@nats-io/kv";
+import { agentStatusKey, BUCKET_AGENT_STATUS, decodeAgentStatus } from "@fleet/contracts";
+import {
+  waitUntil,
+  type Layout,
+  type PlatformConnection,
+  type Progress,
+} from "@fleet/local-platform";
+import {
+  buildDashboardIfChanged,
+  dashboardBuildIsCurrent,
+  serveDashboard,
+  type DashboardServer,
+} from "@fleet/web/launch";
+import { applyDashboardRbac } from "@fleet/web/rbac";
+import { startApp, type ChildApp, type RunningApp } from "./app-process.js";
+
+/** Agents heartbeat this often; the operator and the dashboard are told the same. */
+export const HEARTBEAT_SECONDS = 2;
+
+/**
+ * Waits for `ready`, failing at once if the app exits first (a bad flag, a
+ * Ctrl-C) instead of at the timeout; on any failure the app is stopped.
+ */
+async function readyOrStop(app: ChildApp, ready: Promise<void>): Promise<RunningApp> {
+  const exitedFirst = app.exited.then((how) => {
+    throw new Error(`${app.name} ended (${how}) before it was ready: see ${app.log}`);
+  });
+  try {
+    await Promise.race([ready, exitedFirst]);
+  } catch (error) {
+    await app.stop();
+    throw error;
+  } finally {
+    exitedFirst.catch(() => undefined); // Rejects later, when the app is stopped on purpose.
+  }
+  return app;
+}
+
+export async function startOperator(
+  connection: PlatformConnection,
+  httpPort: number,
+  log: string,
+): Promise<RunningApp> {
+  const operator = startApp(
+    "operator",
+    "apps/operator/src/main.ts",
+    ["run", "--http-port", String(httpPort), "--heartbeat-period", `${HEARTBEAT_SECONDS}s`],
+    { KUBECONFIG: connection.kubeconfig, NATS_URL: connection.natsUrl },
+    log,
+  );
+  return readyOrStop(
+    operator,
+    waitUntil(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, {
+      what: "iot-operator /readyz",
+      timeoutMs: 90_000,
+      hint: `see ${log}`,
+    }),
+  );
+}
+
+async function waitForHeartbeat(
+  natsUrl: string,
+  device: string,
+  since: number,
+  log: string,
+): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const kv = await new Kvm(nc).open(BUCKET_AGENT_STATUS);
+    await waitUntil(
+      async () => {
+        const entry = await kv.get(agentStatusKey(device));
+        if (!entry || entry.value.length === 0) return false;
+        return Date.parse(decodeAgentStatus(entry.value).lastHeartbeatAt) >= since;
+      },
+      { what: `heartbeat of ${device}`, timeoutMs: 90_000, hint: `see ${log}` },
+    );
+  } finally {
+    await nc.close();
+  }
+}
+
+/** An agent for `device`, with its state under <platform>/demo/<device>; ready at its first heartbeat. */
+export async function startAgent(
+  connection: PlatformConnection,
+  device: string,
+  layout: Layout,
+  log: string,
+): Promise<RunningApp> {
+  const dataDir = join(layout.root, "demo", device);
+  await mkdir(dataDir, { recursive: true });
+  const since = Date.now();
+  const agent = startApp(
+    device,
+    "apps/agent/src/main.ts",
+    [
+      ...["--device-id", device, "--nats-servers", connection.natsUrl],
+      ...["--podman-socket", connection.podmanSocket],
+      ...["--heartbeat-seconds", String(HEARTBEAT_SECONDS), "--data-dir", dataDir],
+    ],
+    {},
+    log,
+  );
+  return readyOrStop(agent, waitForHeartbeat(connection.natsUrl, device, since, log));
+}
+
+/** The dashboard: production build (cached by input hash), its RBAC, then `next start`. */
+export async function startDashboard(
+  connection: PlatformConnection,
+  kc: KubeConfig,
+  layout: Layout,
+  progress: Progress,
+  logPrefix: string,
+): Promise<DashboardServer> {
+  const buildLog = join(layout.logDir, `${logPrefix}-dashboard-build.log`);
+  const buildTitle = (await dashboardBuildIsCurrent())
+    ? "build the dashboard: unchanged since the last build, reused"
+    : `build the dashboard (next build: minutes the first time, cached after; log ${buildLog})`;
+  await progress.step(buildTitle, () => buildDashboardIfChanged({ logFile: buildLog }));
+  await progress.step(
+    "grant the dashboard its RBAC (impersonation, deployer and viewer roles)",
+    () => applyDashboardRbac(kc),
+  );
+  const port = layout.ports.web;
+  return progress.step(`start the dashboard (next start on port ${port})`, () =>
+    serveDashboard(connection, {
+      port,
+      logFile: join(layout.logDir, `${logPrefix}-dashboard.log`),
+      heartbeatPeriodMs: HEARTBEAT_SECONDS * 1000,
+    }),
+  );
+}
