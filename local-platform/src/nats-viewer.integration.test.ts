@@ -42,10 +42,16 @@ describe("local platform - the dashboard's read-only NATS websocket user", () =>
       for await (const entry of watch) return entry.string();
       return undefined;
     })();
-    await (await new Kvm(service).open(BUCKET_AGENT_STATUS)).put(key, "heartbeat");
-    await expect(first).resolves.toBe("heartbeat");
-    expect((await kv.get(key))?.string()).toBe("heartbeat");
-    watch.stop();
+    const serviceKv = await new Kvm(service).open(BUCKET_AGENT_STATUS);
+    await serviceKv.put(key, "heartbeat");
+    try {
+      await expect(first).resolves.toBe("heartbeat");
+      expect((await kv.get(key))?.string()).toBe("heartbeat");
+    } finally {
+      watch.stop();
+      // Not a real heartbeat: leave nothing for the dashboard of a later demo to trip over.
+      await serviceKv.purge(key);
+    }
   });
 
   it("cannot write to agent-status", async () => {

@@ -56,6 +56,8 @@ afterAll(async () => {
   await operator.stop();
   // Put the real CRD back, whatever happened above.
   await installCrd(await kubeConfigFor("admin"), log, 60_000);
+  await cluster.cleanup();
+  await kv.cleanup(cluster.namespaces);
   await kv.close();
 });
 

@@ -75,6 +75,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await operator.stop();
+  await cluster.cleanup();
+  await kv.cleanup(cluster.namespaces);
   await kv.close();
 });
 

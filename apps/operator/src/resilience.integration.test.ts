@@ -59,6 +59,8 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await cluster.cleanup();
+  await kv.cleanup(cluster.namespaces);
   await kv.close();
 });
 

@@ -1,13 +1,14 @@
 // One integration test's world: the platform connection, unique device ids
 // (so tests never see each other's keys or containers), a temp data dir per
-// device, and cleanup of every container those devices' agents created.
+// device, and cleanup of every container those devices' agents created and of
+// their KV keys (so `npm run demo` after `npm test` shows no test devices).
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platformConnection } from "@fleet/local-platform/testing";
 import { PodmanClient } from "../podman/client.js";
-import { connectTestNats, type TestNats } from "./kv.js";
+import { connectTestNats, purgeDeviceKeys, type TestNats } from "./kv.js";
 import { removeDeviceContainers } from "./podman.js";
 
 export interface Fixture {
@@ -44,7 +45,10 @@ export async function createFixture(): Promise<Fixture> {
       return dir;
     },
     cleanup: async () => {
-      for (const device of devices) await removeDeviceContainers(podman, device);
+      for (const device of devices) {
+        await removeDeviceContainers(podman, device);
+        await purgeDeviceKeys(nats, device);
+      }
       for (const dir of dirs) await rm(dir, { recursive: true, force: true });
       await nats.nc.drain();
       await podman.close();

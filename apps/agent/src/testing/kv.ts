@@ -124,3 +124,9 @@ export class StatusFollower {
     this.#stop();
   }
 }
+
+/** Purges a test device's desired state (`<device>.>`) and its status key. */
+export async function purgeDeviceKeys(nats: TestNats, device: string): Promise<void> {
+  for await (const key of await nats.desired.keys(`${device}.>`)) await nats.desired.purge(key);
+  await nats.status.purge(agentStatusKey(device));
+}

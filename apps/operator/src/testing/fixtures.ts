@@ -13,7 +13,7 @@ import {
   type DeploymentSpecInput,
   type DeploymentStatus,
 } from "@fleet/contracts";
-import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
+import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -41,6 +41,8 @@ export interface StoredDeployment {
 export class Cluster {
   readonly objects: CustomObjectsApi;
   readonly core: CoreV1Api;
+  /** Namespaces this test file created; cleanup() empties them. */
+  readonly namespaces: string[] = [];
 
   private constructor(readonly kc: KubeConfig) {
     this.objects = kc.makeApiClient(CustomObjectsApi);
@@ -55,7 +57,44 @@ export class Cluster {
   async namespace(prefix: string): Promise<string> {
     const name = `${prefix}-${runId}`;
     await this.core.createNamespace({ body: { metadata: { name } } });
+    this.namespaces.push(name);
     return name;
+  }
+
+  /**
+   * Deletes every Deployment in the namespaces this file created, finalizers
+   * dropped first (the test's operator may be gone), so the next `npm run demo`
+   * does not find them. The namespaces stay: nothing here would finish deleting them.
+   */
+  async cleanup(): Promise<void> {
+    const base = { group: API_GROUP, version: API_VERSION, plural: PLURAL };
+    for (const namespace of this.namespaces) {
+      // Right after a CRD change the API answers 429 "storage is (re)initializing" for a moment.
+      let items: StoredDeployment[] = [];
+      await waitUntil(
+        async () => {
+          const list = (await this.objects.listNamespacedCustomObject({ ...base, namespace })) as {
+            items: StoredDeployment[];
+          };
+          items = list.items;
+          return true;
+        },
+        { what: `listing Deployments in ${namespace} for cleanup`, timeoutMs: 30_000 },
+      );
+      for (const { metadata } of items) {
+        const name = metadata.name;
+        if ((metadata.finalizers ?? []).length > 0)
+          await this.objects.patchNamespacedCustomObject(
+            { ...base, namespace, name, body: { metadata: { finalizers: null } } },
+            setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+          );
+        await this.objects
+          .deleteNamespacedCustomObject({ ...base, namespace, name })
+          .catch((error: unknown) => {
+            if ((error as { code?: number }).code !== 404) throw error;
+          });
+      }
+    }
   }
 
   async create(
@@ -161,8 +200,19 @@ export class Kv {
     return keys.sort();
   }
 
+  readonly #reported = new Set<string>();
+
   async report(status: AgentStatusInput): Promise<void> {
+    this.#reported.add(status.deviceId);
     await this.status.put(agentStatusKey(status.deviceId), encodeAgentStatus(status));
+  }
+
+  /** Purges the desired state of these namespaces and the status of every device reported here. */
+  async cleanup(namespaces: readonly string[]): Promise<void> {
+    for (const namespace of namespaces) {
+      for (const key of await this.keys(`*.${namespace}.>`)) await this.desired.purge(key);
+    }
+    for (const device of this.#reported) await this.status.purge(agentStatusKey(device));
   }
 
   async close(): Promise<void> {
