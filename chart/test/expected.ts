@@ -24,25 +24,4 @@ export function leaderElectionRules(leaseName: string): V1PolicyRule[] {
 }
 
 /** Variables apps/operator/src/env.ts reads; the chart must set no other. */
-export const OPERATOR_ENV_NAMES: readonly string[] = [
-  "NATS_URL",
-  "KUBECONFIG",
-  "WATCH_NAMESPACE",
-  "HTTP_PORT",
-  "HEARTBEAT_PERIOD",
-  "STALENESS_WINDOW",
-  "STATUS_FLUSH_PERIOD",
-  "RESYNC_PERIOD",
-  "LEASE_NAMESPACE",
-  "LEASE_NAME",
-  "LEASE_DURATION",
-  "LEASE_RENEW_PERIOD",
-  "POD_NAME",
-  "LOG_LEVEL",
-];
-
-/**
- * Set by the chart for a setting the operator does not read yet: the NATS
- * credentials file (see docs/helm.md). Listed so the gap stays visible.
- */
-export const OPERATOR_ENV_PENDING: readonly string[] = ["NATS_CREDENTIALS_FILE"];
+export { OPERATOR_ENV_NAMES } from "@fleet/operator";

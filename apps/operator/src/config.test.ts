@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { installConfig, runConfig } from "./config.js";
 import { readEnv } from "./env.js";
@@ -37,6 +40,35 @@ describe("config", () => {
     expect(config.natsServers).toEqual(["nats://env:4222"]);
     expect(config.namespace).toBe("from-flag");
     expect(config.stalenessWindowMs).toBe(6000);
+  });
+
+  it("runConfig - NATS credentials: none by default, a .creds file by flag or env", async () => {
+    expect(runConfig({}, readEnv({})).natsCredentialsFile).toBeUndefined();
+    const file = join(await mkdtemp(join(tmpdir(), "operator-config-")), "nats.creds");
+    // The layout nsc writes; the values are not checked here, the server checks them.
+    await writeFile(
+      file,
+      "-----BEGIN NATS USER JWT-----\neyJ0eXAiOiJKV1Qi\n------END NATS USER JWT------\n\n" +
+        "-----BEGIN USER NKEY SEED-----\nSUAEXAMPLE\n------END USER NKEY SEED------\n",
+    );
+    expect(runConfig({}, readEnv({ NATS_CREDENTIALS_FILE: file })).natsCredentialsFile).toBe(file);
+    expect(runConfig({ natsCredentials: file }, readEnv({})).natsCredentialsFile).toBe(file);
+  });
+
+  it("runConfig - a file that is not a .creds file is named before anything connects", async () => {
+    const notCreds = join(await mkdtemp(join(tmpdir(), "operator-config-")), "token.txt");
+    await writeFile(notCreds, "s3cr3t-token\n");
+    const error = configError(() => runConfig({ natsCredentials: notCreds }, readEnv({})));
+    expect(error.message).toContain("--nats-credentials (flag)");
+    expect(error.message).toContain("is not a NATS .creds file");
+  });
+
+  it("runConfig - a credentials file that cannot be read is named before anything connects", () => {
+    const error = configError(() =>
+      runConfig({}, readEnv({ NATS_CREDENTIALS_FILE: "/nonexistent/nats.creds" })),
+    );
+    expect(error.message).toContain('NATS_CREDENTIALS_FILE (env) = "/nonexistent/nats.creds"');
+    expect(error.message).toContain("cannot read this file (ENOENT)");
   });
 
   it("runConfig - names every bad value and where it came from", () => {

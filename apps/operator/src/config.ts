@@ -1,5 +1,6 @@
 // The operator's configuration: flags > env > defaults, validated with zod.
 // A wrong value fails before anything connects, with a message naming it.
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { namespaceNameSchema } from "@fleet/contracts";
 import { z } from "zod";
@@ -29,6 +30,29 @@ const natsServersSchema = z.string().transform((text, ctx) => {
   return servers;
 });
 
+/**
+ * A NATS .creds file this process can read now (a mounted Secret), with the
+ * two blocks `nsc` writes; checked before anything connects.
+ */
+const natsCredsFileSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .superRefine((path, ctx) => {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      ctx.addIssue({ code: "custom", message: `cannot read this file (${code})` });
+      return;
+    }
+    if (!/BEGIN NATS USER JWT/.test(text) || !/BEGIN USER NKEY SEED/.test(text))
+      ctx.addIssue({
+        code: "custom",
+        message: "is not a NATS .creds file (it needs a USER JWT and a USER NKEY SEED block)",
+      });
+  });
+
 const minDuration = (minMs: number) =>
   durationSchema.pipe(z.number().min(minMs, `must be at least ${formatDuration(minMs)}`));
 
@@ -47,6 +71,11 @@ const runSettings = {
     env: "NATS_URL",
     schema: natsServersSchema,
     fallback: "nats://127.0.0.1:4222",
+  },
+  natsCredentials: {
+    flag: "nats-credentials",
+    env: "NATS_CREDENTIALS_FILE",
+    schema: natsCredsFileSchema,
   },
   namespace: { flag: "namespace", env: "WATCH_NAMESPACE", schema: namespaceNameSchema },
   httpPort: { flag: "http-port", env: "HTTP_PORT", schema: portSchema, fallback: "8080" },
@@ -110,6 +139,8 @@ export interface KubeSource {
 export interface RunConfig extends KubeSource {
   logLevel: LogLevel;
   natsServers: string[];
+  /** A NATS .creds file (JWT + nkey seed), re-read on every reconnect; undefined: anonymous. */
+  natsCredentialsFile: string | undefined;
   /** Watch only this namespace; undefined means all namespaces. */
   namespace: string | undefined;
   httpPort: number;
@@ -161,6 +192,7 @@ export function runConfig(flags: Record<string, unknown>, env: OperatorEnv): Run
     kubeconfig: v.kubeconfig,
     inCluster: v.kubeconfig === undefined && env.KUBERNETES_SERVICE_HOST !== undefined,
     natsServers: required(v.natsUrl, "nats-url"),
+    natsCredentialsFile: v.natsCredentials,
     namespace: v.namespace,
     httpPort: required(v.httpPort, "http-port"),
     heartbeatPeriodMs,

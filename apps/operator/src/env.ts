@@ -7,6 +7,7 @@ const optional = z.string().trim().min(1).optional();
 
 const envSchema = z.object({
   NATS_URL: optional,
+  NATS_CREDENTIALS_FILE: optional,
   KUBECONFIG: optional,
   WATCH_NAMESPACE: optional,
   HTTP_PORT: optional,
@@ -25,6 +26,9 @@ const envSchema = z.object({
 });
 
 export type OperatorEnv = z.output<typeof envSchema>;
+
+/** Every variable the operator reads (the chart's tests check it sets no other). */
+export const OPERATOR_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 /** Every variable is optional text, so parsing cannot fail on content; config.ts judges it. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): OperatorEnv {

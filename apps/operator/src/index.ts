@@ -11,3 +11,4 @@ export {
   type ApplyFlags,
 } from "./apply/manifest-from-flags.js";
 export { applyDeployment, deleteDeployment, printableManifest } from "./apply/apply.js";
+export { OPERATOR_ENV_NAMES } from "./env.js";

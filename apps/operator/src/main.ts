@@ -54,6 +54,10 @@ commonOptions(program.command("run"))
     "--nats-url <urls>",
     "NATS server URL(s), comma-separated (env NATS_URL; default nats://127.0.0.1:4222)",
   )
+  .option(
+    "--nats-credentials <file>",
+    "NATS .creds file, re-read on every reconnect (env NATS_CREDENTIALS_FILE; default none)",
+  )
   .option("--namespace <namespace>", "watch only this namespace (env WATCH_NAMESPACE; default all)")
   .option(
     "--http-port <port>",

@@ -169,7 +169,7 @@ export async function runOperator(config: RunConfig, log: Logger): Promise<void>
         log.warn({ err: describeError(error) }, "could not reopen KV buckets after reconnect");
       });
   };
-  const nc = await connectNats(config.natsServers, log, onNatsBack);
+  const nc = await connectNats(config.natsServers, config.natsCredentialsFile, log, onNatsBack);
   buckets = await ensureBuckets(nc);
 
   store.start();
