@@ -27,6 +27,20 @@
 {{- printf "%s-dashboard" (include "fleet.fullname" . | trunc 53 | trimSuffix "-") -}}
 {{- end -}}
 
+{{/*
+The dashboard's public origin (DASHBOARD_URL): dashboard.publicUrl, else the
+Ingress host (https when it has a TLS secret), else empty (the app then uses
+each request's origin).
+*/}}
+{{- define "fleet.dashboard.publicUrl" -}}
+{{- $d := .Values.dashboard -}}
+{{- if $d.publicUrl -}}
+{{- $d.publicUrl -}}
+{{- else if $d.ingress.enabled -}}
+{{- printf "%s://%s" (ternary "https" "http" (not (empty $d.ingress.tls.secretName))) $d.ingress.host -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "fleet.operator.serviceAccountName" -}}
 {{- default (include "fleet.operator.fullname" .) .Values.operator.serviceAccount.name -}}
 {{- end -}}

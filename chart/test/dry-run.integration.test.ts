@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { CRD_FILE } from "../scripts/crd-yaml.js";
 import { clusterKubectl, connectCluster, createNamespace, runId } from "./cluster.js";
+import { DASHBOARD_VALUES } from "./dashboard-values.js";
 import { kindsOf, parseManifests, renderText } from "./rendered.js";
 
 describe("chart - server-side dry run", () => {
@@ -17,18 +18,15 @@ describe("chart - server-side dry run", () => {
         operator: { watchNamespace: watched, heartbeatPeriod: "2s" },
         nats: { credentialsSecret: { name: "nats-creds" } },
         dashboard: {
-          enabled: true,
-          ingress: { enabled: true, className: "nginx", tls: { secretName: "fleet-tls" } },
-          oidc: {
-            issuerUrl: "https://id.example.com",
-            clientId: "fleet",
-            clientSecret: { existingSecret: "fleet-oidc" },
-          },
+          ...DASHBOARD_VALUES.dashboard,
+          sessionSecret: { existingSecret: "fleet-session" },
         },
       },
     });
     const objects = parseManifests(manifest);
     expect(kindsOf(objects)).toContain("Ingress");
+    const impersonator = objects.filter((o) => o.metadata.name.endsWith("-dashboard-impersonator"));
+    expect(kindsOf(impersonator)).toEqual(["ClusterRole", "ClusterRoleBinding"]);
     const started = performance.now();
     const result = await clusterKubectl(
       cluster,

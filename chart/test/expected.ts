@@ -1,6 +1,6 @@
-// What the chart must grant and wire, written once from the operator's code
-// (apps/operator/src): the unit tests compare the rendered chart with it, the
-// integration tests prove it is enough by running the operator with it.
+// What the chart must grant and wire, written once from the apps' code
+// (apps/operator/src, apps/web/src): the unit tests compare the rendered chart
+// with it, the integration tests prove it is enough by running the operator with it.
 import { API_GROUP, PLURAL } from "@fleet/contracts";
 import type { V1PolicyRule } from "@kubernetes/client-node";
 
@@ -25,3 +25,24 @@ export function leaderElectionRules(leaseName: string): V1PolicyRule[] {
 
 /** Variables apps/operator/src/env.ts reads; the chart must set no other. */
 export { OPERATOR_ENV_NAMES } from "@fleet/operator";
+
+/** Variables apps/web/src/env.ts reads; the chart must set no other but PORT (read by Next.js). */
+export { DASHBOARD_ENV_NAMES } from "@fleet/web/env-names";
+
+/** The dashboard's variables without a default (apps/web/src/env.ts): it exits without them. */
+export const DASHBOARD_REQUIRED_ENV_NAMES: readonly string[] = [
+  "NATS_WS_URL",
+  "NATS_VIEWER_USER",
+  "NATS_VIEWER_PASSWORD",
+  "OIDC_ISSUER",
+  "OIDC_CLIENT_ID",
+  "OIDC_CLIENT_SECRET",
+];
+
+/** The dashboard's typed RBAC (apps/web/src/server/kube/rbac.ts) and the groups it impersonates. */
+export {
+  deployerClusterRole,
+  impersonatorClusterRole,
+  ROLE_GROUPS,
+  viewerClusterRole,
+} from "@fleet/web/rbac";

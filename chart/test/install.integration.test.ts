@@ -28,6 +28,8 @@ function envOf(deployment: V1Deployment, name: string): string | undefined {
 
 const DASHBOARD = {
   enabled: true,
+  natsWebsocketUrl: "wss://nats.example.com",
+  natsViewer: { passwordSecret: { existingSecret: "nats-viewer" } },
   ingress: { enabled: true },
   oidc: {
     issuerUrl: "https://id.example.com",
@@ -35,6 +37,9 @@ const DASHBOARD = {
     clientSecret: { existingSecret: "fleet-oidc" },
   },
 };
+
+const isDashboard = (o: KubernetesObject): boolean =>
+  o.metadata?.labels?.["app.kubernetes.io/component"] === "dashboard";
 
 describe("chart - helm lifecycle", () => {
   it("lifecycle - install, upgrade with changed values, uninstall removes every object", async () => {
@@ -87,8 +92,14 @@ describe("chart - helm lifecycle", () => {
     expect(envOf(upgraded, "LOG_LEVEL")).toBe("debug");
     expect(upgraded.metadata?.generation).toBeGreaterThan(first.metadata?.generation ?? 0);
     const withDashboard = await releaseObjects(cluster, release, namespace);
-    const added = withDashboard.filter((o) => o.metadata?.name?.endsWith("-dashboard"));
+    const added = withDashboard.filter(isDashboard);
     expect(added.map((o) => o.kind).sort()).toEqual([
+      "ClusterRole",
+      "ClusterRole",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ClusterRoleBinding",
+      "ClusterRoleBinding",
       "Deployment",
       "Ingress",
       "Service",
@@ -98,7 +109,8 @@ describe("chart - helm lifecycle", () => {
       expect(await readBack(cluster, o), describeObject(o)).toBeDefined();
     }
 
-    // upgrade again without the dashboard: Helm removes what the new render lacks
+    // upgrade again without the dashboard: Helm removes what the new render lacks,
+    // its cluster-scoped RBAC included
     await clusterHelmOk(
       cluster,
       ["upgrade", release, CHART_DIR, "--namespace", namespace, "--reuse-values"],

@@ -1,5 +1,6 @@
 // helm lint, and values.schema.json rejecting wrong values with the field's name.
 import { describe, expect, it } from "vitest";
+import { DASHBOARD_VALUES } from "./dashboard-values.js";
 import { CHART_DIR, helm, type Values } from "./helm.js";
 
 const BAD_VALUES: { field: string; values: Values }[] = [
@@ -12,9 +13,12 @@ const BAD_VALUES: { field: string; values: Values }[] = [
   },
   { field: "/nats/url", values: { nats: { url: "http://nats:4222" } } },
   { field: "/dashboard/enabled", values: { dashboard: { enabled: "yes" } } },
+  { field: "/dashboard/heartbeatPeriodMs", values: { dashboard: { heartbeatPeriodMs: 50 } } },
+  { field: "/dashboard/logLevel", values: { dashboard: { logLevel: "loud" } } },
+  { field: "/dashboard/publicUrl", values: { dashboard: { publicUrl: "fleet.example.com" } } },
   {
-    field: "/dashboard/oidc/scopes",
-    values: { dashboard: { oidc: { scopes: "openid profile" } } },
+    field: "/dashboard/natsViewer/passwordSecret",
+    values: { dashboard: { natsViewer: { passwordSecret: { name: "nats-viewer" } } } },
   },
   // A typo is an error, not a silently ignored key.
   { field: "/operator", values: { operator: { replica: 2 } } },
@@ -32,14 +36,9 @@ describe("chart - lint", () => {
       operator: { watchNamespace: "fleet-apps", heartbeatPeriod: "2s" },
       nats: { credentialsSecret: { name: "nats-operator-creds" } },
       dashboard: {
-        enabled: true,
-        natsWebsocketUrl: "wss://nats.example.com",
-        ingress: { enabled: true, className: "nginx", tls: { secretName: "fleet-tls" } },
-        oidc: {
-          issuerUrl: "https://id.example.com",
-          clientId: "fleet",
-          clientSecret: { existingSecret: "fleet-oidc" },
-        },
+        ...DASHBOARD_VALUES.dashboard,
+        publicUrl: "https://fleet.example.com",
+        sessionSecret: { existingSecret: "fleet-session" },
       },
     });
     expect(result.all).toContain("0 chart(s) failed");
@@ -62,4 +61,19 @@ describe("chart - lint", () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toContain("dashboard.oidc.issuerUrl is required");
   });
+
+  // Without them the dashboard starts, then fails its env check at the first request.
+  const { natsViewer: _viewer, ...withoutViewer } = DASHBOARD_VALUES.dashboard;
+  const { natsWebsocketUrl: _ws, ...withoutWebsocket } = DASHBOARD_VALUES.dashboard;
+  const MISSING: { value: string; dashboard: Values }[] = [
+    { value: "dashboard.natsViewer.passwordSecret.existingSecret", dashboard: withoutViewer },
+    { value: "dashboard.natsWebsocketUrl", dashboard: withoutWebsocket },
+  ];
+  for (const { value, dashboard } of MISSING) {
+    it(`lint - the dashboard without ${value} fails helm template, naming it`, async () => {
+      const result = await helm(["template", "fleet", CHART_DIR], { dashboard });
+      expect(result.exitCode).not.toBe(0);
+      expect(result.all).toContain(`${value} is required when dashboard.enabled is true`);
+    });
+  }
 });

@@ -1,48 +1,30 @@
 // `helm template`: every document parses, and the objects are exactly what the
-// operator needs (kinds, RBAC rules, probes, env wiring, namespaces).
-import type { V1Container, V1Deployment, V1EnvVar } from "@kubernetes/client-node";
+// operator needs (kinds, RBAC rules, probes, env wiring, namespaces). The
+// dashboard's objects: render-dashboard.test.ts.
+import type { V1Deployment } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { DASHBOARD_VALUES } from "./dashboard-values.js";
 import { OPERATOR_ENV_NAMES, OPERATOR_RULES, leaderElectionRules } from "./expected.js";
-import { allOf, DEFAULT_NAMESPACE, kindsOf, one, render, type RenderedObject } from "./rendered.js";
+import {
+  containerOf,
+  DEFAULT_NAMESPACE,
+  envOf,
+  envValues,
+  kindsOf,
+  one,
+  render,
+  type RenderedObject,
+} from "./rendered.js";
 
 const OPERATOR = "fleet-operator";
 const CLUSTER_SCOPED = new Set(["ClusterRole", "ClusterRoleBinding"]);
 
-function container(deployment: V1Deployment): V1Container {
-  const first = deployment.spec?.template.spec?.containers[0];
-  if (first === undefined) throw new Error(`${deployment.metadata?.name} has no container`);
-  return first;
-}
-
-function env(deployment: V1Deployment): Map<string, V1EnvVar> {
-  return new Map((container(deployment).env ?? []).map((e) => [e.name, e]));
-}
-
 function envValue(deployment: V1Deployment, name: string): string | undefined {
-  return env(deployment).get(name)?.value;
+  return envOf(deployment).get(name)?.value;
 }
 
 const operatorDeployment = (objects: RenderedObject[]): V1Deployment =>
   one(objects, "Deployment", OPERATOR);
-
-const DASHBOARD_VALUES = {
-  dashboard: {
-    enabled: true,
-    natsWebsocketUrl: "wss://nats.example.com",
-    ingress: {
-      enabled: true,
-      className: "nginx",
-      host: "fleet.example.com",
-      tls: { secretName: "fleet-tls" },
-    },
-    oidc: {
-      issuerUrl: "https://id.example.com",
-      clientId: "fleet-dashboard",
-      clientSecret: { existingSecret: "fleet-oidc", key: "secret" },
-      scopes: ["openid", "profile", "urn:zitadel:iam:org:project:roles"],
-    },
-  },
-};
 
 describe("chart - render", () => {
   it("render - default values give exactly the operator's objects", async () => {
@@ -110,7 +92,7 @@ describe("chart - render", () => {
   it("render - probes hit /healthz and /readyz on the port the operator is told to serve", async () => {
     for (const httpPort of [8080, 9443]) {
       const deployment = operatorDeployment(await render({ values: { operator: { httpPort } } }));
-      const c = container(deployment);
+      const c = containerOf(deployment);
       expect(envValue(deployment, "HTTP_PORT")).toBe(String(httpPort));
       expect(c.ports).toStrictEqual([{ name: "http", containerPort: httpPort, protocol: "TCP" }]);
       expect(c.livenessProbe?.httpGet).toStrictEqual({ path: "/healthz", port: "http" });
@@ -137,7 +119,7 @@ describe("chart - render", () => {
       },
     });
     const deployment = operatorDeployment(objects);
-    const c = container(deployment);
+    const c = containerOf(deployment);
     expect(deployment.spec?.replicas).toBe(2);
     expect(c.image).toBe("registry.example.com/fleet/iot-operator:0.1.0-rc.1");
     expect(c.args).toEqual(["run"]);
@@ -146,8 +128,7 @@ describe("chart - render", () => {
       requests: { cpu: "200m", memory: "128Mi" },
       limits: { memory: "1Gi" },
     });
-    const values = Object.fromEntries([...env(deployment)].map(([k, v]) => [k, v.value]));
-    expect(values).toStrictEqual({
+    expect(envValues(deployment)).toStrictEqual({
       NATS_URL: "nats://a:4222,nats://b:4222",
       LOG_LEVEL: "debug",
       HTTP_PORT: "8080",
@@ -161,7 +142,7 @@ describe("chart - render", () => {
       LEASE_RENEW_PERIOD: "5s",
       POD_NAME: undefined,
     });
-    expect(env(deployment).get("POD_NAME")?.valueFrom).toStrictEqual({
+    expect(envOf(deployment).get("POD_NAME")?.valueFrom).toStrictEqual({
       fieldRef: { fieldPath: "metadata.name" },
     });
     expect(one(objects, "Role").rules).toStrictEqual(leaderElectionRules("my-lease"));
@@ -171,14 +152,14 @@ describe("chart - render", () => {
     const deployment = operatorDeployment(
       await render({ values: { nats: { credentialsSecret: { name: "creds" } } } }),
     );
-    expect(container(deployment).image).toBe("iot-operator:0.1.0");
-    for (const name of env(deployment).keys()) expect(OPERATOR_ENV_NAMES, name).toContain(name);
+    expect(containerOf(deployment).image).toBe("iot-operator:0.1.0");
+    for (const name of envOf(deployment).keys()) expect(OPERATOR_ENV_NAMES, name).toContain(name);
   });
 
   it("render - the NATS credentials Secret is mounted read-only and its file path handed over", async () => {
     const plain = operatorDeployment(await render());
     expect(plain.spec?.template.spec?.volumes).toBeUndefined();
-    expect(env(plain).has("NATS_CREDENTIALS_FILE")).toBe(false);
+    expect(envOf(plain).has("NATS_CREDENTIALS_FILE")).toBe(false);
 
     const deployment = operatorDeployment(
       await render({
@@ -196,7 +177,7 @@ describe("chart - render", () => {
         },
       },
     ]);
-    const mount = container(deployment).volumeMounts?.[0];
+    const mount = containerOf(deployment).volumeMounts?.[0];
     expect(mount).toMatchObject({ name: "nats-credentials", readOnly: true });
     expect(envValue(deployment, "NATS_CREDENTIALS_FILE")).toBe(
       `${mount?.mountPath ?? ""}/op.creds`,
@@ -231,43 +212,5 @@ describe("chart - render", () => {
       values: { operator: { metrics: { service: { enabled: false } } } },
     });
     expect(off.some((o) => o.kind === "Service")).toBe(false);
-  });
-
-  it("render - the dashboard is off by default and complete when enabled", async () => {
-    expect((await render()).some((o) => o.metadata.name.endsWith("-dashboard"))).toBe(false);
-    const objects = await render({ values: DASHBOARD_VALUES });
-    const deployment = one(objects, "Deployment", "fleet-dashboard");
-    const c = container(deployment);
-    expect(c.image).toBe("fleet-web:0.1.0");
-    expect(c.ports).toStrictEqual([{ name: "http", containerPort: 3000, protocol: "TCP" }]);
-    expect(Object.fromEntries([...env(deployment)].map(([k, v]) => [k, v.value]))).toStrictEqual({
-      PORT: "3000",
-      OIDC_ISSUER_URL: "https://id.example.com",
-      OIDC_CLIENT_ID: "fleet-dashboard",
-      OIDC_CLIENT_SECRET: undefined,
-      OIDC_SCOPES: "openid profile urn:zitadel:iam:org:project:roles",
-      NATS_WS_URL: "wss://nats.example.com",
-    });
-    expect(env(deployment).get("OIDC_CLIENT_SECRET")?.valueFrom).toStrictEqual({
-      secretKeyRef: { name: "fleet-oidc", key: "secret" },
-    });
-    const service = one(objects, "Service", "fleet-dashboard");
-    expect(service.spec?.selector).toStrictEqual(deployment.spec?.selector.matchLabels);
-    expect(service.spec?.ports?.[0]).toMatchObject({ port: 80, targetPort: "http" });
-    const ingress = one(objects, "Ingress");
-    expect(ingress.spec?.ingressClassName).toBe("nginx");
-    expect(ingress.spec?.tls).toStrictEqual([
-      { hosts: ["fleet.example.com"], secretName: "fleet-tls" },
-    ]);
-    expect(ingress.spec?.rules?.[0]?.http?.paths[0]?.backend.service).toStrictEqual({
-      name: "fleet-dashboard",
-      port: { name: "http" },
-    });
-    // The dashboard acts as the signed-in user: its ServiceAccount is bound to nothing.
-    const sa = one(objects, "ServiceAccount", "fleet-dashboard");
-    const bindings = allOf(objects, ["RoleBinding", "ClusterRoleBinding"]);
-    for (const b of bindings) {
-      expect(b.subjects?.map((s) => s.name)).not.toContain(sa.metadata?.name);
-    }
   });
 });

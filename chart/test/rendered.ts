@@ -3,7 +3,9 @@
 import type {
   V1ClusterRole,
   V1ClusterRoleBinding,
+  V1Container,
   V1Deployment,
+  V1EnvVar,
   V1Ingress,
   V1Role,
   V1RoleBinding,
@@ -113,3 +115,20 @@ export function allOf<K extends keyof KindModels>(
 
 export const kindsOf = (objects: readonly RenderedObject[]): string[] =>
   objects.map((o) => o.kind).sort();
+
+/** The Deployment's first (only) container. */
+export function containerOf(deployment: V1Deployment): V1Container {
+  const first = deployment.spec?.template.spec?.containers[0];
+  if (first === undefined) throw new Error(`${deployment.metadata?.name} has no container`);
+  return first;
+}
+
+/** The container's env by name. */
+export function envOf(deployment: V1Deployment): Map<string, V1EnvVar> {
+  return new Map((containerOf(deployment).env ?? []).map((e) => [e.name, e]));
+}
+
+/** Plain values by name (undefined for valueFrom). */
+export function envValues(deployment: V1Deployment): Record<string, string | undefined> {
+  return Object.fromEntries([...envOf(deployment)].map(([name, e]) => [name, e.value]));
+}

@@ -30,6 +30,9 @@ const schema = z.object({
 
 export type Env = z.output<typeof schema> & { sessionSecret: string };
 
+/** Every variable the dashboard reads; the Helm chart must set no other (but PORT, read by Next.js). */
+export const DASHBOARD_ENV_NAMES: readonly string[] = Object.keys(schema.shape);
+
 let cached: Env | undefined;
 
 export class EnvError extends Error {

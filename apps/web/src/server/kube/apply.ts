@@ -7,6 +7,10 @@ import {
 } from "@kubernetes/client-node";
 import { dashboardRbacObjects } from "./rbac";
 
+// The chart's tests compare its rendered ClusterRoles with these.
+export { deployerClusterRole, impersonatorClusterRole, viewerClusterRole } from "./rbac";
+export { ROLE_GROUPS } from "../auth/roles";
+
 export const FIELD_MANAGER = "fleet-web";
 
 export async function serverSideApply(kc: KubeConfig, objects: KubernetesObject[]): Promise<void> {

@@ -1,0 +1,208 @@
+// `helm template` with dashboard.enabled: the environment is exactly what
+// apps/web/src/env.ts reads, and the RBAC is exactly apps/web's typed RBAC.
+import type { V1ClusterRoleBinding, V1Deployment } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { DASHBOARD_VALUES } from "./dashboard-values.js";
+import type { Values } from "./helm.js";
+import {
+  DASHBOARD_ENV_NAMES,
+  DASHBOARD_REQUIRED_ENV_NAMES,
+  deployerClusterRole,
+  impersonatorClusterRole,
+  ROLE_GROUPS,
+  viewerClusterRole,
+} from "./expected.js";
+import {
+  allOf,
+  containerOf,
+  envOf,
+  envValues,
+  one,
+  render,
+  type RenderedObject,
+  type RenderOptions,
+} from "./rendered.js";
+
+const DASHBOARD = "fleet-dashboard";
+
+/** DASHBOARD_VALUES with some dashboard settings replaced (one level deep). */
+const withDashboard = (overrides: Values): Values => ({
+  dashboard: { ...DASHBOARD_VALUES.dashboard, ...overrides },
+});
+
+async function dashboardDeployment(options: RenderOptions = {}): Promise<V1Deployment> {
+  return one(await render({ values: DASHBOARD_VALUES, ...options }), "Deployment", DASHBOARD);
+}
+
+async function dashboardUrl(overrides: Values): Promise<string | undefined> {
+  const deployment = await dashboardDeployment({ values: withDashboard(overrides) });
+  return envOf(deployment).get("DASHBOARD_URL")?.value;
+}
+
+function bindingOf(objects: RenderedObject[], name: string): V1ClusterRoleBinding {
+  return one(objects, "ClusterRoleBinding", name);
+}
+
+describe("chart - render the dashboard", () => {
+  it("dashboard - off by default; when enabled, its Deployment, Service and Ingress fit together", async () => {
+    expect((await render()).some((o) => o.metadata.name.includes("-dashboard"))).toBe(false);
+    const objects = await render({ values: DASHBOARD_VALUES });
+    const deployment = one(objects, "Deployment", DASHBOARD);
+    const c = containerOf(deployment);
+    expect(c.image).toBe("fleet-web:0.1.0");
+    expect(c.ports).toStrictEqual([{ name: "http", containerPort: 3000, protocol: "TCP" }]);
+    expect(deployment.spec?.template.spec?.serviceAccountName).toBe(DASHBOARD);
+    const service = one(objects, "Service", DASHBOARD);
+    expect(service.spec?.selector).toStrictEqual(deployment.spec?.selector.matchLabels);
+    expect(service.spec?.ports?.[0]).toMatchObject({ port: 80, targetPort: "http" });
+    const ingress = one(objects, "Ingress");
+    expect(ingress.spec?.ingressClassName).toBe("nginx");
+    expect(ingress.spec?.tls).toStrictEqual([
+      { hosts: ["fleet.example.com"], secretName: "fleet-tls" },
+    ]);
+    expect(ingress.spec?.rules?.[0]?.http?.paths[0]?.backend.service).toStrictEqual({
+      name: DASHBOARD,
+      port: { name: "http" },
+    });
+  });
+
+  it("dashboard - sets only variables the app reads (and PORT), and every one it requires", async () => {
+    const deployment = await dashboardDeployment({
+      values: withDashboard({ sessionSecret: { existingSecret: "fleet-session" } }),
+    });
+    const names = [...envOf(deployment).keys()];
+    for (const name of names) {
+      if (name !== "PORT") expect(DASHBOARD_ENV_NAMES, name).toContain(name);
+    }
+    for (const name of DASHBOARD_REQUIRED_ENV_NAMES) {
+      expect(DASHBOARD_ENV_NAMES, name).toContain(name);
+      expect(names, name).toContain(name);
+    }
+    // In a pod the app uses its ServiceAccount; a kubeconfig would override it.
+    expect(names).not.toContain("KUBECONFIG");
+    expect(names).not.toContain("KUBE_CONTEXT");
+  });
+
+  it("dashboard - every value reaches the app's environment, secrets by reference", async () => {
+    const deployment = await dashboardDeployment({
+      values: {
+        nats: { url: "nats://nats.messaging.svc:4222" },
+        ...withDashboard({
+          natsViewer: { user: "browser", passwordSecret: { existingSecret: "nv", key: "pw" } },
+          sessionSecret: { existingSecret: "fleet-session", key: "cookie" },
+          heartbeatPeriodMs: 2000,
+          logLevel: "debug",
+          containerPort: 8443,
+        }),
+      },
+    });
+    expect(envValues(deployment)).toStrictEqual({
+      PORT: "8443",
+      OIDC_ISSUER: "https://id.example.com",
+      OIDC_CLIENT_ID: "fleet-dashboard",
+      OIDC_CLIENT_SECRET: undefined,
+      NATS_URL: "nats://nats.messaging.svc:4222",
+      NATS_WS_URL: "wss://nats.example.com",
+      NATS_VIEWER_USER: "browser",
+      NATS_VIEWER_PASSWORD: undefined,
+      DASHBOARD_URL: "https://fleet.example.com",
+      SESSION_SECRET: undefined,
+      HEARTBEAT_PERIOD_MS: "2000",
+      LOG_LEVEL: "debug",
+    });
+    const env = envOf(deployment);
+    expect(env.get("OIDC_CLIENT_SECRET")?.valueFrom).toStrictEqual({
+      secretKeyRef: { name: "fleet-oidc", key: "secret" },
+    });
+    expect(env.get("NATS_VIEWER_PASSWORD")?.valueFrom).toStrictEqual({
+      secretKeyRef: { name: "nv", key: "pw" },
+    });
+    expect(env.get("SESSION_SECRET")?.valueFrom).toStrictEqual({
+      secretKeyRef: { name: "fleet-session", key: "cookie" },
+    });
+  });
+
+  it("dashboard - defaults: viewer user dashboard-viewer, password key, 5 s heartbeats, info logs", async () => {
+    const env = envOf(await dashboardDeployment());
+    expect(env.get("NATS_VIEWER_USER")?.value).toBe("dashboard-viewer");
+    expect(env.get("NATS_VIEWER_PASSWORD")?.valueFrom).toStrictEqual({
+      secretKeyRef: { name: "nats-viewer", key: "password" },
+    });
+    expect(env.get("NATS_URL")?.value).toBe("nats://nats.nats.svc.cluster.local:4222");
+    expect(env.get("HEARTBEAT_PERIOD_MS")?.value).toBe("5000");
+    expect(env.get("LOG_LEVEL")?.value).toBe("info");
+  });
+
+  it("dashboard - DASHBOARD_URL: publicUrl, else the Ingress host (https with TLS), else unset", async () => {
+    const ingress = DASHBOARD_VALUES.dashboard.ingress;
+    expect(await dashboardUrl({})).toBe("https://fleet.example.com");
+    expect(await dashboardUrl({ ingress: { ...ingress, tls: { secretName: "" } } })).toBe(
+      "http://fleet.example.com",
+    );
+    expect(await dashboardUrl({ publicUrl: "https://dash.example.org" })).toBe(
+      "https://dash.example.org",
+    );
+    expect(await dashboardUrl({ ingress: { ...ingress, enabled: false } })).toBeUndefined();
+  });
+
+  it("dashboard - SESSION_SECRET only when a Secret is named (else the app derives one)", async () => {
+    expect(envOf(await dashboardDeployment()).has("SESSION_SECRET")).toBe(false);
+    const env = envOf(
+      await dashboardDeployment({
+        values: withDashboard({ sessionSecret: { existingSecret: "fleet-session" } }),
+      }),
+    );
+    expect(env.get("SESSION_SECRET")?.valueFrom).toStrictEqual({
+      secretKeyRef: { name: "fleet-session", key: "session-secret" },
+    });
+  });
+
+  it("dashboard - ClusterRoles have exactly apps/web's rules, bound to its groups", async () => {
+    const objects = await render({
+      release: "edge",
+      namespace: "team-a",
+      values: DASHBOARD_VALUES,
+    });
+    const prefix = "edge-fleet-dashboard";
+    const expected = [
+      { name: `${prefix}-viewer`, role: viewerClusterRole(), group: ROLE_GROUPS.viewer },
+      { name: `${prefix}-deployer`, role: deployerClusterRole(), group: ROLE_GROUPS.deployer },
+    ];
+    for (const { name, role, group } of expected) {
+      expect(one(objects, "ClusterRole", name).rules, name).toStrictEqual(role.rules);
+      const binding = bindingOf(objects, name);
+      expect(binding.roleRef).toStrictEqual({
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "ClusterRole",
+        name,
+      });
+      expect(binding.subjects).toStrictEqual([
+        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group },
+      ]);
+    }
+    const impersonator = `${prefix}-impersonator`;
+    expect(one(objects, "ClusterRole", impersonator).rules).toStrictEqual(
+      impersonatorClusterRole().rules,
+    );
+    const binding = bindingOf(objects, impersonator);
+    expect(binding.roleRef.name).toBe(impersonator);
+    expect(binding.subjects).toStrictEqual([
+      { kind: "ServiceAccount", name: prefix, namespace: "team-a" },
+    ]);
+    const dashboardRbac = allOf(objects, ["ClusterRole", "ClusterRoleBinding"]).filter((o) =>
+      o.metadata?.name?.startsWith(prefix),
+    );
+    expect(dashboardRbac).toHaveLength(6);
+  });
+
+  it("dashboard - its ServiceAccount is bound to the impersonator role and nothing else", async () => {
+    const objects = await render({ values: DASHBOARD_VALUES });
+    const sa = one(objects, "ServiceAccount", DASHBOARD);
+    const roles = allOf(objects, ["RoleBinding", "ClusterRoleBinding"])
+      .filter((b) =>
+        b.subjects?.some((s) => s.kind === "ServiceAccount" && s.name === sa.metadata?.name),
+      )
+      .map((b) => b.roleRef.name);
+    expect(roles).toStrictEqual([`${DASHBOARD}-impersonator`]);
+  });
+});
