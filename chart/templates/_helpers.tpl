@@ -85,6 +85,11 @@ app.kubernetes.io/component: dashboard
 {{- printf "%s:%s" .image.repository (default .appVersion .image.tag) -}}
 {{- end -}}
 
+{{/* Where the dashboard's NATS .creds file is mounted in its container. */}}
+{{- define "fleet.dashboard.natsCredentialsDir" -}}
+/etc/fleet-dashboard/nats
+{{- end -}}
+
 {{/* Where the NATS .creds file is mounted in the operator's container. */}}
 {{- define "fleet.operator.natsCredentialsDir" -}}
 /etc/iot-operator/nats

@@ -157,6 +157,24 @@ describe("chart - render the dashboard", () => {
     });
   });
 
+  it("dashboard - a NATS .creds Secret is mounted read-only and its path handed over", async () => {
+    const plain = await dashboardDeployment();
+    expect(envOf(plain).has("NATS_CREDENTIALS_FILE")).toBe(false);
+    expect(plain.spec?.template.spec?.volumes).toBeUndefined();
+    const deployment = await dashboardDeployment({
+      values: withDashboard({ natsCredentialsSecret: { name: "web-nats", key: "web.creds" } }),
+    });
+    const mount = containerOf(deployment).volumeMounts?.[0];
+    expect(mount).toMatchObject({ name: "nats-credentials", readOnly: true });
+    expect(envOf(deployment).get("NATS_CREDENTIALS_FILE")?.value).toBe(
+      `${mount?.mountPath}/web.creds`,
+    );
+    expect(deployment.spec?.template.spec?.volumes?.[0]?.secret).toMatchObject({
+      secretName: "web-nats",
+      items: [{ key: "web.creds", path: "web.creds" }],
+    });
+  });
+
   it("dashboard - ClusterRoles have exactly apps/web's rules, bound to its groups", async () => {
     const objects = await render({
       release: "edge",

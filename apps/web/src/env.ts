@@ -1,6 +1,7 @@
 // The dashboard's configuration, validated once; the only reader of process.env.
 // Parsed lazily (at the first request), so `next build` needs none of it.
 import { createHash } from "node:crypto";
+import { accessSync, constants } from "node:fs";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -10,8 +11,28 @@ const schema = z.object({
   KUBECONFIG: z.string().min(1).optional(),
   /** A context of that kubeconfig; its user needs `impersonate` on users and groups. */
   KUBE_CONTEXT: z.string().min(1).optional(),
-  /** Server-side NATS (TCP) for the first view's KV snapshot. */
-  NATS_URL: z.string().min(1).default("nats://127.0.0.1:4222"),
+  /** Server-side NATS (TCP) for the first view's KV snapshot; comma-separated for several servers. */
+  NATS_URL: z
+    .string()
+    .default("nats://127.0.0.1:4222")
+    .transform((text) => text.split(",").map((server) => server.trim()))
+    .refine(
+      (servers) => servers.every((server) => server !== ""),
+      "must list NATS URLs separated by commas, none empty",
+    ),
+  /** A NATS .creds file for that server-side connection (read access to agent-status); unset: anonymous. */
+  NATS_CREDENTIALS_FILE: z
+    .string()
+    .min(1)
+    .refine((path) => {
+      try {
+        accessSync(path, constants.R_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "cannot read this file")
+    .optional(),
   /** The websocket URL browsers connect to, with the read-only viewer credential. */
   NATS_WS_URL: z.string().min(1),
   NATS_VIEWER_USER: z.string().min(1),

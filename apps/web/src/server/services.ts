@@ -19,11 +19,14 @@ const holder = globalThis as typeof globalThis & { fleetWebServices?: Services }
 
 export function services(): Services {
   if (!holder.fleetWebServices) {
-    const { NATS_URL, HEARTBEAT_PERIOD_MS } = env();
+    const { NATS_URL, NATS_CREDENTIALS_FILE, HEARTBEAT_PERIOD_MS } = env();
     holder.fleetWebServices = {
       deploymentsAs: (user) =>
         deploymentsApi(impersonatedCustomObjects(serviceKubeConfig(), kubeIdentity(user))),
-      agentStatus: new AgentStatusCache(NATS_URL, logger()).start(),
+      agentStatus: new AgentStatusCache(
+        { servers: NATS_URL, credentialsFile: NATS_CREDENTIALS_FILE },
+        logger(),
+      ).start(),
       heartbeatPeriodMs: HEARTBEAT_PERIOD_MS,
     };
   }

@@ -66,7 +66,10 @@ beforeAll(async () => {
   const connection = await platformConnection();
   nats = await connect({ servers: connection.natsUrl });
   await new Kvm(nats).create(BUCKET_AGENT_STATUS);
-  cache = new AgentStatusCache(connection.natsUrl, pino({ level: "silent" })).start();
+  cache = new AgentStatusCache(
+    { servers: [connection.natsUrl] },
+    pino({ level: "silent" }),
+  ).start();
   services = {
     deploymentsAs: (user) => deploymentsApi(impersonatedCustomObjects(admin, kubeIdentity(user))),
     agentStatus: cache,

@@ -9,7 +9,8 @@ import {
   type AgentStatus,
 } from "@fleet/contracts";
 import { Kvm } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 
@@ -27,7 +28,7 @@ export class AgentStatusCache implements AgentStatusSource {
   private stopped = false;
 
   constructor(
-    private readonly natsUrl: string,
+    private readonly nats: { servers: string[]; credentialsFile?: string | undefined },
     private readonly log: Logger,
   ) {
     this.ready = new Promise((resolve) => {
@@ -77,8 +78,13 @@ export class AgentStatusCache implements AgentStatusSource {
   }
 
   private async watch(): Promise<void> {
+    const { servers, credentialsFile } = this.nats;
     this.connection ??= await connect({
-      servers: this.natsUrl,
+      servers,
+      // Re-read on every reconnect, so a rotated Secret needs no restart.
+      ...(credentialsFile !== undefined && {
+        authenticator: credsAuthenticator(() => readFileSync(credentialsFile)),
+      }),
       maxReconnectAttempts: -1,
       name: "fleet-web",
     });

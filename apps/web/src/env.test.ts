@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { EnvError, parseEnv } from "./env";
+
+const required = {
+  NATS_WS_URL: "wss://nats.example.com",
+  NATS_VIEWER_USER: "dashboard-viewer",
+  NATS_VIEWER_PASSWORD: "pw",
+  OIDC_ISSUER: "https://id.example.com",
+  OIDC_CLIENT_ID: "fleet-dashboard",
+  OIDC_CLIENT_SECRET: "secret",
+};
+
+function envError(source: Record<string, string>): EnvError {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error("expected an EnvError");
+}
+
+describe("dashboard environment", () => {
+  it("NATS_URL: one server by default, several comma-separated", () => {
+    expect(parseEnv(required).NATS_URL).toEqual(["nats://127.0.0.1:4222"]);
+    expect(parseEnv({ ...required, NATS_URL: "nats://a:4222, nats://b:4222" }).NATS_URL).toEqual([
+      "nats://a:4222",
+      "nats://b:4222",
+    ]);
+    expect(envError({ ...required, NATS_URL: "nats://a:4222,," }).message).toContain("NATS_URL");
+  });
+
+  it("NATS_CREDENTIALS_FILE: optional, and a file that cannot be read is named", () => {
+    expect(parseEnv(required).NATS_CREDENTIALS_FILE).toBeUndefined();
+    const readable = fileURLToPath(import.meta.url);
+    expect(parseEnv({ ...required, NATS_CREDENTIALS_FILE: readable }).NATS_CREDENTIALS_FILE).toBe(
+      readable,
+    );
+    expect(
+      envError({ ...required, NATS_CREDENTIALS_FILE: "/nonexistent/nats.creds" }).message,
+    ).toContain("NATS_CREDENTIALS_FILE: cannot read this file");
+  });
+
+  it("names every missing required variable in one message", () => {
+    const message = envError({}).message;
+    for (const name of Object.keys(required)) expect(message).toContain(name);
+  });
+});
