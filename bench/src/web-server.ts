@@ -4,12 +4,7 @@
 import { join } from "node:path";
 import { layoutFor, readPlatformEnv, type PlatformConnection } from "@fleet/local-platform";
 import { kubeConfigFor } from "@fleet/local-platform/testing";
-import {
-  buildDashboardIfChanged,
-  dashboardBuildIsCurrent,
-  serveDashboard,
-  type DashboardServer,
-} from "@fleet/web/launch";
+import { planDashboardBuild, serveDashboard, type DashboardServer } from "@fleet/web/launch";
 import { applyDashboardRbac } from "@fleet/web/rbac";
 import type { Logger } from "./logger.js";
 
@@ -20,9 +15,10 @@ export async function startDashboard(
   const layout = layoutFor(readPlatformEnv());
   await applyDashboardRbac(await kubeConfigFor("admin"));
   const buildLog = join(layout.logDir, "bench-dashboard-build.log");
-  if (!(await dashboardBuildIsCurrent()))
+  const build = await planDashboardBuild();
+  if (!build.upToDate)
     logger.info({ log: buildLog }, "building the dashboard (next build: minutes)");
-  await buildDashboardIfChanged({ logFile: buildLog });
+  await build.run({ logFile: buildLog });
   return serveDashboard(connection, {
     port: layout.ports.web,
     logFile: join(layout.logDir, "bench-dashboard.log"),

@@ -12,12 +12,7 @@ import {
   type PlatformConnection,
   type Progress,
 } from "@fleet/local-platform";
-import {
-  buildDashboardIfChanged,
-  dashboardBuildIsCurrent,
-  serveDashboard,
-  type DashboardServer,
-} from "@fleet/web/launch";
+import { planDashboardBuild, serveDashboard, type DashboardServer } from "@fleet/web/launch";
 import { applyDashboardRbac } from "@fleet/web/rbac";
 import { startApp, type ChildApp, type RunningApp } from "./app-process.js";
 
@@ -120,10 +115,11 @@ export async function startDashboard(
   logPrefix: string,
 ): Promise<DashboardServer> {
   const buildLog = join(layout.logDir, `${logPrefix}-dashboard-build.log`);
-  const buildTitle = (await dashboardBuildIsCurrent())
+  const build = await planDashboardBuild();
+  const buildTitle = build.upToDate
     ? "build the dashboard: unchanged since the last build, reused"
     : `build the dashboard (next build: minutes the first time, cached after; log ${buildLog})`;
-  await progress.step(buildTitle, () => buildDashboardIfChanged({ logFile: buildLog }));
+  await progress.step(buildTitle, () => build.run({ logFile: buildLog }));
   await progress.step(
     "grant the dashboard its RBAC (impersonation, deployer and viewer roles)",
     () => applyDashboardRbac(kc),

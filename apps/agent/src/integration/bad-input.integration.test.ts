@@ -1,17 +1,14 @@
-import { NGINX_CONTAINER_PORT, freePort, nginxImageRef } from "@fleet/local-platform/testing";
+import { freePort, nginxImageRef } from "@fleet/local-platform/testing";
 import { desiredStateKey } from "@fleet/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningAgent } from "../agent.js";
-import { startAgentInProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
-import { StatusFollower, putDesired } from "../testing/kv.js";
+import { nginxService, putDesired, type StatusFollower } from "../testing/kv.js";
 import { keyContainers } from "../testing/podman.js";
 
 const encoder = new TextEncoder();
 
 describe("agent - bad input", () => {
   let fx: Fixture;
-  let agent: RunningAgent | undefined;
   let status: StatusFollower;
   let device: string;
   let goodKey: string;
@@ -19,25 +16,11 @@ describe("agent - bad input", () => {
 
   beforeAll(async () => {
     fx = await createFixture();
-    device = fx.device("bad");
-    status = await StatusFollower.start(fx.nats.status, device);
-    agent = await startAgentInProcess({
-      device,
-      natsUrl: fx.natsUrl,
-      podmanSocket: fx.podmanSocket,
-      dataDir: await fx.dataDir(),
-    });
-    const port = await freePort();
+    ({ device, status } = await fx.startDevice("bad"));
     goodKey = await putDesired(
       fx.nats.desired,
       { device, namespace: "demo", name: "good", generation: 1 },
-      [
-        {
-          name: "nginx",
-          image: nginxImageRef("1.0"),
-          ports: [{ hostPort: port, containerPort: NGINX_CONTAINER_PORT, protocol: "TCP" }],
-        },
-      ],
+      [nginxService("1.0", await freePort())],
     );
     await status.next((s) => s.deployments[goodKey]?.phase === "Running", {
       what: "good Running",
@@ -47,8 +30,6 @@ describe("agent - bad input", () => {
   });
 
   afterAll(async () => {
-    await agent?.stop();
-    status.stop();
     await fx.cleanup();
   });
 

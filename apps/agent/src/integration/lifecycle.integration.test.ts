@@ -1,49 +1,28 @@
-import {
-  NGINX_CONTAINER_PORT,
-  freePort,
-  nginxImageRef,
-  waitUntil,
-} from "@fleet/local-platform/testing";
+import { freePort, nginxImageRef, waitUntil } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABELS } from "../runtime/labels.js";
-import type { RunningAgent } from "../agent.js";
-import { startAgentInProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
-import { StatusFollower, putDesired } from "../testing/kv.js";
+import { nginxService, putDesired, type StatusFollower } from "../testing/kv.js";
 import { keyContainers, servedTag } from "../testing/podman.js";
 
 describe("agent - deployment lifecycle", () => {
   let fx: Fixture;
-  let agent: RunningAgent | undefined;
   let status: StatusFollower;
   let device: string;
 
   beforeAll(async () => {
     fx = await createFixture();
-    device = fx.device("life");
-    status = await StatusFollower.start(fx.nats.status, device);
-    agent = await startAgentInProcess({
-      device,
-      natsUrl: fx.natsUrl,
-      podmanSocket: fx.podmanSocket,
-      dataDir: await fx.dataDir(),
-    });
+    ({ device, status } = await fx.startDevice("life"));
   });
 
   afterAll(async () => {
-    await agent?.stop();
-    status.stop();
     await fx.cleanup();
   });
 
   it("lifecycle - creates, upgrades (new container id, new image answers) and deletes", async () => {
     const port = await freePort();
     const target = { device, namespace: "demo", name: "web", generation: 1 };
-    const service = (tag: "1.0" | "1.1") => ({
-      name: "nginx",
-      image: nginxImageRef(tag),
-      ports: [{ hostPort: port, containerPort: NGINX_CONTAINER_PORT, protocol: "TCP" as const }],
-    });
+    const service = (tag: "1.0" | "1.1") => nginxService(tag, port);
 
     const createdAt = Date.now();
     const key = await putDesired(fx.nats.desired, target, [service("1.0")]);

@@ -1,24 +1,13 @@
-import {
-  NGINX_CONTAINER_PORT,
-  freePort,
-  nginxImageRef,
-  startServer,
-  stopServer,
-  waitUntil,
-} from "@fleet/local-platform/testing";
+import { freePort, startServer, stopServer, waitUntil } from "@fleet/local-platform/testing";
 import { agentStatusKey, decodeAgentStatus } from "@fleet/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningAgent } from "../agent.js";
 import { inspectContainer } from "../podman/containers.js";
-import { startAgentInProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
-import { StatusFollower, connectTestNats, putDesired, type TestNats } from "../testing/kv.js";
+import { connectTestNats, nginxService, putDesired, type TestNats } from "../testing/kv.js";
 import { keyContainers, servedTag } from "../testing/podman.js";
 
 describe("agent - NATS outage", () => {
   let fx: Fixture;
-  let agent: RunningAgent | undefined;
-  let status: StatusFollower;
   let probe: TestNats | undefined;
 
   beforeAll(async () => {
@@ -28,27 +17,14 @@ describe("agent - NATS outage", () => {
   afterAll(async () => {
     await startServer("nats-server");
     await probe?.nc.close();
-    await agent?.stop();
-    status.stop();
     await fx.cleanup();
   });
 
   it("nats outage - containers keep running while NATS is down, and the agent converges after", async () => {
-    const device = fx.device("outage");
-    status = await StatusFollower.start(fx.nats.status, device);
-    agent = await startAgentInProcess({
-      device,
-      natsUrl: fx.natsUrl,
-      podmanSocket: fx.podmanSocket,
-      dataDir: await fx.dataDir(),
-    });
+    const { device, status } = await fx.startDevice("outage");
     const port = await freePort();
     const target = { device, namespace: "demo", name: "outage", generation: 1 };
-    const service = (tag: "1.0" | "1.1") => ({
-      name: "nginx",
-      image: nginxImageRef(tag),
-      ports: [{ hostPort: port, containerPort: NGINX_CONTAINER_PORT, protocol: "TCP" as const }],
-    });
+    const service = (tag: "1.0" | "1.1") => nginxService(tag, port);
     const key = await putDesired(fx.nats.desired, target, [service("1.0")]);
     await status.next((s) => s.deployments[key]?.phase === "Running", {
       what: "Running",

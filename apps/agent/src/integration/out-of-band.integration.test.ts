@@ -1,20 +1,12 @@
-import {
-  NGINX_CONTAINER_PORT,
-  freePort,
-  nginxImageRef,
-  waitUntil,
-} from "@fleet/local-platform/testing";
+import { freePort, waitUntil } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningAgent } from "../agent.js";
 import { inspectContainer, killContainer, removeContainer } from "../podman/containers.js";
-import { startAgentInProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
-import { StatusFollower, putDesired } from "../testing/kv.js";
+import { nginxService, putDesired, type StatusFollower } from "../testing/kv.js";
 import { keyContainers, servedTag } from "../testing/podman.js";
 
 describe("agent - out-of-band changes", () => {
   let fx: Fixture;
-  let agent: RunningAgent | undefined;
   let status: StatusFollower;
   let device: string;
   let key: string;
@@ -22,27 +14,13 @@ describe("agent - out-of-band changes", () => {
 
   beforeAll(async () => {
     fx = await createFixture();
-    device = fx.device("oob");
-    status = await StatusFollower.start(fx.nats.status, device);
     // A long resync period: only podman's event stream can make detection fast.
-    agent = await startAgentInProcess({
-      device,
-      natsUrl: fx.natsUrl,
-      podmanSocket: fx.podmanSocket,
-      dataDir: await fx.dataDir(),
-      resyncSeconds: 600,
-    });
+    ({ device, status } = await fx.startDevice("oob", { resyncSeconds: 600 }));
     port = await freePort();
     key = await putDesired(
       fx.nats.desired,
       { device, namespace: "demo", name: "oob", generation: 1 },
-      [
-        {
-          name: "nginx",
-          image: nginxImageRef("1.0"),
-          ports: [{ hostPort: port, containerPort: NGINX_CONTAINER_PORT, protocol: "TCP" }],
-        },
-      ],
+      [nginxService("1.0", port)],
     );
     await status.next((s) => s.deployments[key]?.phase === "Running", {
       what: "Running",
@@ -51,8 +29,6 @@ describe("agent - out-of-band changes", () => {
   });
 
   afterAll(async () => {
-    await agent?.stop();
-    status.stop();
     await fx.cleanup();
   });
 

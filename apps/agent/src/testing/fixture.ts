@@ -7,8 +7,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platformConnection } from "@fleet/local-platform/testing";
+import type { RunningAgent } from "../agent.js";
 import { PodmanClient } from "../podman/client.js";
-import { connectTestNats, purgeDeviceKeys, type TestNats } from "./kv.js";
+import { startAgentInProcess, type AgentArgs } from "./agent-process.js";
+import { connectTestNats, purgeDeviceKeys, StatusFollower, type TestNats } from "./kv.js";
 import { removeDeviceContainers } from "./podman.js";
 
 export interface Fixture {
@@ -20,7 +22,21 @@ export interface Fixture {
   device: (label: string) => string;
   /** A fresh data dir, removed at cleanup. */
   dataDir: () => Promise<string>;
+  /**
+   * A fresh device with a follower of its status and an in-process agent; both
+   * are stopped at cleanup, before the device's containers and keys are removed.
+   */
+  startDevice: (
+    label: string,
+    options?: Pick<AgentArgs, "heartbeatSeconds" | "resyncSeconds">,
+  ) => Promise<TestDevice>;
   cleanup: () => Promise<void>;
+}
+
+export interface TestDevice {
+  device: string;
+  status: StatusFollower;
+  agent: RunningAgent;
 }
 
 export async function createFixture(): Promise<Fixture> {
@@ -29,7 +45,8 @@ export async function createFixture(): Promise<Fixture> {
   const nats = await connectTestNats(connection.natsUrl);
   const devices: string[] = [];
   const dirs: string[] = [];
-  return {
+  const running: TestDevice[] = [];
+  const fixture: Fixture = {
     natsUrl: connection.natsUrl,
     podmanSocket: connection.podmanSocket,
     podman,
@@ -44,7 +61,25 @@ export async function createFixture(): Promise<Fixture> {
       dirs.push(dir);
       return dir;
     },
+    startDevice: async (label, options = {}) => {
+      const device = fixture.device(label);
+      const status = await StatusFollower.start(nats.status, device);
+      const agent = await startAgentInProcess({
+        device,
+        natsUrl: connection.natsUrl,
+        podmanSocket: connection.podmanSocket,
+        dataDir: await fixture.dataDir(),
+        ...options,
+      });
+      const started = { device, status, agent };
+      running.push(started);
+      return started;
+    },
     cleanup: async () => {
+      for (const { agent, status } of running) {
+        await agent.stop();
+        status.stop();
+      }
       for (const device of devices) {
         await removeDeviceContainers(podman, device);
         await purgeDeviceKeys(nats, device);
@@ -54,4 +89,5 @@ export async function createFixture(): Promise<Fixture> {
       await podman.close();
     },
   };
+  return fixture;
 }

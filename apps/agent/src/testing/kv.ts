@@ -11,6 +11,7 @@ import {
   type AgentStatus,
   type PodmanService,
 } from "@fleet/contracts";
+import { NGINX_CONTAINER_PORT, nginxImageRef } from "@fleet/local-platform/testing";
 import { Kvm, type KV } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
@@ -129,4 +130,13 @@ export class StatusFollower {
 export async function purgeDeviceKeys(nats: TestNats, device: string): Promise<void> {
   for await (const key of await nats.desired.keys(`${device}.>`)) await nats.desired.purge(key);
   await nats.status.purge(agentStatusKey(device));
+}
+
+/** The test nginx as a desired-state service: image tag `tag`, published on `hostPort`. */
+export function nginxService(tag: "1.0" | "1.1", hostPort: number): ServiceInput {
+  return {
+    name: "nginx",
+    image: nginxImageRef(tag),
+    ports: [{ hostPort, containerPort: NGINX_CONTAINER_PORT, protocol: "TCP" }],
+  };
 }

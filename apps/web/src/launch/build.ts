@@ -37,11 +37,6 @@ async function inputsHash(): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Whether `next build` would run: no build yet, or its inputs changed since. */
-export async function dashboardBuildIsCurrent(): Promise<boolean> {
-  return existsSync(stampFile) && (await readFile(stampFile, "utf8")) === (await inputsHash());
-}
-
 function runBuild(logFile: string | undefined): Promise<void> {
   const out = logFile === undefined ? "inherit" : openSync(logFile, "a");
   const child = spawn("npm", ["run", "-s", "build", "-w", "@fleet/web"], {
@@ -63,16 +58,23 @@ function runBuild(logFile: string | undefined): Promise<void> {
   });
 }
 
-/**
- * Runs `next build` unless the last build had the same inputs; its output goes
- * to `logFile` when given, else to this terminal. Returns whether it built.
- */
-export async function buildDashboardIfChanged(
-  options: { logFile?: string } = {},
-): Promise<boolean> {
+export interface DashboardBuild {
+  /** The last build had these very inputs: `run` does nothing. */
+  upToDate: boolean;
+  /** Runs `next build` (output to `logFile` when given, else this terminal) unless up to date. */
+  run(options?: { logFile?: string }): Promise<void>;
+}
+
+/** Hashes the build's inputs once and says whether `next build` is needed. */
+export async function planDashboardBuild(): Promise<DashboardBuild> {
   const hash = await inputsHash();
-  if (existsSync(stampFile) && (await readFile(stampFile, "utf8")) === hash) return false;
-  await runBuild(options.logFile);
-  await writeFile(stampFile, hash);
-  return true;
+  const upToDate = existsSync(stampFile) && (await readFile(stampFile, "utf8")) === hash;
+  return {
+    upToDate,
+    run: async (options = {}) => {
+      if (upToDate) return;
+      await runBuild(options.logFile);
+      await writeFile(stampFile, hash);
+    },
+  };
 }

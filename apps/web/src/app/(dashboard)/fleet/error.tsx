@@ -1,13 +1,3 @@
 "use client";
-import type { ReactElement } from "react";
-import { ErrorState } from "../../../components/states";
-
-export default function ErrorPage({
-  error,
-  reset,
-}: {
-  error: Error;
-  reset: () => void;
-}): ReactElement {
-  return <ErrorState error={error} reset={reset} />;
-}
+// The route segment's error boundary: the shared error state (its props are the boundary's).
+export { ErrorState as default } from "../../../components/states";
