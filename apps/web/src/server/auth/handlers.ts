@@ -4,7 +4,8 @@ import { isNoRoleError, isSignInError } from "../../errors";
 import { logger } from "../../logger";
 import { authorizationRequest, CALLBACK_PATH, completeSignIn, endSessionUrl } from "./oidc";
 import { dashboardOrigin } from "./origin";
-import { pendingSignIn, safeReturnTo, session } from "./session";
+import { safeReturnTo } from "./return-to";
+import { pendingSignIn, session } from "./session";
 
 export async function beginSignIn(request: NextRequest): Promise<Response> {
   const origin = dashboardOrigin(request);
@@ -13,7 +14,7 @@ export async function beginSignIn(request: NextRequest): Promise<Response> {
   pending.codeVerifier = auth.codeVerifier;
   pending.state = auth.state;
   pending.nonce = auth.nonce;
-  pending.returnTo = safeReturnTo(request.nextUrl.searchParams.get("returnTo"));
+  pending.returnTo = safeReturnTo(request.nextUrl.searchParams.get("returnTo"), origin);
   await pending.save();
   return NextResponse.redirect(auth.url);
 }
@@ -42,7 +43,7 @@ export async function finishSignIn(request: NextRequest): Promise<Response> {
     current.expiresAt = signedIn.expiresAt;
     await current.save();
     logger().info({ user: signedIn.user.username, role: signedIn.user.role }, "signed in");
-    return NextResponse.redirect(new URL(safeReturnTo(returnTo), origin));
+    return NextResponse.redirect(new URL(safeReturnTo(returnTo, origin), origin));
   } catch (error) {
     if (isNoRoleError(error)) return failure(error.message, 403);
     if (isSignInError(error)) {

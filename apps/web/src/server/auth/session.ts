@@ -52,8 +52,3 @@ export async function currentUser(): Promise<SessionUser | null> {
   if (!data.user || (data.expiresAt !== undefined && data.expiresAt < Date.now())) return null;
   return data.user;
 }
-
-/** Only same-site paths, so the callback can never be turned into an open redirect. */
-export function safeReturnTo(value: string | null | undefined): string {
-  return value?.startsWith("/") && !value.startsWith("//") ? value : "/fleet";
-}
