@@ -50,8 +50,10 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const reconcileWorker: ReconcileWorker = new ReconcileWorker({
     // Called only once keys are enqueued, after `reconciler` below exists.
     reconcile: (key) => reconciler.reconcile(key),
-    book,
-    ring,
+    failed: (key, failure) => {
+      reconciler.failed(key, failure);
+    },
+    desiredHash: (key) => store.get(key)?.hash,
     logger,
     maxRetryMs: config.resyncSeconds * 1000,
   });

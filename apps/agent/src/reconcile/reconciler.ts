@@ -1,7 +1,8 @@
 // Makes podman match one desired-state key. Level-triggered and idempotent:
 // each run lists the containers this device owns for the key, compares their
 // payload-hash label with the KV value, and acts on the difference. Status is
-// written last, from what is true after acting.
+// written last, from what is true after acting, through the phase model
+// (phase-model.ts), which keeps a retried failure Failed between attempts.
 import type { PodmanService } from "@fleet/contracts";
 import type { PodmanClient } from "../podman/client.js";
 import {
@@ -16,6 +17,8 @@ import { containerSpecFor } from "../runtime/container-spec.js";
 import { LABELS, ownerLabels } from "../runtime/labels.js";
 import type { StatusBook } from "../status/status-book.js";
 import type { Desired, DesiredStore } from "./desired-store.js";
+import { DeploymentPhases } from "./deployment-phases.js";
+import type { FailedAttempt } from "./phase-model.js";
 import { superviseContainers, type SuperviseDeps } from "./supervise.js";
 
 export interface ReconcilerDeps extends SuperviseDeps {
@@ -31,13 +34,23 @@ const names = (containers: readonly ContainerSummary[]): string =>
 
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
+  readonly #phases: DeploymentPhases;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
+    this.#phases = new DeploymentPhases(deps.book, deps.ring);
+  }
+
+  /** A reconcile of `key` threw: it stays (or goes) Failed with the error and the retry time. */
+  failed(key: string, failure: FailedAttempt): void {
+    // The desired state the failure is about: the one in the store now (if it changed
+    // during the attempt, the new one is reconciled next anyway).
+    const hash = this.#deps.store.get(key)?.hash;
+    this.#phases.apply(key, { type: "attemptFailed", hash, ...failure });
   }
 
   async reconcile(key: string): Promise<void> {
-    const { podman, device, store, book } = this.#deps;
+    const { podman, device, store } = this.#deps;
     const owned = await listContainers(podman, {
       ...ownerLabels(device),
       [LABELS.deploymentKey]: key,
@@ -46,8 +59,7 @@ export class Reconciler {
     if (desired === undefined && !store.synced) {
       // KV not read yet (e.g. booted without NATS): keep what runs running, remove nothing.
       const problems = await superviseContainers(this.#deps, key, owned);
-      if (owned.length > 0)
-        book.set(key, problems.length > 0 ? "Failed" : "Running", problems.join("; ") || undefined);
+      if (owned.length > 0) this.#phases.apply(key, { type: "settled", hash: undefined, problems });
       return;
     }
     if (desired === undefined) {
@@ -57,9 +69,7 @@ export class Reconciler {
     if (desired.kind === "invalid") {
       // Whatever already runs for this key keeps running (and is still looked after).
       await superviseContainers(this.#deps, key, owned);
-      if (book.set(key, "Failed", desired.error)) {
-        this.#deps.ring.record({ severity: "Error", message: desired.error, deployment: key });
-      }
+      this.#phases.apply(key, { type: "invalid", hash: desired.hash, error: desired.error });
       return;
     }
     await this.#converge(key, desired, owned);
@@ -74,11 +84,11 @@ export class Reconciler {
       const message = `deployment deleted: removed ${names(owned)}`;
       this.#deps.ring.record({ severity: "Info", message, deployment: key });
     }
-    this.#deps.book.remove(key);
+    this.#phases.remove(key);
   }
 
   async #converge(key: string, desired: Valid, owned: readonly ContainerSummary[]): Promise<void> {
-    const { podman, book, ring, restarts, device } = this.#deps;
+    const { podman, ring, restarts, device } = this.#deps;
     const services: PodmanService[] = desired.entry.score.PodmanV0.services;
     const serviceOf = (c: ContainerSummary): string | undefined => c.labels[LABELS.service];
     const current = owned.filter(
@@ -89,7 +99,8 @@ export class Reconciler {
     const stale = owned.filter((c) => !current.includes(c));
     const missing = services.filter((s) => !current.some((c) => serviceOf(c) === s.name));
     if (stale.length > 0 || missing.length > 0) {
-      book.set(key, "Pending");
+      const missingServices = missing.map((s) => s.name);
+      this.#phases.apply(key, { type: "applying", hash: desired.hash, missingServices });
       // Images first: if one is unavailable, the old version keeps running.
       for (const service of missing) {
         if ((await ensureImage(podman, service.image)) === "pulled") {
@@ -121,7 +132,7 @@ export class Reconciler {
       });
     }
     const problems = await superviseContainers(this.#deps, key, current);
-    book.set(key, problems.length > 0 ? "Failed" : "Running", problems.join("; ") || undefined);
+    this.#phases.apply(key, { type: "settled", hash: desired.hash, problems });
   }
 
   async #removeStale(stale: readonly ContainerSummary[]): Promise<void> {

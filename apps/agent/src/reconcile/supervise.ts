@@ -8,6 +8,7 @@ import { inspectContainer, startContainer, type ContainerSummary } from "../podm
 import { LABELS } from "../runtime/labels.js";
 import type { EventRing } from "../status/event-ring.js";
 import { describeExit } from "./exit-reason.js";
+import { formatSeconds } from "./phase-model.js";
 import type { RestartPolicy } from "./restart-policy.js";
 
 export interface SuperviseDeps {
@@ -17,8 +18,6 @@ export interface SuperviseDeps {
   retryLater: (key: string, delayMs: number) => void;
   now: () => number;
 }
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 
 /** Returns the problems that keep the deployment from Running (empty when all run). */
 export async function superviseContainers(
@@ -49,7 +48,7 @@ export async function superviseContainers(
       finishedAt: Date.parse(details.State.FinishedAt ?? "") || 0,
     });
     if (decision.action === "wait") {
-      const problem = `${service} ${exit}; restarting in ${seconds(decision.delayMs)} (restart #${decision.attempt})`;
+      const problem = `${service} ${exit}; restarting in ${formatSeconds(decision.delayMs)} (restart #${decision.attempt})`;
       problems.push(problem);
       if (decision.newExit)
         deps.ring.record({ severity: "Error", message: problem, deployment: key });
@@ -65,7 +64,7 @@ export async function superviseContainers(
       });
     } catch (error) {
       const delayMs = deps.restarts.startFailed(container.name, now);
-      const problem = `${service} ${exit} and could not be restarted: ${messageOf(error)}; retrying in ${seconds(delayMs)}`;
+      const problem = `${service} ${exit} and could not be restarted: ${messageOf(error)}; retrying in ${formatSeconds(delayMs)}`;
       problems.push(problem);
       deps.ring.record({ severity: "Error", message: problem, deployment: key });
       deps.retryLater(key, delayMs);

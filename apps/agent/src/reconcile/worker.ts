@@ -1,18 +1,19 @@
-// Runs reconciles through the per-key queue and turns their failures into
-// status: the deployment goes Failed with the error's own text, the failure is
-// recorded once in the event ring, and the key is retried with backoff. A
-// failing key never stops the others.
+// Runs reconciles through the per-key queue and retries failing keys with
+// backoff. Each failure is handed to `failed` with its attempt number and the
+// time to the next attempt (the deployment stays Failed with both until it is
+// fixed). The count starts over when the desired state changes. A failing key
+// never stops the others.
 import { messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { EventRing } from "../status/event-ring.js";
-import type { StatusBook } from "../status/status-book.js";
 import { Backoff } from "./backoff.js";
 import { KeyedQueue } from "./keyed-queue.js";
+import type { FailedAttempt } from "./phase-model.js";
 
 export interface WorkerDeps {
   reconcile: (key: string) => Promise<void>;
-  book: StatusBook;
-  ring: EventRing;
+  failed: (key: string, failure: FailedAttempt) => void;
+  /** The payload hash of the key's desired state now (a new one restarts the backoff). */
+  desiredHash: (key: string) => string | undefined;
   logger: Logger;
   /** Longest wait between retries of a failing key. */
   maxRetryMs: number;
@@ -21,7 +22,7 @@ export interface WorkerDeps {
 export class ReconcileWorker {
   readonly #deps: WorkerDeps;
   readonly #queue: KeyedQueue;
-  readonly #failures = new Map<string, Backoff>();
+  readonly #failures = new Map<string, { hash: string | undefined; backoff: Backoff }>();
   readonly #timers = new Map<string, { due: number; timer: NodeJS.Timeout }>();
   #stopped = false;
 
@@ -39,18 +40,23 @@ export class ReconcileWorker {
     if (!this.#stopped) this.#queue.enqueue(key);
   }
 
-  /** Reconcile `key` again in `delayMs` (the earliest pending request wins). */
-  retryLater(key: string, delayMs: number): void {
-    if (this.#stopped) return;
-    const due = Date.now() + delayMs;
+  /**
+   * Reconcile `key` again in `delayMs` (the earliest pending request wins).
+   * Returns the time until that next run.
+   */
+  retryLater(key: string, delayMs: number): number {
+    if (this.#stopped) return delayMs;
+    const now = Date.now();
+    const due = now + delayMs;
     const pending = this.#timers.get(key);
-    if (pending !== undefined && pending.due <= due) return;
+    if (pending !== undefined && pending.due <= due) return pending.due - now;
     clearTimeout(pending?.timer);
     const timer = setTimeout(() => {
       this.#timers.delete(key);
       this.enqueue(key);
     }, delayMs);
     this.#timers.set(key, { due, timer });
+    return delayMs;
   }
 
   async #run(key: string): Promise<void> {
@@ -58,16 +64,16 @@ export class ReconcileWorker {
       await this.#deps.reconcile(key);
       this.#failures.delete(key);
     } catch (error) {
-      const message = messageOf(error);
-      if (this.#deps.book.set(key, "Failed", message)) {
-        this.#deps.ring.record({ severity: "Error", message, deployment: key });
+      const hash = this.#deps.desiredHash(key);
+      let failing = this.#failures.get(key);
+      if (failing === undefined || failing.hash !== hash) {
+        const backoff = new Backoff({ initialMs: 2_000, maxMs: this.#deps.maxRetryMs });
+        failing = { hash, backoff };
+        this.#failures.set(key, failing);
       }
-      let backoff = this.#failures.get(key);
-      if (backoff === undefined) {
-        backoff = new Backoff({ initialMs: 2_000, maxMs: this.#deps.maxRetryMs });
-        this.#failures.set(key, backoff);
-      }
-      this.retryLater(key, backoff.next());
+      const retryInMs = this.retryLater(key, failing.backoff.next());
+      const attempt = failing.backoff.attempts;
+      this.#deps.failed(key, { error: messageOf(error), attempt, retryInMs });
     }
   }
 

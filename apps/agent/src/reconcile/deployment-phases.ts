@@ -1,0 +1,35 @@
+// Holds each deployment's phase state and applies the phase model's
+// transitions: the status book gets the phase and error text (the heartbeat
+// goes out at once when they change), the event ring what the transition says
+// to record.
+import type { EventRing } from "../status/event-ring.js";
+import type { StatusBook } from "../status/status-book.js";
+import { nextPhase, type PhaseEvent, type PhaseState } from "./phase-model.js";
+
+export class DeploymentPhases {
+  readonly #states = new Map<string, PhaseState>();
+  readonly #book: StatusBook;
+  readonly #ring: EventRing;
+
+  constructor(book: StatusBook, ring: EventRing) {
+    this.#book = book;
+    this.#ring = ring;
+  }
+
+  get(key: string): PhaseState | undefined {
+    return this.#states.get(key);
+  }
+
+  apply(key: string, event: PhaseEvent): void {
+    const { state, record } = nextPhase(this.#states.get(key), event);
+    this.#states.set(key, state);
+    this.#book.set(key, state.phase, state.lastError);
+    if (record !== undefined) this.#ring.record({ ...record, deployment: key });
+  }
+
+  /** The deployment is gone from this device: no phase to report any more. */
+  remove(key: string): void {
+    this.#states.delete(key);
+    this.#book.remove(key);
+  }
+}
