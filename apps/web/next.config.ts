@@ -11,6 +11,19 @@ const config: NextConfig = {
     "@nats-io/transport-node",
   ],
   poweredByHeader: false,
+  // Every response, API routes and static files included; pages also get the
+  // per-request CSP from src/proxy.ts.
+  headers: () =>
+    Promise.resolve([
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+        ],
+      },
+    ]),
   reactStrictMode: true,
   // The workspace packages use NodeNext-style `./x.js` specifiers for `./x.ts`
   // files; webpack maps them (Turbopack cannot yet), so dev and build use webpack.

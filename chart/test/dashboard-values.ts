@@ -16,5 +16,6 @@ export const DASHBOARD_VALUES = {
       clientId: "fleet-dashboard",
       clientSecret: { existingSecret: "fleet-oidc", key: "secret" },
     },
+    sessionSecret: { existingSecret: "fleet-session" },
   },
 };

@@ -37,6 +37,7 @@ export const DASHBOARD_REQUIRED_ENV_NAMES: readonly string[] = [
   "OIDC_ISSUER",
   "OIDC_CLIENT_ID",
   "OIDC_CLIENT_SECRET",
+  "SESSION_SECRET",
 ];
 
 /** The dashboard's typed RBAC (apps/web/src/server/kube/rbac.ts) and the groups it impersonates. */

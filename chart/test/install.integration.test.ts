@@ -36,6 +36,7 @@ const DASHBOARD = {
     clientId: "fleet",
     clientSecret: { existingSecret: "fleet-oidc" },
   },
+  sessionSecret: { existingSecret: "fleet-session" },
 };
 
 const isDashboard = (o: KubernetesObject): boolean =>

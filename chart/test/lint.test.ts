@@ -65,9 +65,11 @@ describe("chart - lint", () => {
   // Without them the dashboard starts, then fails its env check at the first request.
   const { natsViewer: _viewer, ...withoutViewer } = DASHBOARD_VALUES.dashboard;
   const { natsWebsocketUrl: _ws, ...withoutWebsocket } = DASHBOARD_VALUES.dashboard;
+  const { sessionSecret: _session, ...withoutSessionSecret } = DASHBOARD_VALUES.dashboard;
   const MISSING: { value: string; dashboard: Values }[] = [
     { value: "dashboard.natsViewer.passwordSecret.existingSecret", dashboard: withoutViewer },
     { value: "dashboard.natsWebsocketUrl", dashboard: withoutWebsocket },
+    { value: "dashboard.sessionSecret.existingSecret", dashboard: withoutSessionSecret },
   ];
   for (const { value, dashboard } of MISSING) {
     it(`lint - the dashboard without ${value} fails helm template, naming it`, async () => {

@@ -145,13 +145,8 @@ describe("chart - render the dashboard", () => {
     expect(await dashboardUrl({ ingress: { ...ingress, enabled: false } })).toBeUndefined();
   });
 
-  it("dashboard - SESSION_SECRET only when a Secret is named (else the app derives one)", async () => {
-    expect(envOf(await dashboardDeployment()).has("SESSION_SECRET")).toBe(false);
-    const env = envOf(
-      await dashboardDeployment({
-        values: withDashboard({ sessionSecret: { existingSecret: "fleet-session" } }),
-      }),
-    );
+  it("dashboard - SESSION_SECRET always comes from the named Secret (no derived fallback)", async () => {
+    const env = envOf(await dashboardDeployment());
     expect(env.get("SESSION_SECRET")?.valueFrom).toStrictEqual({
       secretKeyRef: { name: "fleet-session", key: "session-secret" },
     });

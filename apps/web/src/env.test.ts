@@ -9,6 +9,7 @@ const required = {
   OIDC_ISSUER: "https://id.example.com",
   OIDC_CLIENT_ID: "fleet-dashboard",
   OIDC_CLIENT_SECRET: "secret",
+  SESSION_SECRET: "0123456789abcdef0123456789abcdef",
 };
 
 function envError(source: Record<string, string>): EnvError {
@@ -40,6 +41,15 @@ describe("dashboard environment", () => {
     expect(
       envError({ ...required, NATS_CREDENTIALS_FILE: "/nonexistent/nats.creds" }).message,
     ).toContain("NATS_CREDENTIALS_FILE: cannot read this file");
+  });
+
+  it("SESSION_SECRET: required, at least 32 characters, never derived from another secret", () => {
+    const { SESSION_SECRET: _omitted, ...withoutSecret } = required;
+    expect(envError(withoutSecret).message).toContain("SESSION_SECRET");
+    expect(envError({ ...required, SESSION_SECRET: "short" }).message).toContain(
+      "SESSION_SECRET: must be at least 32 characters",
+    );
+    expect(parseEnv(required).SESSION_SECRET).toBe(required.SESSION_SECRET);
   });
 
   it("names every missing required variable in one message", () => {

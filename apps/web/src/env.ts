@@ -1,6 +1,5 @@
 // The dashboard's configuration, validated once; the only reader of process.env.
 // Parsed lazily (at the first request), so `next build` needs none of it.
-import { createHash } from "node:crypto";
 import { accessSync, constants } from "node:fs";
 import { z } from "zod";
 
@@ -42,14 +41,17 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1),
   /** Public origin of the dashboard (redirect URIs); defaults to the request's origin. */
   DASHBOARD_URL: z.url().optional(),
-  /** Encrypts the session cookie (>= 32 chars). Defaults to a hash of the client secret. */
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * Encrypts the session cookie (>= 32 chars). Required, with no fallback: a
+   * secret derived from another one would fall with it.
+   */
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
   /** The agents' heartbeat period; a device is offline after 3 periods without one. */
   HEARTBEAT_PERIOD_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
-export type Env = z.output<typeof schema> & { sessionSecret: string };
+export type Env = z.output<typeof schema>;
 
 /** Every variable the dashboard reads; the Helm chart must set no other (but PORT, read by Next.js). */
 export const DASHBOARD_ENV_NAMES: readonly string[] = Object.keys(schema.shape);
@@ -69,10 +71,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       cause: parsed.error,
     });
   }
-  const sessionSecret =
-    parsed.data.SESSION_SECRET ??
-    createHash("sha256").update(`fleet-session:${parsed.data.OIDC_CLIENT_SECRET}`).digest("hex");
-  return { ...parsed.data, sessionSecret };
+  return parsed.data;
+}
+
+/** `next dev` (React's dev tooling needs eval); read here, like every other variable. */
+export function isDevelopment(): boolean {
+  return process.env.NODE_ENV === "development";
 }
 
 export function env(): Env {

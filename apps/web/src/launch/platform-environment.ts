@@ -1,6 +1,7 @@
 // The dashboard's environment (see src/env.ts) for a running local platform:
 // the one place that maps a platform connection onto the dashboard's settings,
 // for the e2e suite, the benchmarks and anything else that starts `next start`.
+import { randomBytes } from "node:crypto";
 import { contextName, type PlatformConnection } from "@fleet/local-platform";
 
 export interface DashboardOverrides {
@@ -24,6 +25,8 @@ export function dashboardEnvironment(
     OIDC_ISSUER: connection.oidc.issuer,
     OIDC_CLIENT_ID: connection.oidc.clientId,
     OIDC_CLIENT_SECRET: connection.oidc.clientSecret,
+    // A new one per start: sessions of a local dashboard do not outlive it.
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
     HEARTBEAT_PERIOD_MS: String(overrides.heartbeatPeriodMs ?? 5000),
     LOG_LEVEL: overrides.logLevel ?? "info",
   };

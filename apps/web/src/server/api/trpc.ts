@@ -1,9 +1,10 @@
 // tRPC context and procedures. The context carries the signed-in user (or null)
 // and the services; routers never read cookies or env themselves.
 import { initTRPC, TRPCError } from "@trpc/server";
-import { ZodError } from "zod";
+import { logger } from "../../logger";
 import type { SessionUser } from "../auth/roles";
 import type { Services } from "../services";
+import { clientError } from "./client-error";
 
 export interface TRPCContext {
   user: SessionUser | null;
@@ -11,15 +12,25 @@ export interface TRPCContext {
 }
 
 const t = initTRPC.context<TRPCContext>().create({
+  // Subscriptions (server-sent events): pings keep idle streams open through
+  // proxies; each stream ends after 5 min and the browser reconnects, so a
+  // stream never outlives the session that opened it by more than that.
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    maxDurationMs: 5 * 60_000,
+    client: { reconnectAfterInactivityMs: 25_000 },
+  },
   errorFormatter({ shape, error }) {
-    // Field-level messages for the form, keyed by the input path ("spec.targetDevices").
-    const fieldErrors =
-      error.cause instanceof ZodError
-        ? Object.fromEntries(
-            error.cause.issues.map((issue) => [issue.path.join("."), issue.message]),
-          )
-        : undefined;
-    return { ...shape, data: { ...shape.data, fieldErrors } };
+    const safe = clientError(error, (reference, unexpected) => {
+      logger().error({ err: unexpected, reference, path: shape.data.path }, "tRPC call failed");
+    });
+    // No stack, and no internal text in `message`: see client-error.ts.
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      message: safe.message,
+      data: { ...data, fieldErrors: safe.fieldErrors, reference: safe.reference },
+    };
   },
 });
 

@@ -24,10 +24,10 @@ export interface PendingSignIn {
 const PENDING_COOKIE = "fleet_signin";
 
 function options(cookieName: string, maxAge: number): SessionOptions {
-  const { sessionSecret, DASHBOARD_URL } = env();
+  const { SESSION_SECRET, DASHBOARD_URL } = env();
   return {
     cookieName,
-    password: sessionSecret,
+    password: SESSION_SECRET,
     ttl: maxAge,
     cookieOptions: {
       httpOnly: true,

@@ -1,0 +1,95 @@
+// The error bodies a browser receives, through tRPC's real HTTP handler. The
+// services are stubs that fail on purpose: what is under test is only what
+// leaves the server when they do.
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SessionUser } from "../auth/roles";
+import type { Services } from "../services";
+import { appRouter } from "./root";
+
+const alice: SessionUser = { username: "alice", role: "deployer" };
+const SECRET_TEXT = "connect ECONNREFUSED 10.1.2.3:6443 (token sk-live-123 in /etc/fleet/creds)";
+
+const failingServices: Services = {
+  deploymentsAs: () => {
+    throw new Error(SECRET_TEXT);
+  },
+  agentStatus: {
+    snapshot: () => Promise.resolve([]),
+    get: () => Promise.reject(new Error(SECRET_TEXT)),
+  },
+  heartbeatPeriodMs: 5000,
+};
+
+interface ErrorBody {
+  error: { message: string; data: Record<string, unknown> };
+}
+
+async function call(path: string, init: { input?: unknown; method?: "GET" | "POST" } = {}) {
+  const method = init.method ?? "GET";
+  const query =
+    method === "GET" && init.input !== undefined
+      ? `?input=${encodeURIComponent(JSON.stringify(init.input))}`
+      : "";
+  const response = await fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req: new Request(`http://dashboard.test/api/trpc/${path}${query}`, {
+      method,
+      ...(method === "POST" && {
+        body: JSON.stringify(init.input),
+        headers: { "content-type": "application/json" },
+      }),
+    }),
+    router: appRouter,
+    createContext: () => Promise.resolve({ user: alice, services: failingServices }),
+  });
+  return { status: response.status, body: (await response.json()) as ErrorBody };
+}
+
+beforeAll(() => {
+  // The formatter logs unexpected errors; the logger reads the validated env.
+  Object.assign(process.env, {
+    NATS_WS_URL: "ws://127.0.0.1:1",
+    NATS_VIEWER_USER: "viewer",
+    NATS_VIEWER_PASSWORD: "viewer",
+    OIDC_ISSUER: "https://id.example.com",
+    OIDC_CLIENT_ID: "fleet-dashboard",
+    OIDC_CLIENT_SECRET: "secret",
+    SESSION_SECRET: "0123456789abcdef0123456789abcdef",
+    LOG_LEVEL: "silent",
+  });
+});
+
+describe("tRPC errors as the browser sees them", () => {
+  it("an unexpected exception gives a reference to the log, never its own text or stack", async () => {
+    const { status, body } = await call("fleet.devices");
+    expect(status).toBe(500);
+    const text = JSON.stringify(body);
+    expect(text).not.toContain("ECONNREFUSED");
+    expect(text).not.toContain("sk-live-123");
+    expect(body.error.data.stack).toBeUndefined();
+    expect(body.error.message).toMatch(/reference [0-9a-f-]{36} in its log/);
+    expect(body.error.data.reference).toEqual(expect.any(String));
+  });
+
+  it("invalid input names each field path with its message, without zod's JSON dump", async () => {
+    const { status, body } = await call("deployments.byName", {
+      input: { namespace: "Not_A_Namespace", name: "x".repeat(100_000) },
+    });
+    expect(status).toBe(400);
+    expect(Object.keys(body.error.data.fieldErrors as object).sort()).toEqual([
+      "name",
+      "namespace",
+    ]);
+    expect(body.error.message).toMatch(/^Invalid input: /);
+    expect(body.error.message).toContain("namespace: ");
+    expect(body.error.message).not.toContain('"code"');
+    expect(body.error.message).not.toContain("x".repeat(300));
+  });
+
+  it("a deliberate error keeps its message", async () => {
+    const { status, body } = await call("fleet.device", { input: { deviceId: "UPPER" } });
+    expect(status).toBe(400);
+    expect(body.error.data.fieldErrors).toHaveProperty("deviceId");
+  });
+});
