@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decodeAgentStatus, encodeAgentStatus, RECENT_EVENTS_LIMIT } from "./agent-status.js";
+import { CLIP_MARK } from "./clip.js";
 import { PayloadError } from "./errors.js";
+import { LABEL_TEXT_MAX_LENGTH, MESSAGE_MAX_LENGTH } from "./limits.js";
 
 const bytesOf = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 const minimal = {
@@ -60,6 +62,41 @@ describe("agent-status", () => {
       "image not found",
     );
     expect(encodeAgentStatus(decodeAgentStatus(bytes))).toEqual(bytes);
+  });
+
+  it("decodeAgentStatus - an older agent's over-long texts are clipped, never a reason to reject", () => {
+    const huge = "e".repeat(600_000);
+    const decoded = decodeAgentStatus(
+      bytesOf({
+        ...minimal,
+        agentVersion: `0.0.1-${huge}`,
+        deployments: { "pi-1.shop.web": { phase: "Failed", lastError: huge } },
+        recentEvents: [{ at: "2024-05-01T12:00:00Z", severity: "Error", message: huge }],
+        inventory: {
+          cpuCores: 1,
+          memoryBytes: 1,
+          diskBytes: 1,
+          kernel: huge,
+          arch: "x",
+          os: "y",
+          agentVersion: "z",
+        },
+      }),
+    );
+    const lastError = decoded.deployments["pi-1.shop.web"]?.lastError ?? "";
+    expect(lastError).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(lastError.endsWith(CLIP_MARK)).toBe(true);
+    expect(decoded.recentEvents[0]?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(decoded.agentVersion).toHaveLength(LABEL_TEXT_MAX_LENGTH);
+    expect(decoded.inventory?.kernel).toHaveLength(LABEL_TEXT_MAX_LENGTH);
+  });
+
+  it("encodeAgentStatus - clips texts on the way out too", () => {
+    const bytes = encodeAgentStatus({
+      ...minimal,
+      deployments: { "pi-1.shop.web": { phase: "Failed", lastError: "x".repeat(5000) } },
+    });
+    expect(bytes.length).toBeLessThan(MESSAGE_MAX_LENGTH + 500);
   });
 
   it("decodeAgentStatus - bounds the recent events ring", () => {

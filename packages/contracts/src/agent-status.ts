@@ -2,8 +2,10 @@
 // upgraded independently, so this type only grows by optional fields with
 // defaults, and unknown fields from newer agents are dropped on decode.
 import { z } from "zod";
-import { isDesiredStateKey } from "./keys.js";
+import { clippedText } from "./clip.js";
+import { DESIRED_STATE_KEY_MAX_LENGTH, isDesiredStateKey } from "./keys.js";
 import { deviceIdSchema } from "./kubernetes-names.js";
+import { LABEL_TEXT_MAX_LENGTH } from "./limits.js";
 import { decodePayload, encodePayload } from "./payload.js";
 import { severitySchema } from "./severity.js";
 import { timestampSchema } from "./timestamp.js";
@@ -14,27 +16,31 @@ export const RECENT_EVENTS_LIMIT = 50;
 
 export const deploymentPhaseSchema = z.enum(["Running", "Failed", "Pending"]);
 
+// Texts are clipped, never rejected, on decode: an older agent's over-long
+// error must not make its whole heartbeat invalid (the device would look offline).
+const label = (): z.ZodString => clippedText(LABEL_TEXT_MAX_LENGTH);
+
 export const agentEventSchema = z.object({
   at: timestampSchema,
   severity: severitySchema,
-  message: z.string(),
+  message: clippedText(),
   /** The desired-state key the event is about, if any. */
-  deployment: z.string().optional(),
+  deployment: z.string().max(DESIRED_STATE_KEY_MAX_LENGTH).optional(),
 });
 
 export const inventorySchema = z.object({
   cpuCores: z.int().min(0),
   memoryBytes: z.int().min(0),
   diskBytes: z.int().min(0),
-  kernel: z.string(),
-  arch: z.string(),
-  os: z.string(),
-  agentVersion: z.string(),
+  kernel: label(),
+  arch: label(),
+  os: label(),
+  agentVersion: label(),
 });
 
 export const deploymentReportSchema = z.object({
   phase: deploymentPhaseSchema,
-  lastError: z.string().optional(),
+  lastError: clippedText().optional(),
   lastEventAt: timestampSchema.optional(),
 });
 
@@ -49,7 +55,7 @@ export const agentStatusSchema = z.object({
     })
     .default(AGENT_STATUS_SCHEMA_VERSION),
   deviceId: deviceIdSchema,
-  agentVersion: z.string().min(1, "must name the agent version"),
+  agentVersion: label().min(1, "must name the agent version"),
   lastHeartbeatAt: timestampSchema,
   /** Keyed by desired-state key. */
   deployments: z.record(desiredStateKeySchema, deploymentReportSchema).default({}),

@@ -6,7 +6,35 @@ import {
   buildDeploymentOpenApiSchema,
 } from "./crd.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
+import { IMAGE_REFERENCE_PATTERN } from "./image-reference.js";
+import {
+  ENV_MAX_PROPERTIES,
+  ENV_VALUE_MAX_LENGTH,
+  IMAGE_REFERENCE_MAX_LENGTH,
+  MESSAGE_MAX_LENGTH,
+  TARGET_DEVICES_MAX_ITEMS,
+} from "./limits.js";
 import { structuralViolations } from "./testing/structural-checker.js";
+
+/** Paths of strings without maxLength (or enum), arrays without maxItems, maps without maxProperties. */
+function unbounded(node: JsonObject, path: string): string[] {
+  const found: string[] = [];
+  if (node.type === "string" && node.maxLength === undefined && node.enum === undefined)
+    found.push(`${path}: string without maxLength`);
+  if (node.type === "array" && node.maxItems === undefined)
+    found.push(`${path}: array without maxItems`);
+  if (isJsonObject(node.additionalProperties) && node.maxProperties === undefined)
+    found.push(`${path}: map without maxProperties`);
+  if (isJsonObject(node.properties)) {
+    for (const [name, child] of Object.entries(node.properties)) {
+      if (isJsonObject(child)) found.push(...unbounded(child, `${path}.${name}`));
+    }
+  }
+  if (isJsonObject(node.items)) found.push(...unbounded(node.items, `${path}[]`));
+  if (isJsonObject(node.additionalProperties))
+    found.push(...unbounded(node.additionalProperties, `${path}{}`));
+  return found;
+}
 
 /** Follows a property path through nested `properties`/`items`. */
 function at(schema: JsonObject, path: readonly string[]): JsonObject {
@@ -63,14 +91,43 @@ describe("crd", () => {
         maximum: 65535,
       });
     }
-    expect(at(services, ["[]", "env"])).toEqual({
+    expect(at(services, ["[]", "env"])).toMatchObject({
       type: "object",
-      additionalProperties: { type: "string" },
+      maxProperties: ENV_MAX_PROPERTIES,
+      additionalProperties: { type: "string", maxLength: ENV_VALUE_MAX_LENGTH },
     });
     expect(at(schema, ["status", "conditions"])).toMatchObject({
       "x-kubernetes-list-map-keys": ["type"],
     });
     expect(at(schema, ["status", "aggregate", "recentEvents"]).maxItems).toBe(20);
+  });
+
+  it("buildDeploymentOpenApiSchema - every string, list and map in spec and status is bounded", () => {
+    expect([
+      ...unbounded(at(schema, ["spec"]), "spec"),
+      ...unbounded(at(schema, ["status"]), "status"),
+    ]).toEqual([]);
+  });
+
+  it("buildDeploymentOpenApiSchema - the image carries the reference grammar and its length", () => {
+    const image = at(schema, ["spec", "score", "PodmanV0", "services", "[]", "image"]);
+    expect(image).toMatchObject({
+      type: "string",
+      minLength: 1,
+      maxLength: IMAGE_REFERENCE_MAX_LENGTH,
+      pattern: IMAGE_REFERENCE_PATTERN.source,
+    });
+    expect(at(schema, ["spec", "targetDevices"]).maxItems).toBe(TARGET_DEVICES_MAX_ITEMS);
+    const env = at(schema, ["spec", "score", "PodmanV0", "services", "[]", "env"]);
+    expect(JSON.stringify(env["x-kubernetes-validations"])).toContain("matches(");
+  });
+
+  it("buildDeploymentOpenApiSchema - status messages carry MESSAGE_MAX_LENGTH", () => {
+    const aggregate = ["status", "aggregate"];
+    expect(at(schema, [...aggregate, "lastError", "message"]).maxLength).toBe(MESSAGE_MAX_LENGTH);
+    expect(at(schema, [...aggregate, "recentEvents", "[]", "message"]).maxLength).toBe(
+      MESSAGE_MAX_LENGTH,
+    );
   });
 
   it("buildDeploymentCrd - names, scope, version and status subresource", () => {

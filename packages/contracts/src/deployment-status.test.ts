@@ -6,6 +6,7 @@ import {
   deploymentStatusSchema,
   RECENT_AGGREGATE_EVENTS_LIMIT,
 } from "./deployment-status.js";
+import { MESSAGE_MAX_LENGTH } from "./limits.js";
 
 const ready = {
   type: CONDITION_READY,
@@ -51,5 +52,25 @@ describe("deployment-status", () => {
   it("deploymentStatusSchema - defaults conditions and rejects duplicate condition types", () => {
     expect(deploymentStatusSchema.parse({})).toEqual({ conditions: [] });
     expect(deploymentStatusSchema.safeParse({ conditions: [ready, ready] }).success).toBe(false);
+  });
+
+  it("aggregateSchema - a message written before the limit is clipped on read, not rejected", () => {
+    const long = "m".repeat(MESSAGE_MAX_LENGTH * 3);
+    const parsed = aggregateSchema.parse({
+      lastError: { device: "pi-1", message: long, at: "2024-05-01T12:00:00Z" },
+      recentEvents: [
+        { at: "2024-05-01T12:00:00Z", device: "pi-1", severity: "Error", message: long },
+      ],
+    });
+    expect(parsed.lastError?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(parsed.recentEvents[0]?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+  });
+
+  it("deploymentStatusSchema - bounds the number of conditions", () => {
+    const conditions = Array.from({ length: 33 }, (_, i) => ({ ...ready, type: `T${i}` }));
+    expect(deploymentStatusSchema.safeParse({ conditions }).success).toBe(false);
+    expect(deploymentStatusSchema.safeParse({ conditions: conditions.slice(1) }).success).toBe(
+      true,
+    );
   });
 });

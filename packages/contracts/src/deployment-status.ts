@@ -1,7 +1,14 @@
 // The Deployment CR's status: standard Kubernetes conditions plus the fleet
 // aggregate the operator folds out of agent heartbeats.
 import { z } from "zod";
+import { clippedText } from "./clip.js";
 import { deviceIdSchema } from "./kubernetes-names.js";
+import {
+  CONDITION_MESSAGE_MAX_LENGTH,
+  CONDITION_REASON_MAX_LENGTH,
+  CONDITION_TYPE_MAX_LENGTH,
+  CONDITIONS_MAX_ITEMS,
+} from "./limits.js";
 import { severitySchema } from "./severity.js";
 import { timestampSchema } from "./timestamp.js";
 
@@ -15,7 +22,7 @@ export type ConditionType =
 export const conditionSchema = z.object({
   type: z
     .string()
-    .max(316)
+    .max(CONDITION_TYPE_MAX_LENGTH)
     .regex(
       /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/,
       "must be a condition type such as Ready or example.com/Ready",
@@ -23,12 +30,12 @@ export const conditionSchema = z.object({
   status: z.enum(["True", "False", "Unknown"]),
   reason: z
     .string()
-    .max(1024)
+    .max(CONDITION_REASON_MAX_LENGTH)
     .regex(
       /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/,
       "must be a CamelCase reason such as AllDevicesRunning",
     ),
-  message: z.string().max(32768),
+  message: z.string().max(CONDITION_MESSAGE_MAX_LENGTH),
   lastTransitionTime: timestampSchema,
   observedGeneration: z.int().min(0).optional(),
 });
@@ -42,7 +49,8 @@ export const aggregateEventSchema = z.object({
   at: timestampSchema,
   device: deviceIdSchema,
   severity: severitySchema,
-  message: z.string(),
+  // Clipped, not rejected, on read: a status written before the limit still parses.
+  message: clippedText(),
 });
 
 export const aggregateSchema = z.object({
@@ -52,7 +60,7 @@ export const aggregateSchema = z.object({
   /** Targeted devices with no heartbeat report for this deployment. */
   unreported: count(),
   lastError: z
-    .object({ device: deviceIdSchema, message: z.string(), at: timestampSchema })
+    .object({ device: deviceIdSchema, message: clippedText(), at: timestampSchema })
     .optional(),
   recentEvents: z
     .array(aggregateEventSchema)
@@ -63,6 +71,7 @@ export const aggregateSchema = z.object({
 
 const conditionsSchema = z
   .array(conditionSchema)
+  .max(CONDITIONS_MAX_ITEMS, `must hold at most ${CONDITIONS_MAX_ITEMS} conditions`)
   .superRefine((conditions, ctx) => {
     const seen = new Set<string>();
     conditions.forEach((condition, index) => {

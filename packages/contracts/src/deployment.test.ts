@@ -8,7 +8,8 @@ import {
   deploymentSpecSchema,
   PLURAL,
 } from "./deployment.js";
-import { isPayloadError, type PayloadError } from "./errors.js";
+import { formatIssues, isPayloadError, type PayloadError } from "./errors.js";
+import { TARGET_DEVICES_MAX_ITEMS } from "./limits.js";
 
 const score = { PodmanV0: { services: [{ name: "web", image: "nginx" }] } };
 
@@ -36,6 +37,22 @@ describe("deployment", () => {
       false,
     );
     expect(deploymentSpecSchema.safeParse({ targetDevices: ["pi.1"], score }).success).toBe(false);
+  });
+
+  it("deploymentSpecSchema - takes up to TARGET_DEVICES_MAX_ITEMS devices, and names the field beyond", () => {
+    const devices = (n: number): string[] => Array.from({ length: n }, (_, i) => `dev-${i}`);
+    const atLimit = deploymentSpecSchema.safeParse({
+      targetDevices: devices(TARGET_DEVICES_MAX_ITEMS),
+      score,
+    });
+    expect(atLimit.success).toBe(true);
+    const over = deploymentSpecSchema.safeParse({
+      targetDevices: devices(TARGET_DEVICES_MAX_ITEMS + 1),
+      score,
+    });
+    expect(over.success ? "" : formatIssues(over.error)).toBe(
+      "targetDevices: must name at most 50000 devices",
+    );
   });
 
   it("deploymentManifest - builds a typed CR with defaults applied", () => {

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { deploymentStatusSchema } from "./deployment-status.js";
 import { deviceIdSchema, namespaceNameSchema, resourceNameSchema } from "./kubernetes-names.js";
+import { TARGET_DEVICES_MAX_ITEMS } from "./limits.js";
 import { parseOrThrow } from "./payload.js";
 import { scoreSchema } from "./score.js";
 
@@ -21,6 +22,7 @@ export const FINALIZER = "iot.nationtech.io/desired-state";
 const targetDevicesSchema = z
   .array(deviceIdSchema)
   .min(1, "must name at least one device")
+  .max(TARGET_DEVICES_MAX_ITEMS, `must name at most ${TARGET_DEVICES_MAX_ITEMS} devices`)
   .superRefine((devices, ctx) => {
     const seen = new Set<string>();
     devices.forEach((device, index) => {

@@ -8,7 +8,13 @@
 // readable in `nats kv ls`.
 import { type z } from "zod";
 import { InvalidKeyError } from "./errors.js";
-import { deviceIdSchema, namespaceNameSchema, resourceNameSchema } from "./kubernetes-names.js";
+import {
+  DNS1123_LABEL_MAX_LENGTH,
+  DNS1123_SUBDOMAIN_MAX_LENGTH,
+  deviceIdSchema,
+  namespaceNameSchema,
+  resourceNameSchema,
+} from "./kubernetes-names.js";
 
 export const BUCKET_DESIRED_STATE = "desired-state";
 export const BUCKET_AGENT_STATUS = "agent-status";
@@ -19,6 +25,10 @@ export const AGENT_STATUS_FILTER = "status.>";
 
 /** Characters NATS allows in a KV key; tokens are separated by '.' and never empty. */
 export const NATS_KV_KEY_PATTERN = /^[-/_=.a-zA-Z0-9]+$/;
+
+/** device (label) + namespace (label) + name (subdomain), with two separating dots. */
+export const DESIRED_STATE_KEY_MAX_LENGTH =
+  DNS1123_LABEL_MAX_LENGTH * 2 + DNS1123_SUBDOMAIN_MAX_LENGTH + 2;
 
 export interface DesiredStateKeyParts {
   device: string;

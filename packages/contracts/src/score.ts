@@ -2,7 +2,19 @@
 // (`{ "PodmanV0": {...} }`) so a new kind is a new optional key, which older
 // readers reject by name instead of misreading.
 import { z } from "zod";
+import { canonicalJson } from "./canonical-json.js";
+import { imageReferenceSchema } from "./image-reference.js";
 import { DNS1123_LABEL_MAX_LENGTH, DNS1123_LABEL_PATTERN } from "./kubernetes-names.js";
+import {
+  COMMAND_ARG_MAX_LENGTH,
+  COMMAND_MAX_ITEMS,
+  ENV_MAX_PROPERTIES,
+  ENV_NAME_MAX_LENGTH,
+  ENV_VALUE_MAX_LENGTH,
+  PORTS_MAX_ITEMS,
+  SCORE_MAX_BYTES,
+  SERVICES_MAX_ITEMS,
+} from "./limits.js";
 
 const PORT_RULE = "must be a port number from 1 to 65535";
 const port = (): z.ZodInt => z.int(PORT_RULE).min(1, PORT_RULE).max(65535, PORT_RULE);
@@ -13,6 +25,23 @@ export const portMappingSchema = z.object({
   protocol: z.enum(["TCP", "UDP"]).default("TCP"),
 });
 
+/** Kubernetes' rule for environment variable names (it also keeps '=' and whitespace out). */
+export const ENV_NAME_PATTERN = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const ENV_NAME_RULE =
+  "must consist of letters, digits, '_', '-' and '.', and must not start with a digit";
+
+const envNameSchema = z
+  .string()
+  .max(ENV_NAME_MAX_LENGTH, {
+    error: `must be an environment variable name of at most ${ENV_NAME_MAX_LENGTH} characters`,
+    abort: true,
+  })
+  .regex(ENV_NAME_PATTERN, `must be an environment variable name: ${ENV_NAME_RULE}`);
+
+const envValueSchema = z
+  .string()
+  .max(ENV_VALUE_MAX_LENGTH, `must be at most ${ENV_VALUE_MAX_LENGTH} characters`);
+
 export const podmanServiceSchema = z.object({
   // A DNS label because it becomes part of the container name on the device.
   name: z
@@ -22,15 +51,42 @@ export const podmanServiceSchema = z.object({
       DNS1123_LABEL_PATTERN,
       "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
     ),
-  image: z.string().min(1, "must name a container image"),
-  ports: z.array(portMappingSchema).default([]),
-  env: z.record(z.string(), z.string()).optional(),
-  command: z.array(z.string()).optional(),
+  image: imageReferenceSchema,
+  ports: z
+    .array(portMappingSchema)
+    .max(PORTS_MAX_ITEMS, `must list at most ${PORTS_MAX_ITEMS} port mappings`)
+    .default([]),
+  env: z
+    .record(envNameSchema, envValueSchema)
+    .refine((env) => Object.keys(env).length <= ENV_MAX_PROPERTIES, {
+      error: `must set at most ${ENV_MAX_PROPERTIES} environment variables`,
+    })
+    // The CRD form of the refinement above, and of the name rule (which
+    // OpenAPI cannot put on map keys; the API server checks it with CEL).
+    .meta({
+      maxProperties: ENV_MAX_PROPERTIES,
+      "x-kubernetes-validations": [
+        {
+          rule: `self.all(name, name.matches('${ENV_NAME_PATTERN.source}'))`,
+          message: `environment variable names ${ENV_NAME_RULE}`,
+        },
+      ],
+    })
+    .optional(),
+  command: z
+    .array(
+      z
+        .string()
+        .max(COMMAND_ARG_MAX_LENGTH, `must be at most ${COMMAND_ARG_MAX_LENGTH} characters`),
+    )
+    .max(COMMAND_MAX_ITEMS, `must list at most ${COMMAND_MAX_ITEMS} items`)
+    .optional(),
 });
 
 const servicesSchema = z
   .array(podmanServiceSchema)
   .min(1, "must list at least one service")
+  .max(SERVICES_MAX_ITEMS, `must list at most ${SERVICES_MAX_ITEMS} services`)
   .superRefine((services, ctx) => {
     const seen = new Set<string>();
     services.forEach((service, index) => {
@@ -92,8 +148,26 @@ const scoreObjectSchema = z
     // An unknown kind is already reported; "exactly one" would only repeat it.
     { when: (payload) => payload.issues.length === 0 },
   )
+  .superRefine(
+    (value, ctx) => {
+      // Every desired-state KV entry carries the score; NATS refuses payloads over 1 MiB.
+      const bytes = utf8Length(canonicalJson(value));
+      if (bytes > SCORE_MAX_BYTES) {
+        ctx.addIssue({
+          code: "custom",
+          message: `is ${bytes} bytes as JSON; a score may be at most ${SCORE_MAX_BYTES} bytes`,
+        });
+      }
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  )
   // The CRD form of "exactly one tag": properties per kind, min/max 1 property.
   .meta({ minProperties: 1, maxProperties: 1 });
+
+const utf8 = new TextEncoder();
+function utf8Length(text: string): number {
+  return utf8.encode(text).length;
+}
 
 export type PortMapping = z.output<typeof portMappingSchema>;
 export type PodmanService = z.output<typeof podmanServiceSchema>;
