@@ -1,9 +1,8 @@
-// Library surface of @fleet/operator (the CLI is main.ts): the pure aggregation
-// rules and the CRD installer, for tools and benchmarks that reuse them.
-export { aggregate, type AggregateTarget, type ReportLookup } from "./status/aggregate.js";
+// Library surface of @fleet/operator (the CLI is main.ts): the status fold and
+// the CRD installer, for tools and benchmarks that reuse them. The aggregation
+// and freshness rules themselves live in @fleet/contracts (shared with the web).
 export { buildStatus, statusPatchBody } from "./status/build-status.js";
 export { deploymentConditions, type SpecProblem } from "./status/conditions.js";
-export { toDeviceReport, isFresh, type DeviceReport } from "./status/device-report.js";
 export { installCrd, FIELD_MANAGER } from "./install.js";
 export {
   manifestFromFlags,

@@ -4,6 +4,7 @@
 import {
   AGENT_STATUS_FILTER,
   decodeAgentStatus,
+  heartbeatReceivedAtMs,
   isInvalidKeyError,
   isPayloadError,
   parseAgentStatusKey,
@@ -101,7 +102,8 @@ export class AgentStatusWatch {
         );
         return;
       }
-      this.#store.put(device, status);
+      // Judged by when the heartbeat arrived, never by the device's clock.
+      this.#store.put(device, status, heartbeatReceivedAtMs(entry, Date.now()));
     } catch (error) {
       if (!isPayloadError(error)) throw error;
       // Keep the previous report: it goes stale on its own if the device stays broken.

@@ -1,7 +1,12 @@
 // One CR's whole status, from what the operator tracks about it and the latest
 // device reports. Pure, so the rules are tested without a cluster.
-import type { Condition, DeploymentStatus } from "@fleet/contracts";
-import { aggregate, type AggregateTarget, type ReportLookup } from "./aggregate.js";
+import {
+  aggregateDeployment,
+  type AggregateTarget,
+  type Condition,
+  type DeploymentStatus,
+  type ReportLookup,
+} from "@fleet/contracts";
 import { deploymentConditions, type SpecProblem } from "./conditions.js";
 
 export interface StatusInput {
@@ -25,7 +30,7 @@ export function buildStatus(
 ): DeploymentStatus {
   const agg =
     input.specProblem === undefined && input.targets !== undefined
-      ? aggregate(input.targets, lookup, nowMs, stalenessWindowMs)
+      ? aggregateDeployment(input.targets, lookup, nowMs, stalenessWindowMs)
       : undefined;
   const conditions = deploymentConditions({
     aggregate: agg,

@@ -1,6 +1,7 @@
 // Ready / Progressing / Degraded from an aggregate, in the standard condition
 // shape. lastTransitionTime moves only when a condition's status flips.
 import {
+  clipMessage,
   CONDITION_DEGRADED,
   CONDITION_PROGRESSING,
   CONDITION_READY,
@@ -32,10 +33,6 @@ interface Draft {
   reason: string;
   message: string;
 }
-
-const MAX_MESSAGE = 1024;
-const clip = (text: string): string =>
-  text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
 
 function summary(a: Aggregate, total: number): string {
   return `${a.succeeded} of ${total} devices running (${a.failed} failed, ${a.pending} pending, ${a.unreported} unreported)`;
@@ -106,7 +103,8 @@ export function deploymentConditions(input: ConditionsInput): Condition[] {
     const previous = input.previous.find((c) => c.type === draft.type);
     return {
       ...draft,
-      message: clip(draft.message),
+      // Clipped like every other text the fold writes, so the status stays within its budget.
+      message: clipMessage(draft.message),
       lastTransitionTime:
         previous !== undefined && previous.status === draft.status
           ? previous.lastTransitionTime

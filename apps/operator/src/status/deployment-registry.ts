@@ -1,7 +1,6 @@
 // The CRs whose status the operator aggregates, indexed device -> CRs that
 // target it, so one heartbeat marks only the CRs it can change.
-import type { Condition } from "@fleet/contracts";
-import type { AggregateTarget } from "./aggregate.js";
+import type { AggregateTarget, Condition } from "@fleet/contracts";
 import type { SpecProblem } from "./conditions.js";
 
 export interface TrackedDeployment {

@@ -1,4 +1,4 @@
-import { agentStatusSchema } from "@fleet/contracts";
+import { agentStatusSchema, isDeviceFresh, type DeviceReport } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
 import { DeviceStatusStore } from "./device-store.js";
 import { iso, T0 } from "./test-reports.js";
@@ -55,5 +55,35 @@ describe("DeviceStatusStore", () => {
     store.remove("zzz");
     expect(changes).toEqual(["a", "a"]);
     expect(store.get("a")).toBeUndefined();
+  });
+
+  it("DeviceStatusStore - judges by receive time: a slow device clock is fresh, an old replayed value is not", () => {
+    const TEN_MINUTES = 10 * 60_000;
+    const now = T0;
+    const store = new DeviceStatusStore(
+      3000,
+      () => undefined,
+      () => now,
+    );
+    // The device's clock is 10 minutes behind, but the heartbeat arrived just now.
+    store.put("slow", beat("slow", T0 - TEN_MINUTES), T0);
+    // Replayed at watch start: stored (and sent) 10 minutes ago by a dead device.
+    store.put("dead", beat("dead", T0 - TEN_MINUTES), T0 - TEN_MINUTES);
+    const fresh = (report: DeviceReport | undefined): boolean =>
+      report !== undefined && isDeviceFresh(report, now, 3000);
+    expect(fresh(store.get("slow"))).toBe(true);
+    expect(fresh(store.get("dead"))).toBe(false);
+    // Already known stale when it was put, so the sweep has nothing new to announce.
+    expect(store.sweep()).toBe(0);
+  });
+
+  it("DeviceStatusStore - a receive time in the future is taken as now", () => {
+    const store = new DeviceStatusStore(
+      3000,
+      () => undefined,
+      () => T0,
+    );
+    store.put("a", beat("a", T0), T0 + 60_000);
+    expect(store.get("a")?.receivedAtMs).toBe(T0);
   });
 });

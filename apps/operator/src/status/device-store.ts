@@ -1,7 +1,12 @@
 // The latest report of every device, in memory, plus a timer that notices a
-// heartbeat going stale even when no other event arrives.
-import type { AgentStatus } from "@fleet/contracts";
-import { isFresh, toDeviceReport, type DeviceReport } from "./device-report.js";
+// heartbeat going stale even when no other event arrives. Freshness is the
+// shared rule from contracts, judged by when each heartbeat was received.
+import {
+  isDeviceFresh,
+  toDeviceReport,
+  type AgentStatus,
+  type DeviceReport,
+} from "@fleet/contracts";
 
 export type DeviceChanged = (device: string, atMs: number) => void;
 
@@ -28,11 +33,12 @@ export class DeviceStatusStore {
     return this.#reports.get(device);
   }
 
-  put(device: string, status: AgentStatus): void {
+  /** `receivedAtMs`: see heartbeatReceivedAtMs; defaults to now (a live heartbeat). */
+  put(device: string, status: AgentStatus, receivedAtMs: number = this.#now()): void {
     const now = this.#now();
-    const report = toDeviceReport(device, status, now);
+    const report = toDeviceReport(device, status, Math.min(receivedAtMs, now));
     this.#reports.set(device, report);
-    if (isFresh(report, now, this.#windowMs)) this.#stale.delete(device);
+    if (isDeviceFresh(report, now, this.#windowMs)) this.#stale.delete(device);
     else this.#stale.add(device);
     this.#onChange(device, now);
   }
@@ -48,7 +54,7 @@ export class DeviceStatusStore {
     const now = this.#now();
     let count = 0;
     for (const [device, report] of this.#reports) {
-      if (this.#stale.has(device) || isFresh(report, now, this.#windowMs)) continue;
+      if (this.#stale.has(device) || isDeviceFresh(report, now, this.#windowMs)) continue;
       this.#stale.add(device);
       this.#onChange(device, now);
       count++;

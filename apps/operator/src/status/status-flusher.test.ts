@@ -4,7 +4,7 @@ import { createMetrics } from "../metrics.js";
 import { DeploymentRegistry } from "./deployment-registry.js";
 import { heartbeat, keyFor } from "./test-reports.js";
 import { StatusFlusher } from "./status-flusher.js";
-import type { DeviceReport } from "./device-report.js";
+import type { DeviceReport } from "@fleet/contracts";
 
 const log = pino({ level: "silent" });
 

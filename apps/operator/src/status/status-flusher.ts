@@ -1,13 +1,12 @@
 // Coalesces status writes: heartbeats only mark CRs dirty; a timer flushes each
 // dirty CR at most once per period (per CR, so a busy fleet never delays another
 // CR's first change), and only if its status actually changed.
-import { canonicalJson } from "@fleet/contracts";
+import { canonicalJson, type ReportLookup } from "@fleet/contracts";
 import { forEachLimited } from "../concurrency.js";
 import { describeError } from "../errors.js";
 import { isNotFound } from "../kube/api-errors.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import type { ReportLookup } from "./aggregate.js";
 import { buildStatus, statusPatchBody } from "./build-status.js";
 import type { DeploymentRegistry } from "./deployment-registry.js";
 

@@ -1,7 +1,12 @@
 // Builders of AgentStatus values for the unit tests of the status rules.
-import { desiredStateKey, type AgentStatusInput, type DeploymentReport } from "@fleet/contracts";
-import { agentStatusSchema } from "@fleet/contracts";
-import { toDeviceReport, type DeviceReport } from "./device-report.js";
+import {
+  agentStatusSchema,
+  desiredStateKey,
+  toDeviceReport,
+  type AgentStatusInput,
+  type DeploymentReport,
+  type DeviceReport,
+} from "@fleet/contracts";
 
 export const T0 = Date.parse("2026-01-01T00:00:00Z");
 export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,6 +1,6 @@
 // A bounded, de-duplicated, newest-first list of events. Offering N events
 // costs O(N * limit) at worst and O(N) typically, instead of sorting them all.
-import type { AggregateEvent } from "@fleet/contracts";
+import type { AggregateEvent } from "./deployment-status.js";
 
 interface Ranked {
   ms: number;

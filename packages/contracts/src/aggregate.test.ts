@@ -1,8 +1,15 @@
-import { RECENT_AGGREGATE_EVENTS_LIMIT } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
-import { aggregate, type AggregateTarget } from "./aggregate.js";
+import { CLIP_MARK } from "./clip.js";
+import { RECENT_AGGREGATE_EVENTS_LIMIT } from "./deployment-status.js";
+import { MESSAGE_MAX_LENGTH } from "./limits.js";
+import {
+  aggregateDeployment,
+  aggregateTargets,
+  FAILED_WITHOUT_TEXT,
+  type AggregateTarget,
+} from "./aggregate.js";
 import type { DeviceReport } from "./device-report.js";
-import { heartbeat, iso, keyFor, T0 } from "./test-reports.js";
+import { heartbeat, iso, keyFor, T0 } from "./testing/reports.js";
 
 const WINDOW = 15_000;
 const targets = (...devices: string[]): AggregateTarget[] =>
@@ -14,7 +21,7 @@ const lookupIn =
 
 describe("aggregate", () => {
   it("aggregate - Running, Failed and no report count as succeeded, failed and unreported", () => {
-    const result = aggregate(
+    const result = aggregateDeployment(
       targets("a", "b", "c"),
       lookupIn(
         heartbeat("a", T0, { [keyFor("a")]: { phase: "Running" } }),
@@ -39,7 +46,7 @@ describe("aggregate", () => {
   });
 
   it("aggregate - a fresh report without this deployment's key, or Pending, counts as pending", () => {
-    const result = aggregate(
+    const result = aggregateDeployment(
       targets("a", "b"),
       lookupIn(
         heartbeat("a", T0, { [keyFor("a", "other")]: { phase: "Running" } }),
@@ -53,8 +60,10 @@ describe("aggregate", () => {
 
   it("aggregate - a heartbeat older than the window is unreported, even if it said Running", () => {
     const report = heartbeat("a", T0, { [keyFor("a")]: { phase: "Running" } });
-    expect(aggregate(targets("a"), lookupIn(report), T0 + WINDOW, WINDOW).succeeded).toBe(1);
-    const stale = aggregate(targets("a"), lookupIn(report), T0 + WINDOW + 1, WINDOW);
+    expect(aggregateDeployment(targets("a"), lookupIn(report), T0 + WINDOW, WINDOW).succeeded).toBe(
+      1,
+    );
+    const stale = aggregateDeployment(targets("a"), lookupIn(report), T0 + WINDOW + 1, WINDOW);
     expect(stale).toMatchObject({ succeeded: 0, unreported: 1 });
     // The last heartbeat is still shown, so users see when the device went quiet.
     expect(stale.lastHeartbeatAt).toBe(iso(T0));
@@ -62,13 +71,13 @@ describe("aggregate", () => {
 
   it("aggregate - a stale Failed device is unreported and is not the lastError", () => {
     const report = heartbeat("a", T0, { [keyFor("a")]: { phase: "Failed", lastError: "boom" } });
-    const result = aggregate(targets("a"), lookupIn(report), T0 + WINDOW + 1, WINDOW);
+    const result = aggregateDeployment(targets("a"), lookupIn(report), T0 + WINDOW + 1, WINDOW);
     expect(result).toMatchObject({ failed: 0, unreported: 1 });
     expect(result.lastError).toBeUndefined();
   });
 
   it("aggregate - no targets reported at all: everything unreported, no heartbeat", () => {
-    const result = aggregate(targets("a", "b"), lookupIn(), T0, WINDOW);
+    const result = aggregateDeployment(targets("a", "b"), lookupIn(), T0, WINDOW);
     expect(result).toEqual({
       succeeded: 0,
       failed: 0,
@@ -79,7 +88,7 @@ describe("aggregate", () => {
   });
 
   it("aggregate - lastError is the most recent failure; a failure without text says so", () => {
-    const result = aggregate(
+    const result = aggregateDeployment(
       targets("a", "b"),
       lookupIn(
         heartbeat("a", T0, {
@@ -92,7 +101,7 @@ describe("aggregate", () => {
     );
     expect(result.failed).toBe(2);
     expect(result.lastError?.device).toBe("b");
-    expect(result.lastError?.message).toMatch(/without an error message/);
+    expect(result.lastError?.message).toBe(FAILED_WITHOUT_TEXT);
   });
 
   it("aggregate - recent events: only this deployment's, newest first, de-duplicated, bounded", () => {
@@ -115,7 +124,7 @@ describe("aggregate", () => {
       { at: iso(T0 - 500), severity: "Warning", message: "from b", deployment: keyFor("b") },
     ]);
     const withDuplicate = heartbeat("a", T0, {}, duplicate ? [...events, duplicate] : events);
-    const result = aggregate(targets("a", "b"), lookupIn(a, b), T0, WINDOW);
+    const result = aggregateDeployment(targets("a", "b"), lookupIn(a, b), T0, WINDOW);
     expect(result.recentEvents).toHaveLength(RECENT_AGGREGATE_EVENTS_LIMIT);
     expect(result.recentEvents[0]).toEqual({
       at: iso(T0),
@@ -127,7 +136,7 @@ describe("aggregate", () => {
     expect(result.recentEvents.some((e) => e.message === "other")).toBe(false);
     const times = result.recentEvents.map((e) => Date.parse(e.at));
     expect([...times].sort((x, y) => y - x)).toEqual(times);
-    const deduped = aggregate(targets("a"), lookupIn(withDuplicate), T0, WINDOW);
+    const deduped = aggregateDeployment(targets("a"), lookupIn(withDuplicate), T0, WINDOW);
     expect(deduped.recentEvents.filter((e) => e.message === "event 0")).toHaveLength(1);
   });
 
@@ -135,7 +144,7 @@ describe("aggregate", () => {
     const report = heartbeat("a", T0, {}, [
       { at: iso(T0), severity: "Error", message: "container died", deployment: keyFor("a") },
     ]);
-    const result = aggregate(targets("a"), lookupIn(report), T0 + WINDOW * 10, WINDOW);
+    const result = aggregateDeployment(targets("a"), lookupIn(report), T0 + WINDOW * 10, WINDOW);
     expect(result.recentEvents.map((e) => e.message)).toEqual(["container died"]);
   });
 
@@ -149,8 +158,66 @@ describe("aggregate", () => {
         }),
       ]),
     );
-    const result = aggregate(targets(...devices), (d) => reports.get(d), T0, WINDOW);
+    const result = aggregateDeployment(targets(...devices), (d) => reports.get(d), T0, WINDOW);
     expect(result).toMatchObject({ succeeded: 9000, failed: 1000, pending: 0, unreported: 0 });
     expect(JSON.stringify(result).length).toBeLessThan(10_000);
+  });
+
+  it("aggregate - a device whose clock is 10 minutes behind or ahead is judged by receive time", () => {
+    const TEN_MINUTES = 10 * 60_000;
+    const running = { [keyFor("slow")]: { phase: "Running" as const } };
+    // Sent "10 minutes ago" by its own clock, received just now: fresh.
+    const slow = heartbeat("slow", T0 - TEN_MINUTES, running, [], T0);
+    const fast = heartbeat(
+      "fast",
+      T0 + TEN_MINUTES,
+      { [keyFor("fast")]: { phase: "Running" } },
+      [],
+      T0,
+    );
+    const now = T0 + 1000;
+    const both = aggregateDeployment(targets("slow", "fast"), lookupIn(slow, fast), now, WINDOW);
+    expect(both).toMatchObject({ succeeded: 2, unreported: 0 });
+    expect(both.lastHeartbeatAt).toBe(iso(T0));
+    // A clock running ahead does not keep a silent device fresh past the window.
+    const later = T0 + WINDOW + 1;
+    const after = aggregateDeployment(targets("slow", "fast"), lookupIn(slow, fast), later, WINDOW);
+    expect(after).toMatchObject({ succeeded: 0, unreported: 2 });
+  });
+
+  it("aggregate - an error dated in the future by a fast clock is clamped to its receipt", () => {
+    const report = heartbeat(
+      "a",
+      T0 + 60_000,
+      { [keyFor("a")]: { phase: "Failed", lastError: "boom", lastEventAt: iso(T0 + 60_000) } },
+      [{ at: iso(T0 + 60_000), severity: "Error", message: "boom", deployment: keyFor("a") }],
+      T0,
+    );
+    const result = aggregateDeployment(targets("a"), lookupIn(report), T0, WINDOW);
+    expect(result.lastError?.at).toBe(iso(T0));
+    expect(result.recentEvents[0]?.at).toBe(iso(T0));
+  });
+
+  it("aggregate - clips error and event texts to MESSAGE_MAX_LENGTH", () => {
+    const long = "x".repeat(MESSAGE_MAX_LENGTH * 4);
+    // Bypasses the decoder (which clips too): the fold must not rely on it.
+    const base = heartbeat("a", T0);
+    const report: DeviceReport = {
+      ...base,
+      deployments: { [keyFor("a")]: { phase: "Failed", lastError: long } },
+      eventsByKey: new Map([
+        [keyFor("a"), [{ at: iso(T0), severity: "Error" as const, message: long }]],
+      ]),
+    };
+    const result = aggregateDeployment(targets("a"), lookupIn(report), T0, WINDOW);
+    expect(result.lastError?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(result.lastError?.message.endsWith(CLIP_MARK)).toBe(true);
+    expect(result.recentEvents[0]?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+  });
+
+  it("aggregateTargets - one desired-state key per targeted device", () => {
+    expect(aggregateTargets({ namespace: "ns", name: "web", targetDevices: ["a", "b"] })).toEqual(
+      targets("a", "b"),
+    );
   });
 });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import {
+  clampClaimedTime,
+  heartbeatReceivedAtMs,
+  isDeviceFresh,
+  OFFLINE_AFTER_PERIODS,
+  offlineAfterMs,
+} from "./freshness.js";
+
+const T0 = Date.parse("2026-01-01T00:00:00Z");
+const TEN_MINUTES = 10 * 60_000;
+
+describe("freshness", () => {
+  it("offlineAfterMs - is OFFLINE_AFTER_PERIODS heartbeat periods", () => {
+    expect(OFFLINE_AFTER_PERIODS).toBe(3);
+    expect(offlineAfterMs(5000)).toBe(15_000);
+  });
+
+  it("isDeviceFresh - fresh up to and including the window after receipt, stale after", () => {
+    const report = { receivedAtMs: T0 };
+    expect(isDeviceFresh(report, T0 + 1000, 1000)).toBe(true);
+    expect(isDeviceFresh(report, T0 + 1001, 1000)).toBe(false);
+  });
+
+  it("heartbeatReceivedAtMs - a live update is received now, whatever the server's timestamp", () => {
+    // The NATS server's clock 10 minutes behind or ahead of ours changes nothing.
+    for (const skew of [-TEN_MINUTES, TEN_MINUTES]) {
+      const entry = { created: new Date(T0 + skew), isUpdate: true };
+      expect(heartbeatReceivedAtMs(entry, T0)).toBe(T0);
+    }
+  });
+
+  it("heartbeatReceivedAtMs - a replayed value keeps its age, never dated after now", () => {
+    expect(
+      heartbeatReceivedAtMs({ created: new Date(T0 - TEN_MINUTES), isUpdate: false }, T0),
+    ).toBe(T0 - TEN_MINUTES);
+    expect(
+      heartbeatReceivedAtMs({ created: new Date(T0 + TEN_MINUTES), isUpdate: false }, T0),
+    ).toBe(T0);
+    expect(heartbeatReceivedAtMs({ created: new Date(Number.NaN), isUpdate: false }, T0)).toBe(T0);
+  });
+
+  it("clampClaimedTime - a claimed time is never later than the receipt", () => {
+    const ahead = new Date(T0 + TEN_MINUTES).toISOString();
+    expect(clampClaimedTime(ahead, T0)).toEqual({ ms: T0, iso: new Date(T0).toISOString() });
+    const behind = new Date(T0 - TEN_MINUTES).toISOString();
+    expect(clampClaimedTime(behind, T0)).toEqual({ ms: T0 - TEN_MINUTES, iso: behind });
+  });
+});
