@@ -1,3 +1,4 @@
+import { MESSAGE_MAX_LENGTH } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
 import {
   formatSeconds,
@@ -66,6 +67,13 @@ describe("phase model", () => {
     expect(transitions[2]?.state.lastError).toBe(`${PULL}; attempt 1 failed, retrying in 2.0s`);
     expect(transitions[3]?.state.lastError).toBe(`${PULL}; attempt 2 failed, retrying in 4.1s`);
     expect(transitions[5]?.state.lastError).toBe(`${PULL}; attempt 3 failed, retrying in 32s`);
+  });
+
+  it("a long error is clipped so that the retry time still fits the message limit", () => {
+    const long = `podman: ${"x".repeat(5_000)}`;
+    const { state } = nextPhase(undefined, attemptFailed("h1", 2, 4_000, long));
+    expect(state.lastError).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(state.lastError).toMatch(/^podman: x+…; attempt 2 failed, retrying in 4\.0s$/);
   });
 
   it("a retried failure is recorded once, a different failure again", () => {

@@ -3,7 +3,12 @@
 // retry of the same desired state never goes back to Pending, and a failure
 // keeps its text while the next attempt runs. Only a new desired state (another
 // payload hash) is Pending again, and only until its first outcome.
-import type { AgentEvent, DeploymentPhase } from "@fleet/contracts";
+import {
+  clipMessage,
+  MESSAGE_MAX_LENGTH,
+  type AgentEvent,
+  type DeploymentPhase,
+} from "@fleet/contracts";
 
 export interface PhaseState {
   phase: DeploymentPhase;
@@ -77,7 +82,9 @@ export function nextPhase(current: PhaseState | undefined, event: PhaseEvent): T
       return { state: current };
     }
     case "attemptFailed": {
-      const lastError = `${event.error}; ${retryNote(event.attempt, event.retryInMs)}`;
+      // Clip the error, not the note: however long podman's text, the retry time stays readable.
+      const note = `; ${retryNote(event.attempt, event.retryInMs)}`;
+      const lastError = clipMessage(event.error, MESSAGE_MAX_LENGTH - note.length) + note;
       const hash = event.hash ?? current?.hash;
       const state = failed(hash, event.error, lastError);
       const repeated =

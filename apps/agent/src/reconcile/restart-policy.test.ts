@@ -69,3 +69,43 @@ describe("restart policy - backoff", () => {
     });
   });
 });
+
+describe("restart policy - crash loops settle before they count as running", () => {
+  const exit = "exited with code 1";
+
+  it("restart policy - a first restart counts as running at once", () => {
+    const p = new RestartPolicy({ initialMs: 1000, maxMs: 8000, stableMs: 60_000, settleMs: 5000 });
+    p.decide("c", 0, { startedAt: 0, finishedAt: 100 });
+    expect(p.decide("c", 1000, { startedAt: 0, finishedAt: 100 })).toMatchObject({ attempt: 1 });
+    p.restarted("c", 1000, exit);
+    expect(p.settling("c", 1000)).toBeUndefined();
+  });
+
+  it("restart policy - a repeated exit stays settling until the container has stayed up", () => {
+    const p = new RestartPolicy({ initialMs: 1000, maxMs: 8000, stableMs: 60_000, settleMs: 5000 });
+    p.decide("c", 0, { startedAt: 0, finishedAt: 100 });
+    p.restarted("c", 1000, exit);
+    p.decide("c", 1500, { startedAt: 1000, finishedAt: 1400 }); // exits again: restart #2
+    expect(p.decide("c", 3500, { startedAt: 1000, finishedAt: 1400 })).toMatchObject({
+      action: "start",
+      attempt: 2,
+    });
+    p.restarted("c", 3500, exit);
+    expect(p.settling("c", 3500)).toEqual({ attempt: 2, exit, settleMs: 5000, remainingMs: 5000 });
+    expect(p.settling("c", 8000)).toMatchObject({ remainingMs: 500 });
+    expect(p.settling("c", 8500)).toBeUndefined();
+  });
+
+  it("restart policy - a new exit ends the settling; forgetting clears it", () => {
+    const p = new RestartPolicy({ initialMs: 1000, maxMs: 8000, stableMs: 60_000, settleMs: 5000 });
+    p.decide("c", 0, { startedAt: 0, finishedAt: 100 });
+    p.decide("c", 1500, { startedAt: 1000, finishedAt: 1400 });
+    p.restarted("c", 3500, exit);
+    p.decide("c", 4000, { startedAt: 3500, finishedAt: 3900 });
+    expect(p.settling("c", 4000)).toBeUndefined();
+    p.restarted("c", 8000, exit);
+    expect(p.settling("c", 8000)).toMatchObject({ attempt: 3 });
+    p.forget("c");
+    expect(p.settling("c", 8000)).toBeUndefined();
+  });
+});

@@ -1,7 +1,8 @@
 // Looks after containers that exist with the right payload but are not
 // running: killed out of band, crashed, or stopped by a reboot. Reports the
 // exit (code and signal) as the deployment's error at once, then restarts the
-// container under the restart policy.
+// container under the restart policy. A crash-looping container that was just
+// started again stays a problem until it has stayed up (restart-policy.ts).
 import { messageOf } from "../errors.js";
 import type { PodmanClient } from "../podman/client.js";
 import { inspectContainer, startContainer, type ContainerSummary } from "../podman/containers.js";
@@ -9,7 +10,7 @@ import { LABELS } from "../runtime/labels.js";
 import type { EventRing } from "../status/event-ring.js";
 import { describeExit } from "./exit-reason.js";
 import { formatSeconds } from "./phase-model.js";
-import type { RestartPolicy } from "./restart-policy.js";
+import type { RestartPolicy, Settling } from "./restart-policy.js";
 
 export interface SuperviseDeps {
   podman: PodmanClient;
@@ -19,6 +20,9 @@ export interface SuperviseDeps {
   now: () => number;
 }
 
+const settlingProblem = (service: string, settling: Settling): string =>
+  `${service} ${settling.exit}; restarted (restart #${settling.attempt}), Running once it stays up ${formatSeconds(settling.settleMs)}`;
+
 /** Returns the problems that keep the deployment from Running (empty when all run). */
 export async function superviseContainers(
   deps: SuperviseDeps,
@@ -27,7 +31,15 @@ export async function superviseContainers(
 ): Promise<string[]> {
   const problems: string[] = [];
   for (const container of containers) {
-    if (container.state === "running") continue;
+    const service = `service "${container.labels[LABELS.service] ?? container.name}"`;
+    if (container.state === "running") {
+      const settling = deps.restarts.settling(container.name, deps.now());
+      if (settling !== undefined) {
+        problems.push(settlingProblem(service, settling));
+        deps.retryLater(key, settling.remainingMs);
+      }
+      continue;
+    }
     const details = await inspectContainer(deps.podman, container.id);
     if (details === undefined) {
       // Removed meanwhile: the next pass re-creates it.
@@ -36,7 +48,6 @@ export async function superviseContainers(
       continue;
     }
     if (details.State.Running) continue;
-    const service = `service "${container.labels[LABELS.service] ?? container.name}"`;
     const exit = describeExit({
       exitCode: details.State.ExitCode,
       oomKilled: details.State.OOMKilled,
@@ -57,6 +68,12 @@ export async function superviseContainers(
     }
     try {
       await startContainer(deps.podman, container.id);
+      deps.restarts.restarted(container.name, now, exit);
+      const settling = deps.restarts.settling(container.name, now);
+      if (settling !== undefined) {
+        problems.push(settlingProblem(service, settling));
+        deps.retryLater(key, settling.remainingMs);
+      }
       deps.ring.record({
         severity: "Warning",
         message: `restarted ${service} (restart #${decision.attempt}) after it ${exit}`,
