@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RECENT_EVENTS_LIMIT } from "@fleet/contracts";
+import { CLIP_MARK, MESSAGE_MAX_LENGTH, RECENT_EVENTS_LIMIT } from "@fleet/contracts";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { EVENT_RING_FILE, EventRing } from "./event-ring.js";
@@ -55,5 +55,20 @@ describe("event ring - persistence", () => {
     ring.record({ severity: "Warning", message: "restarted" });
     await ring.flushed();
     expect(changes).toBe(1);
+  });
+
+  it("event ring - clips a huge message where it is recorded, and an old file's on load", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ring-"));
+    const huge = `cannot pull image "${"a".repeat(600_000)}"`;
+    const ring = await EventRing.load(dir, logger, noop);
+    const entry = ring.record({ severity: "Error", message: huge });
+    expect(entry.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(entry.message.endsWith(CLIP_MARK)).toBe(true);
+    await ring.flushed();
+    // A ring saved by an older agent, before clipping existed.
+    const old = [{ at: "2026-01-01T00:00:00Z", severity: "Error", message: huge }];
+    await writeFile(join(dir, EVENT_RING_FILE), JSON.stringify(old));
+    const again = await EventRing.load(dir, logger, noop);
+    expect(again.events[0]?.message).toHaveLength(MESSAGE_MAX_LENGTH);
   });
 });

@@ -6,6 +6,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   agentEventSchema,
+  clipMessage,
   RECENT_EVENTS_LIMIT,
   type AgentEvent,
   type Severity,
@@ -57,16 +58,18 @@ export class EventRing {
   }
 
   record(event: NewEvent, now: Date = new Date()): AgentEvent {
+    // Clipped where it enters the ring: the ring rides in every heartbeat and on disk.
+    const message = clipMessage(event.message);
     const entry: AgentEvent = {
       at: now.toISOString(),
       severity: event.severity,
-      message: event.message,
+      message,
     };
     if (event.deployment !== undefined) entry.deployment = event.deployment;
     this.#events = [...this.#events, entry].slice(-RECENT_EVENTS_LIMIT);
     const level =
       event.severity === "Error" ? "error" : event.severity === "Warning" ? "warn" : "info";
-    this.#logger[level]({ deployment: event.deployment, event: "recorded" }, event.message);
+    this.#logger[level]({ deployment: event.deployment, event: "recorded" }, message);
     this.#persist();
     this.#onChange();
     return entry;

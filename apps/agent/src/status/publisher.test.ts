@@ -4,7 +4,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeAgentStatus } from "@fleet/contracts";
+import { AGENT_STATUS_MAX_BYTES, decodeAgentStatus, desiredStateKey } from "@fleet/contracts";
 import type { KV } from "@nats-io/kv";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
@@ -43,7 +43,7 @@ async function setup(connected: () => boolean) {
     logger,
     bucket: () => (connected() ? kv : undefined),
   });
-  return { puts, book, publisher };
+  return { puts, book, ring, publisher };
 }
 
 const flushMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -86,5 +86,29 @@ describe("status publisher - coalescing", () => {
     connected = true;
     publisher.request();
     expect(puts).toHaveLength(1);
+  });
+
+  it("status publisher - a heartbeat stays within AGENT_STATUS_MAX_BYTES whatever the errors are", async () => {
+    const { puts, book, ring, publisher } = await setup(() => true);
+    // 600 KB image references in every error and event; control characters
+    // cost six bytes each in JSON, the worst case.
+    const huge = `cannot pull image "registry.example.com/${"\u0001".repeat(600_000)}"`;
+    const keys = Array.from({ length: 200 }, (_, i) =>
+      desiredStateKey({ device: "pi-1", namespace: "demo", name: `app-${i}` }),
+    );
+    keys.forEach((key, i) => book.set(key, i % 2 === 0 ? "Failed" : "Running", huge));
+    for (let i = 0; i < 60; i++)
+      ring.record({ severity: "Error", message: huge, deployment: keys[0] });
+    const done = publisher.flush();
+    puts[0]?.release();
+    await done;
+    const bytes = puts[0]?.bytes ?? new Uint8Array();
+    expect(bytes.length).toBeGreaterThan(0);
+    expect(bytes.length).toBeLessThanOrEqual(AGENT_STATUS_MAX_BYTES);
+    const status = decodeAgentStatus(bytes);
+    expect(status.deviceId).toBe("pi-1");
+    keys.forEach((key, i) => {
+      expect(status.deployments[key]?.phase).toBe(i % 2 === 0 ? "Failed" : "Running");
+    });
   });
 });

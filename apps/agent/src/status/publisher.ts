@@ -2,13 +2,15 @@
 // period, and at once whenever something changed. Requests made while a put
 // is in flight collapse into one more put, so a burst of changes costs two
 // writes, not one per change. With NATS away, puts fail quietly and the next
-// one after reconnect carries the whole current state.
-import { agentStatusKey, encodeAgentStatus, type AgentStatus } from "@fleet/contracts";
+// one after reconnect carries the whole current state. Every heartbeat is fitted
+// into AGENT_STATUS_MAX_BYTES first (heartbeat-budget.ts).
+import { agentStatusKey, type AgentStatus } from "@fleet/contracts";
 import type { KV } from "@nats-io/kv";
 import { messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { AGENT_VERSION } from "../version.js";
 import type { EventRing } from "./event-ring.js";
+import { fitHeartbeat } from "./heartbeat-budget.js";
 import type { InventoryTracker } from "./inventory.js";
 import type { StatusBook } from "./status-book.js";
 
@@ -31,6 +33,8 @@ export class StatusPublisher {
   #inFlight: Promise<void> | undefined;
   #again = false;
   #failing = false;
+  /** The reductions of the last heartbeat, so a trimmed heartbeat is logged once, not every period. */
+  #trimmed = "";
 
   constructor(options: PublisherOptions) {
     this.#options = options;
@@ -87,6 +91,18 @@ export class StatusPublisher {
     return status;
   }
 
+  #noteTrimmed(reductions: readonly string[], size: number): void {
+    const trimmed = reductions.join("; ");
+    if (trimmed === this.#trimmed) return;
+    this.#trimmed = trimmed;
+    if (trimmed === "") this.#options.logger.info("heartbeat fits its size budget again");
+    else
+      this.#options.logger.warn(
+        { bytes: size, reductions },
+        "heartbeat over its size budget; detail was left out",
+      );
+  }
+
   async #publishOnce(): Promise<void> {
     const { bucket, device, logger } = this.#options;
     const kv = bucket();
@@ -94,9 +110,9 @@ export class StatusPublisher {
     try {
       // A put caught by a disconnect would otherwise hold back the next one for JetStream's
       // default 5 s timeout; the next heartbeat carries the whole state anyway.
-      await kv.put(agentStatusKey(device), encodeAgentStatus(this.status()), {
-        timeout: PUT_TIMEOUT_MS,
-      });
+      const { bytes, reductions } = fitHeartbeat(this.status());
+      this.#noteTrimmed(reductions, bytes.length);
+      await kv.put(agentStatusKey(device), bytes, { timeout: PUT_TIMEOUT_MS });
       if (this.#failing) logger.info("status publishing works again");
       this.#failing = false;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { MESSAGE_MAX_LENGTH } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
 import { StatusBook } from "./status-book.js";
 
@@ -27,5 +28,15 @@ describe("status book - phases", () => {
     expect(book.remove("k")).toBe(false);
     expect(changes).toBe(2);
     expect(book.snapshot()).toEqual({});
+  });
+
+  it("status book - clips a huge error text, and the same huge text again is no change", () => {
+    let changes = 0;
+    const book = new StatusBook(() => (changes += 1));
+    const huge = `cannot pull image "${"a".repeat(600_000)}"`;
+    expect(book.set("k", "Failed", huge)).toBe(true);
+    expect(book.get("k")?.lastError).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(book.set("k", "Failed", huge)).toBe(false);
+    expect(changes).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 // The phase of every deployment on this device, keyed by desired-state key.
 // Any change of phase or error text is a change the heartbeat must carry at
-// once, so `onChange` fires for it (the publisher coalesces).
-import type { DeploymentPhase, DeploymentReport } from "@fleet/contracts";
+// once, so `onChange` fires for it (the publisher coalesces). Error texts are
+// clipped here, where they enter the heartbeat (MESSAGE_MAX_LENGTH).
+import { clipMessage, type DeploymentPhase, type DeploymentReport } from "@fleet/contracts";
 
 export class StatusBook {
   readonly #reports = new Map<string, DeploymentReport>();
@@ -18,7 +19,8 @@ export class StatusBook {
   }
 
   /** Records the phase; returns true when phase or error text changed. */
-  set(key: string, phase: DeploymentPhase, lastError?: string): boolean {
+  set(key: string, phase: DeploymentPhase, error?: string): boolean {
+    const lastError = error === undefined ? undefined : clipMessage(error);
     const current = this.#reports.get(key);
     if (current?.phase === phase && current.lastError === lastError) return false;
     const report: DeploymentReport = { phase, lastEventAt: this.#now().toISOString() };

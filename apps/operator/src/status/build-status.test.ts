@@ -1,6 +1,14 @@
-import { deploymentStatusSchema } from "@fleet/contracts";
+import {
+  canonicalJson,
+  DEPLOYMENT_STATUS_MAX_BYTES,
+  deploymentStatusSchema,
+  MESSAGE_MAX_LENGTH,
+  RECENT_AGGREGATE_EVENTS_LIMIT,
+  TARGET_DEVICES_MAX_ITEMS,
+} from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
 import { buildStatus, kubeTime, statusPatchBody } from "./build-status.js";
+import { largestFoldedStatus } from "./largest-status.js";
 import { heartbeat, keyFor, T0 } from "./test-reports.js";
 
 describe("buildStatus", () => {
@@ -50,5 +58,25 @@ describe("buildStatus", () => {
 
   it("kubeTime - whole seconds, RFC 3339", () => {
     expect(kubeTime(Date.parse("2026-01-01T00:00:01.999Z"))).toBe("2026-01-01T00:00:01Z");
+  });
+
+  it("buildStatus - the largest status the fold can produce stays within DEPLOYMENT_STATUS_MAX_BYTES", () => {
+    const status = largestFoldedStatus("n".repeat(63), "x".repeat(253));
+    const aggregate = status.aggregate;
+    // It really is at the limit: every list full, every text clipped to its maximum.
+    expect(aggregate?.recentEvents).toHaveLength(RECENT_AGGREGATE_EVENTS_LIMIT);
+    for (const event of aggregate?.recentEvents ?? []) {
+      expect(event.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    }
+    expect(aggregate?.lastError?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(aggregate?.unreported).toBe(TARGET_DEVICES_MAX_ITEMS - RECENT_AGGREGATE_EVENTS_LIMIT);
+    const degraded = status.conditions.find((c) => c.type === "Degraded");
+    expect(degraded?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    // Valid for the CRD, and within budget as JSON and as the merge-patch body.
+    expect(deploymentStatusSchema.parse(status)).toEqual(status);
+    const bytes = new TextEncoder().encode(canonicalJson(statusPatchBody(status))).length;
+    expect(bytes).toBeLessThanOrEqual(DEPLOYMENT_STATUS_MAX_BYTES);
+    // Each of those characters costs six bytes: the budget is not met by accident.
+    expect(bytes).toBeGreaterThan(6 * MESSAGE_MAX_LENGTH * RECENT_AGGREGATE_EVENTS_LIMIT);
   });
 });

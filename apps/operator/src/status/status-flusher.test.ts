@@ -1,14 +1,18 @@
+import { ApiException } from "@kubernetes/client-node";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMetrics } from "../metrics.js";
 import { DeploymentRegistry } from "./deployment-registry.js";
 import { heartbeat, keyFor } from "./test-reports.js";
-import { StatusFlusher } from "./status-flusher.js";
+import { MAX_PATCH_BACKOFF_MS, StatusFlusher } from "./status-flusher.js";
 import type { DeviceReport } from "@fleet/contracts";
 
 const log = pino({ level: "silent" });
 
-function setup(canWrite = () => true) {
+type Patch = (body: Record<string, unknown>) => Promise<void>;
+const accept: Patch = () => Promise.resolve();
+
+function setup(canWrite = () => true, patch: Patch = accept) {
   const registry = new DeploymentRegistry();
   registry.upsert(
     {
@@ -23,20 +27,21 @@ function setup(canWrite = () => true) {
   );
   const reports = new Map<string, DeviceReport>();
   const patches: Record<string, unknown>[] = [];
+  const metrics = createMetrics();
   const flusher = new StatusFlusher(
     {
       registry,
       lookup: (device) => reports.get(device),
       patch: (_ns, _name, body) => {
         patches.push(body);
-        return Promise.resolve();
+        return patch(body);
       },
     },
     { periodMs: 1000, stalenessWindowMs: 60_000, canWrite },
     log,
-    createMetrics(),
+    metrics,
   );
-  return { registry, reports, patches, flusher };
+  return { registry, reports, patches, flusher, metrics };
 }
 
 describe("StatusFlusher", () => {
@@ -126,6 +131,52 @@ describe("StatusFlusher", () => {
     await vi.advanceTimersByTimeAsync(1100);
     expect(patches).toHaveLength(0);
     expect(registry.size).toBe(1);
+    flusher.stop();
+  });
+
+  const tooLarge = (): ApiException<unknown> =>
+    new ApiException(500, "error", { message: "etcdserver: request is too large" }, {});
+  const patchCount = async (metrics: ReturnType<typeof createMetrics>, result: string) =>
+    (await metrics.statusPatches.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+
+  it("StatusFlusher - a status rejected as too large is retried with backoff, not every second", async () => {
+    const { reports, patches, flusher, metrics } = setup(
+      () => true,
+      () => Promise.reject(tooLarge()),
+    );
+    flusher.start();
+    // A heartbeat every second for ten minutes, each one changing the status.
+    for (let i = 0; i < 600; i++) {
+      reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+      flusher.markDevice("a", Date.now());
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    // Waits of 2, 4, 8, ... s, capped at MAX_PATCH_BACKOFF_MS: about 9 attempts, not 600.
+    expect(patches.length).toBeGreaterThanOrEqual(3);
+    expect(patches.length).toBeLessThanOrEqual(8 + Math.ceil(600_000 / MAX_PATCH_BACKOFF_MS));
+    expect(await patchCount(metrics, "rejected")).toBe(patches.length);
+    expect(await patchCount(metrics, "error")).toBe(0);
+    flusher.stop();
+  });
+
+  it("StatusFlusher - a transient failure is retried with growing waits, then works again", async () => {
+    let failing = true;
+    const { reports, patches, flusher, metrics } = setup(
+      () => true,
+      () =>
+        failing ? Promise.reject(new ApiException(503, "unavailable", {}, {})) : Promise.resolve(),
+    );
+    flusher.start();
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now());
+    await vi.advanceTimersByTimeAsync(60_000);
+    // 2 s, 4 s, 8 s, 16 s, 32 s apart: 5 attempts in a minute, not 60.
+    expect(patches.length).toBeGreaterThanOrEqual(4);
+    expect(patches.length).toBeLessThanOrEqual(6);
+    expect(await patchCount(metrics, "error")).toBe(patches.length);
+    failing = false;
+    await vi.advanceTimersByTimeAsync(MAX_PATCH_BACKOFF_MS);
+    expect(await patchCount(metrics, "ok")).toBe(1);
     flusher.stop();
   });
 });

@@ -1,6 +1,8 @@
 // Coalesces status writes: heartbeats only mark CRs dirty; a timer flushes each
 // dirty CR at most once per period (per CR, so a busy fleet never delays another
-// CR's first change), and only if its status actually changed.
+// CR's first change), and only if its status actually changed. A failed patch
+// backs off exponentially per CR (up to 5 min), so a status the API server
+// keeps rejecting (too large, invalid) is logged and counted, not hammered.
 import { canonicalJson, type ReportLookup } from "@fleet/contracts";
 import { forEachLimited } from "../concurrency.js";
 import { describeError } from "../errors.js";
@@ -9,9 +11,18 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { buildStatus, statusPatchBody } from "./build-status.js";
 import type { DeploymentRegistry } from "./deployment-registry.js";
+import { classifyPatchFailure } from "./patch-rejection.js";
 
 /** Gathers the heartbeats of one burst into one pass. */
 const BATCH_MS = 20;
+/** Longest wait between two patch attempts of a CR whose patches keep failing. */
+export const MAX_PATCH_BACKOFF_MS = 5 * 60_000;
+
+interface PatchFailures {
+  attempts: number;
+  /** Not before this time (ms). */
+  retryAt: number;
+}
 
 export type StatusPatch = (
   namespace: string,
@@ -41,6 +52,8 @@ export class StatusFlusher {
   #flushing = false;
   /** CR key -> when its status was last patched (ms). */
   readonly #lastPatchAt = new Map<string, number>();
+  /** CR key -> its run of failed patches, while it lasts. */
+  readonly #failures = new Map<string, PatchFailures>();
 
   constructor(
     deps: { registry: DeploymentRegistry; lookup: ReportLookup; patch: StatusPatch },
@@ -78,9 +91,18 @@ export class StatusFlusher {
     this.#timer = undefined;
   }
 
-  /** When the CR may be patched again. */
+  /** When the CR may be patched again: a period after the last patch, later while failing. */
   #dueAt(key: string): number {
-    return (this.#lastPatchAt.get(key) ?? 0) + this.#options.periodMs;
+    const afterPatch = (this.#lastPatchAt.get(key) ?? 0) + this.#options.periodMs;
+    return Math.max(afterPatch, this.#failures.get(key)?.retryAt ?? 0);
+  }
+
+  /** Records a failed attempt; returns the wait before the next one. */
+  #backOff(key: string): number {
+    const attempts = (this.#failures.get(key)?.attempts ?? 0) + 1;
+    const wait = Math.min(MAX_PATCH_BACKOFF_MS, this.#options.periodMs * 2 ** attempts);
+    this.#failures.set(key, { attempts, retryAt: Date.now() + wait });
+    return wait;
   }
 
   /**
@@ -118,6 +140,7 @@ export class StatusFlusher {
       const tracked = this.#registry.get(key);
       if (tracked === undefined) {
         this.#lastPatchAt.delete(key);
+        this.#failures.delete(key);
         return;
       }
       const now = Date.now();
@@ -125,8 +148,10 @@ export class StatusFlusher {
       const json = canonicalJson(status);
       if (json === tracked.lastStatusJson) return;
       if (!this.#options.canWrite()) return;
+      const where = { namespace: tracked.namespace, name: tracked.name };
       try {
         await this.#patch(tracked.namespace, tracked.name, statusPatchBody(status));
+        if (this.#failures.delete(key)) this.#log.info(where, "status patch works again");
         this.#lastPatchAt.set(key, Date.now());
         this.#registry.written(key, status.conditions, json);
         this.#metrics.statusPatches.inc({ result: "ok" });
@@ -140,12 +165,27 @@ export class StatusFlusher {
           this.#metrics.statusPatches.inc({ result: "gone" });
           return;
         }
-        this.#metrics.statusPatches.inc({ result: "error" });
         this.#metrics.errors.inc({ area: "status-patch" });
-        this.#log.warn(
-          { namespace: tracked.namespace, name: tracked.name, err: describeError(error) },
-          "status patch failed; will retry",
-        );
+        const failure = classifyPatchFailure(error);
+        if (failure === "transient") {
+          this.#metrics.statusPatches.inc({ result: "error" });
+          const retryInMs = this.#backOff(key);
+          this.#log.warn(
+            { ...where, err: describeError(error), retryInMs },
+            "status patch failed; will retry",
+          );
+        } else {
+          this.#metrics.statusPatches.inc({ result: "rejected" });
+          const retryInMs = this.#backOff(key);
+          const bytes = new TextEncoder().encode(json).length;
+          this.#log.error(
+            { ...where, reason: failure, bytes, err: describeError(error), retryInMs },
+            failure === "too-large"
+              ? "status patch rejected: the object is too large; backing off"
+              : "status patch rejected as invalid; backing off",
+          );
+        }
+        // Tried again once due: a later status may differ (or the spec shrink).
         this.markDirty(key, sinceMs);
       }
     });
