@@ -4,3 +4,6 @@ export { Badge, OnlineBadge, PhaseBadge, type Tone } from "./status-badge.js";
 export { PhaseBar, type PhaseCounts } from "./phase-bar.js";
 export { FormField, type FormFieldProps } from "./form-field.js";
 export { VirtualTable, type Column, type VirtualTableProps } from "./virtual-table.js";
+export { RelativeTime, type RelativeTimeProps } from "./relative-time.js";
+export { formatExact, formatRelative } from "./relative-time-format.js";
+export { useNow } from "./use-now.js";
