@@ -1,17 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { agentStatusSchema } from "@fleet/contracts";
-import { deviceSummary, isOnline, mergeDevices } from "./device-summary";
+import { deviceSummary, isOnline, mergeDevices, reportOf } from "./device-summary";
 
-describe("device summary - online from heartbeat age", () => {
-  const now = Date.parse("2026-01-01T00:00:20Z");
+const at = (iso: string): number => Date.parse(iso);
+
+describe("device summary - online from when the heartbeat was received", () => {
+  const now = at("2026-01-01T00:00:20Z");
+  const received = (iso: string) => ({ deviceId: "pi", receivedAtMs: at(iso), deployments: [] });
   it("is online within three heartbeat periods", () => {
-    expect(isOnline("2026-01-01T00:00:06Z", now, 5000)).toBe(true);
+    expect(isOnline(received("2026-01-01T00:00:05Z"), now, 5000)).toBe(true);
   });
   it("is offline after three heartbeat periods", () => {
-    expect(isOnline("2026-01-01T00:00:04Z", now, 5000)).toBe(false);
+    expect(isOnline(received("2026-01-01T00:00:04Z"), now, 5000)).toBe(false);
   });
   it("is offline when it never reported", () => {
-    expect(isOnline(undefined, now, 5000)).toBe(false);
+    expect(isOnline({ deviceId: "pi", deployments: [] }, now, 5000)).toBe(false);
+  });
+  it("goes by the receive time, not the time a device's clock claims", () => {
+    const status = agentStatusSchema.parse({
+      deviceId: "pi",
+      agentVersion: "0.1.0",
+      lastHeartbeatAt: "2026-01-01T01:00:00Z",
+    });
+    const summary = deviceSummary({ status, receivedAtMs: at("2026-01-01T00:00:01Z") });
+    expect(isOnline(summary, now, 5000)).toBe(false);
+    // Shown clamped: never later than it arrived.
+    expect(summary.lastHeartbeatAt).toBe("2026-01-01T00:00:01.000Z");
   });
 });
 
@@ -23,9 +37,18 @@ describe("device summary - from AgentStatus", () => {
       lastHeartbeatAt: "2026-01-01T00:00:00Z",
       deployments: { "pi-1.default.web_v2": { phase: "Failed", lastError: "port in use" } },
     });
-    expect(deviceSummary(status).deployments).toEqual([
-      { namespace: "default", name: "web.v2", phase: "Failed", lastError: "port in use" },
-    ]);
+    expect(deviceSummary({ status, receivedAtMs: at("2026-01-01T00:00:01Z") }).deployments).toEqual(
+      [
+        {
+          key: "pi-1.default.web_v2",
+          namespace: "default",
+          name: "web.v2",
+          phase: "Failed",
+          lastError: "port in use",
+          lastEventAt: undefined,
+        },
+      ],
+    );
   });
 
   it("carries the newest event of each deployment, not other deployments' events", () => {
@@ -59,7 +82,8 @@ describe("device summary - from AgentStatus", () => {
         { at: "2026-01-01T00:00:08Z", severity: "Info", message: "agent started" },
       ],
     });
-    const byName = new Map(deviceSummary(status).deployments.map((d) => [d.name, d]));
+    const summary = deviceSummary({ status, receivedAtMs: at("2026-01-01T00:00:10Z") });
+    const byName = new Map(summary.deployments.map((d) => [d.name, d]));
     expect(byName.get("web")?.lastEvent?.message).toBe("upgraded to generation 2");
     expect(byName.get("db")?.lastEvent?.message).toBe("deployed db");
   });
@@ -72,7 +96,36 @@ describe("device summary - from AgentStatus", () => {
       deployments: { "pi-1.default.web": { phase: "Pending" } },
       recentEvents: [{ at: "2026-01-01T00:00:00Z", severity: "Info", message: "agent started" }],
     });
-    expect(deviceSummary(status).deployments[0]).not.toHaveProperty("lastEvent");
+    const summary = deviceSummary({ status, receivedAtMs: at("2026-01-01T00:00:01Z") });
+    expect(summary.deployments[0]).not.toHaveProperty("lastEvent");
+  });
+
+  it("gives back the contracts' DeviceReport the aggregation reads, once per summary", () => {
+    const status = agentStatusSchema.parse({
+      deviceId: "pi-1",
+      agentVersion: "0.1.0",
+      lastHeartbeatAt: "2026-01-01T00:00:00Z",
+      deployments: { "pi-1.default.web": { phase: "Failed", lastError: "boom" } },
+      recentEvents: [
+        {
+          at: "2026-01-01T00:00:00Z",
+          severity: "Error",
+          message: "boom",
+          deployment: "pi-1.default.web",
+        },
+      ],
+    });
+    const summary = deviceSummary({ status, receivedAtMs: at("2026-01-01T00:00:02Z") });
+    const report = reportOf(summary);
+    expect(report).toMatchObject({
+      device: "pi-1",
+      receivedAtMs: at("2026-01-01T00:00:02Z"),
+      heartbeatAt: "2026-01-01T00:00:00Z",
+      deployments: { "pi-1.default.web": { phase: "Failed", lastError: "boom" } },
+    });
+    expect(report?.eventsByKey.get("pi-1.default.web")?.map((e) => e.message)).toEqual(["boom"]);
+    expect(reportOf(summary)).toBe(report);
+    expect(reportOf({ deviceId: "silent", deployments: [] })).toBeUndefined();
   });
 
   it("merges updates by device id, sorted", () => {

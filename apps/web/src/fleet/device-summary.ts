@@ -1,67 +1,81 @@
-// What the fleet pages show for one device, derived from its AgentStatus. Pure,
-// shared by the server (first view) and the browser (live heartbeats).
+// What the fleet pages keep for one device, derived from its AgentStatus and
+// the time its heartbeat was received. Pure and JSON-shaped, shared by the
+// server (first view) and the browser (live heartbeats). Online/offline and the
+// deployment counts use the contracts' rules (the operator's own), fed from here.
 import {
+  isDeviceFresh,
+  offlineAfterMs,
   parseDesiredStateKey,
+  toDeviceReport,
   type AgentEvent,
   type AgentStatus,
   type DeploymentPhase,
+  type DeploymentReport,
+  type DeviceReport,
   type Inventory,
 } from "@fleet/contracts";
 
+/** A heartbeat with the time it was received, on the receiver's clock. */
+export interface ReceivedHeartbeat {
+  status: AgentStatus;
+  receivedAtMs: number;
+}
+
 export interface DeviceDeployment {
+  /** The desired-state key this report is filed under. */
+  key: string;
   namespace: string;
   name: string;
   phase: DeploymentPhase;
   lastError?: string | undefined;
+  lastEventAt?: string | undefined;
   /** The device's newest event about this deployment (e.g. "upgraded to generation 2: …"). */
   lastEvent?: AgentEvent | undefined;
 }
 
 export interface DeviceSummary {
   deviceId: string;
-  /** Undefined for a targeted device that never reported. */
+  /** When the last heartbeat was received (receiver's clock); undefined: never reported. */
+  receivedAtMs?: number | undefined;
+  /** The device's own heartbeat time, clamped to receivedAtMs; for display. */
   lastHeartbeatAt?: string | undefined;
   agentVersion?: string | undefined;
   inventory?: Inventory | undefined;
   deployments: DeviceDeployment[];
+  /** Per desired-state key, newest first and bounded (the deployment page's events). */
+  eventsByKey?: Record<string, AgentEvent[]> | undefined;
 }
 
 export interface DeviceDetail extends DeviceSummary {
   recentEvents: AgentEvent[];
 }
 
-/** A device is offline once its heartbeat is older than this many periods. */
-export const OFFLINE_AFTER_PERIODS = 3;
-
-export function isOnline(
-  lastHeartbeatAt: string | undefined,
-  nowMs: number,
-  heartbeatPeriodMs: number,
-): boolean {
-  if (lastHeartbeatAt === undefined) return false;
-  const at = Date.parse(lastHeartbeatAt);
-  return !Number.isNaN(at) && nowMs - at <= OFFLINE_AFTER_PERIODS * heartbeatPeriodMs;
+/**
+ * Online while its heartbeat is fresh: the contracts' rule (the operator's),
+ * judged by when the heartbeat was received. The server's first view carries
+ * its own receive times; the browser's feed replaces them within a second.
+ */
+export function isOnline(device: DeviceSummary, nowMs: number, heartbeatPeriodMs: number): boolean {
+  return (
+    device.receivedAtMs !== undefined &&
+    isDeviceFresh({ receivedAtMs: device.receivedAtMs }, nowMs, offlineAfterMs(heartbeatPeriodMs))
+  );
 }
 
-/** The newest event per desired-state key (the ring is oldest first). */
-function lastEventByKey(events: readonly AgentEvent[]): Map<string, AgentEvent> {
-  const byKey = new Map<string, AgentEvent>();
-  for (const event of events) if (event.deployment) byKey.set(event.deployment, event);
-  return byKey;
-}
-
-export function deviceSummary(status: AgentStatus): DeviceSummary {
-  const lastEvents = lastEventByKey(status.recentEvents);
-  const deployments = Object.entries(status.deployments).flatMap(([key, report]) => {
+export function deviceSummary({ status, receivedAtMs }: ReceivedHeartbeat): DeviceSummary {
+  const report = toDeviceReport(status.deviceId, status, receivedAtMs);
+  const deployments = Object.entries(report.deployments).flatMap(([key, deployment]) => {
     try {
       const { namespace, name } = parseDesiredStateKey(key);
-      const lastEvent = lastEvents.get(key);
+      const lastEvent = report.eventsByKey.get(key)?.[0];
       return [
         {
+          key,
           namespace,
           name,
-          phase: report.phase,
-          lastError: report.lastError,
+          phase: deployment.phase,
+          lastError: deployment.lastError,
+          lastEventAt: deployment.lastEventAt,
           ...(lastEvent && { lastEvent }),
         },
       ];
@@ -71,15 +85,52 @@ export function deviceSummary(status: AgentStatus): DeviceSummary {
   });
   return {
     deviceId: status.deviceId,
-    lastHeartbeatAt: status.lastHeartbeatAt,
+    receivedAtMs,
+    lastHeartbeatAt: report.heartbeatAt,
     agentVersion: status.agentVersion,
     inventory: status.inventory,
     deployments,
+    eventsByKey: Object.fromEntries(
+      [...report.eventsByKey].map(([key, events]) => [key, [...events]]),
+    ),
   };
 }
 
-export function deviceDetail(status: AgentStatus): DeviceDetail {
-  return { ...deviceSummary(status), recentEvents: [...status.recentEvents].reverse() };
+export function deviceDetail(heartbeat: ReceivedHeartbeat): DeviceDetail {
+  return {
+    ...deviceSummary(heartbeat),
+    recentEvents: [...heartbeat.status.recentEvents].reverse(),
+  };
+}
+
+const reports = new WeakMap<DeviceSummary, DeviceReport>();
+
+/**
+ * The contracts' DeviceReport for a summary (the aggregation's input), or
+ * undefined for a device that never reported. Memoized per summary object:
+ * a heartbeat replaces the object, so a stale report is never reused.
+ */
+export function reportOf(device: DeviceSummary): DeviceReport | undefined {
+  if (device.receivedAtMs === undefined || device.lastHeartbeatAt === undefined) return undefined;
+  const cached = reports.get(device);
+  if (cached) return cached;
+  const deployments: Record<string, DeploymentReport> = {};
+  for (const d of device.deployments) {
+    deployments[d.key] = {
+      phase: d.phase,
+      ...(d.lastError !== undefined && { lastError: d.lastError }),
+      ...(d.lastEventAt !== undefined && { lastEventAt: d.lastEventAt }),
+    };
+  }
+  const report: DeviceReport = {
+    device: device.deviceId,
+    receivedAtMs: device.receivedAtMs,
+    heartbeatAt: device.lastHeartbeatAt,
+    deployments,
+    eventsByKey: new Map(Object.entries(device.eventsByKey ?? {})),
+  };
+  reports.set(device, report);
+  return report;
 }
 
 /** Replaces (or adds) devices by id, keeping the list sorted by id. */

@@ -8,9 +8,11 @@ import { useTRPC } from "../../trpc/react";
 export function DeleteDeployment({
   namespace,
   name,
+  disabled = false,
 }: {
   namespace: string;
   name: string;
+  disabled?: boolean;
 }): ReactElement {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -24,11 +26,12 @@ export function DeleteDeployment({
       },
     }),
   );
-  if (!confirming) {
+  if (!confirming || disabled) {
     return (
       <button
         type="button"
-        className="rounded border border-red-300 px-3 py-1 text-sm text-red-700"
+        disabled={disabled}
+        className="rounded border border-red-300 px-3 py-1 text-sm text-red-700 disabled:opacity-50"
         onClick={() => {
           setConfirming(true);
         }}

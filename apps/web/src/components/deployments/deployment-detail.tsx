@@ -1,52 +1,102 @@
 "use client";
-// One deployment: spec, conditions, counts, the phase and newest event on each
-// device (live from heartbeats), the last error and the recent events (from the
-// CR status, re-read every few seconds).
-import { Badge, PhaseBadge, PhaseBar, VirtualTable, type Column } from "@fleet/ui";
+// One deployment. The spec follows the CR by push (a Kubernetes watch streamed
+// over server-sent events); the counts, conditions, last error, events and the
+// row of every device are all computed from the same live heartbeats, with the
+// operator's own rules, so the page never contradicts itself. A deletion
+// anywhere turns the page into a "deleted" notice at once.
+import {
+  Badge,
+  PhaseBadge,
+  PhaseBar,
+  RelativeTime,
+  useNow,
+  VirtualTable,
+  type Column,
+} from "@fleet/ui";
+import { offlineAfterMs, type AggregateTarget } from "@fleet/contracts";
 import { useSuspenseQuery } from "@tanstack/react-query";
-import type { AgentEvent } from "@fleet/contracts";
-import type { ReactElement } from "react";
-import { STATUS_REFRESH_MS } from "../../deployments/status-refresh";
+import { useMemo, type ReactElement } from "react";
+import type { DeploymentPageModel } from "../../deployments/page-model";
+import { deploymentPageModel } from "../../deployments/page-model";
 import { useTRPC } from "../../trpc/react";
-import { Conditions } from "./deployments-table";
 import { DeleteDeployment } from "./delete-deployment";
+import { ConditionBadges } from "./condition-badges";
+import { PushProblem } from "./push-problem";
 import { SetImageForm } from "./set-image-form";
+import { useLiveDeployment } from "./use-live-deployments";
 
-interface DevicePhase {
-  deviceId: string;
-  phase: string;
-  lastError?: string | undefined;
-  lastEvent?: AgentEvent | undefined;
+const severityTone = { Info: "neutral", Warning: "warn", Error: "bad" } as const;
+
+function deviceColumns(model: DeploymentPageModel): Column<AggregateTarget>[] {
+  return [
+    {
+      header: "Device",
+      width: "minmax(8rem,1fr)",
+      cell: (t) => (
+        <a className="text-sky-700 hover:underline" href={`/fleet/${t.device}`}>
+          {t.device}
+        </a>
+      ),
+    },
+    { header: "Phase", width: "7rem", cell: (t) => <PhaseBadge phase={model.row(t).phase} /> },
+    {
+      header: "Last heard",
+      width: "7rem",
+      cell: (t) => {
+        const heard = model.row(t).heardAtMs;
+        return heard === undefined ? (
+          <span className="text-slate-400">never</span>
+        ) : (
+          <RelativeTime at={new Date(heard).toISOString()} />
+        );
+      },
+    },
+    {
+      header: "Last event",
+      width: "minmax(12rem,3fr)",
+      cell: (t) => {
+        const event = model.row(t).lastEvent;
+        return event ? (
+          <span title={event.message}>
+            <RelativeTime className="mr-2 text-slate-500" at={event.at} />
+            {event.message}
+          </span>
+        ) : (
+          ""
+        );
+      },
+    },
+    {
+      header: "Last error",
+      width: "minmax(10rem,2fr)",
+      cell: (t) => {
+        const error = model.row(t).lastError;
+        return error ? <span title={error}>{error}</span> : "";
+      },
+    },
+  ];
 }
 
-const deviceColumns: Column<DevicePhase>[] = [
-  {
-    header: "Device",
-    width: "minmax(8rem,1fr)",
-    cell: (d) => (
-      <a className="text-sky-700 hover:underline" href={`/fleet/${d.deviceId}`}>
-        {d.deviceId}
-      </a>
-    ),
-  },
-  { header: "Phase", width: "8rem", cell: (d) => <PhaseBadge phase={d.phase} /> },
-  {
-    header: "Last event",
-    width: "minmax(12rem,3fr)",
-    cell: (d) =>
-      d.lastEvent ? (
-        <span title={d.lastEvent.message}>
-          <time className="mr-2 text-slate-500" dateTime={d.lastEvent.at}>
-            {d.lastEvent.at.slice(11, 19)}
-          </time>
-          {d.lastEvent.message}
-        </span>
-      ) : (
-        ""
-      ),
-  },
-  { header: "Last error", width: "minmax(10rem,2fr)", cell: (d) => d.lastError ?? "" },
-];
+function Services({
+  services,
+}: {
+  services: {
+    name: string;
+    image: string;
+    ports: { hostPort: number; containerPort: number; protocol: string }[];
+  }[];
+}): ReactElement {
+  return (
+    <>
+      {services.map((s) => (
+        <p key={s.name}>
+          <span className="font-medium">{s.name}</span>: <code>{s.image}</code>{" "}
+          {s.ports.map((p) => `${p.hostPort}→${p.containerPort}/${p.protocol}`).join(", ")}
+        </p>
+      ))}
+    </>
+  );
+}
 
 export function DeploymentDetail({
   namespace,
@@ -58,62 +108,86 @@ export function DeploymentDetail({
   canWrite: boolean;
 }): ReactElement {
   const trpc = useTRPC();
-  const { data: deployment } = useSuspenseQuery(
-    trpc.deployments.byName.queryOptions(
-      { namespace, name },
-      { refetchInterval: STATUS_REFRESH_MS },
-    ),
-  );
+  const { deployment, deleted, push } = useLiveDeployment({ namespace, name });
   const { data: fleet } = useSuspenseQuery(trpc.fleet.devices.queryOptions());
-  const byId = new Map(fleet.devices.map((d) => [d.deviceId, d]));
-  const phases: DevicePhase[] = deployment.spec.targetDevices.map((deviceId) => {
-    const report = byId
-      .get(deviceId)
-      ?.deployments.find((d) => d.namespace === namespace && d.name === name);
-    return {
-      deviceId,
-      phase: report?.phase ?? "Unreported",
-      lastError: report?.lastError,
-      lastEvent: report?.lastEvent,
-    };
-  });
-  const aggregate = deployment.status?.aggregate;
+  const now = useNow();
+  const devices = useMemo(
+    () => new Map(fleet.devices.map((d) => [d.deviceId, d])),
+    [fleet.devices],
+  );
   const services = deployment.spec.score.PodmanV0.services;
+  const heading = (
+    <h1 className="text-xl font-semibold">
+      {namespace}/{name}
+    </h1>
+  );
+
+  if (deleted) {
+    return (
+      <div className="flex flex-col gap-6" data-deployment-state="deleted">
+        <div className="flex flex-wrap items-center gap-3">
+          {heading}
+          <Badge tone="bad">Deleted</Badge>
+          {canWrite && <DeleteDeployment namespace={namespace} name={name} disabled />}
+        </div>
+        <p
+          role="alert"
+          className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+        >
+          <span className="font-semibold">This deployment was deleted.</span> Its devices remove its
+          containers; nothing on this page is current any more.{" "}
+          <a className="underline" href="/deployments">
+            Back to deployments
+          </a>
+        </p>
+        <section className="grid gap-2 text-sm text-slate-500">
+          <h2 className="font-semibold">Last seen spec</h2>
+          <Services services={services} />
+          {canWrite && (
+            <SetImageForm
+              namespace={namespace}
+              name={name}
+              image={services[0]?.image ?? ""}
+              disabled
+            />
+          )}
+        </section>
+      </div>
+    );
+  }
+
+  const model = deploymentPageModel(deployment, devices, now, fleet.heartbeatPeriodMs);
+  const { aggregate } = model;
   return (
-    <div className="flex flex-col gap-6">
+    <div className="flex flex-col gap-6" data-deployment-state="present">
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-xl font-semibold">
-          {namespace}/{name}
-        </h1>
-        <Conditions deployment={deployment} />
+        {heading}
+        <ConditionBadges conditions={model.conditions} />
         {canWrite && <DeleteDeployment namespace={namespace} name={name} />}
       </div>
+      <PushProblem push={push} what="Changes to this deployment" />
       <section className="grid gap-2 text-sm">
-        {services.map((s) => (
-          <p key={s.name}>
-            <span className="font-medium">{s.name}</span>: <code>{s.image}</code>{" "}
-            {s.ports.map((p) => `${p.hostPort}→${p.containerPort}/${p.protocol}`).join(", ")}
-          </p>
-        ))}
+        <Services services={services} />
         {canWrite && (
           <SetImageForm namespace={namespace} name={name} image={services[0]?.image ?? ""} />
         )}
       </section>
-      <section>
+      <section aria-label="Status summary">
         <h2 className="mb-2 font-semibold">Status</h2>
-        <PhaseBar
-          counts={
-            aggregate ?? {
-              succeeded: 0,
-              failed: 0,
-              pending: 0,
-              unreported: deployment.spec.targetDevices.length,
-            }
-          }
-        />
-        {aggregate?.lastError && (
+        <PhaseBar counts={aggregate} />
+        <p className="mt-1 text-xs text-slate-500">
+          From the devices&apos; live heartbeats; a device that has not been heard from for{" "}
+          {offlineAfterMs(fleet.heartbeatPeriodMs) / 1000} s counts as unreported.
+          {aggregate.lastHeartbeatAt && (
+            <>
+              {" "}
+              Last heard <RelativeTime at={aggregate.lastHeartbeatAt} />.
+            </>
+          )}
+        </p>
+        {aggregate.lastError && (
           <p role="note" className="mt-2 rounded bg-red-50 p-2 text-sm text-red-900">
-            Last error on {aggregate.lastError.device} at {aggregate.lastError.at}:{" "}
+            Last error on {aggregate.lastError.device} <RelativeTime at={aggregate.lastError.at} />:{" "}
             {aggregate.lastError.message}
           </p>
         )}
@@ -122,31 +196,23 @@ export function DeploymentDetail({
         <h2 className="mb-2 font-semibold">Devices</h2>
         <VirtualTable
           label="Phase per device"
-          rows={phases}
-          columns={deviceColumns}
-          rowKey={(d) => d.deviceId}
+          rows={model.targets}
+          columns={deviceColumns(model)}
+          rowKey={(t) => t.device}
           empty="No target devices."
           maxHeight={400}
         />
       </section>
       <section>
         <h2 className="mb-2 font-semibold">Recent events</h2>
-        {(aggregate?.recentEvents.length ?? 0) === 0 ? (
+        {aggregate.recentEvents.length === 0 ? (
           <p className="text-sm text-slate-500">No events yet.</p>
         ) : (
           <ol className="flex flex-col gap-1 text-sm">
-            {aggregate?.recentEvents.map((e, i) => (
-              <li key={`${e.at}-${i}`} className="flex gap-2">
-                <time className="w-48 shrink-0 text-slate-500" dateTime={e.at}>
-                  {e.at}
-                </time>
-                <Badge
-                  tone={
-                    e.severity === "Error" ? "bad" : e.severity === "Warning" ? "warn" : "neutral"
-                  }
-                >
-                  {e.severity}
-                </Badge>
+            {aggregate.recentEvents.map((e, i) => (
+              <li key={`${e.at}-${e.device}-${i}`} className="flex items-baseline gap-2">
+                <RelativeTime className="w-24 shrink-0 text-slate-500" at={e.at} />
+                <Badge tone={severityTone[e.severity]}>{e.severity}</Badge>
                 <span>
                   {e.device}: {e.message}
                 </span>

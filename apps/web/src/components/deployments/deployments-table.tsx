@@ -1,39 +1,33 @@
 "use client";
-// Deployment CRs with their aggregate counts and conditions.
-import { Badge, PhaseBar, VirtualTable, type Column } from "@fleet/ui";
+// Every Deployment CR, following the cluster by push (a watch streamed over
+// server-sent events), with counts and conditions computed from the live
+// heartbeats by the same rules as each deployment's own page.
+import { PhaseBar, VirtualTable, useNow, type Column } from "@fleet/ui";
 import type { DeploymentResource } from "@fleet/contracts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactElement } from "react";
-import { STATUS_REFRESH_MS } from "../../deployments/status-refresh";
+import { useMemo, type ReactElement } from "react";
+import { deploymentPageModel, type DeploymentPageModel } from "../../deployments/page-model";
+import type { DeviceSummary } from "../../fleet/device-summary";
 import { useTRPC } from "../../trpc/react";
+import { ConditionBadges } from "./condition-badges";
+import { PushProblem } from "./push-problem";
+import { useLiveDeploymentList } from "./use-live-deployments";
 
-const zero = { succeeded: 0, failed: 0, pending: 0, unreported: 0 };
-
-export function Conditions({ deployment }: { deployment: DeploymentResource }): ReactElement {
-  const conditions = deployment.status?.conditions ?? [];
-  if (conditions.length === 0) return <span className="text-slate-400">not reconciled yet</span>;
-  return (
-    <span className="flex gap-1">
-      {conditions.map((c) => (
-        <span key={c.type} title={`${c.reason}: ${c.message}`}>
-          <Badge
-            tone={c.status === "True" ? (c.type === "Degraded" ? "bad" : "good") : "neutral"}
-          >{`${c.type}=${c.status}`}</Badge>
-        </span>
-      ))}
-    </span>
-  );
+interface Row {
+  deployment: DeploymentResource;
+  model: DeploymentPageModel;
 }
 
-const columns: Column<DeploymentResource>[] = [
+const columns: Column<Row>[] = [
   {
     header: "Deployment",
-    width: "minmax(10rem,1fr)",
-    cell: (d) => (
+    width: "minmax(10rem,1.2fr)",
+    cell: ({ deployment: d }) => (
       <Link
         className="font-medium text-sky-700 hover:underline"
         href={`/deployments/${d.metadata.namespace}/${d.metadata.name}`}
+        title={`${d.metadata.namespace}/${d.metadata.name}`}
       >
         {d.metadata.namespace}/{d.metadata.name}
       </Link>
@@ -42,42 +36,84 @@ const columns: Column<DeploymentResource>[] = [
   {
     header: "Image",
     width: "minmax(10rem,1fr)",
-    cell: (d) => d.spec.score.PodmanV0.services.map((s) => s.image).join(", "),
+    cell: ({ deployment: d }) => {
+      const images = d.spec.score.PodmanV0.services.map((s) => s.image).join(", ");
+      return <span title={images}>{images}</span>;
+    },
   },
-  { header: "Devices", width: "5rem", cell: (d) => d.spec.targetDevices.length },
+  { header: "Devices", width: "4.5rem", cell: ({ deployment: d }) => d.spec.targetDevices.length },
   {
     header: "Status",
     width: "minmax(14rem,1.5fr)",
-    cell: (d) => <PhaseBar counts={d.status?.aggregate ?? zero} />,
+    cell: ({ model }) => <PhaseBar counts={model.aggregate} />,
   },
-  { header: "Conditions", width: "minmax(12rem,1fr)", cell: (d) => <Conditions deployment={d} /> },
+  {
+    header: "Conditions",
+    width: "minmax(16rem,1fr)",
+    cell: ({ model }) => <ConditionBadges conditions={model.conditions} />,
+  },
 ];
 
-export function DeploymentsTable({ canWrite }: { canWrite: boolean }): ReactElement {
-  const trpc = useTRPC();
-  const { data } = useSuspenseQuery(
-    trpc.deployments.list.queryOptions(undefined, { refetchInterval: STATUS_REFRESH_MS }),
-  );
+export function DeploymentsTableView({
+  deployments,
+  devices,
+  heartbeatPeriodMs,
+  now,
+  empty,
+}: {
+  deployments: readonly DeploymentResource[];
+  devices: ReadonlyMap<string, DeviceSummary>;
+  heartbeatPeriodMs: number;
+  now: number;
+  empty: ReactElement | string;
+}): ReactElement {
+  const rows = deployments.map((deployment) => ({
+    deployment,
+    model: deploymentPageModel(deployment, devices, now, heartbeatPeriodMs),
+  }));
   return (
     <VirtualTable
       label="Deployments"
-      rows={data}
+      rows={rows}
       columns={columns}
       rowHeight={56}
-      rowKey={(d) => `${d.metadata.namespace}/${d.metadata.name}`}
-      empty={
-        canWrite ? (
-          <span>
-            No deployments yet.{" "}
-            <Link className="underline" href="/deployments/new">
-              Create one
-            </Link>{" "}
-            — or deploy nginx in one click.
-          </span>
-        ) : (
-          "No deployments yet."
-        )
-      }
+      rowKey={({ deployment: d }) => `${d.metadata.namespace}/${d.metadata.name}`}
+      empty={empty}
     />
+  );
+}
+
+export function DeploymentsTable({ canWrite }: { canWrite: boolean }): ReactElement {
+  const trpc = useTRPC();
+  const { deployments, push } = useLiveDeploymentList();
+  const { data: fleet } = useSuspenseQuery(trpc.fleet.devices.queryOptions());
+  const devices = useMemo(
+    () => new Map(fleet.devices.map((d) => [d.deviceId, d])),
+    [fleet.devices],
+  );
+  const now = useNow();
+  return (
+    <div className="flex flex-col gap-2">
+      <PushProblem push={push} what="Changes to deployments" />
+      <DeploymentsTableView
+        deployments={deployments}
+        devices={devices}
+        heartbeatPeriodMs={fleet.heartbeatPeriodMs}
+        now={now}
+        empty={
+          canWrite ? (
+            <span>
+              No deployments yet.{" "}
+              <Link className="underline" href="/deployments/new">
+                Create one
+              </Link>{" "}
+              — or deploy nginx in one click.
+            </span>
+          ) : (
+            "No deployments yet."
+          )
+        }
+      />
+    </div>
   );
 }

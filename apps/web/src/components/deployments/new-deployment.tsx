@@ -41,7 +41,7 @@ export function NewDeployment(): ReactElement {
     <DeploymentFormView
       devices={data.devices.map((d) => ({
         deviceId: d.deviceId,
-        online: isOnline(d.lastHeartbeatAt, now, data.heartbeatPeriodMs),
+        online: isOnline(d, now, data.heartbeatPeriodMs),
       }))}
       onSubmit={(input) => {
         create.mutate(input);

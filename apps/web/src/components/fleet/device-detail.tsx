@@ -1,11 +1,10 @@
 "use client";
 // One device: status, inventory, its deployments and its recent events (live).
-import { Badge, OnlineBadge, PhaseBadge } from "@fleet/ui";
+import { Badge, OnlineBadge, PhaseBadge, RelativeTime, useNow } from "@fleet/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import type { ReactElement } from "react";
 import { formatBytes, isOnline } from "../../fleet/device-summary";
 import { useTRPC } from "../../trpc/react";
-import { age, useNow } from "../use-now";
 
 const severityTone = { Info: "neutral", Warning: "warn", Error: "bad" } as const;
 
@@ -16,13 +15,17 @@ export function DeviceDetail({ deviceId }: { deviceId: string }): ReactElement {
   const { device } = data;
   return (
     <div className="flex flex-col gap-6">
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">{device.deviceId}</h1>
-        <OnlineBadge online={isOnline(device.lastHeartbeatAt, now, data.heartbeatPeriodMs)} />
+        <OnlineBadge online={isOnline(device, now, data.heartbeatPeriodMs)} />
         <span className="text-sm text-slate-600">
           last heartbeat{" "}
-          <time dateTime={device.lastHeartbeatAt}>{age(device.lastHeartbeatAt, now)}</time> · agent{" "}
-          {device.agentVersion}
+          {device.lastHeartbeatAt ? (
+            <RelativeTime at={device.lastHeartbeatAt} now={now} />
+          ) : (
+            "never"
+          )}{" "}
+          · agent {device.agentVersion}
         </span>
       </div>
       <section>
@@ -74,10 +77,8 @@ export function DeviceDetail({ deviceId }: { deviceId: string }): ReactElement {
         ) : (
           <ol className="flex flex-col gap-1 text-sm">
             {device.recentEvents.map((e, i) => (
-              <li key={`${e.at}-${i}`} className="flex gap-2">
-                <time className="w-48 shrink-0 text-slate-500" dateTime={e.at}>
-                  {e.at}
-                </time>
+              <li key={`${e.at}-${i}`} className="flex items-baseline gap-2">
+                <RelativeTime className="w-24 shrink-0 text-slate-500" at={e.at} now={now} />
                 <Badge tone={severityTone[e.severity]}>{e.severity}</Badge>
                 <span>{e.message}</span>
               </li>

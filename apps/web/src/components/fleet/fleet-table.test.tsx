@@ -10,9 +10,11 @@ vi.mock("next/link", () => ({
 }));
 
 const now = Date.parse("2026-01-01T00:01:00Z");
+/** A device whose last heartbeat was received (and claims to be from) `lastHeartbeatAt`. */
 const device = (deviceId: string, lastHeartbeatAt?: string): DeviceSummary => ({
   deviceId,
   lastHeartbeatAt,
+  receivedAtMs: lastHeartbeatAt === undefined ? undefined : Date.parse(lastHeartbeatAt),
   deployments: [],
 });
 
@@ -35,6 +37,20 @@ describe("fleet table - online from heartbeat age", () => {
     expect(within(row("stale")).getByText("offline")).toBeDefined();
     expect(within(row("silent")).getByText("offline")).toBeDefined();
     expect(within(row("silent")).getByText("never reported")).toBeDefined();
+  });
+
+  it("shows the last heartbeat relative to now, with the exact time on hover", () => {
+    render(
+      <FleetTableView
+        devices={[device("fresh", "2026-01-01T00:00:48Z")]}
+        heartbeatPeriodMs={5000}
+        now={now}
+      />,
+    );
+    const time = screen.getByText("12 s ago");
+    expect(time.tagName).toBe("TIME");
+    expect(time.getAttribute("datetime")).toBe("2026-01-01T00:00:48Z");
+    expect(time.getAttribute("title")).toMatch(/2026/);
   });
 
   it("renders a bounded number of rows for 10 000 devices", () => {

@@ -1,13 +1,20 @@
 "use client";
 // Every device: online/offline from heartbeat age, last heartbeat, inventory and
 // its deployments. Virtualized; heartbeats arrive live through the query cache.
-import { OnlineBadge, PhaseBadge, VirtualTable, type Column } from "@fleet/ui";
+import { offlineAfterMs } from "@fleet/contracts";
+import {
+  OnlineBadge,
+  PhaseBadge,
+  RelativeTime,
+  VirtualTable,
+  useNow,
+  type Column,
+} from "@fleet/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactElement } from "react";
 import { formatBytes, isOnline, type DeviceSummary } from "../../fleet/device-summary";
 import { useTRPC } from "../../trpc/react";
-import { age, useNow } from "../use-now";
 
 export function FleetTableView({
   devices,
@@ -31,19 +38,13 @@ export function FleetTableView({
     {
       header: "Status",
       width: "6rem",
-      cell: (d) => <OnlineBadge online={isOnline(d.lastHeartbeatAt, now, heartbeatPeriodMs)} />,
+      cell: (d) => <OnlineBadge online={isOnline(d, now, heartbeatPeriodMs)} />,
     },
     {
       header: "Last heartbeat",
       width: "10rem",
       cell: (d) =>
-        d.lastHeartbeatAt ? (
-          <time dateTime={d.lastHeartbeatAt} title={d.lastHeartbeatAt}>
-            {age(d.lastHeartbeatAt, now)}
-          </time>
-        ) : (
-          "never reported"
-        ),
+        d.lastHeartbeatAt ? <RelativeTime at={d.lastHeartbeatAt} now={now} /> : "never reported",
     },
     {
       header: "Inventory",
@@ -85,14 +86,12 @@ export function FleetTable(): ReactElement {
   const trpc = useTRPC();
   const { data } = useSuspenseQuery(trpc.fleet.devices.queryOptions());
   const now = useNow();
-  const online = data.devices.filter((d) =>
-    isOnline(d.lastHeartbeatAt, now, data.heartbeatPeriodMs),
-  ).length;
+  const online = data.devices.filter((d) => isOnline(d, now, data.heartbeatPeriodMs)).length;
   return (
     <section className="flex flex-col gap-3">
       <p className="text-sm text-slate-600">
         {data.devices.length} devices · {online} online · offline after{" "}
-        {(3 * data.heartbeatPeriodMs) / 1000} s without a heartbeat
+        {offlineAfterMs(data.heartbeatPeriodMs) / 1000} s without a heartbeat
       </p>
       <FleetTableView devices={data.devices} heartbeatPeriodMs={data.heartbeatPeriodMs} now={now} />
     </section>

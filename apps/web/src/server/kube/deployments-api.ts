@@ -1,5 +1,6 @@
-// Deployment CRs read and written as one user (through impersonation).
-import type { CustomObjectsApi } from "@kubernetes/client-node";
+// Deployment CRs read, written and watched as one user: every request, the
+// watch included, goes out with the credentials of the one Configuration given.
+import { CustomObjectsApi, type Configuration } from "@kubernetes/client-node";
 import {
   API_GROUP,
   API_VERSION,
@@ -10,8 +11,12 @@ import {
   type DeploymentSpecInput,
 } from "@fleet/contracts";
 import { toTrpcError, type KubeAction } from "./kube-errors";
+import type { DeploymentChange } from "../../deployments/changes";
+import { watchChanges, type Listed } from "./watch-changes";
 
 const base = { group: API_GROUP, version: API_VERSION, plural: PLURAL };
+
+export type { DeploymentChange };
 
 export interface DeploymentsApi {
   list(): Promise<DeploymentResource[]>;
@@ -28,6 +33,13 @@ export interface DeploymentsApi {
     service?: string | undefined;
   }): Promise<DeploymentResource>;
   delete(namespace: string, name: string): Promise<void>;
+  /**
+   * One deployment as it is now (a snapshot of zero or one), then each change,
+   * until `signal` aborts; a deleted deployment arrives as "deleted".
+   */
+  watch(namespace: string, name: string, signal: AbortSignal): AsyncIterable<DeploymentChange>;
+  /** Every deployment the user may list, then each change. */
+  watchAll(signal: AbortSignal): AsyncIterable<DeploymentChange>;
 }
 
 async function call<T>(action: KubeAction, request: () => Promise<T>): Promise<T> {
@@ -46,7 +58,24 @@ function parseAll(items: unknown[]): DeploymentResource[] {
   });
 }
 
-export function deploymentsApi(api: CustomObjectsApi): DeploymentsApi {
+function parseOne(object: unknown): DeploymentResource | undefined {
+  const parsed = deploymentResourceSchema.safeParse(object);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function listed(list: unknown): Listed {
+  const { items, metadata } = list as {
+    items?: unknown[];
+    metadata?: { resourceVersion?: string };
+  };
+  return { items: items ?? [], resourceVersion: metadata?.resourceVersion };
+}
+
+const collectionPath = (namespace?: string): string =>
+  `/apis/${API_GROUP}/${API_VERSION}/${namespace === undefined ? "" : `namespaces/${encodeURIComponent(namespace)}/`}${PLURAL}`;
+
+export function deploymentsApi(configuration: Configuration): DeploymentsApi {
+  const api = new CustomObjectsApi(configuration);
   const get = async (namespace: string, name: string): Promise<DeploymentResource> => {
     const object: unknown = await call({ verb: "get", namespace, name }, () =>
       api.getNamespacedCustomObject({ ...base, namespace, name }),
@@ -89,6 +118,32 @@ export function deploymentsApi(api: CustomObjectsApi): DeploymentsApi {
       await call({ verb: "delete", namespace, name }, () =>
         api.deleteNamespacedCustomObject({ ...base, namespace, name }),
       );
+    },
+    watch(namespace, name, signal) {
+      const fieldSelector = `metadata.name=${name}`;
+      return watchChanges({
+        configuration,
+        path: collectionPath(namespace),
+        fieldSelector,
+        list: async () =>
+          listed(
+            await call({ verb: "get", namespace, name }, () =>
+              api.listNamespacedCustomObject({ ...base, namespace, fieldSelector }),
+            ),
+          ),
+        parse: parseOne,
+        signal,
+      });
+    },
+    watchAll(signal) {
+      return watchChanges({
+        configuration,
+        path: collectionPath(),
+        list: async () =>
+          listed(await call({ verb: "list" }, () => api.listClusterCustomObject(base))),
+        parse: parseOne,
+        signal,
+      });
     },
   };
 }

@@ -7,7 +7,10 @@ import { HydrateClient, prefetch, trpc } from "../../../trpc/server";
 
 export default async function DeploymentsPage(): Promise<ReactElement> {
   const user = await requireUser("/deployments");
-  await prefetch(trpc.deployments.list.queryOptions());
+  await Promise.all([
+    prefetch(trpc.deployments.list.queryOptions()),
+    prefetch(trpc.fleet.devices.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <div className="mb-4 flex items-center gap-4">

@@ -1,4 +1,5 @@
-// Deployment CRs, always as the signed-in user: Kubernetes RBAC decides writes.
+// Deployment CRs, always as the signed-in user: Kubernetes RBAC decides reads,
+// writes and watches. Open pages follow the CRs through the watch subscriptions.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { namespaceNameSchema, resourceNameSchema } from "@fleet/contracts";
@@ -23,5 +24,15 @@ export const deploymentsRouter = {
   delete: protectedProcedure.input(ref).mutation(async ({ ctx, input }) => {
     await ctx.services.deploymentsAs(ctx.user).delete(input.namespace, input.name);
     return { deleted: input };
+  }),
+  /** Server-sent events: the deployment now (a snapshot of zero or one), then each change. */
+  watch: protectedProcedure.input(ref).subscription(async function* ({ ctx, input, signal }) {
+    yield* ctx.services
+      .deploymentsAs(ctx.user)
+      .watch(input.namespace, input.name, signal ?? new AbortController().signal);
+  }),
+  /** Server-sent events: every deployment now, then each change. */
+  watchAll: protectedProcedure.subscription(async function* ({ ctx, signal }) {
+    yield* ctx.services.deploymentsAs(ctx.user).watchAll(signal ?? new AbortController().signal);
   }),
 } satisfies TRPCRouterRecord;
