@@ -53,7 +53,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     failed: (key, failure) => {
       reconciler.failed(key, failure);
     },
-    desiredHash: (key) => store.get(key)?.hash,
+    desiredHash: (key) => reconciler.attemptedHash(key),
     logger,
     maxRetryMs: config.resyncSeconds * 1000,
   });

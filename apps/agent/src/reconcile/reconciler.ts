@@ -35,27 +35,35 @@ const names = (containers: readonly ContainerSummary[]): string =>
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly #phases: DeploymentPhases;
+  /** The desired state each key's latest attempt set out to apply (its payload hash). */
+  readonly #attempted = new Map<string, string | undefined>();
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#phases = new DeploymentPhases(deps.book, deps.ring);
   }
 
+  /** The payload hash the latest attempt for `key` set out to apply (undefined: none). */
+  attemptedHash(key: string): string | undefined {
+    return this.#attempted.get(key);
+  }
+
   /** A reconcile of `key` threw: it stays (or goes) Failed with the error and the retry time. */
   failed(key: string, failure: FailedAttempt): void {
-    // The desired state the failure is about: the one in the store now (if it changed
-    // during the attempt, the new one is reconciled next anyway).
-    const hash = this.#deps.store.get(key)?.hash;
+    // About the desired state that attempt worked on, even if a newer one arrived meanwhile.
+    const hash = this.#attempted.get(key);
     this.#phases.apply(key, { type: "attemptFailed", hash, ...failure });
   }
 
   async reconcile(key: string): Promise<void> {
     const { podman, device, store } = this.#deps;
+    // Read first: whatever fails below fails for this desired state.
+    const desired = store.get(key);
+    this.#attempted.set(key, desired?.hash);
     const owned = await listContainers(podman, {
       ...ownerLabels(device),
       [LABELS.deploymentKey]: key,
     });
-    const desired = store.get(key);
     if (desired === undefined && !store.synced) {
       // KV not read yet (e.g. booted without NATS): keep what runs running, remove nothing.
       const problems = await superviseContainers(this.#deps, key, owned);
@@ -85,6 +93,7 @@ export class Reconciler {
       this.#deps.ring.record({ severity: "Info", message, deployment: key });
     }
     this.#phases.remove(key);
+    this.#attempted.delete(key);
   }
 
   async #converge(key: string, desired: Valid, owned: readonly ContainerSummary[]): Promise<void> {

@@ -12,7 +12,7 @@ import type { FailedAttempt } from "./phase-model.js";
 export interface WorkerDeps {
   reconcile: (key: string) => Promise<void>;
   failed: (key: string, failure: FailedAttempt) => void;
-  /** The payload hash of the key's desired state now (a new one restarts the backoff). */
+  /** The payload hash the failed attempt worked on (a new one restarts the backoff). */
   desiredHash: (key: string) => string | undefined;
   logger: Logger;
   /** Longest wait between retries of a failing key. */
