@@ -90,6 +90,11 @@ app.kubernetes.io/component: dashboard
 /etc/fleet-dashboard/nats
 {{- end -}}
 
+{{/* Where the browsers' auth-callout keys and credentials are mounted in the dashboard's container. */}}
+{{- define "fleet.dashboard.liveAuthDir" -}}
+/etc/fleet-dashboard/live-auth
+{{- end -}}
+
 {{/* Where the NATS .creds file is mounted in the operator's container. */}}
 {{- define "fleet.operator.natsCredentialsDir" -}}
 /etc/iot-operator/nats

@@ -4,7 +4,7 @@ export const DASHBOARD_VALUES = {
   dashboard: {
     enabled: true,
     natsWebsocketUrl: "wss://nats.example.com",
-    natsViewer: { passwordSecret: { existingSecret: "nats-viewer" } },
+    liveAuth: { existingSecret: "fleet-live-auth" },
     ingress: {
       enabled: true,
       className: "nginx",

@@ -32,8 +32,10 @@ export { DASHBOARD_ENV_NAMES } from "@fleet/web/env-names";
 /** The dashboard's variables without a default (apps/web/src/env.ts): it exits without them. */
 export const DASHBOARD_REQUIRED_ENV_NAMES: readonly string[] = [
   "NATS_WS_URL",
-  "NATS_VIEWER_USER",
-  "NATS_VIEWER_PASSWORD",
+  "LIVE_TICKET_KEY_FILE",
+  "NATS_CALLOUT_ISSUER_SEED_FILE",
+  "NATS_CALLOUT_XKEY_SEED_FILE",
+  "NATS_SYSTEM_CREDENTIALS_FILE",
   "OIDC_ISSUER",
   "OIDC_CLIENT_ID",
   "OIDC_CLIENT_SECRET",

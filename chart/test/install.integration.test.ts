@@ -29,7 +29,7 @@ function envOf(deployment: V1Deployment, name: string): string | undefined {
 const DASHBOARD = {
   enabled: true,
   natsWebsocketUrl: "wss://nats.example.com",
-  natsViewer: { passwordSecret: { existingSecret: "nats-viewer" } },
+  liveAuth: { existingSecret: "fleet-live-auth" },
   ingress: { enabled: true },
   oidc: {
     issuerUrl: "https://id.example.com",

@@ -17,8 +17,12 @@ const BAD_VALUES: { field: string; values: Values }[] = [
   { field: "/dashboard/logLevel", values: { dashboard: { logLevel: "loud" } } },
   { field: "/dashboard/publicUrl", values: { dashboard: { publicUrl: "fleet.example.com" } } },
   {
-    field: "/dashboard/natsViewer/passwordSecret",
-    values: { dashboard: { natsViewer: { passwordSecret: { name: "nats-viewer" } } } },
+    field: "/dashboard/liveAuth",
+    values: { dashboard: { liveAuth: { name: "fleet-live-auth" } } },
+  },
+  {
+    field: "/dashboard/liveAuth/systemCredentials",
+    values: { dashboard: { liveAuth: { systemCredentials: "../system.creds" } } },
   },
   // A typo is an error, not a silently ignored key.
   { field: "/operator", values: { operator: { replica: 2 } } },
@@ -63,11 +67,11 @@ describe("chart - lint", () => {
   });
 
   // Without them the dashboard starts, then fails its env check at the first request.
-  const { natsViewer: _viewer, ...withoutViewer } = DASHBOARD_VALUES.dashboard;
+  const { liveAuth: _live, ...withoutLiveAuth } = DASHBOARD_VALUES.dashboard;
   const { natsWebsocketUrl: _ws, ...withoutWebsocket } = DASHBOARD_VALUES.dashboard;
   const { sessionSecret: _session, ...withoutSessionSecret } = DASHBOARD_VALUES.dashboard;
   const MISSING: { value: string; dashboard: Values }[] = [
-    { value: "dashboard.natsViewer.passwordSecret.existingSecret", dashboard: withoutViewer },
+    { value: "dashboard.liveAuth.existingSecret", dashboard: withoutLiveAuth },
     { value: "dashboard.natsWebsocketUrl", dashboard: withoutWebsocket },
     { value: "dashboard.sessionSecret.existingSecret", dashboard: withoutSessionSecret },
   ];

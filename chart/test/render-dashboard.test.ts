@@ -88,7 +88,7 @@ describe("chart - render the dashboard", () => {
       values: {
         nats: { url: "nats://nats.messaging.svc:4222" },
         ...withDashboard({
-          natsViewer: { user: "browser", passwordSecret: { existingSecret: "nv", key: "pw" } },
+          liveAuth: { existingSecret: "live", systemCredentials: "sys.creds", account: "FLEET" },
           sessionSecret: { existingSecret: "fleet-session", key: "cookie" },
           heartbeatPeriodMs: 2000,
           logLevel: "debug",
@@ -103,8 +103,12 @@ describe("chart - render the dashboard", () => {
       OIDC_CLIENT_SECRET: undefined,
       NATS_URL: "nats://nats.messaging.svc:4222",
       NATS_WS_URL: "wss://nats.example.com",
-      NATS_VIEWER_USER: "browser",
-      NATS_VIEWER_PASSWORD: undefined,
+      LIVE_TICKET_KEY_FILE: "/etc/fleet-dashboard/live-auth/ticket-key.pem",
+      NATS_CALLOUT_ISSUER_SEED_FILE: "/etc/fleet-dashboard/live-auth/callout-issuer.nk",
+      NATS_CALLOUT_XKEY_SEED_FILE: "/etc/fleet-dashboard/live-auth/callout-xkey.nk",
+      NATS_CALLOUT_CREDENTIALS_FILE: "/etc/fleet-dashboard/live-auth/callout.creds",
+      NATS_SYSTEM_CREDENTIALS_FILE: "/etc/fleet-dashboard/live-auth/sys.creds",
+      NATS_CALLOUT_ACCOUNT: "FLEET",
       DASHBOARD_URL: "https://fleet.example.com",
       SESSION_SECRET: undefined,
       HEARTBEAT_PERIOD_MS: "2000",
@@ -114,20 +118,39 @@ describe("chart - render the dashboard", () => {
     expect(env.get("OIDC_CLIENT_SECRET")?.valueFrom).toStrictEqual({
       secretKeyRef: { name: "fleet-oidc", key: "secret" },
     });
-    expect(env.get("NATS_VIEWER_PASSWORD")?.valueFrom).toStrictEqual({
-      secretKeyRef: { name: "nv", key: "pw" },
-    });
     expect(env.get("SESSION_SECRET")?.valueFrom).toStrictEqual({
       secretKeyRef: { name: "fleet-session", key: "cookie" },
     });
+    // The key files come from one Secret, mounted read-only where the variables point.
+    const pod = deployment.spec?.template.spec;
+    expect(pod?.volumes?.find((v) => v.name === "live-auth")?.secret).toStrictEqual({
+      secretName: "live",
+      items: [
+        "ticket-key.pem",
+        "callout-issuer.nk",
+        "callout-xkey.nk",
+        "callout.creds",
+        "sys.creds",
+      ].map((key) => ({ key, path: key })),
+      defaultMode: 292,
+    });
+    expect(pod?.containers[0]?.volumeMounts).toContainEqual({
+      name: "live-auth",
+      mountPath: "/etc/fleet-dashboard/live-auth",
+      readOnly: true,
+    });
   });
 
-  it("dashboard - defaults: viewer user dashboard-viewer, password key, 5 s heartbeats, info logs", async () => {
-    const env = envOf(await dashboardDeployment());
-    expect(env.get("NATS_VIEWER_USER")?.value).toBe("dashboard-viewer");
-    expect(env.get("NATS_VIEWER_PASSWORD")?.valueFrom).toStrictEqual({
-      secretKeyRef: { name: "nats-viewer", key: "password" },
-    });
+  it("dashboard - defaults: the global account, 5 s heartbeats, info logs, readiness from /api/readyz", async () => {
+    const deployment = await dashboardDeployment();
+    const env = envOf(deployment);
+    expect(env.get("NATS_CALLOUT_ACCOUNT")?.value).toBe("$G");
+    expect(env.get("LIVE_TICKET_KEY_FILE")?.value).toBe(
+      "/etc/fleet-dashboard/live-auth/ticket-key.pem",
+    );
+    expect(deployment.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet?.path).toBe(
+      "/api/readyz",
+    );
     expect(env.get("NATS_URL")?.value).toBe("nats://nats.nats.svc.cluster.local:4222");
     expect(env.get("HEARTBEAT_PERIOD_MS")?.value).toBe("5000");
     expect(env.get("LOG_LEVEL")?.value).toBe("info");
@@ -155,16 +178,19 @@ describe("chart - render the dashboard", () => {
   it("dashboard - a NATS .creds Secret is mounted read-only and its path handed over", async () => {
     const plain = await dashboardDeployment();
     expect(envOf(plain).has("NATS_CREDENTIALS_FILE")).toBe(false);
-    expect(plain.spec?.template.spec?.volumes).toBeUndefined();
+    expect(plain.spec?.template.spec?.volumes?.map((v) => v.name)).toStrictEqual(["live-auth"]);
     const deployment = await dashboardDeployment({
       values: withDashboard({ natsCredentialsSecret: { name: "web-nats", key: "web.creds" } }),
     });
-    const mount = containerOf(deployment).volumeMounts?.[0];
+    const mount = containerOf(deployment).volumeMounts?.find((m) => m.name === "nats-credentials");
     expect(mount).toMatchObject({ name: "nats-credentials", readOnly: true });
     expect(envOf(deployment).get("NATS_CREDENTIALS_FILE")?.value).toBe(
       `${mount?.mountPath}/web.creds`,
     );
-    expect(deployment.spec?.template.spec?.volumes?.[0]?.secret).toMatchObject({
+    const volume = deployment.spec?.template.spec?.volumes?.find(
+      (v) => v.name === "nats-credentials",
+    );
+    expect(volume?.secret).toMatchObject({
       secretName: "web-nats",
       items: [{ key: "web.creds", path: "web.creds" }],
     });

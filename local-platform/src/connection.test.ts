@@ -7,7 +7,15 @@ const connection: PlatformConnection = {
   natsUrl: "nats://127.0.0.1:24222",
   natsWebsocketUrl: "ws://127.0.0.1:24280",
   natsMonitorUrl: "http://127.0.0.1:28222",
-  natsViewer: { user: "dashboard-viewer", password: "vpw" },
+  natsSecrets: {
+    serviceCreds: "/p/nats/secrets/service.creds",
+    dashboardCreds: "/p/nats/secrets/dashboard.creds",
+    calloutCreds: "/p/nats/secrets/callout.creds",
+    systemCreds: "/p/nats/secrets/system.creds",
+    calloutIssuerSeed: "/p/nats/secrets/callout-issuer.nk",
+    calloutXkeySeed: "/p/nats/secrets/callout-xkey.nk",
+    browserTicketKey: "/p/nats/secrets/browser-ticket.pem",
+  },
   podmanSocket: "/tmp/podman.sock",
   containersConf: undefined,
   binDir: "/opt/fleet/bin",
@@ -47,5 +55,16 @@ describe("connection - env export lines", () => {
   it("exports the dashboard's OIDC client settings", () => {
     expect(exportLines(connection)).toContain("export OIDC_ISSUER='http://127.0.0.1:29090'");
     expect(exportLines(connection)).toContain("export OIDC_CLIENT_SECRET='s3cret'");
+  });
+});
+
+describe("connection - NATS secrets in the env export", () => {
+  it("exports the paths of the dashboard's NATS key files, never a NATS password", () => {
+    const lines = exportLines(connection);
+    expect(lines).toContain("export NATS_SYSTEM_CREDENTIALS_FILE='/p/nats/secrets/system.creds'");
+    expect(lines).toContain("export LIVE_TICKET_KEY_FILE='/p/nats/secrets/browser-ticket.pem'");
+    expect(lines).not.toMatch(/NATS_VIEWER|PASSWORD/);
+    // The operator reads NATS_CREDENTIALS_FILE too: the dashboard's read-only one must not leak to it.
+    expect(lines).not.toContain("NATS_CREDENTIALS_FILE=");
   });
 });

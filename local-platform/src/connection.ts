@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { dashboardOrigins, idpIssuer } from "./components/oidc-idp.js";
 import { DASHBOARD_CLIENT_ID, readIdpSecrets, type IdpSecrets } from "./idp/users.js";
 import { readIdentities, type KubeIdentities } from "./kube-identities.js";
-import { readNatsCredentials, VIEWER_USER } from "./nats-users.js";
+import { natsSecretFiles, type NatsSecretFiles } from "./nats-secrets.js";
 import type { Layout } from "./layout.js";
 import { containersConfOverride } from "./podman-config.js";
 
@@ -14,8 +14,8 @@ export interface PlatformConnection {
   natsUrl: string;
   natsWebsocketUrl: string;
   natsMonitorUrl: string;
-  /** The read-only (agent-status) NATS user the dashboard hands to signed-in browsers. */
-  natsViewer: { user: string; password: string };
+  /** NATS credential and key files (0600) of the dashboard, the browsers' auth callout and tests. */
+  natsSecrets: NatsSecretFiles;
   podmanSocket: string;
   /** Set where podman on this machine needs the project's containers.conf. */
   containersConf: string | undefined;
@@ -49,7 +49,7 @@ export async function connectionFor(layout: Layout): Promise<PlatformConnection>
     natsUrl: `nats://127.0.0.1:${layout.ports.nats}`,
     natsWebsocketUrl: `ws://127.0.0.1:${layout.ports.natsWebsocket}`,
     natsMonitorUrl: `http://127.0.0.1:${layout.ports.natsMonitor}`,
-    natsViewer: { user: VIEWER_USER, password: (await readNatsCredentials(layout)).viewerPassword },
+    natsSecrets: natsSecretFiles(layout),
     podmanSocket: layout.podmanSocket,
     containersConf: containersConfOverride(layout),
     binDir: layout.binDir,
@@ -67,8 +67,12 @@ export function exportLines(connection: PlatformConnection): string {
     ["NATS_URL", connection.natsUrl],
     ["NATS_WS_URL", connection.natsWebsocketUrl],
     ["NATS_MONITOR_URL", connection.natsMonitorUrl],
-    ["NATS_VIEWER_USER", connection.natsViewer.user],
-    ["NATS_VIEWER_PASSWORD", connection.natsViewer.password],
+    // Paths only: the browsers' auth callout runs inside the dashboard (docs/nats.md).
+    ["LIVE_TICKET_KEY_FILE", connection.natsSecrets.browserTicketKey],
+    ["NATS_CALLOUT_ISSUER_SEED_FILE", connection.natsSecrets.calloutIssuerSeed],
+    ["NATS_CALLOUT_XKEY_SEED_FILE", connection.natsSecrets.calloutXkeySeed],
+    ["NATS_CALLOUT_CREDENTIALS_FILE", connection.natsSecrets.calloutCreds],
+    ["NATS_SYSTEM_CREDENTIALS_FILE", connection.natsSecrets.systemCreds],
     ["PODMAN_SOCKET", connection.podmanSocket],
     ["OIDC_ISSUER", connection.oidc.issuer],
     ["OIDC_CLIENT_ID", connection.oidc.clientId],

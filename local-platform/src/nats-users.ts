@@ -1,50 +1,40 @@
-// NATS users of the local platform.
+// Who may use the local platform's NATS, and with which rights.
 //
 // - Clients that send no credentials (the operator, agents and tests on this
 //   machine) are mapped to `fleet-service`, which may do anything: the server
 //   listens on loopback only, and per-device identities come later.
-// - `dashboard-viewer` is what the dashboard hands to signed-in browsers: it can
-//   read and watch the `agent-status` KV bucket and nothing else (no writes to
-//   any bucket, no `desired-state`). Its permissions name JetStream API subjects
-//   for that one stream (KV bucket B is stream KV_B).
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+// - Browsers never get a static credential. Each connects over websocket with a
+//   short-lived ticket from the dashboard; nats-server asks the auth-callout
+//   responder ($SYS.REQ.USER.AUTH, encrypted with the callout xkey), which
+//   answers with a user JWT that expires with the ticket and may only subscribe
+//   to heartbeats (see apps/web/src/server/nats/browser-callout).
+// - Every other identity is an nkey user listed in `auth_users`, so the callout
+//   never sees it: the dashboard server (read agent-status), the callout
+//   responder itself, a service twin with a rotatable credential, and a
+//   system-account user that may only kick connections.
 import { BUCKET_AGENT_STATUS } from "@fleet/contracts";
-import { z } from "zod";
-import type { Layout } from "./layout.js";
+import { fromCurveSeed, fromSeed } from "@nats-io/nkeys";
+import type { NatsSecrets } from "./nats-secrets.js";
 
 export const SERVICE_USER = "fleet-service";
-export const VIEWER_USER = "dashboard-viewer";
+/** The account browsers (and every client without an account of its own) live in. */
+export const GLOBAL_ACCOUNT = "$G";
+export const SYSTEM_ACCOUNT = "SYS";
+/**
+ * Subjects the callout responders use among themselves (session revocations
+ * fanned out to every dashboard replica); apps/web's browser-callout uses
+ * `fleet.browser-auth.revoked`.
+ */
+export const CALLOUT_SERVICE_SUBJECTS = "fleet.browser-auth.>";
 
-const credentialsSchema = z.object({ servicePassword: z.string(), viewerPassword: z.string() });
-export type NatsCredentials = z.infer<typeof credentialsSchema>;
-
-const credentialsFile = (layout: Layout): string =>
-  join(dirname(layout.natsConfig), "credentials.json");
-
-export async function ensureNatsCredentials(layout: Layout): Promise<NatsCredentials> {
-  const file = credentialsFile(layout);
-  if (!existsSync(file)) {
-    await mkdir(dirname(file), { recursive: true });
-    const secret = (): string => randomBytes(18).toString("base64url");
-    await writeFile(file, JSON.stringify({ servicePassword: secret(), viewerPassword: secret() }), {
-      mode: 0o600,
-    });
-  }
-  return readNatsCredentials(layout);
-}
-
-export async function readNatsCredentials(layout: Layout): Promise<NatsCredentials> {
-  return credentialsSchema.parse(JSON.parse(await readFile(credentialsFile(layout), "utf8")));
+interface Permissions {
+  publish?: { allow?: string[]; deny?: string[] };
+  subscribe?: { allow?: string[]; deny?: string[] };
+  allow_responses?: boolean;
 }
 
 /** Read-only access to one KV bucket: open, get, watch (ordered consumers) — no put, no other stream. */
-export function kvReadOnlyPermissions(bucket: string): {
-  publish: { allow: string[] };
-  subscribe: { allow: string[] };
-} {
+export function kvReadOnlyPermissions(bucket: string): Permissions {
   const stream = `KV_${bucket}`;
   return {
     publish: {
@@ -66,28 +56,96 @@ export function kvReadOnlyPermissions(bucket: string): {
   };
 }
 
-interface NatsUser {
-  user: string;
-  password: string;
-  permissions?: ReturnType<typeof kvReadOnlyPermissions>;
-  allowed_connection_types: ("STANDARD" | "WEBSOCKET")[];
+/** The responder reads callout requests and answers them (allow_responses), nothing else. */
+export const CALLOUT_RESPONDER_PERMISSIONS: Permissions = {
+  publish: { allow: [CALLOUT_SERVICE_SUBJECTS] },
+  subscribe: { allow: ["$SYS.REQ.USER.AUTH", CALLOUT_SERVICE_SUBJECTS] },
+  allow_responses: true,
+};
+
+/** Kicking a connection is the one system request the dashboard makes. */
+export const KICK_ONLY_PERMISSIONS: Permissions = {
+  publish: { allow: ["$SYS.REQ.SERVER.*.KICK"] },
+  subscribe: { allow: ["_INBOX.>"] },
+};
+
+type ConnectionType = "STANDARD" | "WEBSOCKET";
+
+type NatsUser = (
+  | { user: string; password: string }
+  | {
+      nkey: string;
+    }
+) & { permissions?: Permissions; allowed_connection_types: ConnectionType[] };
+
+const publicUserKey = (seed: string): string =>
+  fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+
+export interface NatsAuthConfig {
+  accounts: Record<string, { users: NatsUser[] }>;
+  system_account: string;
+  authorization: {
+    users: NatsUser[];
+    auth_callout: {
+      issuer: string;
+      account: string;
+      auth_users: string[];
+      xkey: string;
+    };
+  };
+  no_auth_user: string;
 }
 
-export function natsAuthorization(credentials: NatsCredentials): { users: NatsUser[] } {
+export function natsAuthConfig(secrets: NatsSecrets): NatsAuthConfig {
+  const keys = {
+    service: publicUserKey(secrets.users.service),
+    dashboard: publicUserKey(secrets.users.dashboard),
+    callout: publicUserKey(secrets.users.callout),
+    system: publicUserKey(secrets.users.system),
+  };
+  const tcpOnly: ConnectionType[] = ["STANDARD"];
   return {
-    users: [
-      // Loopback TCP only: an anonymous websocket client maps to this user and is refused.
-      {
-        user: SERVICE_USER,
-        password: credentials.servicePassword,
-        allowed_connection_types: ["STANDARD"],
+    accounts: {
+      [SYSTEM_ACCOUNT]: {
+        users: [
+          {
+            nkey: keys.system,
+            permissions: KICK_ONLY_PERMISSIONS,
+            allowed_connection_types: tcpOnly,
+          },
+        ],
       },
-      {
-        user: VIEWER_USER,
-        password: credentials.viewerPassword,
-        permissions: kvReadOnlyPermissions(BUCKET_AGENT_STATUS),
-        allowed_connection_types: ["WEBSOCKET", "STANDARD"],
+    },
+    system_account: SYSTEM_ACCOUNT,
+    authorization: {
+      users: [
+        // Loopback TCP only: an anonymous websocket client maps to this user and is refused.
+        {
+          user: SERVICE_USER,
+          password: secrets.servicePassword,
+          allowed_connection_types: tcpOnly,
+        },
+        { nkey: keys.service, allowed_connection_types: tcpOnly },
+        {
+          nkey: keys.dashboard,
+          permissions: kvReadOnlyPermissions(BUCKET_AGENT_STATUS),
+          allowed_connection_types: tcpOnly,
+        },
+        {
+          nkey: keys.callout,
+          permissions: CALLOUT_RESPONDER_PERMISSIONS,
+          allowed_connection_types: tcpOnly,
+        },
+      ],
+      auth_callout: {
+        issuer: fromSeed(new TextEncoder().encode(secrets.calloutIssuer)).getPublicKey(),
+        account: GLOBAL_ACCOUNT,
+        // Everyone above bypasses the callout; every other client goes through it.
+        auth_users: [SERVICE_USER, keys.service, keys.dashboard, keys.callout, keys.system],
+        xkey: fromCurveSeed(new TextEncoder().encode(secrets.calloutXkey)).getPublicKey(),
       },
-    ],
+    },
+    // Loopback clients without credentials (operator, agents, tests) act as the service user.
+    no_auth_user: SERVICE_USER,
   };
 }

@@ -2,10 +2,14 @@ import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { EnvError, parseEnv } from "./env";
 
+// Key and credential files only need to be readable to pass.
+const readableFile = fileURLToPath(import.meta.url);
 const required = {
   NATS_WS_URL: "wss://nats.example.com",
-  NATS_VIEWER_USER: "dashboard-viewer",
-  NATS_VIEWER_PASSWORD: "pw",
+  LIVE_TICKET_KEY_FILE: readableFile,
+  NATS_CALLOUT_ISSUER_SEED_FILE: readableFile,
+  NATS_CALLOUT_XKEY_SEED_FILE: readableFile,
+  NATS_SYSTEM_CREDENTIALS_FILE: readableFile,
   OIDC_ISSUER: "https://id.example.com",
   OIDC_CLIENT_ID: "fleet-dashboard",
   OIDC_CLIENT_SECRET: "secret",
@@ -50,6 +54,14 @@ describe("dashboard environment", () => {
       "SESSION_SECRET: must be at least 32 characters",
     );
     expect(parseEnv(required).SESSION_SECRET).toBe(required.SESSION_SECRET);
+  });
+
+  it("browser live auth: key and credential files are required and named when unreadable", () => {
+    expect(parseEnv(required).NATS_CALLOUT_ACCOUNT).toBe("$G");
+    expect(parseEnv(required).NATS_CALLOUT_CREDENTIALS_FILE).toBeUndefined();
+    expect(
+      envError({ ...required, NATS_SYSTEM_CREDENTIALS_FILE: "/nonexistent/system.creds" }).message,
+    ).toContain("NATS_SYSTEM_CREDENTIALS_FILE: cannot read this file");
   });
 
   it("names every missing required variable in one message", () => {

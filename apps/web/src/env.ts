@@ -5,6 +5,20 @@ import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** A path this process can read (checked at start, named when it cannot). */
+const readableFile = (): z.ZodString =>
+  z
+    .string()
+    .min(1)
+    .refine((path) => {
+      try {
+        accessSync(path, constants.R_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "cannot read this file");
+
 const schema = z.object({
   /** Kubeconfig of the dashboard's own identity; unset means in-cluster / default loading. */
   KUBECONFIG: z.string().min(1).optional(),
@@ -32,10 +46,20 @@ const schema = z.object({
       }
     }, "cannot read this file")
     .optional(),
-  /** The websocket URL browsers connect to, with the read-only viewer credential. */
+  /** The websocket URL browsers connect to, each with a short-lived ticket of its session. */
   NATS_WS_URL: z.string().min(1),
-  NATS_VIEWER_USER: z.string().min(1),
-  NATS_VIEWER_PASSWORD: z.string().min(1),
+  /** Ed25519 private key (PKCS#8 PEM) that signs browser tickets (docs/nats.md). */
+  LIVE_TICKET_KEY_FILE: readableFile(),
+  /** Account nkey seed; its public key is nats-server's auth_callout.issuer. */
+  NATS_CALLOUT_ISSUER_SEED_FILE: readableFile(),
+  /** Curve (xkey) seed; its public key is nats-server's auth_callout.xkey. */
+  NATS_CALLOUT_XKEY_SEED_FILE: readableFile(),
+  /** .creds of the callout responder's connection (one of auth_users); unset: anonymous. */
+  NATS_CALLOUT_CREDENTIALS_FILE: readableFile().optional(),
+  /** .creds of a system-account user allowed to publish $SYS.REQ.SERVER.*.KICK. */
+  NATS_SYSTEM_CREDENTIALS_FILE: readableFile(),
+  /** The account browsers are placed in (the user JWT's audience; config-mode nats-server). */
+  NATS_CALLOUT_ACCOUNT: z.string().min(1).default("$G"),
   OIDC_ISSUER: z.url(),
   OIDC_CLIENT_ID: z.string().min(1),
   OIDC_CLIENT_SECRET: z.string().min(1),

@@ -5,27 +5,21 @@ import { dirname, join } from "node:path";
 import { probe } from "../http-probe.js";
 import { acceptsConnections } from "../ports.js";
 import type { Layout } from "../layout.js";
-import {
-  ensureNatsCredentials,
-  natsAuthorization,
-  SERVICE_USER,
-  type NatsCredentials,
-} from "../nats-users.js";
+import { ensureNatsSecrets, type NatsSecrets } from "../nats-secrets.js";
+import { natsAuthConfig, type NatsAuthConfig } from "../nats-users.js";
 import { logFile, startProcess } from "../processes.js";
 import { waitUntil } from "../wait.js";
 import type { Component } from "./component.js";
 
-interface NatsServerConfig {
+interface NatsServerConfig extends NatsAuthConfig {
   server_name: string;
   listen: string;
   http: string;
   jetstream: { store_dir: string; max_memory_store: number; max_file_store: number };
-  authorization: ReturnType<typeof natsAuthorization>;
-  no_auth_user: string;
   websocket: { host: string; port: number; no_tls: boolean };
 }
 
-export function natsServerConfig(layout: Layout, credentials: NatsCredentials): NatsServerConfig {
+export function natsServerConfig(layout: Layout, secrets: NatsSecrets): NatsServerConfig {
   return {
     server_name: "fleet-local",
     listen: `127.0.0.1:${layout.ports.nats}`,
@@ -35,11 +29,10 @@ export function natsServerConfig(layout: Layout, credentials: NatsCredentials): 
       max_memory_store: 256 * 1024 ** 2,
       max_file_store: 4 * 1024 ** 3,
     },
-    authorization: natsAuthorization(credentials),
-    // Loopback clients without credentials (operator, agents, tests) act as the service user.
-    no_auth_user: SERVICE_USER,
-    // Browsers connect here and must present a credential; TLS terminates in front of it in production.
-    // The service user may not connect over websocket, so an anonymous browser is refused.
+    // Users, the system account and the auth callout for browsers (see nats-users.ts).
+    ...natsAuthConfig(secrets),
+    // Browsers connect here with a ticket the callout checks; TLS terminates in front of it in
+    // production. The service user may not connect over websocket, so an anonymous browser is refused.
     websocket: { host: "127.0.0.1", port: layout.ports.natsWebsocket, no_tls: true },
   };
 }
@@ -58,7 +51,9 @@ export const natsServer: Component = {
     await mkdir(dirname(layout.natsConfig), { recursive: true });
     await writeFile(
       layout.natsConfig,
-      JSON.stringify(natsServerConfig(layout, await ensureNatsCredentials(layout)), null, 2),
+      JSON.stringify(natsServerConfig(layout, await ensureNatsSecrets(layout)), null, 2),
+      // It holds the service user's password.
+      { mode: 0o600 },
     );
     await startProcess(layout, "nats-server", join(layout.binDir, "nats-server"), [
       "-c",

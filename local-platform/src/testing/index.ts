@@ -44,3 +44,4 @@ export async function restartServer(name: ServerName): Promise<void> {
 
 export { freePort } from "../ports.js";
 export { waitUntil } from "../wait.js";
+export { connectionIds, kickConnections, unknownCredentials } from "./nats-connections.js";

@@ -19,9 +19,15 @@ export function dashboardEnvironment(
     // The dashboard's own identity; every user request is impersonated on top of it.
     KUBE_CONTEXT: contextName("admin"),
     NATS_URL: connection.natsUrl,
+    // Its own connection may read agent-status only.
+    NATS_CREDENTIALS_FILE: connection.natsSecrets.dashboardCreds,
     NATS_WS_URL: connection.natsWebsocketUrl,
-    NATS_VIEWER_USER: connection.natsViewer.user,
-    NATS_VIEWER_PASSWORD: connection.natsViewer.password,
+    // The browsers' auth callout runs inside the dashboard (docs/nats.md).
+    LIVE_TICKET_KEY_FILE: connection.natsSecrets.browserTicketKey,
+    NATS_CALLOUT_ISSUER_SEED_FILE: connection.natsSecrets.calloutIssuerSeed,
+    NATS_CALLOUT_XKEY_SEED_FILE: connection.natsSecrets.calloutXkeySeed,
+    NATS_CALLOUT_CREDENTIALS_FILE: connection.natsSecrets.calloutCreds,
+    NATS_SYSTEM_CREDENTIALS_FILE: connection.natsSecrets.systemCreds,
     OIDC_ISSUER: connection.oidc.issuer,
     OIDC_CLIENT_ID: connection.oidc.clientId,
     OIDC_CLIENT_SECRET: connection.oidc.clientSecret,

@@ -1,7 +1,6 @@
 "use client";
 // Mounts the live feed once for the signed-in layout, pushes heartbeats into the
 // fleet queries with setQueryData, and shows the connection state in words.
-import type { AgentStatus } from "@fleet/contracts";
 import { useQueryClient } from "@tanstack/react-query";
 import {
   createContext,
@@ -11,7 +10,12 @@ import {
   type ReactElement,
   type ReactNode,
 } from "react";
-import { deviceDetail, deviceSummary, mergeDevices } from "../fleet/device-summary";
+import {
+  deviceDetail,
+  deviceSummary,
+  mergeDevices,
+  type ReceivedHeartbeat,
+} from "../fleet/device-summary";
 import { useTRPC } from "../trpc/react";
 import { startLiveFeed, type LiveState } from "./live-feed";
 
@@ -25,22 +29,26 @@ export function LiveUpdates({ children }: { children: ReactNode }): ReactElement
   const [state, setState] = useState<LiveState>("connecting");
 
   useEffect(() => {
-    const apply = (statuses: AgentStatus[]): void => {
+    const apply = (heartbeats: ReceivedHeartbeat[]): void => {
       queryClient.setQueryData(trpc.fleet.devices.queryKey(), (current) =>
         current
-          ? { ...current, devices: mergeDevices(current.devices, statuses.map(deviceSummary)) }
+          ? { ...current, devices: mergeDevices(current.devices, heartbeats.map(deviceSummary)) }
           : current,
       );
-      for (const status of statuses) {
+      for (const heartbeat of heartbeats) {
         queryClient.setQueryData(
-          trpc.fleet.device.queryKey({ deviceId: status.deviceId }),
-          (current) => (current ? { ...current, device: deviceDetail(status) } : current),
+          trpc.fleet.device.queryKey({ deviceId: heartbeat.status.deviceId }),
+          (current) => (current ? { ...current, device: deviceDetail(heartbeat) } : current),
         );
       }
     };
     return startLiveFeed({
       onState: setState,
       onHeartbeats: apply,
+      // Heartbeats sent while the connection was away are re-read from the server.
+      onResync: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.fleet.pathKey() });
+      },
       onUnauthorized: () => {
         window.location.assign(
           `/api/auth/login?returnTo=${encodeURIComponent(window.location.pathname)}`,

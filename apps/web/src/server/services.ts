@@ -1,12 +1,12 @@
 // Process-wide services of the dashboard server, created once (kept on
 // globalThis so Next's dev reloads reuse the NATS watch instead of leaking it).
 import { env } from "../env";
-import { logger } from "../logger";
 import { kubeIdentity, type SessionUser } from "./auth/roles";
 import { deploymentsApi, type DeploymentsApi } from "./kube/deployments-api";
 import { impersonatedCustomObjects } from "./kube/impersonation";
 import { serviceKubeConfig } from "./kube/service-kubeconfig";
-import { AgentStatusCache, type AgentStatusSource } from "./nats/agent-status-cache";
+import type { AgentStatusSource } from "./nats/agent-status-cache";
+import { liveServices } from "./nats/live-services";
 
 export interface Services {
   /** Deployment CRs as this user (impersonated). */
@@ -19,14 +19,11 @@ const holder = globalThis as typeof globalThis & { fleetWebServices?: Services }
 
 export function services(): Services {
   if (!holder.fleetWebServices) {
-    const { NATS_URL, NATS_CREDENTIALS_FILE, HEARTBEAT_PERIOD_MS } = env();
+    const { HEARTBEAT_PERIOD_MS } = env();
     holder.fleetWebServices = {
       deploymentsAs: (user) =>
         deploymentsApi(impersonatedCustomObjects(serviceKubeConfig(), kubeIdentity(user))),
-      agentStatus: new AgentStatusCache(
-        { servers: NATS_URL, credentialsFile: NATS_CREDENTIALS_FILE },
-        logger(),
-      ).start(),
+      agentStatus: liveServices().agentStatus,
       heartbeatPeriodMs: HEARTBEAT_PERIOD_MS,
     };
   }

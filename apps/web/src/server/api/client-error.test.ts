@@ -50,8 +50,11 @@ beforeAll(() => {
   // The formatter logs unexpected errors; the logger reads the validated env.
   Object.assign(process.env, {
     NATS_WS_URL: "ws://127.0.0.1:1",
-    NATS_VIEWER_USER: "viewer",
-    NATS_VIEWER_PASSWORD: "viewer",
+    // Only checked to be readable here; nothing opens NATS in this test.
+    LIVE_TICKET_KEY_FILE: process.execPath,
+    NATS_CALLOUT_ISSUER_SEED_FILE: process.execPath,
+    NATS_CALLOUT_XKEY_SEED_FILE: process.execPath,
+    NATS_SYSTEM_CREDENTIALS_FILE: process.execPath,
     OIDC_ISSUER: "https://id.example.com",
     OIDC_CLIENT_ID: "fleet-dashboard",
     OIDC_CLIENT_SECRET: "secret",

@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { isNoRoleError, isSignInError } from "../../errors";
 import { logger } from "../../logger";
 import { authorizationRequest, CALLBACK_PATH, completeSignIn, endSessionUrl } from "./oidc";
+import { revokeLiveCredentials } from "../live-credentials";
 import { dashboardOrigin } from "./origin";
 import { safeReturnTo } from "./return-to";
 import { pendingSignIn, session } from "./session";
@@ -58,6 +59,8 @@ export async function signOut(request: NextRequest): Promise<Response> {
   const origin = dashboardOrigin(request);
   const current = await session();
   const idToken = current.idToken;
+  // Before the cookie goes: the session's live NATS connections are kicked.
+  await revokeLiveCredentials(current);
   current.destroy();
   const idpLogout = await endSessionUrl(idToken, `${origin}/`).catch(() => undefined);
   // 303: the browser follows a POST's redirect with GET.

@@ -1,59 +1,79 @@
 // The server's copy of the agent-status bucket: one wildcard KV watch kept open
 // for the life of the process, so the first view of 10 000 devices is a read of
-// memory rather than 10 000 KV gets.
+// memory rather than 10 000 KV gets. If NATS closes the connection for good, a
+// fresh one is opened and the watch re-reads every device (KeptConnection).
 import {
   AGENT_STATUS_FILTER,
   BUCKET_AGENT_STATUS,
-  decodeAgentStatus,
-  parseAgentStatusKey,
-  type AgentStatus,
+  isInvalidKeyError,
+  isPayloadError,
 } from "@fleet/contracts";
-import { Kvm } from "@nats-io/kv";
-import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import { readFileSync } from "node:fs";
+import { Kvm, type KvWatchEntry } from "@nats-io/kv";
+import type { QueuedIterator } from "@nats-io/nats-core";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
+import type { ReceivedHeartbeat } from "../../fleet/device-summary";
+import { decodeHeartbeatEntry } from "../../fleet/heartbeat-entry";
+import { KeptConnection, type NatsHealth } from "./kept-connection";
 
 export interface AgentStatusSource {
   /** Every device's last heartbeat; waits (bounded) for the initial load. */
-  snapshot(): Promise<AgentStatus[]>;
-  get(deviceId: string): Promise<AgentStatus | undefined>;
+  snapshot(): Promise<ReceivedHeartbeat[]>;
+  get(deviceId: string): Promise<ReceivedHeartbeat | undefined>;
+}
+
+/**
+ * When the heartbeat was received, on this server's clock: now for a live update;
+ * for the replay after (re)connecting, when NATS stored it (never in the future).
+ */
+function receivedAt(entry: KvWatchEntry): number {
+  const now = Date.now();
+  return entry.isUpdate ? now : Math.min(now, entry.created.getTime());
 }
 
 export class AgentStatusCache implements AgentStatusSource {
-  private readonly statuses = new Map<string, AgentStatus>();
+  private readonly statuses = new Map<string, ReceivedHeartbeat>();
   private readonly ready: Promise<void>;
   private markReady: () => void = () => undefined;
-  private connection: NatsConnection | undefined;
+  private readonly link: KeptConnection;
+  private watching: NatsHealth = { up: false, reason: "agent-status watch not open yet" };
   private stopped = false;
 
   constructor(
-    private readonly nats: { servers: string[]; credentialsFile?: string | undefined },
+    nats: { servers: string[]; credentialsFile?: string | undefined },
     private readonly log: Logger,
   ) {
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
     });
+    this.link = new KeptConnection({ name: "fleet-web", ...nats, log }, (nc) => this.open(nc));
   }
 
   start(): this {
-    void this.run();
+    this.link.start();
     return this;
   }
 
-  async snapshot(): Promise<AgentStatus[]> {
+  async snapshot(): Promise<ReceivedHeartbeat[]> {
     await this.waitReady();
     return [...this.statuses.values()];
   }
 
-  async get(deviceId: string): Promise<AgentStatus | undefined> {
+  async get(deviceId: string): Promise<ReceivedHeartbeat | undefined> {
     await this.waitReady();
     return this.statuses.get(deviceId);
   }
 
+  /** Up while connected and watching; otherwise why not. */
+  health(): NatsHealth {
+    const connection = this.link.health();
+    return connection.up ? this.watching : connection;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.connection?.close();
+    await this.link.stop();
   }
 
   /** Serve what we have after a few seconds rather than hang a page on NATS. */
@@ -65,48 +85,81 @@ export class AgentStatusCache implements AgentStatusSource {
     return this.stopped;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
+  /** On each fresh connection: the first watch must open, or the connection is retried. */
+  private async open(nc: NatsConnection): Promise<void> {
+    const first = await this.openWatch(nc);
+    void nc.closed().then(() => {
+      this.watching = { up: false, reason: "agent-status watch closed with its connection" };
+    });
+    void this.keepWatching(nc, first);
+  }
+
+  private async openWatch(nc: NatsConnection): Promise<Watch> {
+    const kv = await new Kvm(nc).open(BUCKET_AGENT_STATUS);
+    const empty = (await kv.status()).values === 0;
+    const watcher = await kv.watch({ key: AGENT_STATUS_FILTER });
+    // Ends the iteration below when the connection goes, whatever nats.js does with it.
+    void nc.closed().then(() => {
+      watcher.stop();
+    });
+    return { watcher, empty };
+  }
+
+  /** Runs the watch; when it ends on a live connection, opens it again on the same one. */
+  private async keepWatching(nc: NatsConnection, first: Watch): Promise<void> {
+    let current: Watch | undefined = first;
+    while (!this.isStopped() && !nc.isClosed()) {
       try {
-        await this.watch();
+        current ??= await this.openWatch(nc);
+        this.watching = { up: true, reason: "watching agent-status" };
+        await this.consume(current);
+        if (!nc.isClosed()) this.log.warn("agent-status watch ended; reopening");
       } catch (error) {
-        if (this.isStopped()) return;
-        this.log.warn({ err: error }, "agent-status watch ended; retrying");
-        await delay(1000);
+        if (nc.isClosed()) return;
+        this.watching = { up: false, reason: `agent-status watch failed: ${String(error)}` };
+        this.log.warn({ err: error }, "agent-status watch failed; retrying");
       }
+      current = undefined;
+      if (this.isStopped() || nc.isClosed()) return;
+      await delay(1000);
     }
   }
 
-  private async watch(): Promise<void> {
-    const { servers, credentialsFile } = this.nats;
-    this.connection ??= await connect({
-      servers,
-      // Re-read on every reconnect, so a rotated Secret needs no restart.
-      ...(credentialsFile !== undefined && {
-        authenticator: credsAuthenticator(() => readFileSync(credentialsFile)),
-      }),
-      maxReconnectAttempts: -1,
-      name: "fleet-web",
-    });
-    const kv = await new Kvm(this.connection).open(BUCKET_AGENT_STATUS);
-    if ((await kv.status()).values === 0) this.markReady();
-    const watcher = await kv.watch({ key: AGENT_STATUS_FILTER });
+  private async consume({ watcher, empty }: Watch): Promise<void> {
+    // Devices deleted while we were away never send a delete: after the initial
+    // replay, forget every device it did not name.
+    const seen = new Set<string>();
+    const replayed = (): void => {
+      for (const device of this.statuses.keys())
+        if (!seen.has(device)) this.statuses.delete(device);
+      this.markReady();
+    };
+    if (empty) replayed();
     for await (const entry of watcher) {
-      if (entry.operation === "PUT") {
-        try {
-          const status = decodeAgentStatus(entry.value);
-          this.statuses.set(status.deviceId, status);
-        } catch (error) {
-          this.log.warn({ err: error, key: entry.key }, "ignoring malformed agent-status entry");
+      try {
+        const heartbeat = decodeHeartbeatEntry(entry);
+        seen.add(heartbeat.deviceId);
+        if (heartbeat.kind === "put") {
+          this.statuses.set(heartbeat.deviceId, {
+            status: heartbeat.status,
+            receivedAtMs: receivedAt(entry),
+          });
+        } else {
+          this.statuses.delete(heartbeat.deviceId);
         }
-      } else {
-        try {
-          this.statuses.delete(parseAgentStatusKey(entry.key));
-        } catch {
-          // Not a status key: nothing of ours to forget.
-        }
+      } catch (error) {
+        if (!isPayloadError(error) && !isInvalidKeyError(error)) throw error;
+        this.log.warn({ err: error, key: entry.key }, "ignoring agent-status entry");
       }
-      if (entry.delta === 0) this.markReady();
+      if (entry.delta === 0 && !entry.isUpdate) replayed();
     }
   }
+}
+
+type KvWatcher = QueuedIterator<KvWatchEntry>;
+
+interface Watch {
+  watcher: KvWatcher;
+  /** The bucket held nothing when the watch opened: no replay will come. */
+  empty: boolean;
 }

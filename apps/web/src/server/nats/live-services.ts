@@ -1,0 +1,64 @@
+// The dashboard server's NATS parts, created once per process (kept on
+// globalThis so Next's dev reloads reuse them): the agent-status cache, the
+// browsers' auth callout and the key that signs browser tickets. /api/readyz
+// reports their health.
+import type { KeyObject } from "node:crypto";
+import { env } from "../../env";
+import { logger } from "../../logger";
+import { AgentStatusCache } from "./agent-status-cache";
+import { BrowserAuthCallout } from "./browser-callout/browser-auth";
+import { loadCalloutKeys, loadTicketKey } from "./browser-callout/keys";
+
+interface LiveServices {
+  agentStatus: AgentStatusCache;
+  browserAuth: BrowserAuthCallout;
+  ticketKey: KeyObject;
+}
+
+const holder = globalThis as typeof globalThis & { fleetLiveServices?: LiveServices };
+
+function create(): LiveServices {
+  const e = env();
+  const log = logger();
+  return {
+    agentStatus: new AgentStatusCache(
+      { servers: e.NATS_URL, credentialsFile: e.NATS_CREDENTIALS_FILE },
+      log,
+    ).start(),
+    browserAuth: new BrowserAuthCallout({
+      servers: e.NATS_URL,
+      calloutCredentialsFile: e.NATS_CALLOUT_CREDENTIALS_FILE,
+      systemCredentialsFile: e.NATS_SYSTEM_CREDENTIALS_FILE,
+      keys: loadCalloutKeys({
+        issuerSeedFile: e.NATS_CALLOUT_ISSUER_SEED_FILE,
+        xkeySeedFile: e.NATS_CALLOUT_XKEY_SEED_FILE,
+        ticketKeyFile: e.LIVE_TICKET_KEY_FILE,
+        account: e.NATS_CALLOUT_ACCOUNT,
+      }),
+      log,
+    }).start(),
+    ticketKey: loadTicketKey("LIVE_TICKET_KEY_FILE", e.LIVE_TICKET_KEY_FILE),
+  };
+}
+
+export function liveServices(): LiveServices {
+  holder.fleetLiveServices ??= create();
+  return holder.fleetLiveServices;
+}
+
+export interface Readiness {
+  ready: boolean;
+  /** One line per part that is not ready, saying why. */
+  reasons: string[];
+}
+
+export function readiness(): Readiness {
+  const { agentStatus, browserAuth } = liveServices();
+  const reasons = [
+    { part: "agent-status cache", health: agentStatus.health() },
+    { part: "browser auth", health: browserAuth.health() },
+  ]
+    .filter(({ health }) => !health.up)
+    .map(({ part, health }) => `${part}: ${health.reason}`);
+  return { ready: reasons.length === 0, reasons };
+}
