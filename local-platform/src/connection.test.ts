@@ -19,9 +19,10 @@ const connection: PlatformConnection = {
   podmanSocket: "/tmp/podman.sock",
   containersConf: undefined,
   binDir: "/opt/fleet/bin",
-  tokens: { admin: "a", alice: "b", bob: "c" },
+  tokens: { admin: "a", alice: "b", bob: "c", dashboard: "d" },
   oidc: {
-    issuer: "http://127.0.0.1:29090",
+    issuer: "https://127.0.0.1:29090",
+    caFile: "/tmp/p/ca/ca.crt",
     clientId: "fleet-dashboard",
     clientSecret: "s3cret",
     dashboardOrigin: "http://localhost:3000",
@@ -53,7 +54,8 @@ describe("connection - env export lines", () => {
   });
 
   it("exports the dashboard's OIDC client settings", () => {
-    expect(exportLines(connection)).toContain("export OIDC_ISSUER='http://127.0.0.1:29090'");
+    expect(exportLines(connection)).toContain("export OIDC_ISSUER='https://127.0.0.1:29090'");
+    expect(exportLines(connection)).toContain("export OIDC_CA_FILE='/tmp/p/ca/ca.crt'");
     expect(exportLines(connection)).toContain("export OIDC_CLIENT_SECRET='s3cret'");
   });
 });

@@ -1,7 +1,7 @@
 // How clients reach the running platform: the values `env` exports and that
 // tests, the demo and the apps use. Derived from the layout, never guessed.
 import { join } from "node:path";
-import { dashboardOrigins, idpIssuer } from "./components/oidc-idp.js";
+import { dashboardOrigins, idpCaFile, idpIssuer } from "./components/oidc-idp.js";
 import { DASHBOARD_CLIENT_ID, readIdpSecrets, type IdpSecrets } from "./idp/users.js";
 import { readIdentities, type KubeIdentities } from "./kube-identities.js";
 import { natsSecretFiles, type NatsSecretFiles } from "./nats-secrets.js";
@@ -22,7 +22,10 @@ export interface PlatformConnection {
   binDir: string;
   tokens: KubeIdentities["tokens"];
   oidc: {
+    /** https; its certificate is from the platform CA. */
     issuer: string;
+    /** The platform CA (PEM) that clients trust for the issuer. */
+    caFile: string;
     clientId: string;
     clientSecret: string;
     dashboardOrigin: string;
@@ -35,6 +38,7 @@ async function oidcConnection(layout: Layout): Promise<PlatformConnection["oidc"
   const secrets = await readIdpSecrets(layout.idpDir);
   return {
     issuer: idpIssuer(layout),
+    caFile: idpCaFile(layout),
     clientId: DASHBOARD_CLIENT_ID,
     clientSecret: secrets.clientSecret,
     dashboardOrigin: dashboardOrigins(layout)[0] ?? "",
@@ -75,6 +79,7 @@ export function exportLines(connection: PlatformConnection): string {
     ["NATS_SYSTEM_CREDENTIALS_FILE", connection.natsSecrets.systemCreds],
     ["PODMAN_SOCKET", connection.podmanSocket],
     ["OIDC_ISSUER", connection.oidc.issuer],
+    ["OIDC_CA_FILE", connection.oidc.caFile],
     ["OIDC_CLIENT_ID", connection.oidc.clientId],
     ["OIDC_CLIENT_SECRET", connection.oidc.clientSecret],
   ];

@@ -13,3 +13,9 @@ export { inheritedEnvironment, REPO_ROOT } from "./env.js";
 export { freePort } from "./ports.js";
 export { logFile } from "./processes.js";
 export { nginxImageRef, NGINX_CONTAINER_PORT } from "./nginx-image.js";
+export {
+  authenticationConfiguration,
+  FLEET_ROLE_GROUPS,
+  OIDC_USERNAME_PREFIX,
+  type AuthenticationConfiguration,
+} from "./authentication-config.js";

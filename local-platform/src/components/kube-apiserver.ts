@@ -1,15 +1,21 @@
-// kube-apiserver on 127.0.0.1 with RBAC, static user tokens and service-account
-// signing (so TokenRequest works). It generates its own self-signed serving
-// certificate in --cert-dir; the kubeconfig trusts exactly that bundle.
+// kube-apiserver on 127.0.0.1 with RBAC, static user tokens, service-account
+// signing (so TokenRequest works) and a JWT authenticator for the local IdP's
+// ID tokens (users become `oidc:<name>` in their roles' groups). It generates
+// its own self-signed serving certificate in --cert-dir; the kubeconfig trusts
+// exactly that bundle.
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeAuthenticationConfig } from "../authentication-config.js";
+import { ensurePlatformCa } from "../ca.js";
 import { probe } from "../http-probe.js";
+import { DASHBOARD_CLIENT_ID } from "../idp/users.js";
 import { ensureIdentities, identityFiles, readIdentities } from "../kube-identities.js";
 import { readServingCa, writeKubeconfig } from "../kubeconfig.js";
 import { logFile, startProcess } from "../processes.js";
 import { waitUntil } from "../wait.js";
 import type { Component } from "./component.js";
+import { idpIssuer } from "./oidc-idp.js";
 
 export const kubeApiserver: Component = {
   name: "kube-apiserver",
@@ -19,6 +25,13 @@ export const kubeApiserver: Component = {
     await ensureIdentities(layout);
     const files = identityFiles(layout);
     await mkdir(files.certDir, { recursive: true, mode: 0o700 });
+    // The authenticator fetches the IdP's discovery document at start-up (then every
+    // 10 s until it succeeds), so the IdP component starts first (components/index.ts).
+    const authenticationConfig = await writeAuthenticationConfig(layout, {
+      issuer: idpIssuer(layout),
+      clientId: DASHBOARD_CLIENT_ID,
+      certificateAuthority: await readFile((await ensurePlatformCa(layout)).cert, "utf8"),
+    });
     await startProcess(layout, "kube-apiserver", join(layout.binDir, "kube-apiserver"), [
       `--etcd-servers=http://127.0.0.1:${layout.ports.etcd}`,
       `--cert-dir=${files.certDir}`,
@@ -30,6 +43,7 @@ export const kubeApiserver: Component = {
       `--service-account-key-file=${files.serviceAccountPublicKey}`,
       `--service-account-signing-key-file=${files.serviceAccountPrivateKey}`,
       `--token-auth-file=${files.tokenCsv}`,
+      `--authentication-config=${authenticationConfig}`,
       "--authorization-mode=RBAC",
       // No controller-manager runs, so nothing would create the tokens this plugin expects.
       "--disable-admission-plugins=ServiceAccount",

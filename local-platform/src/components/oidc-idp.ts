@@ -1,6 +1,9 @@
 // The local OIDC IdP (oidc-provider with Zitadel-shaped role claims) that the
 // demo and the end-to-end tests sign in with; Zitadel itself cannot run here.
+// It serves HTTPS with a certificate from the platform CA: kube-apiserver
+// authenticates its ID tokens and accepts only an https issuer.
 import { join } from "node:path";
+import { caFiles, ensureServerCertificate, readCaCertificate } from "../ca.js";
 import { REPO_ROOT } from "../env.js";
 import { probe } from "../http-probe.js";
 import { ensureIdpSecrets } from "../idp/users.js";
@@ -9,7 +12,12 @@ import { logFile, startProcess } from "../processes.js";
 import { waitUntil } from "../wait.js";
 import type { Component } from "./component.js";
 
-export const idpIssuer = (layout: Layout): string => `http://127.0.0.1:${layout.ports.idp}`;
+export const idpIssuer = (layout: Layout): string => `https://127.0.0.1:${layout.ports.idp}`;
+
+/** The PEM file clients trust for the IdP's certificate (the platform CA). */
+export const idpCaFile = (layout: Layout): string => caFiles(layout).cert;
+
+const idpTlsDir = (layout: Layout): string => join(layout.idpDir, "tls");
 
 export function dashboardOrigins(layout: Layout): string[] {
   return [`http://localhost:${layout.ports.web}`, `http://127.0.0.1:${layout.ports.web}`];
@@ -22,6 +30,11 @@ export const oidcIdp: Component = {
   ports: (layout) => ({ FLEET_IDP_PORT: layout.ports.idp }),
   async start({ layout }) {
     await ensureIdpSecrets(layout.idpDir);
+    const tls = await ensureServerCertificate(layout, {
+      dir: idpTlsDir(layout),
+      subject: "fleet local IdP",
+      hosts: ["127.0.0.1", "localhost"],
+    });
     // Run on this same Node with tsx's loader; cwd is the repo so `tsx` resolves.
     await startProcess(
       layout,
@@ -35,6 +48,10 @@ export const oidcIdp: Component = {
         String(layout.ports.idp),
         "--state-dir",
         layout.idpDir,
+        "--tls-cert",
+        tls.cert,
+        "--tls-key",
+        tls.key,
         "--dashboard-origin",
         ...dashboardOrigins(layout),
       ],
@@ -42,10 +59,11 @@ export const oidcIdp: Component = {
     );
   },
   async waitReady({ layout }) {
+    const ca = await readCaCertificate(layout);
     await waitUntil(
       async () =>
-        (await probe({ url: `${idpIssuer(layout)}/.well-known/openid-configuration` })).status ===
-        200,
+        (await probe({ url: `${idpIssuer(layout)}/.well-known/openid-configuration`, ca }))
+          .status === 200,
       { what: "OIDC IdP", timeoutMs: 30_000, hint: `see ${logFile(layout, "oidc-idp")}` },
     );
   },

@@ -70,6 +70,8 @@ export async function createProvider(options: IdpOptions): Promise<Provider> {
     conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: false },
+      // The dashboard revokes its refresh token at sign-out, as it would at Zitadel.
+      revocation: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => {
@@ -93,7 +95,22 @@ export async function createProvider(options: IdpOptions): Promise<Provider> {
         }),
       };
     },
-    ttl: { AccessToken: 3600, IdToken: 3600, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600 },
+    // The dashboard asks for offline_access. Zitadel honours it as is; oidc-provider
+    // (by the spec's letter) drops it unless prompt=consent was sent. Issue refresh
+    // tokens to the first-party dashboard anyway, as Zitadel would. They end with the
+    // IdP session (8 h, or sign-out), since the scope itself was dropped.
+    issueRefreshToken: (_ctx, client) => Promise.resolve(client.grantTypeAllowed("refresh_token")),
+    // Zitadel hands out a new refresh token on every refresh and the old one stops
+    // working; so does this IdP, so clients that keep a stale one fail here too.
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: 3600,
+      IdToken: 3600,
+      RefreshToken: 8 * 3600,
+      Session: 8 * 3600,
+      Interaction: 600,
+      Grant: 8 * 3600,
+    },
   };
   return new Provider(options.issuer, configuration);
 }

@@ -1,6 +1,8 @@
 // The local OIDC IdP process: `tsx local-platform/src/idp/server.ts --port N ...`.
-// Started by the local platform; serves oidc-provider plus its login form.
-import http from "node:http";
+// Started by the local platform; serves oidc-provider plus its login form over
+// HTTPS (a certificate from the platform CA), as kube-apiserver requires of an issuer.
+import { readFileSync } from "node:fs";
+import https from "node:https";
 import { Command } from "commander";
 import { handleInteraction } from "./interaction.js";
 import { createProvider } from "./provider.js";
@@ -10,10 +12,18 @@ const options = new Command("fleet-idp")
   .requiredOption("--port <port>", "port to listen on (127.0.0.1)")
   .requiredOption("--state-dir <dir>", "where keys and secrets are kept")
   .requiredOption("--dashboard-origin <origin...>", "dashboard origins allowed as redirect targets")
+  .requiredOption("--tls-cert <file>", "serving certificate (PEM) for 127.0.0.1")
+  .requiredOption("--tls-key <file>", "its private key (PEM)")
   .parse()
-  .opts<{ port: string; stateDir: string; dashboardOrigin: string[] }>();
+  .opts<{
+    port: string;
+    stateDir: string;
+    dashboardOrigin: string[];
+    tlsCert: string;
+    tlsKey: string;
+  }>();
 
-const issuer = `http://127.0.0.1:${options.port}`;
+const issuer = `https://127.0.0.1:${options.port}`;
 const secrets = await ensureIdpSecrets(options.stateDir);
 const provider = await createProvider({
   issuer,
@@ -23,7 +33,8 @@ const provider = await createProvider({
 });
 const oidc = provider.callback();
 
-const server = http.createServer((req, res) => {
+const tls = { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) };
+const server = https.createServer(tls, (req, res) => {
   handleInteraction(provider, secrets, req, res).then(
     (handled) => {
       // Koa answers its own errors; nothing to wait for here.

@@ -17,7 +17,10 @@ export const DEMO_ORG = { id: "fleet-local-org", domain: "fleet.localhost" } as 
 export const FLEET_ROLES = ["viewer", "deployer"] as const;
 export type FleetRole = (typeof FLEET_ROLES)[number];
 
-/** Same names as the Kubernetes test users, so impersonation maps one to one. */
+/**
+ * Deliberately the same names as the static Kubernetes users: the API server
+ * knows these as `oidc:alice` and `oidc:bob`, never as `alice` or `bob`.
+ */
 export const DEMO_USERS = {
   alice: { name: "Alice Deployer", email: "alice@fleet.localhost", roles: ["deployer"] },
   bob: { name: "Bob Viewer", email: "bob@fleet.localhost", roles: ["viewer"] },

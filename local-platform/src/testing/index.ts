@@ -45,3 +45,10 @@ export async function restartServer(name: ServerName): Promise<void> {
 export { freePort } from "../ports.js";
 export { waitUntil } from "../wait.js";
 export { connectionIds, kickConnections, unknownCredentials } from "./nats-connections.js";
+export {
+  dashboardClient,
+  DASHBOARD_SCOPES,
+  platformCaFetch,
+  signInWithoutBrowser,
+  type SignInResult,
+} from "../idp/sign-in-without-browser.js";
