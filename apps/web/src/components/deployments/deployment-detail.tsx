@@ -158,18 +158,30 @@ export function DeploymentDetail({
 
   const model = deploymentPageModel(deployment, devices, now, fleet.heartbeatPeriodMs);
   const { aggregate } = model;
+  // Deleted but held by the operator's finalizer until its devices' desired state is gone.
+  const deleting = deployment.metadata.deletionTimestamp !== undefined;
   return (
-    <div className="flex flex-col gap-6" data-deployment-state="present">
+    <div className="flex flex-col gap-6" data-deployment-state={deleting ? "deleting" : "present"}>
       <div className="flex flex-wrap items-center gap-3">
         {heading}
         <ConditionBadges conditions={model.conditions} />
-        {canWrite && <DeleteDeployment namespace={namespace} name={name} />}
+        {canWrite && <DeleteDeployment namespace={namespace} name={name} disabled={deleting} />}
       </div>
       <PushProblem push={push} what="Changes to this deployment" />
+      {deleting && (
+        <p role="status" className="rounded bg-amber-50 p-2 text-sm text-amber-950">
+          Being deleted: the operator is removing it from its devices.
+        </p>
+      )}
       <section className="grid gap-2 text-sm">
         <Services services={services} />
         {canWrite && (
-          <SetImageForm namespace={namespace} name={name} image={services[0]?.image ?? ""} />
+          <SetImageForm
+            namespace={namespace}
+            name={name}
+            image={services[0]?.image ?? ""}
+            disabled={deleting}
+          />
         )}
       </section>
       <section aria-label="Status summary">
