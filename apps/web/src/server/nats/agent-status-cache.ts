@@ -27,9 +27,9 @@ export interface AgentStatusSource {
  * When the heartbeat was received, on this server's clock: now for a live update;
  * for the replay after (re)connecting, when NATS stored it (never in the future).
  */
-function receivedAt(entry: KvWatchEntry): number {
+function receivedAt(entry: KvWatchEntry, replaying: boolean): number {
   const now = Date.now();
-  return entry.isUpdate ? now : Math.min(now, entry.created.getTime());
+  return replaying ? Math.min(now, entry.created.getTime()) : now;
 }
 
 export class AgentStatusCache implements AgentStatusSource {
@@ -41,7 +41,12 @@ export class AgentStatusCache implements AgentStatusSource {
   private stopped = false;
 
   constructor(
-    nats: { servers: string[]; credentialsFile?: string | undefined },
+    nats: {
+      servers: string[];
+      credentialsFile?: string | undefined;
+      /** The connection's name in nats-server (connz); fleet-web unless set. */
+      name?: string;
+    },
     private readonly log: Logger,
   ) {
     this.ready = new Promise((resolve) => {
@@ -129,7 +134,9 @@ export class AgentStatusCache implements AgentStatusSource {
     // Devices deleted while we were away never send a delete: after the initial
     // replay, forget every device it did not name.
     const seen = new Set<string>();
+    let replaying = !empty;
     const replayed = (): void => {
+      replaying = false;
       for (const device of this.statuses.keys())
         if (!seen.has(device)) this.statuses.delete(device);
       this.markReady();
@@ -142,7 +149,7 @@ export class AgentStatusCache implements AgentStatusSource {
         if (heartbeat.kind === "put") {
           this.statuses.set(heartbeat.deviceId, {
             status: heartbeat.status,
-            receivedAtMs: receivedAt(entry),
+            receivedAtMs: receivedAt(entry, replaying),
           });
         } else {
           this.statuses.delete(heartbeat.deviceId);
@@ -151,7 +158,8 @@ export class AgentStatusCache implements AgentStatusSource {
         if (!isPayloadError(error) && !isInvalidKeyError(error)) throw error;
         this.log.warn({ err: error, key: entry.key }, "ignoring agent-status entry");
       }
-      if (entry.delta === 0 && !entry.isUpdate) replayed();
+      // The last entry of the replay is the first with nothing left pending.
+      if (replaying && entry.delta === 0) replayed();
     }
   }
 }

@@ -8,6 +8,7 @@ import { logger } from "../../logger";
 import { AgentStatusCache } from "./agent-status-cache";
 import { BrowserAuthCallout } from "./browser-callout/browser-auth";
 import { loadCalloutKeys, loadTicketKey } from "./browser-callout/keys";
+import type { NatsHealth } from "./kept-connection";
 
 interface LiveServices {
   agentStatus: AgentStatusCache;
@@ -52,13 +53,18 @@ export interface Readiness {
   reasons: string[];
 }
 
-export function readiness(): Readiness {
-  const { agentStatus, browserAuth } = liveServices();
-  const reasons = [
-    { part: "agent-status cache", health: agentStatus.health() },
-    { part: "browser auth", health: browserAuth.health() },
-  ]
+/** Ready when every part is up; otherwise each part that is not, with its reason. */
+export function readinessOf(parts: { part: string; health: NatsHealth }[]): Readiness {
+  const reasons = parts
     .filter(({ health }) => !health.up)
     .map(({ part, health }) => `${part}: ${health.reason}`);
   return { ready: reasons.length === 0, reasons };
+}
+
+export function readiness(): Readiness {
+  const { agentStatus, browserAuth } = liveServices();
+  return readinessOf([
+    { part: "agent-status cache", health: agentStatus.health() },
+    { part: "browser auth", health: browserAuth.health() },
+  ]);
 }
