@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDeploymentCrd } from "./crd.js";
 import { API_GROUP, API_VERSION, CRD_NAME, deploymentManifest, PLURAL } from "./deployment.js";
 import type { DeploymentStatus } from "./deployment-status.js";
+import { ENV_VALUE_MAX_LENGTH, MESSAGE_MAX_LENGTH } from "./limits.js";
 
 const namespace = "default";
 const runId = Date.now().toString(36);
@@ -134,6 +135,40 @@ describe("contracts - the generated CRD on a real kube-apiserver", () => {
     expect(message).toContain("spec.score.PodmanV0.services[0].ports[0].hostPort");
   });
 
+  /** validSpec with its one service changed. */
+  const withService = (service: object): object => ({
+    ...validSpec,
+    score: { PodmanV0: { services: [{ name: "web", image: "nginx", ports: [], ...service }] } },
+  });
+  const IMAGE_FIELD = "spec.score.PodmanV0.services[0].image";
+
+  it("rejects a malformed image reference on its own, naming the field", async () => {
+    for (const [i, image] of ["nginx latest", "Nginx:1", "javascript:alert(1)"].entries()) {
+      const body = rawDeployment(`bad-image-${i}-${runId}`, withService({ image }));
+      const { code, message } = await rejection(objects, body);
+      expect(code, image).toBe(422);
+      expect(message, image).toContain(IMAGE_FIELD);
+      expect(message, image).toMatch(/should match|does not match/);
+    }
+  });
+
+  it("rejects an oversize env value, naming the field", async () => {
+    const env = { BIG: "v".repeat(ENV_VALUE_MAX_LENGTH + 1) };
+    const body = rawDeployment(`big-env-${runId}`, withService({ env }));
+    const { code, message } = await rejection(objects, body);
+    expect(code).toBe(422);
+    expect(message).toContain("spec.score.PodmanV0.services[0].env.BIG");
+    expect(message).toContain(`may not be more than ${ENV_VALUE_MAX_LENGTH}`);
+  });
+
+  it("rejects an env name podman could not pass on (checked with CEL)", async () => {
+    const body = rawDeployment(`bad-env-name-${runId}`, withService({ env: { "A=B": "x" } }));
+    const { code, message } = await rejection(objects, body);
+    expect(code).toBe(422);
+    expect(message).toContain("spec.score.PodmanV0.services[0].env");
+    expect(message).toContain("environment variable names must consist of");
+  });
+
   it("stores a valid Deployment, defaults the protocol, and lets its status subresource be patched", async () => {
     const name = `valid-${runId}`;
     created.push(name);
@@ -169,5 +204,36 @@ describe("contracts - the generated CRD on a real kube-apiserver", () => {
     };
     expect(stored.status.aggregate?.succeeded).toBe(1);
     expect(stored.spec.score.PodmanV0.services[0]?.ports[0]?.protocol).toBe("TCP");
+
+    // The status schema bounds messages too: one over MESSAGE_MAX_LENGTH is refused.
+    const tooLong: DeploymentStatus = {
+      ...status,
+      aggregate: {
+        ...status.aggregate!,
+        lastError: {
+          device: "pi-1",
+          message: "m".repeat(MESSAGE_MAX_LENGTH + 1),
+          at: "2026-01-01T00:00:00Z",
+        },
+      },
+    };
+    const refused = (await objects
+      .patchNamespacedCustomObjectStatus(
+        {
+          group: API_GROUP,
+          version: API_VERSION,
+          namespace,
+          plural: PLURAL,
+          name,
+          body: { status: tooLong },
+        },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as ApiException<unknown> | undefined;
+    expect(refused?.code).toBe(422);
+    expect(JSON.stringify(refused?.body)).toContain("status.aggregate.lastError.message");
   });
 });
