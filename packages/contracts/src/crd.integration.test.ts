@@ -181,11 +181,8 @@ describe("contracts - the generated CRD on a real kube-apiserver", () => {
       body: manifest,
     });
 
-    const status: DeploymentStatus = {
-      observedGeneration: 1,
-      conditions: [],
-      aggregate: { succeeded: 1, failed: 0, pending: 0, unreported: 0, recentEvents: [] },
-    };
+    const aggregate = { succeeded: 1, failed: 0, pending: 0, unreported: 0, recentEvents: [] };
+    const status: DeploymentStatus = { observedGeneration: 1, conditions: [], aggregate };
     await objects.patchNamespacedCustomObjectStatus(
       { group: API_GROUP, version: API_VERSION, namespace, plural: PLURAL, name, body: { status } },
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
@@ -209,7 +206,7 @@ describe("contracts - the generated CRD on a real kube-apiserver", () => {
     const tooLong: DeploymentStatus = {
       ...status,
       aggregate: {
-        ...status.aggregate!,
+        ...aggregate,
         lastError: {
           device: "pi-1",
           message: "m".repeat(MESSAGE_MAX_LENGTH + 1),
