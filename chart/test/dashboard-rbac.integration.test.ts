@@ -1,10 +1,20 @@
-// The chart's dashboard RBAC against the real API server, through the
-// dashboard's ServiceAccount token as a pod would hold it: it may impersonate
-// the signed-in user with their role's group and do nothing with Deployment CRs
-// by itself; as a viewer it may only read CRs, as a deployer also write them.
-// `kubectl auth can-i --as` is answered by the API server's authorizer, after
-// it checked that the token may impersonate.
+// The chart's dashboard RBAC against the real API server. The dashboard's
+// ServiceAccount token, as a pod would hold it, may do nothing: not read or
+// write Deployment CRs, and above all not impersonate (a compromised dashboard
+// asking for system:masters is refused). Users get their rights from the
+// groups the API server maps their roles to: as a viewer they may only read
+// CRs, as a deployer also write them (asked as the admin with --as/--as-group,
+// which the admin may do; the dashboard never does).
 import { API_GROUP, PLURAL } from "@fleet/contracts";
+import {
+  ApiException,
+  CoreV1Api,
+  createConfiguration,
+  ServerConfiguration,
+  type KubeConfig,
+  type RequestContext,
+  type SecurityAuthentication,
+} from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterHelmOk, connectCluster, createNamespace, runId, type Cluster } from "./cluster.js";
 import { DASHBOARD_VALUES } from "./dashboard-values.js";
@@ -31,17 +41,17 @@ interface Ask {
   subresource?: string;
 }
 
-/** The API server's answer for the dashboard's token, acting as `as` when given. */
+/** The API server's answer: for the dashboard's token, or for `as` (asked by the admin). */
 async function canI(verb: string, resource: string, ask: Ask = {}): Promise<boolean> {
   const { as, subresource } = ask;
   const result = await runTool("kubectl", [
     ...["auth", "can-i", verb, resource, "--namespace", namespace],
     ...(subresource === undefined ? [] : ["--subresource", subresource]),
-    ...(as === undefined ? [] : ["--as", as.user, "--as-group", as.group]),
-    ...["--kubeconfig", sa.kubeconfigFile],
+    ...(as === undefined
+      ? ["--kubeconfig", sa.kubeconfigFile]
+      : ["--as", as.user, "--as-group", as.group, "--kubeconfig", cluster.kubeconfigFile]),
   ]);
   const answer = result.stdout.trim();
-  // Anything but yes/no is an error, e.g. the token may not impersonate.
   if (answer !== "yes" && answer !== "no") throw new Error(`kubectl auth can-i: ${result.all}`);
   return answer === "yes";
 }
@@ -55,6 +65,21 @@ async function answers(verbs: string[], as?: Identity): Promise<Record<string, b
 
 const all = (verbs: string[], value: boolean): Record<string, boolean> =>
   Object.fromEntries(verbs.map((v) => [v, value]));
+
+/** What a compromised dashboard would send: its own token plus impersonation headers. */
+class ImpersonatingMasters implements SecurityAuthentication {
+  constructor(private readonly kc: KubeConfig) {}
+
+  getName(): string {
+    return "impersonate-system-masters";
+  }
+
+  async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await this.kc.applySecurityAuthentication(context);
+    context.setHeaderParam("Impersonate-User", "admin");
+    context.setHeaderParam("Impersonate-Group", "system:masters");
+  }
+}
 
 beforeAll(async () => {
   cluster = await connectCluster();
@@ -72,15 +97,30 @@ afterAll(async () => {
 });
 
 describe("chart - dashboard RBAC", () => {
-  it("dashboard-rbac - the ServiceAccount may impersonate users and groups, and nothing on CRs itself", async () => {
-    expect(await canI("impersonate", "users")).toBe(true);
-    expect(await canI("impersonate", "groups")).toBe(true);
+  it("dashboard-rbac - the ServiceAccount may not impersonate users or groups, nor touch CRs", async () => {
+    expect(await canI("impersonate", "users")).toBe(false);
+    expect(await canI("impersonate", "groups")).toBe(false);
     expect(await answers([...READ, ...WRITE])).toStrictEqual(all([...READ, ...WRITE], false));
     expect(await canI("get", "secrets")).toBe(false);
   });
 
-  it("dashboard-rbac - impersonated as a viewer it may read CRs and their status, not write them", async () => {
-    const viewer = { user: `viewer-${runId}`, group: ROLE_GROUPS.viewer };
+  it("dashboard-rbac - the ServiceAccount asking to act as system:masters is refused (403)", async () => {
+    const server = sa.kc.getCurrentCluster()?.server ?? "";
+    const api = new CoreV1Api(
+      createConfiguration({
+        baseServer: new ServerConfiguration(server, {}),
+        authMethods: { default: new ImpersonatingMasters(sa.kc) },
+      }),
+    );
+    const status = await api.listNamespace().then(
+      () => 200,
+      (error: unknown) => (error instanceof ApiException ? error.code : -1),
+    );
+    expect(status).toBe(403);
+  });
+
+  it("dashboard-rbac - a viewer may read CRs and their status, not write them", async () => {
+    const viewer = { user: `oidc:viewer-${runId}`, group: ROLE_GROUPS.viewer };
     expect(await answers([...READ, ...WRITE], viewer)).toStrictEqual({
       ...all(READ, true),
       ...all(WRITE, false),
@@ -89,15 +129,15 @@ describe("chart - dashboard RBAC", () => {
     expect(await canI("patch", CRS, { as: viewer, subresource: "status" })).toBe(false);
   });
 
-  it("dashboard-rbac - impersonated as a deployer it may also create, update, patch and delete", async () => {
-    const deployer = { user: `deployer-${runId}`, group: ROLE_GROUPS.deployer };
+  it("dashboard-rbac - a deployer may also create, update, patch and delete", async () => {
+    const deployer = { user: `oidc:deployer-${runId}`, group: ROLE_GROUPS.deployer };
     expect(await answers([...READ, ...WRITE], deployer)).toStrictEqual(
       all([...READ, ...WRITE], true),
     );
   });
 
   it("dashboard-rbac - a user in no fleet group gets nothing", async () => {
-    const stranger = { user: `stranger-${runId}`, group: "fleet:strangers" };
+    const stranger = { user: `oidc:stranger-${runId}`, group: "fleet:strangers" };
     expect(await answers([...READ, ...WRITE], stranger)).toStrictEqual(
       all([...READ, ...WRITE], false),
     );

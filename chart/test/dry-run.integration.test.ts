@@ -25,8 +25,16 @@ describe("chart - server-side dry run", () => {
     });
     const objects = parseManifests(manifest);
     expect(kindsOf(objects)).toContain("Ingress");
-    const impersonator = objects.filter((o) => o.metadata.name.endsWith("-dashboard-impersonator"));
-    expect(kindsOf(impersonator)).toEqual(["ClusterRole", "ClusterRoleBinding"]);
+    // The viewer and deployer roles and their group bindings; nothing for the dashboard itself.
+    const dashboardRbac = objects.filter((o) =>
+      /-dashboard-(viewer|deployer|impersonator)$/.test(o.metadata.name),
+    );
+    expect(kindsOf(dashboardRbac)).toEqual([
+      "ClusterRole",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ClusterRoleBinding",
+    ]);
     const started = performance.now();
     const result = await clusterKubectl(
       cluster,

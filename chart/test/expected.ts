@@ -42,10 +42,5 @@ export const DASHBOARD_REQUIRED_ENV_NAMES: readonly string[] = [
   "SESSION_SECRET",
 ];
 
-/** The dashboard's typed RBAC (apps/web/src/server/kube/rbac.ts) and the groups it impersonates. */
-export {
-  deployerClusterRole,
-  impersonatorClusterRole,
-  ROLE_GROUPS,
-  viewerClusterRole,
-} from "@fleet/web/rbac";
+/** The dashboard's typed RBAC (apps/web/src/server/kube/rbac.ts) and the groups the API server maps roles to. */
+export { deployerClusterRole, ROLE_GROUPS, viewerClusterRole } from "@fleet/web/rbac";

@@ -8,7 +8,6 @@ import {
   DASHBOARD_ENV_NAMES,
   DASHBOARD_REQUIRED_ENV_NAMES,
   deployerClusterRole,
-  impersonatorClusterRole,
   ROLE_GROUPS,
   viewerClusterRole,
 } from "./expected.js";
@@ -219,22 +218,13 @@ describe("chart - render the dashboard", () => {
         { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group },
       ]);
     }
-    const impersonator = `${prefix}-impersonator`;
-    expect(one(objects, "ClusterRole", impersonator).rules).toStrictEqual(
-      impersonatorClusterRole().rules,
-    );
-    const binding = bindingOf(objects, impersonator);
-    expect(binding.roleRef.name).toBe(impersonator);
-    expect(binding.subjects).toStrictEqual([
-      { kind: "ServiceAccount", name: prefix, namespace: "team-a" },
-    ]);
     const dashboardRbac = allOf(objects, ["ClusterRole", "ClusterRoleBinding"]).filter((o) =>
       o.metadata?.name?.startsWith(prefix),
     );
-    expect(dashboardRbac).toHaveLength(6);
+    expect(dashboardRbac).toHaveLength(4);
   });
 
-  it("dashboard - its ServiceAccount is bound to the impersonator role and nothing else", async () => {
+  it("dashboard - its ServiceAccount is bound to nothing, and no rule grants impersonate", async () => {
     const objects = await render({ values: DASHBOARD_VALUES });
     const sa = one(objects, "ServiceAccount", DASHBOARD);
     const roles = allOf(objects, ["RoleBinding", "ClusterRoleBinding"])
@@ -242,6 +232,10 @@ describe("chart - render the dashboard", () => {
         b.subjects?.some((s) => s.kind === "ServiceAccount" && s.name === sa.metadata?.name),
       )
       .map((b) => b.roleRef.name);
-    expect(roles).toStrictEqual([`${DASHBOARD}-impersonator`]);
+    expect(roles).toStrictEqual([]);
+    const verbs = allOf(objects, ["Role", "ClusterRole"]).flatMap((r) =>
+      (r.rules ?? []).flatMap((rule) => rule.verbs),
+    );
+    expect(verbs).not.toContain("impersonate");
   });
 });

@@ -21,9 +21,10 @@ const connection = {
   podmanSocket: "/tmp/p/run/podman.sock",
   containersConf: undefined,
   binDir: "/tmp/p/bin",
-  tokens: { admin: "a", alice: "b", bob: "c" },
+  tokens: { admin: "a", alice: "b", bob: "c", dashboard: "d" },
   oidc: {
-    issuer: "http://127.0.0.1:39090",
+    issuer: "https://127.0.0.1:39090",
+    caFile: "/tmp/p/ca/ca.crt",
     clientId: "fleet-dashboard",
     clientSecret: "s",
     dashboardOrigin: "http://localhost:3100",
@@ -46,7 +47,8 @@ describe("hand-off menu", () => {
     expect(menu).toContain("Dashboard        http://localhost:3100");
     expect(menu).toMatch(/alice \/ alice-pw +\(deployer/);
     expect(menu).toMatch(/bob {3}\/ bob-pw +\(viewer/);
-    expect(menu).toContain("http://127.0.0.1:39090");
+    expect(menu).toContain("https://127.0.0.1:39090");
+    expect(menu).toContain("/tmp/p/ca/ca.crt");
   });
 
   it("says when the dashboard was not started", () => {

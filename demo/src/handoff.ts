@@ -16,7 +16,10 @@ export function handoffMenu(stack: Stack): string {
     ? `Dashboard        ${stack.dashboardUrl}
                  sign in at the local IdP (${oidc.issuer}) as
                    alice / ${oidc.passwords.alice}   (deployer: deploy, upgrade, delete)
-                   bob   / ${oidc.passwords.bob}   (viewer: read only)`
+                   bob   / ${oidc.passwords.bob}   (viewer: read only)
+                 the IdP's certificate is from this platform's own CA, ${oidc.caFile}:
+                 trust that CA in your browser, or accept the warning once.
+                 Kubernetes knows these users as oidc:alice and oidc:bob (their ID tokens).`
     : "Dashboard        not started (--no-dashboard)";
   return `
 The fleet platform is running: ${stack.devices.length} device(s) (${stack.devices.join(", ")}).

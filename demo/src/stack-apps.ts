@@ -121,7 +121,7 @@ export async function startDashboard(
     : `build the dashboard (next build: minutes the first time, cached after; log ${buildLog})`;
   await progress.step(buildTitle, () => build.run({ logFile: buildLog }));
   await progress.step(
-    "grant the dashboard its RBAC (impersonation, deployer and viewer roles)",
+    "grant the deployer and viewer roles their RBAC (fleet:deployers, fleet:viewers)",
     () => applyDashboardRbac(kc),
   );
   const port = layout.ports.web;

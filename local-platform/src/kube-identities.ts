@@ -74,10 +74,12 @@ export async function ensureIdentities(layout: Layout): Promise<KubeIdentities> 
     await writeFile(identitiesFile(layout), JSON.stringify({ tokens }, null, 2), { mode: 0o600 });
   }
   const identities = await readIdentities(layout);
-  // CSV: token,user,uid,"group1,group2" — the kube-apiserver --token-auth-file format.
+  // CSV: token,user,uid[,"group1,group2"] — the kube-apiserver --token-auth-file
+  // format. No groups column for a user in none: an empty one would be the group "".
   const csv = USER_NAMES.map((name) => {
     const { user, groups } = KUBE_USERS[name];
-    return `${identities.tokens[name]},${user},${user},"${groups.join(",")}"`;
+    const line = `${identities.tokens[name]},${user},${user}`;
+    return groups.length === 0 ? line : `${line},"${groups.join(",")}"`;
   }).join("\n");
   await writeFile(files.tokenCsv, `${csv}\n`, { mode: 0o600 });
   if (!existsSync(files.serviceAccountPrivateKey)) {

@@ -56,6 +56,21 @@ describe("dashboard environment", () => {
     expect(parseEnv(required).SESSION_SECRET).toBe(required.SESSION_SECRET);
   });
 
+  it("OIDC_ISSUER: https only (the API server accepts no other issuer)", () => {
+    expect(envError({ ...required, OIDC_ISSUER: "http://127.0.0.1:9090" }).message).toContain(
+      "OIDC_ISSUER: must be an https URL",
+    );
+  });
+
+  it("OIDC_CA_FILE: optional, and a file that cannot be read is named", () => {
+    expect(parseEnv(required).OIDC_CA_FILE).toBeUndefined();
+    const readable = fileURLToPath(import.meta.url);
+    expect(parseEnv({ ...required, OIDC_CA_FILE: readable }).OIDC_CA_FILE).toBe(readable);
+    expect(envError({ ...required, OIDC_CA_FILE: "/nonexistent/ca.crt" }).message).toContain(
+      "OIDC_CA_FILE: cannot read this file",
+    );
+  });
+
   it("browser live auth: key and credential files are required and named when unreadable", () => {
     expect(parseEnv(required).NATS_CALLOUT_ACCOUNT).toBe("$G");
     expect(parseEnv(required).NATS_CALLOUT_CREDENTIALS_FILE).toBeUndefined();

@@ -20,9 +20,13 @@ const readableFile = (): z.ZodString =>
     }, "cannot read this file");
 
 const schema = z.object({
-  /** Kubeconfig of the dashboard's own identity; unset means in-cluster / default loading. */
+  /**
+   * Kubeconfig for where the API server is and its CA; unset means in-cluster /
+   * default loading. User requests carry the user's own ID token, never its
+   * credentials, so its identity needs no rights (and must not impersonate).
+   */
   KUBECONFIG: z.string().min(1).optional(),
-  /** A context of that kubeconfig; its user needs `impersonate` on users and groups. */
+  /** A context of that kubeconfig. */
   KUBE_CONTEXT: z.string().min(1).optional(),
   /** Server-side NATS (TCP) for the first view's KV snapshot; comma-separated for several servers. */
   NATS_URL: z
@@ -34,18 +38,7 @@ const schema = z.object({
       "must list NATS URLs separated by commas, none empty",
     ),
   /** A NATS .creds file for that server-side connection (read access to agent-status); unset: anonymous. */
-  NATS_CREDENTIALS_FILE: z
-    .string()
-    .min(1)
-    .refine((path) => {
-      try {
-        accessSync(path, constants.R_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    }, "cannot read this file")
-    .optional(),
+  NATS_CREDENTIALS_FILE: readableFile().optional(),
   /** The websocket URL browsers connect to, each with a short-lived ticket of its session. */
   NATS_WS_URL: z.string().min(1),
   /** Ed25519 private key (PKCS#8 PEM) that signs browser tickets (docs/nats.md). */
@@ -60,7 +53,10 @@ const schema = z.object({
   NATS_SYSTEM_CREDENTIALS_FILE: readableFile(),
   /** The account browsers are placed in (the user JWT's audience; config-mode nats-server). */
   NATS_CALLOUT_ACCOUNT: z.string().min(1).default("$G"),
-  OIDC_ISSUER: z.url(),
+  /** https (the API server authenticates the same ID tokens and accepts only an https issuer). */
+  OIDC_ISSUER: z.url().refine((url) => url.startsWith("https://"), "must be an https URL"),
+  /** A PEM CA bundle to trust for the issuer, beside the system CAs (the local platform's CA). */
+  OIDC_CA_FILE: readableFile().optional(),
   OIDC_CLIENT_ID: z.string().min(1),
   OIDC_CLIENT_SECRET: z.string().min(1),
   /** Public origin of the dashboard (redirect URIs); defaults to the request's origin. */

@@ -24,7 +24,10 @@ export async function dashboardClient(connection: PlatformConnection): Promise<o
   const { issuer, clientId, clientSecret } = connection.oidc;
   const fetch = await platformCaFetch(connection);
   return oidc.discovery(new URL(issuer), clientId, clientSecret, undefined, {
-    [oidc.customFetch]: (url, options) => fetch(url, options),
+    // undici's Response is the standard one, but packages compiled with the DOM lib
+    // (apps/web) type the global Response differently; here the cast is a no-op.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    [oidc.customFetch]: async (url, options) => (await fetch(url, options)) as unknown as Response,
   });
 }
 

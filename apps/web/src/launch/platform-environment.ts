@@ -16,8 +16,9 @@ export function dashboardEnvironment(
 ): Record<string, string> {
   return {
     KUBECONFIG: connection.kubeconfig,
-    // The dashboard's own identity; every user request is impersonated on top of it.
-    KUBE_CONTEXT: contextName("admin"),
+    // The dashboard's own identity, in no group and bound to nothing: user requests
+    // carry the user's own ID token, so it needs no rights (and may not impersonate).
+    KUBE_CONTEXT: contextName("dashboard"),
     NATS_URL: connection.natsUrl,
     // Its own connection may read agent-status only.
     NATS_CREDENTIALS_FILE: connection.natsSecrets.dashboardCreds,
@@ -29,6 +30,8 @@ export function dashboardEnvironment(
     NATS_CALLOUT_CREDENTIALS_FILE: connection.natsSecrets.calloutCreds,
     NATS_SYSTEM_CREDENTIALS_FILE: connection.natsSecrets.systemCreds,
     OIDC_ISSUER: connection.oidc.issuer,
+    // The IdP's certificate is from the platform's own CA.
+    OIDC_CA_FILE: connection.oidc.caFile,
     OIDC_CLIENT_ID: connection.oidc.clientId,
     OIDC_CLIENT_SECRET: connection.oidc.clientSecret,
     // A new one per start: sessions of a local dashboard do not outlive it.

@@ -1,16 +1,16 @@
 // Process-wide services of the dashboard server, created once (kept on
 // globalThis so Next's dev reloads reuse the NATS watch instead of leaking it).
 import { env } from "../env";
-import { kubeIdentity, type SessionUser } from "./auth/roles";
+import type { SignedInUser } from "./auth/signed-in-user";
 import { deploymentsApi, type DeploymentsApi } from "./kube/deployments-api";
-import { impersonatedCustomObjects } from "./kube/impersonation";
 import { serviceKubeConfig } from "./kube/service-kubeconfig";
+import { userConfiguration } from "./kube/user-configuration";
 import type { AgentStatusSource } from "./nats/agent-status-cache";
 import { liveServices } from "./nats/live-services";
 
 export interface Services {
-  /** Deployment CRs as this user (impersonated). */
-  deploymentsAs(user: SessionUser): DeploymentsApi;
+  /** Deployment CRs as this user: requests carry the user's own ID token. */
+  deploymentsAs(user: SignedInUser): DeploymentsApi;
   agentStatus: AgentStatusSource;
   heartbeatPeriodMs: number;
 }
@@ -22,7 +22,7 @@ export function services(): Services {
     const { HEARTBEAT_PERIOD_MS } = env();
     holder.fleetWebServices = {
       deploymentsAs: (user) =>
-        deploymentsApi(impersonatedCustomObjects(serviceKubeConfig(), kubeIdentity(user))),
+        deploymentsApi(userConfiguration(serviceKubeConfig(), user)),
       agentStatus: liveServices().agentStatus,
       heartbeatPeriodMs: HEARTBEAT_PERIOD_MS,
     };

@@ -3,11 +3,11 @@
 // leaves the server when they do.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SessionUser } from "../auth/roles";
+import { signedInUser } from "../auth/signed-in-user";
 import type { Services } from "../services";
 import { appRouter } from "./root";
 
-const alice: SessionUser = { username: "alice", role: "deployer" };
+const alice = signedInUser({ username: "alice", role: "deployer" }, "not-a-real-id-token");
 const SECRET_TEXT = "connect ECONNREFUSED 10.1.2.3:6443 (token sk-live-123 in /etc/fleet/creds)";
 
 const failingServices: Services = {

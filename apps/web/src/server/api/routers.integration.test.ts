@@ -1,5 +1,6 @@
 // The tRPC routers against the real local API server and NATS, acting as the
-// local IdP's users through impersonation, so Kubernetes RBAC decides.
+// local IdP's users with their own ID tokens (signed in at the IdP's real login
+// form): the API server authenticates them and Kubernetes RBAC decides.
 import { randomBytes } from "node:crypto";
 import { CustomObjectsApi } from "@kubernetes/client-node";
 import { installCrd } from "@fleet/operator";
@@ -17,16 +18,17 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { TRPCError } from "@trpc/server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubeIdentity, type SessionUser } from "../auth/roles";
+import type { SignedInUser } from "../auth/signed-in-user";
+import { dashboardKubeConfig, signInAtIdp } from "../auth/testing";
 import { applyDashboardRbac } from "../kube/apply";
 import { deploymentsApi } from "../kube/deployments-api";
-import { impersonatedCustomObjects } from "../kube/impersonation";
+import { userConfiguration } from "../kube/user-configuration";
 import { AgentStatusCache } from "../nats/agent-status-cache";
 import type { Services } from "../services";
 import { createCaller } from "./root";
 
-const alice: SessionUser = { username: "alice", role: "deployer" };
-const bob: SessionUser = { username: "bob", role: "viewer" };
+let alice: SignedInUser;
+let bob: SignedInUser;
 const suffix = randomBytes(3).toString("hex");
 const name = `web-it-${suffix}`;
 const device = `web-it-device-${suffix}`;
@@ -70,8 +72,11 @@ beforeAll(async () => {
     { servers: [connection.natsUrl] },
     pino({ level: "silent" }),
   ).start();
+  alice = (await signInAtIdp("alice")).user;
+  bob = (await signInAtIdp("bob")).user;
+  const dashboard = await dashboardKubeConfig();
   services = {
-    deploymentsAs: (user) => deploymentsApi(impersonatedCustomObjects(admin, kubeIdentity(user))),
+    deploymentsAs: (user) => deploymentsApi(userConfiguration(dashboard, user)),
     agentStatus: cache,
     heartbeatPeriodMs: 5000,
   };

@@ -2,12 +2,13 @@
 // and the services; routers never read cookies or env themselves.
 import { initTRPC, TRPCError } from "@trpc/server";
 import { logger } from "../../logger";
-import type { SessionUser } from "../auth/roles";
+import type { SignedInUser } from "../auth/signed-in-user";
 import type { Services } from "../services";
 import { clientError } from "./client-error";
 
 export interface TRPCContext {
-  user: SessionUser | null;
+  /** Carries the user's ID token for services.deploymentsAs; never return it to a client. */
+  user: SignedInUser | null;
   services: Services;
 }
 

@@ -1,12 +1,20 @@
-// The sign-in, callback and sign-out route handlers (thin; OIDC lives in oidc.ts).
+// The sign-in, callback, refresh and sign-out route handlers (thin; OIDC lives in oidc.ts).
 import { NextResponse, type NextRequest } from "next/server";
 import { isNoRoleError, isSignInError } from "../../errors";
 import { logger } from "../../logger";
-import { authorizationRequest, CALLBACK_PATH, completeSignIn, endSessionUrl } from "./oidc";
+import {
+  authorizationRequest,
+  CALLBACK_PATH,
+  completeSignIn,
+  endSessionUrl,
+  revokeRefreshToken,
+} from "./oidc";
 import { revokeLiveCredentials } from "../live-credentials";
 import { dashboardOrigin } from "./origin";
+import { refreshedUser } from "./refresh";
 import { safeReturnTo } from "./return-to";
 import { pendingSignIn, session } from "./session";
+import { signedInSession } from "./session-state";
 
 export async function beginSignIn(request: NextRequest): Promise<Response> {
   const origin = dashboardOrigin(request);
@@ -39,9 +47,7 @@ export async function finishSignIn(request: NextRequest): Promise<Response> {
   try {
     const signedIn = await completeSignIn(callbackUrl, { codeVerifier, state, nonce });
     const current = await session();
-    current.user = signedIn.user;
-    current.idToken = signedIn.idToken;
-    current.expiresAt = signedIn.expiresAt;
+    Object.assign(current, signedInSession(signedIn, Date.now()));
     await current.save();
     logger().info({ user: signedIn.user.username, role: signedIn.user.role }, "signed in");
     return NextResponse.redirect(new URL(safeReturnTo(returnTo, origin), origin));
@@ -55,13 +61,29 @@ export async function finishSignIn(request: NextRequest): Promise<Response> {
   }
 }
 
+/** Pages send the browser here when the ID token is near expiry; it comes back refreshed. */
+export async function refreshAndReturn(request: NextRequest): Promise<Response> {
+  const origin = dashboardOrigin(request);
+  const returnTo = safeReturnTo(request.nextUrl.searchParams.get("returnTo"), origin);
+  if (await refreshedUser()) return NextResponse.redirect(new URL(returnTo, origin));
+  // The refresh failed and the session is gone: sign in again, then come back.
+  const login = new URL("/api/auth/login", origin);
+  login.searchParams.set("returnTo", returnTo);
+  return NextResponse.redirect(login);
+}
+
 export async function signOut(request: NextRequest): Promise<Response> {
   const origin = dashboardOrigin(request);
   const current = await session();
-  const idToken = current.idToken;
+  const { idToken, refreshToken } = current;
   // Before the cookie goes: the session's live NATS connections are kicked.
   await revokeLiveCredentials(current);
   current.destroy();
+  if (refreshToken !== undefined) {
+    await revokeRefreshToken(refreshToken).catch((error: unknown) => {
+      logger().warn({ err: error }, "could not revoke the refresh token at sign-out");
+    });
+  }
   const idpLogout = await endSessionUrl(idToken, `${origin}/`).catch(() => undefined);
   // 303: the browser follows a POST's redirect with GET.
   return NextResponse.redirect(idpLogout ?? new URL("/", origin), 303);

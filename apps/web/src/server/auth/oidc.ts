@@ -1,28 +1,36 @@
-// OIDC authorization code flow with PKCE through openid-client (never hand-rolled).
-// Works with Zitadel (and with the local oidc-provider, which mimics its claims).
+// OIDC authorization code flow with PKCE, refresh and revocation through
+// openid-client (never hand-rolled). Works with Zitadel (and with the local
+// oidc-provider, which mimics its claims). The ID token it obtains is what the
+// dashboard later presents to the Kubernetes API as the user's bearer token.
+import { readFileSync } from "node:fs";
+import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import * as client from "openid-client";
 import { env } from "../../env";
 import { NoRoleError, SignInError } from "../../errors";
 import { roleFromClaims, usernameFromClaims, type SessionUser } from "./roles";
 
-export const CALLBACK_PATH = "/api/auth/callback";
-export const SCOPES = "openid profile email urn:zitadel:iam:org:projects:roles";
+export { CALLBACK_PATH } from "./paths";
+/** offline_access: a refresh token, so an 8 h session outlives the 1 h ID token. */
+export const SCOPES = "openid profile email offline_access urn:zitadel:iam:org:projects:roles";
 
 let discovered: Promise<client.Configuration> | undefined;
+let trustedCaFile: string | undefined;
 
-const isLoopback = (url: URL): boolean =>
-  ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+/**
+ * OIDC_CA_FILE (the local platform's CA, or a company CA in front of Zitadel) is
+ * added to the CAs this process trusts, as NODE_EXTRA_CA_CERTS would; the
+ * Kubernetes client keeps trusting only its kubeconfig's CA.
+ */
+function trustIssuerCa(caFile: string | undefined): void {
+  if (caFile === undefined || trustedCaFile === caFile) return;
+  setDefaultCACertificates([...getCACertificates("default"), readFileSync(caFile, "utf8")]);
+  trustedCaFile = caFile;
+}
 
 function discover(): Promise<client.Configuration> {
-  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = env();
-  const issuer = new URL(OIDC_ISSUER);
-  return client.discovery(issuer, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, undefined, {
-    // Plain HTTP only for an issuer on loopback (the local IdP); Zitadel is HTTPS.
-    ...(issuer.protocol === "http:" && isLoopback(issuer)
-      ? // eslint-disable-next-line @typescript-eslint/no-deprecated
-        { execute: [client.allowInsecureRequests] }
-      : {}),
-  });
+  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_CA_FILE } = env();
+  trustIssuerCa(OIDC_CA_FILE);
+  return client.discovery(new URL(OIDC_ISSUER), OIDC_CLIENT_ID, OIDC_CLIENT_SECRET);
 }
 
 /** The discovered issuer configuration; a failed discovery is retried on the next call. */
@@ -57,29 +65,21 @@ export async function authorizationRequest(redirectUri: string): Promise<Authori
   return { url, codeVerifier, state, nonce };
 }
 
-export interface SignedIn {
+/** What a sign-in or a refresh yields. */
+export interface UserTokens {
   user: SessionUser;
+  /** The user's own ID token: the bearer token for the Kubernetes API. */
   idToken: string;
-  expiresAt: number;
+  /** Epoch ms when the ID token expires. */
+  idTokenExpiresAt: number;
+  /** Absent when the IdP issued none (then the session ends with the ID token). */
+  refreshToken: string | undefined;
 }
 
-/** Exchanges the code (checking state, nonce and PKCE) and reads the user and role. */
-export async function completeSignIn(
-  callbackUrl: URL,
-  pending: { codeVerifier: string; state: string; nonce: string },
-): Promise<SignedIn> {
-  const config = await oidcConfig();
-  const tokens = await client
-    .authorizationCodeGrant(config, callbackUrl, {
-      pkceCodeVerifier: pending.codeVerifier,
-      expectedState: pending.state,
-      expectedNonce: pending.nonce,
-    })
-    .catch((error: unknown) => {
-      throw new SignInError("the IdP's answer to the sign-in could not be verified", {
-        cause: error,
-      });
-    });
+type TokenResponse = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
+
+/** The user and role from the ID token of a token response. */
+function userTokens(tokens: TokenResponse): UserTokens {
   const claims = tokens.claims();
   if (!claims || !tokens.id_token) throw new SignInError("the IdP returned no ID token");
   const role = roleFromClaims(claims);
@@ -97,8 +97,49 @@ export async function completeSignIn(
       role,
     },
     idToken: tokens.id_token,
-    expiresAt: claims.exp * 1000,
+    idTokenExpiresAt: claims.exp * 1000,
+    refreshToken: tokens.refresh_token,
   };
+}
+
+/** Exchanges the code (checking state, nonce and PKCE) and reads the user and role. */
+export async function completeSignIn(
+  callbackUrl: URL,
+  pending: { codeVerifier: string; state: string; nonce: string },
+): Promise<UserTokens> {
+  const config = await oidcConfig();
+  const tokens = await client
+    .authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: pending.codeVerifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+    })
+    .catch((error: unknown) => {
+      throw new SignInError("the IdP's answer to the sign-in could not be verified", {
+        cause: error,
+      });
+    });
+  return userTokens(tokens);
+}
+
+/**
+ * A fresh ID token (and, where the IdP rotates them, a new refresh token). The
+ * user's role is read again: a role taken away at the IdP ends the session.
+ */
+export async function refreshTokens(refreshToken: string): Promise<UserTokens> {
+  const config = await oidcConfig();
+  const tokens = await client.refreshTokenGrant(config, refreshToken).catch((error: unknown) => {
+    throw new SignInError("the IdP refused to refresh the session", { cause: error });
+  });
+  const refreshed = userTokens(tokens);
+  return { ...refreshed, refreshToken: refreshed.refreshToken ?? refreshToken };
+}
+
+/** Best effort at sign-out: a revoked refresh token cannot mint ID tokens any more. */
+export async function revokeRefreshToken(refreshToken: string): Promise<void> {
+  const config = await oidcConfig();
+  if (!config.serverMetadata().revocation_endpoint) return;
+  await client.tokenRevocation(config, refreshToken, { token_type_hint: "refresh_token" });
 }
 
 /** Where to send the browser to end the IdP session too (RP-initiated logout). */

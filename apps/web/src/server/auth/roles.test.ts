@@ -1,5 +1,6 @@
+import { FLEET_ROLE_GROUPS } from "@fleet/local-platform";
 import { describe, expect, it } from "vitest";
-import { kubeIdentity, roleFromClaims, usernameFromClaims } from "./roles";
+import { ROLE_GROUPS, roleFromClaims, usernameFromClaims } from "./roles";
 
 describe("roles - Zitadel role claim", () => {
   it("reads the project roles claim", () => {
@@ -20,13 +21,9 @@ describe("roles - Zitadel role claim", () => {
   });
 });
 
-describe("roles - Kubernetes identity", () => {
-  it("impersonates the username with the role's group", () => {
-    expect(kubeIdentity({ username: "alice", role: "deployer" })).toEqual({
-      user: "alice",
-      group: "fleet:deployers",
-    });
-    expect(kubeIdentity({ username: "bob", role: "viewer" }).group).toBe("fleet:viewers");
+describe("roles - Kubernetes groups", () => {
+  it("binds the very groups the API server's claim mapping produces", () => {
+    expect(ROLE_GROUPS).toStrictEqual(FLEET_ROLE_GROUPS);
   });
 
   it("uses preferred_username, falling back to sub", () => {

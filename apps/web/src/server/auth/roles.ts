@@ -1,10 +1,16 @@
-// From Zitadel's role claim to the dashboard role and the Kubernetes identity the
-// server impersonates. Kubernetes RBAC (ClusterRoles bound to these groups) decides.
+// From Zitadel's role claim to the dashboard's role (what the UI offers). What a
+// user may actually do is decided by the API server: it authenticates the user's
+// own ID token and maps the same claim to these groups (its AuthenticationConfiguration,
+// see docs/zitadel.md), and Kubernetes RBAC (ClusterRoles bound to the groups) decides.
 
 export const ROLES = ["viewer", "deployer"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** The Kubernetes group each role is impersonated as (see kube/rbac.ts). */
+/**
+ * The Kubernetes group of each role: the API server's claim mapping produces
+ * these (local-platform FLEET_ROLE_GROUPS, checked equal by roles.test.ts) and
+ * kube/rbac.ts binds them.
+ */
 export const ROLE_GROUPS: Record<Role, string> = {
   viewer: "fleet:viewers",
   deployer: "fleet:deployers",
@@ -29,21 +35,12 @@ export function roleFromClaims(claims: Record<string, unknown>): Role | undefine
   return undefined;
 }
 
-export interface KubeIdentity {
-  user: string;
-  group: string;
-}
-
 export interface SessionUser {
   /** preferred_username, or sub when the IdP sends none. */
   username: string;
   name?: string | undefined;
   email?: string | undefined;
   role: Role;
-}
-
-export function kubeIdentity(user: SessionUser): KubeIdentity {
-  return { user: user.username, group: ROLE_GROUPS[user.role] };
 }
 
 export function usernameFromClaims(claims: { sub: string; preferred_username?: unknown }): string {

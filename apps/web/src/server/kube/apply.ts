@@ -8,7 +8,7 @@ import {
 import { dashboardRbacObjects } from "./rbac";
 
 // The chart's tests compare its rendered ClusterRoles with these.
-export { deployerClusterRole, impersonatorClusterRole, viewerClusterRole } from "./rbac";
+export { deployerClusterRole, viewerClusterRole } from "./rbac";
 export { ROLE_GROUPS } from "../auth/roles";
 
 export const FIELD_MANAGER = "fleet-web";
@@ -27,7 +27,7 @@ export async function serverSideApply(kc: KubeConfig, objects: KubernetesObject[
   }
 }
 
-/** Applies the viewer/deployer ClusterRoles, their group bindings and the impersonator role. */
+/** Applies the viewer/deployer ClusterRoles and their group bindings. */
 export async function applyDashboardRbac(kc: KubeConfig): Promise<void> {
   await serverSideApply(kc, dashboardRbacObjects());
 }

@@ -18,6 +18,12 @@ describe("kube errors - mapping to tRPC", () => {
     );
   });
 
+  it("turns 401 (the user's token refused) into UNAUTHORIZED, so the page offers sign-in", () => {
+    const error = toTrpcError(apiError(401, { message: "Unauthorized" }), { verb: "list" });
+    expect(error.code).toBe("UNAUTHORIZED");
+    expect(error.message).toBe("Kubernetes no longer accepts your sign-in; sign in again");
+  });
+
   it("turns 409 on create into CONFLICT already exists", () => {
     const error = toTrpcError(apiError(409, {}), {
       verb: "create",

@@ -52,9 +52,10 @@ export function toTrpcError(error: unknown, action: KubeAction): TRPCError {
   const cause = error;
   switch (error.code) {
     case 401:
+      // Requests carry the user's own ID token: the API server no longer accepts it.
       return new TRPCError({
-        code: "INTERNAL_SERVER_ERROR",
-        message: "The dashboard's own Kubernetes credentials were refused",
+        code: "UNAUTHORIZED",
+        message: "Kubernetes no longer accepts your sign-in; sign in again",
         cause,
       });
     case 403:

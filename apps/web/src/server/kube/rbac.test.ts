@@ -15,7 +15,17 @@ describe("rbac - typed ClusterRoles", () => {
     );
   });
 
-  it("binds each role to the group the dashboard impersonates", () => {
+  it("grants nobody the right to impersonate", () => {
+    const verbs = dashboardRbacObjects().flatMap((o) =>
+      "rules" in o ? (o.rules ?? []).flatMap((r) => r.verbs) : [],
+    );
+    expect(verbs).not.toContain("impersonate");
+    expect(dashboardRbacObjects().map((o) => o.metadata?.name)).not.toContain(
+      "fleet-dashboard-impersonator",
+    );
+  });
+
+  it("binds each role to the group the API server maps it to", () => {
     const subjects = dashboardRbacObjects()
       .filter((o) => o.kind === "ClusterRoleBinding")
       .map((o) => ("subjects" in o ? o.subjects?.[0]?.name : undefined));

@@ -2,7 +2,9 @@
 // values (no YAML). The chart renders the same objects.
 //   viewer   -> group fleet:viewers   -> get/list/watch Deployment CRs and their status
 //   deployer -> group fleet:deployers -> that, plus create/update/patch/delete
-// The dashboard's own identity needs `impersonate` on users and groups.
+// The API server puts IdP users in these groups itself (their ID token's role
+// claim), whether they come through the dashboard or kubectl. The dashboard's
+// own identity needs no right at all: it forwards each user's own token.
 import type { V1ClusterRole, V1ClusterRoleBinding } from "@kubernetes/client-node";
 import { API_GROUP, PLURAL } from "@fleet/contracts";
 import { ROLE_GROUPS } from "../auth/roles";
@@ -13,7 +15,6 @@ const resources = [PLURAL, `${PLURAL}/status`];
 
 export const VIEWER_CLUSTER_ROLE = "fleet-dashboard-viewer";
 export const DEPLOYER_CLUSTER_ROLE = "fleet-dashboard-deployer";
-export const IMPERSONATOR_CLUSTER_ROLE = "fleet-dashboard-impersonator";
 
 const labels = { "app.kubernetes.io/part-of": "fleet", "app.kubernetes.io/component": "dashboard" };
 
@@ -40,39 +41,11 @@ export const viewerClusterRole = (): V1ClusterRole => clusterRole(VIEWER_CLUSTER
 export const deployerClusterRole = (): V1ClusterRole =>
   clusterRole(DEPLOYER_CLUSTER_ROLE, [...READ, ...WRITE]);
 
-/** What the dashboard's ServiceAccount must be bound to (by the chart). */
-export function impersonatorClusterRole(): V1ClusterRole {
-  return {
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "ClusterRole",
-    metadata: { name: IMPERSONATOR_CLUSTER_ROLE, labels },
-    rules: [{ apiGroups: [""], resources: ["users", "groups"], verbs: ["impersonate"] }],
-  };
-}
-
-export function impersonatorBinding(serviceAccount: {
-  name: string;
-  namespace: string;
-}): V1ClusterRoleBinding {
-  return {
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "ClusterRoleBinding",
-    metadata: { name: IMPERSONATOR_CLUSTER_ROLE, labels },
-    roleRef: {
-      apiGroup: "rbac.authorization.k8s.io",
-      kind: "ClusterRole",
-      name: IMPERSONATOR_CLUSTER_ROLE,
-    },
-    subjects: [{ kind: "ServiceAccount", ...serviceAccount }],
-  };
-}
-
-/** The role objects and their bindings to the groups the dashboard impersonates. */
+/** The role objects and their bindings to the groups the API server maps the roles to. */
 export function dashboardRbacObjects(): (V1ClusterRole | V1ClusterRoleBinding)[] {
   return [
     viewerClusterRole(),
     deployerClusterRole(),
-    impersonatorClusterRole(),
     groupBinding(VIEWER_CLUSTER_ROLE, ROLE_GROUPS.viewer),
     groupBinding(DEPLOYER_CLUSTER_ROLE, ROLE_GROUPS.deployer),
   ];

@@ -1,4 +1,6 @@
-// The dashboard's own Kubernetes identity (only ever used to impersonate users).
+// The dashboard's kubeconfig: where the API server is and which CA it has. User
+// requests take only its cluster (server, CA) and carry the user's own token
+// (user-configuration.ts); its own credentials need, and should hold, no rights.
 import { KubeConfig } from "@kubernetes/client-node";
 import { env } from "../../env";
 

@@ -1,0 +1,3 @@
+import { refreshAndReturn } from "../../../../server/auth/handlers";
+
+export const GET = refreshAndReturn;
