@@ -6,8 +6,10 @@ import type { Registry } from "prom-client";
 
 export interface Readiness {
   ready: boolean;
-  /** Short state for humans and tests: starting, standby, leading, ... */
+  /** Short state for humans and tests: starting, standby, leading, nats-down, ... */
   state: string;
+  /** Why it is not ready, when that needs more than the state (e.g. NATS closed the connection). */
+  reason?: string;
 }
 
 export interface HttpServer {

@@ -2,6 +2,7 @@
 // state and fold device heartbeats back into CR status, until leadership is
 // lost (exit at once, so no second writer ever exists) or a signal arrives.
 import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { RunConfig } from "./config.js";
 import { KeyedWorkQueue } from "./controller/work-queue.js";
 import { Reconciler } from "./controller/reconciler.js";
@@ -15,7 +16,7 @@ import type { Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { AgentStatusWatch } from "./nats/agent-status-watch.js";
 import { ensureBuckets, type Buckets } from "./nats/buckets.js";
-import { connectNats } from "./nats/connection.js";
+import { connectNats, type OperatorNats } from "./nats/connection.js";
 import { DesiredStateWriter } from "./nats/desired-state-writer.js";
 import { DeploymentRegistry } from "./status/deployment-registry.js";
 import { DeviceStatusStore } from "./status/device-store.js";
@@ -27,10 +28,18 @@ export const EXIT_LEADERSHIP_LOST = 3;
 export async function runOperator(config: RunConfig, log: Logger): Promise<void> {
   const metrics = createMetrics();
   let readiness: Readiness = { ready: false, state: "starting" };
+  // Set once NATS is connected (after the Lease): /readyz reads it from then on.
+  let nats: OperatorNats | undefined = undefined;
   const http = await startHttpServer({
     port: config.httpPort,
     registry: metrics.registry,
-    readiness: () => readiness,
+    // Leading without a usable NATS connection is not ready: /readyz says why.
+    readiness: () => {
+      const health = nats?.health();
+      return health && !health.up && readiness.state === "leading"
+        ? { ready: false, state: "nats-down", reason: health.reason }
+        : readiness;
+    },
   });
   log.info(
     { port: http.port, namespace: config.namespace ?? "(all)" },
@@ -156,8 +165,9 @@ export async function runOperator(config: RunConfig, log: Logger): Promise<void>
     log,
     metrics,
   );
-  const onNatsBack = (): void => {
-    // JetStream state may have been lost or the watch consumer dropped: reopen and resync.
+  const onNatsBack = (nc: NatsConnection): void => {
+    // JetStream state may have been lost, the watch consumer dropped, or the connection
+    // replaced by a fresh one: reopen the buckets on it and resync.
     void ensureBuckets(nc)
       .then((opened) => {
         buckets = opened;
@@ -169,8 +179,14 @@ export async function runOperator(config: RunConfig, log: Logger): Promise<void>
         log.warn({ err: describeError(error) }, "could not reopen KV buckets after reconnect");
       });
   };
-  const nc = await connectNats(config.natsServers, config.natsCredentialsFile, log, onNatsBack);
-  buckets = await ensureBuckets(nc);
+  nats = await connectNats(
+    config.natsServers,
+    config.natsCredentialsFile,
+    log,
+    onNatsBack,
+    `iot-operator/${config.lease.identity}`,
+  );
+  buckets = await ensureBuckets(nats.connection());
 
   store.start();
   flusher.start();
@@ -204,6 +220,6 @@ export async function runOperator(config: RunConfig, log: Logger): Promise<void>
   flusher.stop();
   await flusher.flush(true);
   await elector.release();
-  await nc.drain().catch(() => undefined);
+  await nats.close();
   await http.close();
 }

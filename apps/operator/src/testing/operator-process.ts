@@ -15,7 +15,7 @@ export interface OperatorProcess {
   port: number;
   logs: string[];
   child: ResultPromise;
-  readiness(): Promise<{ ready: boolean; state: string } | undefined>;
+  readiness(): Promise<{ ready: boolean; state: string; reason?: string } | undefined>;
   waitForState(state: string, timeoutMs?: number): Promise<void>;
   metric(name: string, labels?: string): Promise<number>;
   /** Lines of JSON logs whose msg equals `msg`. */
@@ -64,10 +64,12 @@ export async function startOperator(name: string, args: string[]): Promise<Opera
     done = true;
   });
 
-  const readiness = async (): Promise<{ ready: boolean; state: string } | undefined> => {
+  const readiness = async (): Promise<
+    { ready: boolean; state: string; reason?: string } | undefined
+  > => {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      return (await res.json()) as { ready: boolean; state: string };
+      return (await res.json()) as { ready: boolean; state: string; reason?: string };
     } catch {
       return undefined;
     }
