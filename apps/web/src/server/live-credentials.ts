@@ -3,12 +3,12 @@
 // checks through the auth callout (nats/browser-callout). 401 once the session
 // is gone (signed out, expired, or its refresh found no role), and then every
 // connection of that session is kicked.
-import { createHash } from "node:crypto";
 import { logger } from "../logger";
 import { refreshedUser } from "./auth/refresh";
 import { session, type SessionData } from "./auth/session";
 import { BROWSER_HEARTBEAT_SUBJECT } from "./nats/browser-callout/browser-user";
 import { mintBrowserTicket } from "./nats/browser-callout/ticket";
+import { liveDecision, liveSessionId } from "./nats/live-session";
 import { liveServices } from "./nats/live-services";
 import { env } from "../env";
 
@@ -22,42 +22,23 @@ export interface LiveCredentials {
   subject: string;
 }
 
-/**
- * A stable id for one sign-in: the same across ID-token refreshes (the session's
- * end is fixed at sign-in), different for every sign-in. Not a secret: a ticket
- * is only valid with the dashboard's signature.
- */
-export function liveSessionId(data: SessionData): string | undefined {
-  if (data.user === undefined || data.expiresAt === undefined) return undefined;
-  return createHash("sha256")
-    .update(`${data.user.username}\n${String(data.expiresAt)}`)
-    .digest("base64url")
-    .slice(0, 32);
-}
-
 const unauthorized = (): Response =>
   Response.json({ error: "Sign in to receive live updates" }, { status: 401 });
 
 export async function liveCredentials(): Promise<Response> {
   const before = await session();
-  const sessionId = liveSessionId(before);
-  const until = before.expiresAt;
   const user = await refreshedUser();
   const { browserAuth, ticketKey } = liveServices();
-  if (!user || sessionId === undefined || until === undefined) {
-    // The refresh may just have ended the session (no role any more): end its connections too.
-    if (sessionId !== undefined && until !== undefined) {
-      await browserAuth.decide({ sessionId, role: null, until });
-    }
-    return unauthorized();
-  }
-  // Signed out (on any replica that told this one): the cookie may have been copied.
-  const known = browserAuth.knownRole(sessionId);
-  if (known === null) return unauthorized();
-  // The dashboard learns of role changes at each refresh; older tickets then stop working.
-  if (known !== user.role) await browserAuth.decide({ sessionId, role: user.role, until });
+  const sessionId = liveSessionId(before);
+  const decision = liveDecision(
+    before,
+    user,
+    sessionId === undefined ? undefined : browserAuth.knownRole(sessionId),
+  );
+  if (decision.verdict) await browserAuth.decide(decision.verdict);
+  if (decision.kind === "refuse") return unauthorized();
   const { ticket, expiresAt } = await mintBrowserTicket(
-    { sessionId, role: user.role, sessionExpiresAt: until },
+    { sessionId: decision.sessionId, role: decision.role, sessionExpiresAt: decision.until },
     ticketKey,
   );
   const body: LiveCredentials = {
