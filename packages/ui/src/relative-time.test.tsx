@@ -1,4 +1,5 @@
 import { act, render, screen } from "@testing-library/react";
+import { renderToString } from "react-dom/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RelativeTime } from "./relative-time.js";
 
@@ -31,5 +32,20 @@ describe("relative time - component", () => {
   it("uses a given clock when there is one", () => {
     render(<RelativeTime at="2026-01-01T12:00:00Z" now={Date.parse("2026-01-01T12:03:00Z")} />);
     expect(screen.getByText("3 min ago")).toBeDefined();
+  });
+});
+
+describe("relative time - the clock with nothing subscribed", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a server render reads the time afresh, not the time the clock last ticked", () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.parse("2026-01-01T12:00:10Z"));
+    render(<RelativeTime at="2026-01-01T12:00:00Z" />).unmount();
+    vi.setSystemTime(Date.parse("2026-01-01T12:05:00Z"));
+    const html = renderToString(<RelativeTime at="2026-01-01T12:04:58Z" />);
+    expect(html).toContain("2 s ago");
   });
 });
