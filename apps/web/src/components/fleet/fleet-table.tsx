@@ -42,17 +42,18 @@ export function FleetTableView({
     },
     {
       header: "Last heartbeat",
-      width: "10rem",
+      width: "8rem",
       cell: (d) =>
         d.lastHeartbeatAt ? <RelativeTime at={d.lastHeartbeatAt} now={now} /> : "never reported",
     },
     {
       header: "Inventory",
-      width: "minmax(10rem,1fr)",
-      cell: (d) =>
-        d.inventory
-          ? `${d.inventory.arch} · ${d.inventory.cpuCores} CPU · ${formatBytes(d.inventory.memoryBytes)} · ${d.inventory.os}`
-          : "—",
+      width: "minmax(14rem,1.5fr)",
+      cell: (d) => {
+        if (!d.inventory) return "—";
+        const text = `${d.inventory.arch} · ${d.inventory.cpuCores} CPU · ${formatBytes(d.inventory.memoryBytes)} · ${d.inventory.os}`;
+        return <span title={text}>{text}</span>;
+      },
     },
     {
       header: "Deployments",
@@ -61,7 +62,12 @@ export function FleetTableView({
         d.deployments.length === 0 ? (
           <span className="text-slate-400">none</span>
         ) : (
-          <span className="flex gap-2">
+          <span
+            className="flex gap-2"
+            title={d.deployments
+              .map((dep) => `${dep.namespace}/${dep.name}: ${dep.phase}`)
+              .join(", ")}
+          >
             {d.deployments.map((dep) => (
               <span key={`${dep.namespace}/${dep.name}`} className="inline-flex items-center gap-1">
                 {dep.namespace}/{dep.name} <PhaseBadge phase={dep.phase} />
