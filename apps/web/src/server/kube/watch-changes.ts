@@ -96,6 +96,14 @@ function refused(code: number): TRPCError {
       });
 }
 
+/** The user may not (or may no longer) do this: retrying cannot help. */
+function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof TRPCError &&
+    (error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED" || error.code === "NOT_FOUND")
+  );
+}
+
 function resourceVersionOf(object: unknown): string | undefined {
   if (typeof object !== "object" || object === null || !("metadata" in object)) return undefined;
   const { metadata } = object;
@@ -120,7 +128,18 @@ export async function* watchChanges<T>(options: WatchChangesOptions<T>): AsyncGe
 
   while (!aborted()) {
     if (relist) {
-      const listed = await options.list();
+      let listed: Listed;
+      try {
+        listed = await options.list();
+      } catch (error) {
+        // Refused stays refused; anything else (429 while the API server's cache
+        // warms up, a restart, a network error) is retried, as a watch is.
+        if (isRefusal(error) || aborted()) throw error;
+        failures += 1;
+        await pause(Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures), signal);
+        continue;
+      }
+      failures = 0;
       yield { type: "snapshot", items: listed.items.flatMap((o) => parse(o) ?? []) };
       resourceVersion = listed.resourceVersion;
       relist = false;
