@@ -3,6 +3,7 @@ export * from "./agent-status.js";
 export * from "./aggregate.js";
 export * from "./canonical-json.js";
 export * from "./clip.js";
+export * from "./condition-rules.js";
 export * from "./crd.js";
 export * from "./deployment.js";
 export * from "./deployment-status.js";

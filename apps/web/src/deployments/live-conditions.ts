@@ -1,10 +1,9 @@
 // The Ready / Progressing / Degraded a page shows, derived from the counts it
 // shows (computed from live heartbeats), never read from a CR status that may
-// be older: a page cannot say "Ready" next to "1 failed". Same rules as the
-// operator's conditions (apps/operator/src/status/conditions.ts).
-import type { PhaseCounts, Tone } from "@fleet/ui";
-
-export type ConditionType = "Ready" | "Progressing" | "Degraded";
+// be older: a page cannot say "Ready" next to "1 failed". The rules are the
+// operator's own (contracts' conditionDrafts); this only adds how they look.
+import { conditionDrafts, type ConditionCounts, type ConditionType } from "@fleet/contracts";
+import type { Tone } from "@fleet/ui";
 
 export interface ShownCondition {
   type: ConditionType;
@@ -16,40 +15,26 @@ export interface ShownCondition {
   message: string;
 }
 
-function summary(a: PhaseCounts, total: number): string {
-  return `${a.succeeded} of ${total} devices running (${a.failed} failed, ${a.pending} pending, ${a.unreported} unreported)`;
-}
+const looks: Record<ConditionType, { tone: Tone; label: (holds: boolean) => string }> = {
+  Ready: { tone: "good", label: (holds) => (holds ? "Ready" : "Not ready") },
+  Progressing: { tone: "warn", label: () => "Progressing" },
+  Degraded: { tone: "bad", label: () => "Degraded" },
+};
 
 /** All three conditions; `status` is the condition's truth, `label` what to print. */
-export function liveConditions(a: PhaseCounts, total: number): ShownCondition[] {
-  const ready = a.succeeded === total;
-  return [
-    {
-      type: "Ready",
-      status: ready,
-      label: ready ? "Ready" : "Not ready",
-      tone: ready ? "good" : "neutral",
-      message: summary(a, total),
-    },
-    {
-      type: "Progressing",
-      status: a.pending > 0,
-      label: "Progressing",
-      tone: "warn",
-      message:
-        a.pending > 0
-          ? `${a.pending} of ${total} devices have not reported this deployment running yet`
-          : "no reporting device is pending",
-    },
-    {
-      type: "Degraded",
-      status: a.failed > 0,
-      label: "Degraded",
-      tone: "bad",
-      message:
-        a.failed > 0 ? `${a.failed} of ${total} devices failed` : "no reporting device has failed",
-    },
-  ];
+export function liveConditions(counts: ConditionCounts, total: number): ShownCondition[] {
+  return conditionDrafts({ counts, targetCount: total }).map((draft) => {
+    const holds = draft.status === "True";
+    const look = looks[draft.type];
+    return {
+      type: draft.type,
+      status: holds,
+      label: look.label(holds),
+      // "Not ready" is a fact, not an alarm: the counts beside it say why.
+      tone: draft.type === "Ready" && !holds ? "neutral" : look.tone,
+      message: draft.message,
+    };
+  });
 }
 
 /** What a page prints: Ready or Not ready, then only the conditions that hold. */
