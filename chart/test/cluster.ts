@@ -2,6 +2,8 @@
 // namespaces (they are never deleted: there is no controller-manager), and
 // helm/kubectl pointed at it.
 import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
+
+export { statusOf } from "@fleet/local-platform/testing";
 import {
   ApiException,
   CoreV1Api,
@@ -36,17 +38,6 @@ export async function createNamespace(cluster: Cluster, prefix: string): Promise
   const name = `${prefix}-${runId}`;
   await cluster.core.createNamespace({ body: { metadata: { name } } });
   return name;
-}
-
-/** The HTTP status of a failed API call, or 200 when it succeeded. */
-export async function statusOf(request: Promise<unknown>): Promise<number> {
-  try {
-    await request;
-    return 200;
-  } catch (error) {
-    if (error instanceof ApiException) return error.code;
-    throw error;
-  }
 }
 
 /** helm against the local API server as the admin. */

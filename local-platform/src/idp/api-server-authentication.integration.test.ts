@@ -4,7 +4,6 @@
 // that user's rights, and no IdP user can become a `system:` identity.
 import { randomBytes } from "node:crypto";
 import {
-  ApiException,
   AuthenticationV1Api,
   CoreV1Api,
   KubeConfig,
@@ -12,7 +11,7 @@ import {
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FLEET_ROLE_GROUPS, OIDC_USERNAME_PREFIX } from "../authentication-config.js";
-import { kubeConfigFor, platformConnection } from "../testing/index.js";
+import { kubeConfigFor, platformConnection, statusOf } from "../testing/index.js";
 import { signInWithoutBrowser } from "./sign-in-without-browser.js";
 
 const suffix = randomBytes(3).toString("hex");
@@ -44,16 +43,6 @@ async function whoAmI(kc: KubeConfig): Promise<{ username?: string; groups?: str
     body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
   });
   return { username: review.status?.userInfo?.username, groups: review.status?.userInfo?.groups };
-}
-
-async function statusOf(request: Promise<unknown>): Promise<number> {
-  try {
-    await request;
-    return 200;
-  } catch (error) {
-    if (error instanceof ApiException) return error.code;
-    throw error;
-  }
 }
 
 beforeAll(async () => {

@@ -42,6 +42,7 @@ export async function restartServer(name: ServerName): Promise<void> {
   await startServer(name);
 }
 
+export { statusOf } from "./api-status.js";
 export { freePort } from "../ports.js";
 export { waitUntil } from "../wait.js";
 export { connectionIds, kickConnections, unknownCredentials } from "./nats-connections.js";

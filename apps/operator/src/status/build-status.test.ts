@@ -9,7 +9,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { buildStatus, kubeTime, statusPatchBody } from "./build-status.js";
 import { largestFoldedStatus } from "./largest-status.js";
-import { heartbeat, keyFor, T0 } from "./test-reports.js";
+import { heartbeat, keyFor, T0 } from "@fleet/contracts/testing/reports";
 
 describe("buildStatus", () => {
   it("buildStatus - carries observedGeneration, conditions and a schema-valid aggregate", () => {

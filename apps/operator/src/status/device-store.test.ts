@@ -1,7 +1,7 @@
 import { agentStatusSchema, isDeviceFresh, type DeviceReport } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
 import { DeviceStatusStore } from "./device-store.js";
-import { iso, T0 } from "./test-reports.js";
+import { iso, T0 } from "@fleet/contracts/testing/reports";
 
 const beat = (device: string, atMs: number) =>
   agentStatusSchema.parse({ deviceId: device, agentVersion: "t", lastHeartbeatAt: iso(atMs) });

@@ -3,7 +3,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMetrics } from "../metrics.js";
 import { DeploymentRegistry } from "./deployment-registry.js";
-import { heartbeat, keyFor } from "./test-reports.js";
+import { heartbeat, keyFor } from "@fleet/contracts/testing/reports";
 import { MAX_PATCH_BACKOFF_MS, StatusFlusher } from "./status-flusher.js";
 import type { DeviceReport } from "@fleet/contracts";
 

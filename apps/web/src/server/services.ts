@@ -21,8 +21,7 @@ export function services(): Services {
   if (!holder.fleetWebServices) {
     const { HEARTBEAT_PERIOD_MS } = env();
     holder.fleetWebServices = {
-      deploymentsAs: (user) =>
-        deploymentsApi(userConfiguration(serviceKubeConfig(), user)),
+      deploymentsAs: (user) => deploymentsApi(userConfiguration(serviceKubeConfig(), user)),
       agentStatus: liveServices().agentStatus,
       heartbeatPeriodMs: HEARTBEAT_PERIOD_MS,
     };

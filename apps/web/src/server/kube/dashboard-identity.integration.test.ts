@@ -3,7 +3,6 @@
 // since user requests carry the user's own token. A compromised dashboard must
 // not be able to act as anyone else: asking for system:masters is refused.
 import {
-  ApiException,
   AuthenticationV1Api,
   AuthorizationV1Api,
   CoreV1Api,
@@ -16,7 +15,7 @@ import {
 } from "@kubernetes/client-node";
 import { API_GROUP, API_VERSION, PLURAL } from "@fleet/contracts";
 import { installCrd } from "@fleet/operator";
-import { kubeConfigFor } from "@fleet/local-platform/testing";
+import { kubeConfigFor, statusOf } from "@fleet/local-platform/testing";
 import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dashboardKubeConfig } from "../auth/testing";
@@ -34,16 +33,6 @@ class ImpersonatingMasters implements SecurityAuthentication {
     await this.kc.applySecurityAuthentication(context);
     context.setHeaderParam("Impersonate-User", "fleet-admin");
     context.setHeaderParam("Impersonate-Group", "system:masters");
-  }
-}
-
-async function statusOf(request: Promise<unknown>): Promise<number> {
-  try {
-    await request;
-    return 200;
-  } catch (error) {
-    if (error instanceof ApiException) return error.code;
-    throw error;
   }
 }
 

@@ -4,13 +4,12 @@
 // rights (here: reading secrets) she must not get.
 import { randomBytes } from "node:crypto";
 import {
-  ApiException,
   AuthenticationV1Api,
   CoreV1Api,
   RbacAuthorizationV1Api,
   type KubeConfig,
 } from "@kubernetes/client-node";
-import { kubeConfigFor } from "@fleet/local-platform/testing";
+import { kubeConfigFor, statusOf } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInUser } from "../auth/signed-in-user";
 import { dashboardKubeConfig, signInAtIdp } from "../auth/testing";
@@ -20,16 +19,6 @@ const suffix = randomBytes(3).toString("hex");
 const secretReader = `web-it-secret-reader-${suffix}`;
 
 let dashboard: KubeConfig;
-
-async function statusOf(request: Promise<unknown>): Promise<number> {
-  try {
-    await request;
-    return 200;
-  } catch (error) {
-    if (error instanceof ApiException) return error.code;
-    throw error;
-  }
-}
 
 beforeAll(async () => {
   dashboard = await dashboardKubeConfig();
