@@ -94,11 +94,10 @@ describe("chart - helm lifecycle", () => {
     expect(upgraded.metadata?.generation).toBeGreaterThan(first.metadata?.generation ?? 0);
     const withDashboard = await releaseObjects(cluster, release, namespace);
     const added = withDashboard.filter(isDashboard);
+    // The viewer and deployer roles and their group bindings; no impersonator.
     expect(added.map((o) => o.kind).sort()).toEqual([
       "ClusterRole",
       "ClusterRole",
-      "ClusterRole",
-      "ClusterRoleBinding",
       "ClusterRoleBinding",
       "ClusterRoleBinding",
       "Deployment",

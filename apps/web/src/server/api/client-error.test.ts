@@ -96,3 +96,44 @@ describe("tRPC errors as the browser sees them", () => {
     expect(body.error.data.fieldErrors).toHaveProperty("deviceId");
   });
 });
+
+// deploymentsAs() throws in these tests, so a 400 naming the field proves the
+// router refused the input before anything reached Kubernetes.
+describe("oversize and malformed input stops at the router", () => {
+  const service = { name: "web", image: "localhost/fleet-nginx:1.0", ports: [] };
+  const create = (over: Record<string, unknown>) => ({
+    namespace: "default",
+    name: "web",
+    spec: { targetDevices: ["pi-1"], score: { PodmanV0: { services: [{ ...service, ...over }] } } },
+  });
+  const imagePath = "spec.score.PodmanV0.services.0.image";
+
+  it.each([
+    ["a 600 KB image", create({ image: `localhost/${"a".repeat(600_000)}:1` }), imagePath],
+    ["an image with a space", create({ image: "nginx latest" }), imagePath],
+    [
+      "an env value over its limit",
+      create({ env: { MODE: "x".repeat(40_000) } }),
+      "spec.score.PodmanV0.services.0.env.MODE",
+    ],
+    [
+      "a command item over its limit",
+      create({ command: ["x".repeat(40_000)] }),
+      "spec.score.PodmanV0.services.0.command.0",
+    ],
+  ])("deployments.create refuses %s, naming the field", async (_what, input, path) => {
+    const { status, body } = await call("deployments.create", { method: "POST", input });
+    expect(status).toBe(400);
+    expect(Object.keys(body.error.data.fieldErrors as object)).toContain(path);
+    expect(JSON.stringify(body).length).toBeLessThan(10_000);
+  });
+
+  it("deployments.setImage refuses a reference that is not an OCI reference", async () => {
+    const { status, body } = await call("deployments.setImage", {
+      method: "POST",
+      input: { namespace: "default", name: "web", image: "javascript:alert(1)" },
+    });
+    expect(status).toBe(400);
+    expect(body.error.data.fieldErrors).toHaveProperty("image");
+  });
+});
