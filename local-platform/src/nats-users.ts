@@ -12,7 +12,7 @@
 //   never sees it: the dashboard server (read agent-status), the callout
 //   responder itself, a service twin with a rotatable credential, and a
 //   system-account user that may only kick connections.
-import { BUCKET_AGENT_STATUS } from "@fleet/contracts";
+import { BROWSER_AUTH_SUBJECTS, BUCKET_AGENT_STATUS } from "@fleet/contracts";
 import { fromCurveSeed, fromSeed } from "@nats-io/nkeys";
 import type { NatsSecrets } from "./nats-secrets.js";
 
@@ -20,12 +20,8 @@ export const SERVICE_USER = "fleet-service";
 /** The account browsers (and every client without an account of its own) live in. */
 export const GLOBAL_ACCOUNT = "$G";
 export const SYSTEM_ACCOUNT = "SYS";
-/**
- * Subjects the callout responders use among themselves (session revocations
- * fanned out to every dashboard replica); apps/web's browser-callout uses
- * `fleet.browser-auth.revoked`.
- */
-export const CALLOUT_SERVICE_SUBJECTS = "fleet.browser-auth.>";
+/** Subjects the callout responders use among themselves (session verdicts for every replica). */
+export const CALLOUT_SERVICE_SUBJECTS = BROWSER_AUTH_SUBJECTS;
 
 interface Permissions {
   publish?: { allow?: string[]; deny?: string[] };

@@ -2,7 +2,7 @@
 // A wrong value fails before anything connects, with a message naming it.
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { namespaceNameSchema } from "@fleet/contracts";
+import { namespaceNameSchema, offlineAfterMs } from "@fleet/contracts";
 import { z } from "zod";
 import { durationSchema, formatDuration } from "./duration.js";
 import type { OperatorEnv } from "./env.js";
@@ -171,7 +171,7 @@ function required<T>(value: T | undefined, name: string): T {
 export function runConfig(flags: Record<string, unknown>, env: OperatorEnv): RunConfig {
   const v = resolveSettings(runSettings, flags, env);
   const heartbeatPeriodMs = required(v.heartbeatPeriod, "heartbeat-period");
-  const stalenessWindowMs = v.stalenessWindow ?? 3 * heartbeatPeriodMs;
+  const stalenessWindowMs = v.stalenessWindow ?? offlineAfterMs(heartbeatPeriodMs);
   const durationMs = required(v.leaseDuration, "lease-duration");
   const renewPeriodMs = required(v.leaseRenewPeriod, "lease-renew-period");
   const problems: string[] = [];

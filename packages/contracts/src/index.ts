@@ -1,6 +1,7 @@
 // @fleet/contracts: the only home of wire types. Everything public is exported here.
 export * from "./agent-status.js";
 export * from "./aggregate.js";
+export * from "./browser-auth-subjects.js";
 export * from "./canonical-json.js";
 export * from "./clip.js";
 export * from "./condition-rules.js";

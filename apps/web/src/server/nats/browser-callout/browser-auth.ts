@@ -5,6 +5,7 @@
 // Those verdicts go out on NATS too, so every replica (and later the identity
 // service this module moves into) applies them; kicks go through a
 // system-account user ($SYS.REQ.SERVER.<id>.KICK).
+import { BROWSER_AUTH_SESSIONS_SUBJECT } from "@fleet/contracts";
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -14,8 +15,8 @@ import { answerAuthRequest, SERVER_XKEY_HEADER, type CalloutKeys } from "./auth-
 import { LiveSessions, type AdmittedConnection, type SessionVerdict } from "./live-sessions";
 
 export const AUTH_CALLOUT_SUBJECT = "$SYS.REQ.USER.AUTH";
-/** Verdicts shared by every responder; under the platform's `fleet.browser-auth.>` grant. */
-export const SESSION_VERDICTS_SUBJECT = "fleet.browser-auth.sessions";
+/** Verdicts shared by every responder; under the platform's BROWSER_AUTH_SUBJECTS grant. */
+export const SESSION_VERDICTS_SUBJECT = BROWSER_AUTH_SESSIONS_SUBJECT;
 const QUEUE = "fleet-browser-auth";
 const MAX_VERDICT_BYTES = 1024;
 
