@@ -1,7 +1,7 @@
 // The browser's live connection: NATS over websocket with a short-lived ticket
 // of this session (GET /api/live/credentials), one core subscription to every
 // heartbeat put. No JetStream: the first view comes from the server (tRPC), and
-// after any gap (reconnect, new connection) the caller re-reads it (onResync).
+// once subscribed, and after any gap (reconnect), the caller re-reads it (onResync).
 // Before a ticket expires a new connection is opened with a fresh ticket, then
 // the old one is closed, so renewals lose nothing. Heartbeats are batched per
 // animation frame and pushed into the TanStack Query cache by the caller.
@@ -114,11 +114,13 @@ export function startLiveFeed(handlers: LiveFeedHandlers): () => void {
   };
 
   /** Keeps one live connection until it closes for good; renews its ticket on the way. */
-  async function session(first: boolean): Promise<void> {
+  async function session(): Promise<void> {
     let credentials = await fetchCredentials();
     let current = await open(credentials);
     handlers.onState("live");
-    if (!first) handlers.onResync();
+    // The page's first view was read before this subscription existed (and, after
+    // a gap, heartbeats were missed): re-read it, so nothing sent in between is lost.
+    handlers.onResync();
     for (;;) {
       const closed = current.closed().then(() => "closed" as const);
       const outcome = await Promise.race([closed, delay(renewIn(credentials)).then(() => "renew")]);
@@ -132,18 +134,16 @@ export function startLiveFeed(handlers: LiveFeedHandlers): () => void {
   }
 
   void (async () => {
-    let first = true;
     while (!stopped()) {
       handlers.onState("connecting");
       try {
-        await session(first);
+        await session();
       } catch (error) {
         if (error instanceof Unauthorized) {
           life.stopped = true;
           handlers.onUnauthorized();
         }
       }
-      first = false;
       await Promise.all([...connections].map((nc) => nc.close().catch(() => undefined)));
       if (stopped()) return;
       handlers.onState("disconnected");
