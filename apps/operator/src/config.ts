@@ -2,7 +2,7 @@
 // A wrong value fails before anything connects, with a message naming it.
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { namespaceNameSchema, offlineAfterMs } from "@fleet/contracts";
+import { namespaceNameSchema, natsServersSchema, offlineAfterMs } from "@fleet/contracts";
 import { z } from "zod";
 import { durationSchema, formatDuration } from "./duration.js";
 import type { OperatorEnv } from "./env.js";
@@ -15,20 +15,6 @@ const portSchema = z.coerce
   .int("must be a whole port number")
   .min(0, "must be a port from 0 (any free port) to 65535")
   .max(65535, "must be a port from 0 (any free port) to 65535");
-
-const natsServersSchema = z.string().transform((text, ctx) => {
-  const servers = text.split(",").map((part) => part.trim());
-  for (const server of servers) {
-    const ok = /^(nats|tls|ws|wss):\/\/[^\s/]+/.test(server) || /^[\w.-]+:\d+$/.test(server);
-    if (!ok) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${server}" is not a NATS URL like nats://host:4222`,
-      });
-    }
-  }
-  return servers;
-});
 
 /**
  * A NATS .creds file this process can read now (a mounted Secret), with the

@@ -13,9 +13,9 @@ describe("natsServersSchema", () => {
       "tls://b:4443",
       "c:4222",
     ]);
-    expect(natsServersSchema.parse(["ws://a:8080", "wss://user:pw@b"])).toEqual([
+    expect(natsServersSchema.parse(["ws://a:8080", "wss://user:pw@b/nats"])).toEqual([
       "ws://a:8080",
-      "wss://user:pw@b",
+      "wss://user:pw@b/nats",
     ]);
   });
 
@@ -25,6 +25,9 @@ describe("natsServersSchema", () => {
     ]);
     expect(messages(["nats://ok:4222", "nats://"])).toEqual([
       '1: "nats://" is not a NATS URL such as nats://host:4222 (or host:port)',
+    ]);
+    expect(messages("http//x")).toEqual([
+      '0: "http//x" is not a NATS URL such as nats://host:4222 (or host:port)',
     ]);
     expect(messages("a:4222,,b:4222")).toEqual([
       '1: "" is not a NATS URL such as nats://host:4222 (or host:port)',

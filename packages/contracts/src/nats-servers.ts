@@ -16,7 +16,9 @@ const NATS_URL_RULE = "is not a NATS URL such as nats://host:4222 (or host:port)
 export function isNatsServerUrl(text: string): boolean {
   try {
     const url = new URL(text.includes("://") ? text : `nats://${text}`);
-    return NATS_PROTOCOLS.includes(url.protocol) && url.hostname !== "";
+    // Only websockets may have a path (a proxy's /nats); a path elsewhere is a typo.
+    const pathOk = url.protocol.startsWith("ws") || url.pathname === "" || url.pathname === "/";
+    return NATS_PROTOCOLS.includes(url.protocol) && url.hostname !== "" && pathOk;
   } catch {
     return false;
   }

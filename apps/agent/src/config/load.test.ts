@@ -128,7 +128,7 @@ describe("config - loading", () => {
     const file = await configFile({ deviceId: "pi-1", natsServers: ["http://wrong"] });
     const [problem] = await problemsOf(loadConfig(inputs({ configFlag: file })));
     expect(problem).toBe(
-      `natsServers = ["http://wrong"] (from config file ${file}): must be a NATS URL such as nats://host:4222 (or host:port) (at [0])`,
+      `natsServers = ["http://wrong"] (from config file ${file}): "http://wrong" is not a NATS URL such as nats://host:4222 (or host:port) (at [0])`,
     );
   });
 });

@@ -2,16 +2,8 @@
 // give, and the JSON form of the config file), its default, and how to set it.
 // One table, so the CLI help, the loader and docs/agent.md cannot drift apart.
 import { isAbsolute } from "node:path";
-import { deviceIdSchema } from "@fleet/contracts";
+import { deviceIdSchema, natsServersSchema } from "@fleet/contracts";
 import { z } from "zod";
-
-const fromCommaList = (value: unknown): unknown =>
-  typeof value === "string"
-    ? value
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item !== "")
-    : value;
 
 const fromNumberText = (value: unknown): unknown =>
   typeof value === "string" && value.trim() !== "" ? Number(value) : value;
@@ -20,15 +12,6 @@ function seconds(min: number, max: number): z.ZodType<number> {
   const rule = `must be a number of seconds from ${min} to ${max}`;
   return z.preprocess(fromNumberText, z.number({ error: rule }).min(min, rule).max(max, rule));
 }
-
-const natsServerSchema = z.string().refine((text) => {
-  try {
-    const url = new URL(text.includes("://") ? text : `nats://${text}`);
-    return ["nats:", "tls:", "ws:", "wss:"].includes(url.protocol) && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}, "must be a NATS URL such as nats://host:4222 (or host:port)");
 
 const CREDENTIALS_RULE = 'must be "none", "creds:<file>" (a NATS .creds file) or "token:<file>"';
 
@@ -67,10 +50,7 @@ export const SETTINGS = {
     help: "this device's id (a DNS label); required",
   },
   natsServers: {
-    schema: z.preprocess(
-      fromCommaList,
-      z.array(natsServerSchema).min(1, "must list at least one server"),
-    ),
+    schema: natsServersSchema,
     default: ["nats://127.0.0.1:4222"],
     flag: "--nats-servers <urls>",
     help: "comma-separated NATS server URLs",
