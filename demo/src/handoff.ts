@@ -1,6 +1,5 @@
 // The hand-off menu: exact, copy-pasteable commands with real paths and ports.
-import { desiredStateKey } from "@fleet/contracts";
-import { LABELS } from "@fleet/agent";
+import { desiredStateKey, LABELS } from "@fleet/contracts";
 import type { Stack } from "./stack.js";
 
 export const DEMO_NAME = "nginx";

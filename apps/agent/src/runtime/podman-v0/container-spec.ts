@@ -1,8 +1,7 @@
 // Turns one PodmanV0 service of a desired-state entry into a libpod
 // SpecGenerator, labelled so the agent can find it and tell its payload.
-import type { PodmanService } from "@fleet/contracts";
-import type { ContainerSpec } from "../podman/containers.js";
-import { LABELS, containerName, ownerLabels } from "./labels.js";
+import { LABELS, containerName, ownerLabels, type PodmanService } from "@fleet/contracts";
+import type { ContainerSpec } from "../../podman/containers.js";
 
 export interface SpecInput {
   device: string;

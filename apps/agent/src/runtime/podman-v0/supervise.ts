@@ -3,14 +3,18 @@
 // exit (code and signal) as the deployment's error at once, then restarts the
 // container under the restart policy. A crash-looping container that was just
 // started again stays a problem until it has stayed up (restart-policy.ts).
-import { messageOf } from "../errors.js";
-import type { PodmanClient } from "../podman/client.js";
-import { inspectContainer, startContainer, type ContainerSummary } from "../podman/containers.js";
-import { LABELS } from "../runtime/labels.js";
-import type { EventRing } from "../status/event-ring.js";
-import { describeExit } from "./exit-reason.js";
-import { formatSeconds } from "./phase-model.js";
-import type { RestartPolicy, Settling } from "./restart-policy.js";
+import { LABELS } from "@fleet/contracts";
+import { messageOf } from "../../errors.js";
+import type { PodmanClient } from "../../podman/client.js";
+import {
+  inspectContainer,
+  startContainer,
+  type ContainerSummary,
+} from "../../podman/containers.js";
+import { describeExit } from "../../reconcile/exit-reason.js";
+import { formatSeconds } from "../../reconcile/phase-model.js";
+import type { RestartPolicy, Settling } from "../../reconcile/restart-policy.js";
+import type { EventRing } from "../../status/event-ring.js";
 
 export interface SuperviseDeps {
   podman: PodmanClient;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { LABELS, isOwnedBy } from "@fleet/contracts";
 import { containerSpecFor } from "./container-spec.js";
-import { LABELS, containerName, isOwnedBy } from "./labels.js";
 
 describe("container spec - from a PodmanV0 service", () => {
   it("container spec - carries image, ports, env, command and the ownership labels", () => {
@@ -39,10 +39,5 @@ describe("container spec - from a PodmanV0 service", () => {
     });
     expect(isOwnedBy(spec.labels, "pi-1")).toBe(true);
     expect(isOwnedBy(spec.labels, "pi-2")).toBe(false);
-  });
-
-  it("container spec - names never collide across devices and namespaces", () => {
-    expect(containerName("a-b.c.web", "s")).not.toBe(containerName("a.b-c.web", "s"));
-    expect(isOwnedBy({ [LABELS.device]: "pi-1" }, "pi-1")).toBe(false);
   });
 });
