@@ -97,7 +97,7 @@ describe("apply - the typed applier CLI against the real API server", () => {
       "99999:80",
     ]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/--port: .*hostPort/);
+    expect(result.stderr).toMatch(/--port \(flag\): .*hostPort/);
     expect(await readDeployment(name)).toBeUndefined();
   });
 });
