@@ -9,6 +9,7 @@ import {
   PLURAL,
   type DeploymentResource,
   type DeploymentSpecInput,
+  withServiceImage,
 } from "@fleet/contracts";
 import { toTrpcError, type KubeAction } from "./kube-errors";
 import type { DeploymentChange } from "../../deployments/changes";
@@ -104,10 +105,8 @@ export function deploymentsApi(configuration: Configuration): DeploymentsApi {
     },
     async setImage({ namespace, name, image, service }) {
       const current = await get(namespace, name);
-      const services = current.spec.score.PodmanV0.services.map((s) =>
-        service === undefined || s.name === service ? { ...s, image } : s,
-      );
-      const body = { ...current, spec: { ...current.spec, score: { PodmanV0: { services } } } };
+      const score = withServiceImage(current.spec.score, image, service);
+      const body = { ...current, spec: { ...current.spec, score } };
       // Replace with the resourceVersion we read: a concurrent edit gives 409, never a lost update.
       const updated: unknown = await call({ verb: "update", namespace, name }, () =>
         api.replaceNamespacedCustomObject({ ...base, namespace, name, body }),
