@@ -50,7 +50,6 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       reconciler.failed(key, failure);
     },
     desiredHash: (key) => reconciler.attemptedHash(key),
-    logger,
     maxRetryMs: config.resyncSeconds * 1000,
   });
   const runtimes = createRuntimes({

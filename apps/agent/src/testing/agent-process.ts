@@ -29,6 +29,7 @@ export function agentConfig(args: AgentArgs): AgentConfig {
     resyncSeconds: args.resyncSeconds ?? 30,
     inventorySeconds: 300,
     dataDir: args.dataDir,
+    logLevel: "warn",
   };
 }
 
