@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { installCrd } from "@fleet/operator";
+import { silentLogger } from "@fleet/runtime";
 import {
   connectionFor,
   down,
@@ -15,7 +16,6 @@ import {
 } from "@fleet/local-platform";
 import type { RunningApp } from "./app-process.js";
 import { cleanupDemoContainers } from "./cleanup.js";
-import { silentLogger } from "./silent-logger.js";
 import { startAgent, startDashboard, startOperator } from "./stack-apps.js";
 
 export { HEARTBEAT_SECONDS } from "./stack-apps.js";
@@ -55,7 +55,7 @@ async function startApps(
   const kc = new KubeConfig();
   kc.loadFromFile(connection.kubeconfig);
   await progress.step("install the Deployment CRD (iot-operator install)", () =>
-    installCrd(kc, silentLogger, 60_000),
+    installCrd(kc, silentLogger(), 60_000),
   );
   checkpoint();
   stack.operatorHttpPort = await freePort();
