@@ -88,7 +88,8 @@ function capture(command, args) {
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.once("error", () => resolve({ ok: false, out: "" }));
-    child.once("exit", (code) => resolve({ ok: code === 0, out: out.trim() }));
+    // "close", not "exit": only then has all of its output been read.
+    child.once("close", (code) => resolve({ ok: code === 0, out: out.trim() }));
   });
 }
 

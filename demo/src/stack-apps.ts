@@ -14,7 +14,7 @@ import {
 } from "@fleet/local-platform";
 import { planDashboardBuild, serveDashboard, type DashboardServer } from "@fleet/web/launch";
 import { applyDashboardRbac } from "@fleet/web/rbac";
-import { startApp, type ChildApp, type RunningApp } from "./app-process.js";
+import { startApp, type RunningApp } from "./app-process.js";
 
 /** Agents heartbeat this often; the operator and the dashboard are told the same. */
 export const HEARTBEAT_SECONDS = 2;
@@ -23,7 +23,7 @@ export const HEARTBEAT_SECONDS = 2;
  * Waits for `ready`, failing at once if the app exits first (a bad flag, a
  * Ctrl-C) instead of at the timeout; on any failure the app is stopped.
  */
-async function readyOrStop(app: ChildApp, ready: Promise<void>): Promise<RunningApp> {
+async function readyOrStop(app: RunningApp, ready: Promise<void>): Promise<RunningApp> {
   const exitedFirst = app.exited.then((how) => {
     throw new Error(`${app.name} ended (${how}) before it was ready: see ${app.log}`);
   });
@@ -106,20 +106,39 @@ export async function startAgent(
   return readyOrStop(agent, waitForHeartbeat(connection.natsUrl, device, since, log));
 }
 
-/** The dashboard: production build (cached by input hash), its RBAC, then `next start`. */
+/**
+ * The dashboard's production build (cached by input hash), started at once so
+ * that it overlaps the Go builds of a cold start; aborting `signal` stops it.
+ */
+export async function buildDashboard(
+  layout: Layout,
+  progress: Progress,
+  logPrefix: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const log = join(layout.logDir, `${logPrefix}-dashboard-build.log`);
+  await mkdir(layout.logDir, { recursive: true });
+  const build = await planDashboardBuild();
+  if (build.upToDate) {
+    progress.info("the dashboard is unchanged since its last build: reused");
+    return;
+  }
+  await progress.step(
+    `build the dashboard (next build, log ${log})`,
+    () => build.run({ logFile: log, signal }),
+    { estimate: { key: "next-build", guessSeconds: 180 }, log },
+  );
+}
+
+/** The dashboard, once `built`: its RBAC, then `next start`. */
 export async function startDashboard(
   connection: PlatformConnection,
   kc: KubeConfig,
   layout: Layout,
   progress: Progress,
-  logPrefix: string,
+  options: { logPrefix: string; built: Promise<void> },
 ): Promise<DashboardServer> {
-  const buildLog = join(layout.logDir, `${logPrefix}-dashboard-build.log`);
-  const build = await planDashboardBuild();
-  const buildTitle = build.upToDate
-    ? "build the dashboard: unchanged since the last build, reused"
-    : `build the dashboard (next build: minutes the first time, cached after; log ${buildLog})`;
-  await progress.step(buildTitle, () => build.run({ logFile: buildLog }));
+  await options.built;
   await progress.step(
     "grant the deployer and viewer roles their RBAC (fleet:deployers, fleet:viewers)",
     () => applyDashboardRbac(kc),
@@ -128,7 +147,7 @@ export async function startDashboard(
   return progress.step(`start the dashboard (next start on port ${port})`, () =>
     serveDashboard(connection, {
       port,
-      logFile: join(layout.logDir, `${logPrefix}-dashboard.log`),
+      logFile: join(layout.logDir, `${options.logPrefix}-dashboard.log`),
       heartbeatPeriodMs: HEARTBEAT_SECONDS * 1000,
     }),
   );

@@ -37,21 +37,35 @@ async function inputsHash(): Promise<string> {
   return hash.digest("hex");
 }
 
-function runBuild(logFile: string | undefined): Promise<void> {
+function runBuild(logFile: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+  signal?.throwIfAborted();
   const out = logFile === undefined ? "inherit" : openSync(logFile, "a");
+  // Its own process group: a terminal's Ctrl-C reaches only the caller, and an
+  // abort ends npm, next and next's workers together.
   const child = spawn("npm", ["run", "-s", "build", "-w", "@fleet/web"], {
     cwd: REPO_ROOT,
     env: inheritedEnvironment(),
     stdio: ["ignore", out, out],
+    detached: true,
   });
-  return new Promise((resolve, reject) => {
+  const stopGroup = (): void => {
+    if (child.pid === undefined || child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  signal?.addEventListener("abort", stopGroup, { once: true });
+  return new Promise<void>((resolve, reject) => {
     child.once("error", reject);
-    child.once("exit", (code, signal) => {
+    child.once("exit", (code, exitSignal) => {
+      signal?.removeEventListener("abort", stopGroup);
       if (code === 0) resolve();
       else
         reject(
           new Error(
-            `next build failed (${signal ?? `exit code ${String(code)}`})${logFile === undefined ? "" : `: see ${logFile}`}`,
+            `next build failed (${exitSignal ?? `exit code ${String(code)}`})${logFile === undefined ? "" : `: see ${logFile}`}`,
           ),
         );
     });
@@ -61,8 +75,11 @@ function runBuild(logFile: string | undefined): Promise<void> {
 export interface DashboardBuild {
   /** The last build had these very inputs: `run` does nothing. */
   upToDate: boolean;
-  /** Runs `next build` (output to `logFile` when given, else this terminal) unless up to date. */
-  run(options?: { logFile?: string }): Promise<void>;
+  /**
+   * Runs `next build` (output to `logFile` when given, else this terminal)
+   * unless up to date; aborting `signal` stops it.
+   */
+  run(options?: { logFile?: string; signal?: AbortSignal }): Promise<void>;
 }
 
 /** Hashes the build's inputs once and says whether `next build` is needed. */
@@ -73,7 +90,7 @@ export async function planDashboardBuild(): Promise<DashboardBuild> {
     upToDate,
     run: async (options = {}) => {
       if (upToDate) return;
-      await runBuild(options.logFile);
+      await runBuild(options.logFile, options.signal);
       await writeFile(stampFile, hash);
     },
   };

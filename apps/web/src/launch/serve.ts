@@ -13,6 +13,8 @@ export interface DashboardServer {
   pid: number;
   logFile: string;
   stop(): Promise<void>;
+  /** Settles when `next start` ends, however it ends, with how ("exit code 1", "signal SIGKILL"). */
+  exited: Promise<string>;
 }
 
 export interface ServeOptions extends DashboardOverrides {
@@ -44,10 +46,10 @@ export async function serveDashboard(
   const { pid } = child;
   if (pid === undefined) throw new Error("could not start the dashboard (next start)");
   let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once("exit", () => {
+  const exit = new Promise<string>((resolve) => {
+    child.once("exit", (code, signal) => {
       exited = true;
-      resolve();
+      resolve(signal ? `signal ${signal}` : `exit code ${String(code)}`);
     });
   });
   const stop = async (): Promise<void> => {
@@ -84,5 +86,5 @@ export async function serveDashboard(
   } finally {
     exitedEarly.catch(() => undefined); // Settles (or never does) after the race; not an error then.
   }
-  return { url, pid, logFile: options.logFile, stop };
+  return { url, pid, logFile: options.logFile, stop, exited: exit };
 }
