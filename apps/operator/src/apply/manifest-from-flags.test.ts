@@ -64,6 +64,15 @@ describe("apply - flags to a typed Deployment", () => {
     );
   });
 
+  it("names each flag of its own when several values break the contract", () => {
+    const lines = configMessage(() =>
+      manifestFromFlags({ ...nginx, targetDevice: [], port: ["8080:80", "8080:81"] }),
+    ).split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^--target-device \(flag\): spec\.targetDevices: /);
+    expect(lines[1]).toMatch(/^--port \(flag\): spec\.score\.PodmanV0\.services\[0\]\.ports/);
+  });
+
   it("needs only the identity to delete", () => {
     expect(identityFromFlags({ name: "web.v2" })).toEqual({ name: "web.v2", namespace: "default" });
   });
