@@ -6,10 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { ApiException } from "@kubernetes/client-node";
 import { desiredStateKey } from "@fleet/contracts";
 import { DEMO_HOST_PORT, PodmanApi } from "@fleet/demo";
-import { deleteDeployment } from "@fleet/operator";
+import { DeploymentClient } from "@fleet/kube";
 import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import { ARTIFACTS_DIR } from "../src/paths";
 import { signIn } from "../src/sign-in";
@@ -70,10 +69,9 @@ test.beforeAll(async () => {
 // Whatever happened, leave no deployment behind: its container would hold the
 // host port for the next run.
 test.afterAll(async () => {
-  await deleteDeployment(await kubeConfigFor("admin"), { namespace: NAMESPACE, name: NAME }).catch(
-    (error: unknown) => {
-      if (!(error instanceof ApiException && error.code === 404)) throw error;
-    },
+  await DeploymentClient.forKubeConfig(await kubeConfigFor("admin")).deleteIfPresent(
+    NAMESPACE,
+    NAME,
   );
   await waitUntil(async () => (await runningContainer()) === undefined, {
     what: `no container left for ${KEY}`,

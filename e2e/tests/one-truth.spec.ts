@@ -9,7 +9,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { execa } from "execa";
 import { desiredStateKey } from "@fleet/contracts";
 import { PodmanApi } from "@fleet/demo";
-import { deleteDeployment } from "@fleet/operator";
+import { DeploymentClient } from "@fleet/kube";
 import {
   freePort,
   kubeConfigFor,
@@ -17,7 +17,6 @@ import {
   platformConnection,
   waitUntil,
 } from "@fleet/local-platform/testing";
-import { ApiException } from "@kubernetes/client-node";
 import { ARTIFACTS_DIR, REPO_ROOT } from "../src/paths";
 import { signIn } from "../src/sign-in";
 
@@ -181,10 +180,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await deleteDeployment(await kubeConfigFor("admin"), { namespace: NAMESPACE, name: NAME }).catch(
-    (error: unknown) => {
-      if (!(error instanceof ApiException && error.code === 404)) throw error;
-    },
+  await DeploymentClient.forKubeConfig(await kubeConfigFor("admin")).deleteIfPresent(
+    NAMESPACE,
+    NAME,
   );
   await waitUntil(async () => (await runningContainer()) === undefined, {
     what: `no container left for ${KEY}`,

@@ -7,7 +7,7 @@ import { canonicalJson, type ReportLookup } from "@fleet/contracts";
 import { backoffDelay } from "@fleet/runtime";
 import { forEachLimited } from "../concurrency.js";
 import { describeError } from "../errors.js";
-import { isNotFound } from "../kube/api-errors.js";
+import { isNotFound } from "@fleet/kube";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { buildStatus, statusPatchBody } from "./build-status.js";
