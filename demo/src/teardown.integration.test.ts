@@ -23,7 +23,6 @@ import {
 
 const TIMEOUT_MS = 180_000;
 const MENU = "Stop everything: Ctrl-C";
-const ALL_STOPPED = "everything it started is stopped";
 
 /** The demo itself, on the project's Node, as `npm run demo` runs it. */
 function demoDirectly(instance: DemoInstance): DemoRun {
@@ -47,14 +46,28 @@ function operatorPort(run: DemoRun): number {
   return Number(/Operator +http:\/\/127\.0\.0\.1:(\d+)\//.exec(run.stdout())?.[1] ?? 0);
 }
 
-async function expectNothingLeft(
+/**
+ * Awaits the run's end; then: its exit code, the one line naming `reason` (in
+ * `stderr`, the run's own unless given), no process it started alive, no server
+ * of the instance running, and all its ports (and `otherPorts`) free.
+ */
+async function expectTornDown(
   run: DemoRun,
   instance: DemoInstance,
-  otherPorts: number[] = [],
+  expected: {
+    exitCode: number;
+    reason: string;
+    stderr?: () => Promise<string>;
+    otherPorts?: number[];
+  },
 ): Promise<void> {
+  const { code } = await run.exited;
+  expect(code).toBe(expected.exitCode);
+  const stderr = expected.stderr ? await expected.stderr() : run.stderr();
+  expect(stderr).toContain(`demo: stopped (${expected.reason}); everything it started is stopped`);
   expect(run.survivors()).toEqual([]);
   expect(await runningServers(instance)).toEqual([]);
-  expect(await busyPorts(instance, otherPorts)).toEqual([]);
+  expect(await busyPorts(instance, expected.otherPorts)).toEqual([]);
 }
 
 describe("demo teardown - whatever ends the demo, nothing it started survives", () => {
@@ -97,13 +110,13 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
       const appPort = operatorPort(run);
 
       run.signalGroup("SIGINT"); // What a terminal does on Ctrl-C: npm, the demo and tee get it.
-      const { code } = await run.exited;
 
-      expect(code).toBe(130);
-      expect(await readFile(stderrFile, "utf8")).toContain(
-        `demo: stopped (SIGINT received); ${ALL_STOPPED}`,
-      );
-      await expectNothingLeft(run, instance, [appPort]);
+      await expectTornDown(run, instance, {
+        exitCode: 130,
+        reason: "SIGINT received",
+        stderr: () => readFile(stderrFile, "utf8"),
+        otherPorts: [appPort],
+      });
       const exists = await execa("podman", ["container", "exists", containerId], { reject: false });
       expect(exists.exitCode).toBe(1);
     },
@@ -118,11 +131,8 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
       await run.waitForOutput("✓ start kube-apiserver");
 
       run.child.kill("SIGTERM");
-      const { code } = await run.exited;
 
-      expect(code).toBe(143);
-      expect(run.stderr()).toContain(`demo: stopped (SIGTERM received); ${ALL_STOPPED}`);
-      await expectNothingLeft(run, instance);
+      await expectTornDown(run, instance, { exitCode: 143, reason: "SIGTERM received" });
     },
     TIMEOUT_MS,
   );
@@ -132,12 +142,9 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
     async () => {
       const instance = await demoInstance();
       const run = demoPiped(instance, "| head -1");
-      const { code } = await run.exited;
 
       // pipefail: the pipeline's status is npm's, which is the demo's.
-      expect(code).toBe(141);
-      expect(run.stderr()).toContain(`demo: stopped (stdout was closed (EPIPE)); ${ALL_STOPPED}`);
-      await expectNothingLeft(run, instance);
+      await expectTornDown(run, instance, { exitCode: 141, reason: "stdout was closed (EPIPE)" });
     },
     TIMEOUT_MS,
   );
@@ -150,11 +157,8 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
       await run.waitForOutput("✓ start nats-server");
 
       run.child.stdout?.destroy(); // The reader goes away; the demo's next line meets EPIPE.
-      const { code } = await run.exited;
 
-      expect(code).toBe(141);
-      expect(run.stderr()).toContain(`demo: stopped (stdout was closed (EPIPE)); ${ALL_STOPPED}`);
-      await expectNothingLeft(run, instance);
+      await expectTornDown(run, instance, { exitCode: 141, reason: "stdout was closed (EPIPE)" });
     },
     TIMEOUT_MS,
   );
@@ -169,15 +173,13 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
       const appPort = operatorPort(run);
 
       process.kill(pidOf(run, `--device-id ${device}`), "SIGKILL");
-      const { code } = await run.exited;
 
-      expect(code).toBe(1);
-      expect(run.stderr()).toMatch(
-        new RegExp(
-          `demo: stopped \\(${device} ended on its own \\(signal SIGKILL\\): see .*\\); ${ALL_STOPPED}`,
-        ),
-      );
-      await expectNothingLeft(run, instance, [appPort]);
+      const log = join(instance.layout.logDir, `demo-${device}.log`);
+      await expectTornDown(run, instance, {
+        exitCode: 1,
+        reason: `${device} ended on its own (signal SIGKILL): see ${log}`,
+        otherPorts: [appPort],
+      });
     },
     TIMEOUT_MS,
   );

@@ -36,25 +36,22 @@ describe("progress - lines, estimates and failures", () => {
   });
 
   it("shows the built-in guess on a first run, then the step's last duration", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "progress-"));
-    const durationsFile = join(dir, "durations.json");
-    const first = recorder();
-    await createStepProgress({ prefix: "demo", out: first.out, durationsFile }).step(
-      "build etcd",
-      () => Promise.resolve(),
-      { estimate },
-    );
-    expect(first.text()).toContain("[demo] … build etcd (~3 min)\n");
-    expect(first.text()).toMatch(/\[demo\] ✓ build etcd \(\d+\.\ds\)\n/);
+    const durationsFile = join(await mkdtemp(join(tmpdir(), "progress-")), "durations.json");
+    const buildEtcd = async (): Promise<string> => {
+      const { out, text } = recorder();
+      await createStepProgress({ prefix: "demo", out, durationsFile }).step(
+        "build etcd",
+        () => Promise.resolve(),
+        { estimate },
+      );
+      return text();
+    };
+    const first = await buildEtcd();
+    expect(first).toContain("[demo] … build etcd (~3 min)\n");
+    expect(first).toMatch(/\[demo\] ✓ build etcd \(\d+\.\ds\)\n/);
 
     await writeFile(durationsFile, JSON.stringify({ "build-etcd": 400 }));
-    const second = recorder();
-    await createStepProgress({ prefix: "demo", out: second.out, durationsFile }).step(
-      "build etcd",
-      () => Promise.resolve(),
-      { estimate },
-    );
-    expect(second.text()).toContain("[demo] … build etcd (~7 min)\n");
+    expect(await buildEtcd()).toContain("[demo] … build etcd (~7 min)\n");
     // And it remembered this run's duration for the next one.
     expect(JSON.parse(await readFile(durationsFile, "utf8"))).toEqual({ "build-etcd": 0 });
   });
