@@ -1,6 +1,5 @@
 // The stack's own app processes (operator, agents, dashboard): children that log
 // to files and stop with the stack, unlike the detached platform servers.
-import { join } from "node:path";
 import { execa } from "execa";
 import { inheritedEnvironment, REPO_ROOT } from "@fleet/local-platform";
 
@@ -14,7 +13,8 @@ export interface RunningApp {
 }
 
 /**
- * Starts `node --import tsx <script> ...args`: no wrapper (the tsx CLI would
+ * Starts `node --import tsx <script> ...args` (`script`: the app's bin, resolved
+ * from its package, e.g. `@fleet/operator/bin`): no wrapper (the tsx CLI would
  * SIGKILL an app that is slow to acknowledge a signal), and in a process group
  * of its own, so a terminal's Ctrl-C reaches only the demo, which stops the
  * apps in order: apps, then their containers, then the servers.
@@ -26,7 +26,7 @@ export function startApp(
   env: NodeJS.ProcessEnv,
   log: string,
 ): RunningApp {
-  const child = execa(process.execPath, ["--import", "tsx", join(REPO_ROOT, script), ...args], {
+  const child = execa(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: REPO_ROOT,
     env: { ...inheritedEnvironment(), ...env },
     stdout: { file: log, append: true },

@@ -9,7 +9,7 @@ export const DEMO_HOST_PORT = 8080;
 export function handoffMenu(stack: Stack): string {
   const device = stack.devices[0] ?? "demo-device-1";
   const key = desiredStateKey({ device, namespace: DEMO_NAMESPACE, name: DEMO_NAME });
-  const apply = `npx tsx apps/operator/src/main.ts apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --target-device ${device} --image localhost/fleet-nginx:1.0 --port ${DEMO_HOST_PORT}:80`;
+  const apply = `npx iot-operator apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --target-device ${device} --image localhost/fleet-nginx:1.0 --port ${DEMO_HOST_PORT}:80`;
   const { oidc } = stack.connection;
   const dashboard = stack.dashboardUrl
     ? `Dashboard        ${stack.dashboardUrl}
@@ -35,7 +35,7 @@ Deploy nginx to ${device} with the typed applier:
 or print the CR and let kubectl apply it:
   ${apply} --print | kubectl apply -f -
 Upgrade: the same command with --image localhost/fleet-nginx:1.1
-Delete:  npx tsx apps/operator/src/main.ts apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --delete
+Delete:  npx iot-operator apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --delete
 
 Look inside:
   nats kv ls desired-state

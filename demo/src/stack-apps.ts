@@ -1,6 +1,7 @@
 // The stack's apps, one starter each: the operator, an agent per device and the
 // dashboard. Each returns once its app is ready (or throws naming its log).
 import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { connect } from "@nats-io/transport-node";
@@ -12,9 +13,13 @@ import {
   type PlatformConnection,
   type Progress,
 } from "@fleet/local-platform";
-import { planDashboardBuild, serveDashboard, type DashboardServer } from "@fleet/web/launch";
+import { planDashboardBuild, serveDashboard, type DashboardServer } from "./dashboard/index.js";
 import { applyDashboardRbac } from "@fleet/web/rbac";
 import { startApp, type RunningApp } from "./app-process.js";
+
+// The apps' own bins, found through their packages (never a path into their source).
+const OPERATOR_BIN = createRequire(import.meta.url).resolve("@fleet/operator/bin");
+const AGENT_BIN = createRequire(import.meta.url).resolve("@fleet/agent/bin");
 
 /** Agents heartbeat this often; the operator and the dashboard are told the same. */
 export const HEARTBEAT_SECONDS = 2;
@@ -45,7 +50,7 @@ export async function startOperator(
 ): Promise<RunningApp> {
   const operator = startApp(
     "operator",
-    "apps/operator/src/main.ts",
+    OPERATOR_BIN,
     ["run", "--http-port", String(httpPort), "--heartbeat-period", `${HEARTBEAT_SECONDS}s`],
     { KUBECONFIG: connection.kubeconfig, NATS_URL: connection.natsUrl },
     log,
@@ -94,7 +99,7 @@ export async function startAgent(
   const since = Date.now();
   const agent = startApp(
     device,
-    "apps/agent/src/main.ts",
+    AGENT_BIN,
     [
       ...["--device-id", device, "--nats-servers", connection.natsUrl],
       ...["--podman-socket", connection.podmanSocket],

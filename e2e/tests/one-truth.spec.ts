@@ -36,11 +36,9 @@ let hostPort: number;
 
 /** `iot-operator apply …` as a person would type it, against the platform as its admin. */
 async function applier(...args: string[]): Promise<void> {
-  await execa(
-    join(REPO_ROOT, "node_modules", ".bin", "tsx"),
-    ["apps/operator/src/main.ts", "apply", "--kubeconfig", kubeconfig, ...args],
-    { cwd: REPO_ROOT },
-  );
+  await execa("npx", ["iot-operator", "apply", "--kubeconfig", kubeconfig, ...args], {
+    cwd: REPO_ROOT,
+  });
 }
 
 const applyImage = (image: string): Promise<void> =>

@@ -2,10 +2,11 @@ import { deploymentResourceSchema, type DeploymentResource } from "@fleet/contra
 import { DeploymentClient } from "@fleet/kube";
 import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
 import { execa } from "execa";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
-const main = join(import.meta.dirname, "..", "main.ts");
+const main = createRequire(import.meta.url).resolve("@fleet/operator/bin");
 const suffix = Date.now().toString(36);
 
 async function cli(

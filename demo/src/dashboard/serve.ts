@@ -4,9 +4,14 @@
 import { spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { join } from "node:path";
-import { inheritedEnvironment, waitUntil, type PlatformConnection } from "@fleet/local-platform";
-import { dashboardEnvironment, type DashboardOverrides } from "./platform-environment";
-import { REPO_ROOT, WEB_DIR } from "./paths";
+import {
+  dashboardEnvironment,
+  inheritedEnvironment,
+  waitUntil,
+  type DashboardOverrides,
+  type PlatformConnection,
+} from "@fleet/local-platform";
+import { REPO_ROOT, WEB_DIR } from "./paths.js";
 
 export interface DashboardServer {
   url: string;

@@ -1,8 +1,10 @@
-// The dashboard's environment (see src/env.ts) for a running local platform:
-// the one place that maps a platform connection onto the dashboard's settings,
-// for the e2e suite, the benchmarks and anything else that starts `next start`.
+// The dashboard's environment (apps/web/src/env.ts) for a running local
+// platform: the one place that maps a platform connection onto the dashboard's
+// settings, for the demo's launcher (and so the e2e suite), the benchmarks and
+// the dashboard's own integration tests.
 import { randomBytes } from "node:crypto";
-import { contextName, type PlatformConnection } from "@fleet/local-platform";
+import type { PlatformConnection } from "./connection.js";
+import { contextName } from "./kubeconfig.js";
 
 export interface DashboardOverrides {
   logLevel?: string;

@@ -6,7 +6,7 @@ import { existsSync, openSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { inheritedEnvironment } from "@fleet/local-platform";
-import { REPO_ROOT, WEB_DIR } from "./paths";
+import { REPO_ROOT, WEB_DIR } from "./paths.js";
 
 const INPUTS = [
   "apps/web/src",
@@ -16,6 +16,8 @@ const INPUTS = [
   "apps/web/tsconfig.json",
   "packages/ui/src",
   "packages/contracts/src",
+  "packages/kube/src",
+  "packages/runtime/src",
   "package-lock.json",
 ];
 const stampFile = join(WEB_DIR, ".next", "fleet-build-inputs.sha256");
