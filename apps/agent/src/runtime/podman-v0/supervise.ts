@@ -14,14 +14,11 @@ import {
 import { describeExit } from "../../reconcile/exit-reason.js";
 import { formatSeconds } from "../../reconcile/phase-model.js";
 import type { RestartPolicy, Settling } from "../../reconcile/restart-policy.js";
-import type { EventRing } from "../../status/event-ring.js";
+import type { RuntimeDeps } from "../score-runtime.js";
 
-export interface SuperviseDeps {
+export interface SuperviseDeps extends Pick<RuntimeDeps, "ring" | "retryLater" | "now"> {
   podman: PodmanClient;
-  ring: EventRing;
   restarts: RestartPolicy;
-  retryLater: (key: string, delayMs: number) => void;
-  now: () => number;
 }
 
 const settlingProblem = (service: string, settling: Settling): string =>
