@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{apps,packages,local-platform,chart}/**/*.integration.test.ts"],
+    include: ["{apps,packages,local-platform,chart,demo}/**/*.integration.test.ts"],
     exclude: ["**/node_modules/**"],
     globalSetup: ["local-platform/src/testing/global-setup.ts"],
     // Tests share one API server, one NATS and one podman: run files one at a time.

@@ -10,12 +10,28 @@
 //   3. node_modules matches package-lock.json (which also brings the project's
 //      own Node, pinned in devDependencies, to node_modules/.bin/node).
 // The Go server binaries are built later, on demand, by `platform up`.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+//
+// What apt, curl and npm print goes to <platform dir>/logs/setup.log; the screen
+// gets one progress line per step (a failed one shows the log's last lines).
+// On a machine where all is in place it prints nothing.
+import { spawn } from "node:child_process";
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createStepProgress, DURATIONS_FILE_NAME } from "./step-progress.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const platformDir = process.env.FLEET_PLATFORM_DIR ?? join(root, ".local-platform");
+const setupLog = join(platformDir, "logs", "setup.log");
 
 /** Debian packages, keyed by the command that proves each one is installed. */
 const systemPackages = [
@@ -28,36 +44,81 @@ const systemPackages = [
   { command: "dpkg-deb", pkg: "dpkg" },
 ];
 
-function log(message) {
-  process.stdout.write(`setup: ${message}\n`);
+// A closed stdout (`npm run demo | head -1`) ends set-up after the step in
+// progress, instead of crashing it halfway through an install.
+let outputClosed = false;
+process.stdout.on("error", () => {
+  outputClosed = true;
+});
+
+const progress = createStepProgress({
+  prefix: "setup",
+  durationsFile: join(platformDir, DURATIONS_FILE_NAME),
+});
+
+function say(message) {
+  if (!outputClosed) process.stdout.write(`[setup] ${message}\n`);
 }
 
-function has(command) {
-  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
-}
+let logStarted = false;
 
+/** Runs a command with its output in the set-up log (this run's only); rejects on a non-zero exit. */
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: "inherit", cwd: root, ...options });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
-  }
+  mkdirSync(dirname(setupLog), { recursive: true });
+  const header = `$ ${command} ${args.join(" ")}   (${new Date().toISOString()})\n`;
+  if (logStarted) appendFileSync(setupLog, `\n${header}`);
+  else writeFileSync(setupLog, header);
+  logStarted = true;
+  const log = openSync(setupLog, "a");
+  const child = spawn(command, args, { cwd: root, stdio: ["ignore", log, log], ...options });
+  closeSync(log);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args[0] ?? ""} exited with ${signal ?? code}`));
+    });
+  });
 }
 
-function ensureSystemPackages() {
-  const missing = systemPackages.filter((p) => !has(p.command)).map((p) => p.pkg);
+/** Runs a command quietly: whether it exited 0, and what it printed on stdout. */
+function capture(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.once("error", () => resolve({ ok: false, out: "" }));
+    // "close", not "exit": only then has all of its output been read.
+    child.once("close", (code) => resolve({ ok: code === 0, out: out.trim() }));
+  });
+}
+
+/** The absolute path of a command on PATH, or undefined. */
+async function which(command) {
+  const { ok, out } = await capture("sh", ["-c", `command -v ${command}`]);
+  return ok && out.startsWith("/") ? out : undefined;
+}
+
+async function ensureSystemPackages() {
+  const present = await Promise.all(systemPackages.map((p) => which(p.command)));
+  const missing = systemPackages.filter((_, i) => !present[i]).map((p) => p.pkg);
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(" ")}`;
   if (process.getuid?.() !== 0) {
-    log(
+    say(
       `missing system packages: ${missing.join(", ")}. Run as root:\n\n  sudo sh -c '${command}'\n`,
     );
     process.exit(1);
   }
-  log(`installing system packages: ${missing.join(", ")}`);
-  run("apt-get", ["update", "-qq"]);
-  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], {
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-  });
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  await progress.step(
+    `install system packages with apt: ${missing.join(", ")}`,
+    async () => {
+      await run("apt-get", ["update"], { env });
+      await run("apt-get", ["install", "-y", "--no-install-recommends", ...missing], { env });
+    },
+    { estimate: { key: "setup-apt", guessSeconds: 150 }, log: setupLog },
+  );
 }
 
 // The Go toolchain comes from the Go module proxy when the machine has none
@@ -66,36 +127,31 @@ const GO_TOOLCHAIN = "go1.26.8";
 const goToolchainDir = join(root, ".local-platform", "toolchain");
 const projectGo = join(goToolchainDir, "go", "bin", "go");
 
-function goVersionOf(go) {
-  try {
-    const version = execFileSync(go, ["env", "GOVERSION"], { encoding: "utf8" }).trim();
-    const [major, minor] = version.replace(/^go/, "").split(".").map(Number);
-    return { version, ok: major === 1 && minor >= 26 };
-  } catch {
-    return undefined;
-  }
+async function goIsRecent(go) {
+  const { ok, out } = await capture(go, ["env", "GOVERSION"]);
+  const [major, minor] = out.replace(/^go/, "").split(".").map(Number);
+  return ok && major === 1 && minor >= 26;
 }
 
-function installGoFromModuleProxy() {
+async function installGoFromModuleProxy() {
   const arch = { x64: "amd64", arm64: "arm64" }[process.arch];
   if (!arch) throw new Error(`no Go toolchain for ${process.arch}; install Go >= 1.26 by hand`);
   const proxy = (process.env.GOPROXY ?? "https://proxy.golang.org")
     .split(",")[0]
     .replace(/\/$/, "");
   const url = `${proxy}/golang.org/toolchain/@v/v0.0.1-${GO_TOOLCHAIN}.linux-${arch}.zip`;
-  log(`installing Go ${GO_TOOLCHAIN} from the Go module proxy into ${goToolchainDir}`);
   const zip = join(goToolchainDir, "toolchain.zip");
   const unpacked = join(goToolchainDir, "unpacked");
-  run("mkdir", ["-p", goToolchainDir]);
-  run("curl", ["-fsSL", "-o", zip, url]);
-  run("rm", ["-rf", unpacked, join(goToolchainDir, "go")]);
-  run("unzip", ["-q", zip, "-d", unpacked]);
+  await run("mkdir", ["-p", goToolchainDir]);
+  await run("curl", ["-fsSL", "-o", zip, url]);
+  await run("rm", ["-rf", unpacked, join(goToolchainDir, "go")]);
+  await run("unzip", ["-q", zip, "-d", unpacked]);
   // The module zip holds golang.org/toolchain@<version>/{bin,pkg,src,...}.
-  run("sh", [
+  await run("sh", [
     "-c",
     `mv "${unpacked}"/golang.org/toolchain@*/ "${join(goToolchainDir, "go")}" && rm -rf "${unpacked}" "${zip}"`,
   ]);
-  run("chmod", [
+  await run("chmod", [
     "-R",
     "u+x",
     join(goToolchainDir, "go", "bin"),
@@ -103,18 +159,37 @@ function installGoFromModuleProxy() {
   ]);
 }
 
-function ensureGo() {
-  const candidates = ["go", "/usr/local/go/bin/go", projectGo];
-  if (candidates.some((go) => goVersionOf(go)?.ok)) return;
-  if (!has("unzip") || !has("curl")) {
-    log("the Go toolchain (>= 1.26) is missing and unzip/curl are needed to fetch it");
+async function ensureGo() {
+  for (const go of ["go", "/usr/local/go/bin/go", projectGo]) {
+    if (await goIsRecent(go)) return;
+  }
+  if (!(await which("unzip")) || !(await which("curl"))) {
+    say("the Go toolchain (>= 1.26) is missing and unzip/curl are needed to fetch it");
     process.exit(1);
   }
-  installGoFromModuleProxy();
-  if (!goVersionOf(projectGo)?.ok) throw new Error(`the Go toolchain at ${projectGo} does not run`);
+  await progress.step(
+    `fetch Go ${GO_TOOLCHAIN} from the Go module proxy into ${goToolchainDir}`,
+    installGoFromModuleProxy,
+    { estimate: { key: "setup-go-toolchain", guessSeconds: 60 }, log: setupLog },
+  );
+  if (!(await goIsRecent(projectGo)))
+    throw new Error(`the Go toolchain at ${projectGo} does not run`);
 }
 
-function ensureNodeModules() {
+/**
+ * npm on the project's own Node once it is installed: the machine's older Node
+ * makes npm warn (EBADENGINE) about every package that wants a newer one.
+ */
+async function npmCommand(args) {
+  const pinnedNode = join(root, "node_modules", ".bin", "node");
+  // npm's own script: set by `npm run`, else behind the `npm` on PATH.
+  const onPath = await which("npm");
+  const npmCli = process.env.npm_execpath ?? (onPath && realpathSync(onPath));
+  if (existsSync(pinnedNode) && npmCli?.endsWith(".js")) return [pinnedNode, [npmCli, ...args]];
+  return ["npm", args];
+}
+
+async function ensureNodeModules() {
   const lock = join(root, "package-lock.json");
   const installed = join(root, "node_modules", ".package-lock.json");
   const fresh =
@@ -123,18 +198,25 @@ function ensureNodeModules() {
     statSync(installed).mtimeMs >= statSync(lock).mtimeMs &&
     existsSync(join(root, "node_modules", ".bin", "node"));
   if (fresh) return;
-  log("installing npm dependencies");
-  run(
-    "npm",
-    existsSync(lock) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"],
+  const args = existsSync(lock)
+    ? ["ci", "--no-audit", "--no-fund"]
+    : ["install", "--no-audit", "--no-fund"];
+  await progress.step(
+    `install npm dependencies (npm ${args[0]})`,
+    async () => run(...(await npmCommand(args))),
+    { estimate: { key: "setup-npm", guessSeconds: 120 }, log: setupLog },
   );
 }
 
 try {
-  ensureSystemPackages();
-  ensureGo();
-  ensureNodeModules();
+  for (const step of [ensureSystemPackages, ensureGo, ensureNodeModules]) {
+    await step();
+    if (outputClosed) {
+      process.stderr.write("setup: stdout was closed; stopping\n");
+      process.exit(141);
+    }
+  }
 } catch (error) {
-  log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  say(`failed: ${error instanceof Error ? error.message : String(error)} (log: ${setupLog})`);
   process.exit(1);
 }

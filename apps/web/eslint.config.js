@@ -1,3 +1,3 @@
-import base from "@fleet/eslint-config";
+import app from "@fleet/eslint-config/app";
 
-export default [...base, { ignores: ["next-env.d.ts"] }];
+export default [...app, { ignores: ["next-env.d.ts"] }];

@@ -1,15 +1,13 @@
 // Deployment CRs through client-node: create, read, delete, and a watch that
 // reports every version of one namespace's CRs as it arrives.
 import {
-  API_GROUP,
-  API_VERSION,
   deploymentManifest,
-  PLURAL,
   type DeploymentSpecInput,
   type DeploymentStatus,
 } from "@fleet/contracts";
+import { DeploymentClient, deploymentsPath } from "@fleet/kube";
 import { kubeConfigFor } from "@fleet/local-platform/testing";
-import { CoreV1Api, CustomObjectsApi, Watch, type KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, Watch, type KubeConfig } from "@kubernetes/client-node";
 
 export interface StoredDeployment {
   metadata: { name: string; namespace: string; resourceVersion: string };
@@ -17,11 +15,11 @@ export interface StoredDeployment {
 }
 
 export class Cluster {
-  readonly objects: CustomObjectsApi;
+  readonly deployments: DeploymentClient;
   readonly core: CoreV1Api;
 
   private constructor(readonly kc: KubeConfig) {
-    this.objects = kc.makeApiClient(CustomObjectsApi);
+    this.deployments = DeploymentClient.forKubeConfig(kc);
     this.core = kc.makeApiClient(CoreV1Api);
   }
 
@@ -37,42 +35,15 @@ export class Cluster {
   }
 
   async create(namespace: string, name: string, spec: DeploymentSpecInput): Promise<void> {
-    await this.objects.createNamespacedCustomObject({
-      group: API_GROUP,
-      version: API_VERSION,
-      namespace,
-      plural: PLURAL,
-      body: deploymentManifest({ namespace, name, spec }),
-    });
+    await this.deployments.create(deploymentManifest({ namespace, name, spec }));
   }
 
   async get(namespace: string, name: string): Promise<StoredDeployment | undefined> {
-    try {
-      return (await this.objects.getNamespacedCustomObject({
-        group: API_GROUP,
-        version: API_VERSION,
-        namespace,
-        plural: PLURAL,
-        name,
-      })) as StoredDeployment;
-    } catch (error) {
-      if ((error as { code?: number }).code === 404) return undefined;
-      throw error;
-    }
+    return (await this.deployments.find(namespace, name)) as StoredDeployment | undefined;
   }
 
   async delete(namespace: string, name: string): Promise<void> {
-    try {
-      await this.objects.deleteNamespacedCustomObject({
-        group: API_GROUP,
-        version: API_VERSION,
-        namespace,
-        plural: PLURAL,
-        name,
-      });
-    } catch (error) {
-      if ((error as { code?: number }).code !== 404) throw error;
-    }
+    await this.deployments.deleteIfPresent(namespace, name);
   }
 
   /** Watches the CRs of `namespace`; returns a function that stops the watch. */
@@ -81,7 +52,7 @@ export class Cluster {
     onObject: (type: string, object: StoredDeployment) => void,
   ): Promise<() => void> {
     const controller = await new Watch(this.kc).watch(
-      `/apis/${API_GROUP}/${API_VERSION}/namespaces/${namespace}/${PLURAL}`,
+      deploymentsPath(namespace),
       {},
       onObject,
       () => undefined,

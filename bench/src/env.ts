@@ -1,36 +1,43 @@
-// The only reader of process.env in the bench. Sizes have defaults matching the
-// brief (DESIGN.md §5); they can be lowered for a quick run.
+// The only reader of process.env in the bench, resolved by @fleet/runtime so a
+// bad value is named with its variable. Sizes have defaults matching the brief
+// (DESIGN.md §5); they can be lowered for a quick run.
+import { logLevelSchema, resolveConfig, type ConfigValues, type Setting } from "@fleet/runtime";
 import { z } from "zod";
 
-const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const COUNT_RULE = "must be a whole number above 0";
+const count = z.coerce.number({ error: COUNT_RULE }).int(COUNT_RULE).positive(COUNT_RULE);
 
-const envSchema = z.object({
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+/** Each setting is read from the variable of its own name. */
+const SETTINGS = {
+  LOG_LEVEL: { env: "LOG_LEVEL", schema: logLevelSchema, default: "info" },
   /** Deployments measured one after the other by `reconcile`. */
-  BENCH_RECONCILE_COUNT: int(50),
+  BENCH_RECONCILE_COUNT: { env: "BENCH_RECONCILE_COUNT", schema: count, default: 50 },
   /** Out-of-band kills measured by `failure-detection`. */
-  BENCH_KILLS: int(20),
+  BENCH_KILLS: { env: "BENCH_KILLS", schema: count, default: 20 },
   /** Fleet sizes of `fleet-scale`, comma-separated. */
-  BENCH_SCALE_SIZES: z
-    .string()
-    .default("1000,5000,10000")
-    .transform((text) => text.split(",").map((part) => Number(part.trim())))
-    .pipe(z.array(z.number().int().positive()).min(1)),
+  BENCH_SCALE_SIZES: {
+    env: "BENCH_SCALE_SIZES",
+    schema: z
+      .string()
+      .transform((text) => text.split(",").map((part) => Number(part.trim())))
+      .pipe(z.array(z.number().int().positive()).min(1)),
+    default: "1000,5000,10000",
+  },
   /** Measuring time per fleet size. */
-  BENCH_SCALE_SECONDS: int(45),
+  BENCH_SCALE_SECONDS: { env: "BENCH_SCALE_SECONDS", schema: count, default: 45 },
   /** Devices in KV for `dashboard`. */
-  BENCH_DASHBOARD_DEVICES: int(10_000),
+  BENCH_DASHBOARD_DEVICES: { env: "BENCH_DASHBOARD_DEVICES", schema: count, default: 10_000 },
   /** Chromium for `dashboard` (the system one; never a downloaded browser). */
-  BENCH_CHROMIUM: z.string().default("/usr/bin/chromium"),
-});
+  BENCH_CHROMIUM: {
+    env: "BENCH_CHROMIUM",
+    schema: z.string().min(1),
+    default: "/usr/bin/chromium",
+  },
+} satisfies Record<string, Setting>;
 
-export type BenchEnv = z.output<typeof envSchema>;
+export type BenchEnv = ConfigValues<typeof SETTINGS>;
 
+/** Throws a ConfigError naming every bad variable. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): BenchEnv {
-  const result = envSchema.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`invalid bench environment:\n${lines.join("\n")}`);
-  }
-  return result.data;
+  return resolveConfig(SETTINGS, { env: source });
 }

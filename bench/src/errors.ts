@@ -1,4 +1,5 @@
-// Typed errors of the bench; callers branch with the is...() helpers.
+// Typed errors of the bench: a failure says which side broke, the bench itself
+// or a part of the platform it measures.
 
 /** A benchmark could not be run (bad name, a part that did not come up). */
 export class BenchError extends Error {
@@ -8,12 +9,4 @@ export class BenchError extends Error {
 /** A part of the platform (podman, the operator, an agent) did something unexpected. */
 export class PartError extends Error {
   override readonly name = "PartError";
-}
-
-export function isBenchError(error: unknown): error is BenchError {
-  return error instanceof BenchError;
-}
-
-export function isPartError(error: unknown): error is PartError {
-  return error instanceof PartError;
 }

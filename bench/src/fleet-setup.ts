@@ -1,12 +1,11 @@
 // Operator + one real agent device in a fresh namespace, cleaned up at the end:
 // the setup shared by `reconcile` and `failure-detection`.
-import { agentStatusKey } from "@fleet/contracts";
+import { agentStatusKey, LABELS } from "@fleet/contracts";
 import { waitUntil } from "@fleet/local-platform/testing";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchContext } from "./context.js";
-import { MANAGED_BY } from "./podman.js";
 import { installCrd, startAgent, startOperator } from "./processes.js";
 import { runId } from "./spec.js";
 
@@ -27,10 +26,10 @@ export async function operatorWithOneDevice(ctx: BenchContext, prefix: string): 
   ctx.defer(async () => {
     await agent.stop();
     await rm(dataDir, { recursive: true, force: true });
-    for (const c of await ctx.podman.withLabel("io.nationtech.fleet.device", device)) {
+    for (const c of await ctx.podman.withLabel(LABELS.device, device)) {
       await ctx.podman.remove(c.id);
     }
-    const leftovers = await ctx.podman.withLabel(MANAGED_BY);
+    const leftovers = await ctx.podman.withLabel(LABELS.managedBy);
     ctx.logger.debug({ leftovers: leftovers.length }, "managed containers left on this podman");
   });
   // Measure from a ready device: its first heartbeat is in KV.

@@ -1,13 +1,9 @@
-// The bench's one logger: pino JSON on stderr (pretty on a terminal), so stdout
+// The bench's logger: the shared factory (@fleet/runtime) on stderr, so stdout
 // carries only the figures (JSON lines) and the table.
-import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
+import { createLogger as createNamedLogger, type Logger, type LogLevel } from "@fleet/runtime";
 
-export type { Logger } from "pino";
+export type { Logger } from "@fleet/runtime";
 
-export function createLogger(level: string): Logger {
-  const options = { level, name: "bench" };
-  return process.stderr.isTTY
-    ? pino(options, pretty({ colorize: true, sync: true, destination: 2 }))
-    : pino(options, pino.destination(2));
+export function createLogger(level: LogLevel): Logger {
+  return createNamedLogger({ level, name: "bench", stream: "stderr" });
 }

@@ -5,7 +5,6 @@ import { Agent, request } from "undici";
 import { PartError } from "./errors.js";
 
 const API = "http://podman/v4.0.0/libpod";
-export const MANAGED_BY = "io.nationtech.fleet.managed-by";
 
 export interface PodmanEvent {
   action: string;

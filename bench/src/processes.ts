@@ -1,17 +1,18 @@
-// The real operator and agents as child processes: `node --import tsx main.ts`
+// The real operator and agents as child processes: `node --import tsx <bin>`
 // (one process, so signals and /proc readings are the app's own), or the
 // operator as an esbuild bundle run with plain node (what its image ships).
 import { freePort, waitUntil, type PlatformConnection } from "@fleet/local-platform/testing";
 import { build } from "esbuild";
 import { execa, type ResultPromise } from "execa";
 import { mkdtemp, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { PartError } from "./errors.js";
 
-const OPERATOR_MAIN = fileURLToPath(new URL("../../apps/operator/src/main.ts", import.meta.url));
-const AGENT_MAIN = fileURLToPath(new URL("../../apps/agent/src/main.ts", import.meta.url));
+// The apps' own bins, found through their packages.
+const OPERATOR_MAIN = createRequire(import.meta.url).resolve("@fleet/operator/bin");
+const AGENT_MAIN = createRequire(import.meta.url).resolve("@fleet/agent/bin");
 
 export interface Child {
   child: ResultPromise;

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { layoutFor, readPlatformEnv, type PlatformConnection } from "@fleet/local-platform";
 import { kubeConfigFor } from "@fleet/local-platform/testing";
-import { planDashboardBuild, serveDashboard, type DashboardServer } from "@fleet/web/launch";
+import { planDashboardBuild, serveDashboard, type DashboardServer } from "@fleet/demo/dashboard";
 import { applyDashboardRbac } from "@fleet/web/rbac";
 import type { Logger } from "./logger.js";
 

@@ -4,8 +4,8 @@
 import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
 
 export { statusOf } from "@fleet/local-platform/testing";
+import { isNotFound } from "@fleet/kube";
 import {
-  ApiException,
   CoreV1Api,
   KubernetesObjectApi,
   type KubeConfig,
@@ -94,7 +94,7 @@ export async function readBack(
       metadata: namespace === undefined ? { name } : { name, namespace },
     });
   } catch (error) {
-    if (error instanceof ApiException && error.code === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }

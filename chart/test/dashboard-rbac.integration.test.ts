@@ -6,8 +6,8 @@
 // CRs, as a deployer also write them (asked as the admin with --as/--as-group,
 // which the admin may do; the dashboard never does).
 import { API_GROUP, PLURAL } from "@fleet/contracts";
+import { httpStatusOf } from "@fleet/kube";
 import {
-  ApiException,
   CoreV1Api,
   createConfiguration,
   ServerConfiguration,
@@ -114,7 +114,7 @@ describe("chart - dashboard RBAC", () => {
     );
     const status = await api.listNamespace().then(
       () => 200,
-      (error: unknown) => (error instanceof ApiException ? error.code : -1),
+      (error: unknown) => httpStatusOf(error) ?? -1,
     );
     expect(status).toBe(403);
   });

@@ -1,4 +1,4 @@
-// Runs the real operator (apps/operator/src/main.ts) as a host process,
+// Runs the real operator (its bin, @fleet/operator/bin) as a host process,
 // configured the way the chart configures its pod: the installed Deployment's
 // args and env, with only what differs outside a cluster replaced (NATS
 // address, HTTP port, the downward-API pod name) and the ServiceAccount's
@@ -6,10 +6,10 @@
 import { freePort, waitUntil } from "@fleet/local-platform/testing";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { execa } from "execa";
-import { join } from "node:path";
+import { createRequire } from "node:module";
 import { REPO_ROOT } from "./helm.js";
 
-const MAIN = join(REPO_ROOT, "apps", "operator", "src", "main.ts");
+const MAIN = createRequire(import.meta.url).resolve("@fleet/operator/bin");
 
 export interface HostOperator {
   port: number;

@@ -14,6 +14,7 @@ import {
   PLURAL,
   type DeploymentSpecInput,
 } from "@fleet/contracts";
+import { DeploymentClient } from "@fleet/kube";
 import { platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import {
   ApiextensionsV1Api,
@@ -112,17 +113,12 @@ describe("chart - operator RBAC", () => {
   });
 
   it("rbac - with the chart's ServiceAccount a CR gets its KV entry, finalizer and status, and is deleted cleanly", async () => {
-    const objects = cluster.kc.makeApiClient(CustomObjectsApi);
-    const crd = { group: API_GROUP, version: API_VERSION, plural: PLURAL };
+    const deployments = DeploymentClient.forKubeConfig(cluster.kc);
     const name = "web";
     const device = `rbac-dev-${runId}`;
     const spec = nginxSpec(device);
     const started = performance.now();
-    await objects.createNamespacedCustomObject({
-      ...crd,
-      namespace: appsNamespace,
-      body: deploymentManifest({ namespace: appsNamespace, name, spec }),
-    });
+    await deployments.create(deploymentManifest({ namespace: appsNamespace, name, spec }));
     const key = desiredStateKey({ device, namespace: appsNamespace, name });
     await waitUntil(async () => (await desired.get(key))?.operation === "PUT", {
       what: `desired state ${key}`,
@@ -134,11 +130,7 @@ describe("chart - operator RBAC", () => {
     expect(payload.deployment).toMatchObject({ namespace: appsNamespace, name, generation: 1 });
 
     const read = async (): Promise<StoredCr> =>
-      (await objects.getNamespacedCustomObject({
-        ...crd,
-        namespace: appsNamespace,
-        name,
-      })) as StoredCr;
+      (await deployments.get(appsNamespace, name)) as StoredCr;
     await waitUntil(async () => (await read()).status?.observedGeneration === 1, {
       what: "status.observedGeneration = 1 (status subresource patch)",
       timeoutMs: 20_000,
@@ -147,9 +139,11 @@ describe("chart - operator RBAC", () => {
     expect((await read()).metadata.finalizers).toContain(FINALIZER);
 
     // Deleting needs the finalizer patch: the KV entry goes first, then the CR.
-    await objects.deleteNamespacedCustomObject({ ...crd, namespace: appsNamespace, name });
+    await deployments.delete(appsNamespace, name);
     await waitUntil(
-      async () => (await statusOf(read())) === 404 && (await desired.get(key))?.operation !== "PUT",
+      async () =>
+        (await deployments.find(appsNamespace, name)) === undefined &&
+        (await desired.get(key))?.operation !== "PUT",
       { what: "CR and its KV entry gone", timeoutMs: 20_000 },
     );
     console.log(

@@ -39,6 +39,7 @@ const stack = (dashboardUrl?: string): Stack => ({
   ...(dashboardUrl && { dashboardUrl }),
   apps: [],
   startedServers: [],
+  stopping: false,
 });
 
 describe("hand-off menu", () => {

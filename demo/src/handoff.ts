@@ -1,6 +1,5 @@
 // The hand-off menu: exact, copy-pasteable commands with real paths and ports.
-import { desiredStateKey } from "@fleet/contracts";
-import { LABELS } from "@fleet/agent";
+import { desiredStateKey, LABELS } from "@fleet/contracts";
 import type { Stack } from "./stack.js";
 
 export const DEMO_NAME = "nginx";
@@ -10,7 +9,7 @@ export const DEMO_HOST_PORT = 8080;
 export function handoffMenu(stack: Stack): string {
   const device = stack.devices[0] ?? "demo-device-1";
   const key = desiredStateKey({ device, namespace: DEMO_NAMESPACE, name: DEMO_NAME });
-  const apply = `npx tsx apps/operator/src/main.ts apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --target-device ${device} --image localhost/fleet-nginx:1.0 --port ${DEMO_HOST_PORT}:80`;
+  const apply = `npx iot-operator apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --target-device ${device} --image localhost/fleet-nginx:1.0 --port ${DEMO_HOST_PORT}:80`;
   const { oidc } = stack.connection;
   const dashboard = stack.dashboardUrl
     ? `Dashboard        ${stack.dashboardUrl}
@@ -36,7 +35,7 @@ Deploy nginx to ${device} with the typed applier:
 or print the CR and let kubectl apply it:
   ${apply} --print | kubectl apply -f -
 Upgrade: the same command with --image localhost/fleet-nginx:1.1
-Delete:  npx tsx apps/operator/src/main.ts apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --delete
+Delete:  npx iot-operator apply --name ${DEMO_NAME} --namespace ${DEMO_NAMESPACE} --delete
 
 Look inside:
   nats kv ls desired-state

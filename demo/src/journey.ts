@@ -1,16 +1,10 @@
 // `npm run demo -- --auto`: the whole journey as a regression. Each step is
 // timed; the first failure names its step and the demo exits non-zero.
-import { CustomObjectsApi, KubeConfig, type ApiException } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
 import { connect } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
-import {
-  API_GROUP,
-  API_VERSION,
-  BUCKET_DESIRED_STATE,
-  desiredStateKey,
-  PLURAL,
-  type DeploymentStatus,
-} from "@fleet/contracts";
+import { BUCKET_DESIRED_STATE, desiredStateKey, type DeploymentStatus } from "@fleet/contracts";
+import { DeploymentClient } from "@fleet/kube";
 import { applyDeployment, deleteDeployment, manifestFromFlags } from "@fleet/operator";
 import { waitUntil, type Progress } from "@fleet/local-platform";
 import { DEMO_HOST_PORT, DEMO_NAME, DEMO_NAMESPACE } from "./handoff.js";
@@ -42,7 +36,7 @@ export async function runJourney(
   const key = desiredStateKey({ device, namespace: DEMO_NAMESPACE, name: DEMO_NAME });
   const kc = new KubeConfig();
   kc.loadFromFile(stack.connection.kubeconfig);
-  const crs = kc.makeApiClient(CustomObjectsApi);
+  const crs = DeploymentClient.forKubeConfig(kc);
   const podman = new PodmanApi(stack.connection.podmanSocket);
   const nc = await connect({ servers: stack.connection.natsUrl });
   const desired = await new Kvm(nc).open(BUCKET_DESIRED_STATE);
@@ -63,14 +57,8 @@ export async function runJourney(
       (c) => c.deploymentKey === key && c.state === "running",
     )?.id;
   const aggregate = async (): Promise<DeploymentStatus["aggregate"]> => {
-    const cr = (await crs.getNamespacedCustomObject({
-      group: API_GROUP,
-      version: API_VERSION,
-      plural: PLURAL,
-      namespace: DEMO_NAMESPACE,
-      name: DEMO_NAME,
-    })) as { status?: DeploymentStatus };
-    return cr.status?.aggregate;
+    const cr = await crs.get(DEMO_NAMESPACE, DEMO_NAME);
+    return (cr.status as DeploymentStatus | undefined)?.aggregate;
   };
   const step = async (title: string, work: () => Promise<void>): Promise<void> => {
     signal?.throwIfAborted();
@@ -124,19 +112,9 @@ export async function runJourney(
         "the container gone",
         async () => !(await podman.containersOf(device)).some((c) => c.deploymentKey === key),
       );
-      await wait("the CR gone", () =>
-        crs
-          .getNamespacedCustomObject({
-            group: API_GROUP,
-            version: API_VERSION,
-            plural: PLURAL,
-            namespace: DEMO_NAMESPACE,
-            name: DEMO_NAME,
-          })
-          .then(
-            () => false,
-            (error: unknown) => (error as ApiException<unknown>).code === 404,
-          ),
+      await wait(
+        "the CR gone",
+        async () => (await crs.find(DEMO_NAMESPACE, DEMO_NAME)) === undefined,
       );
     });
   } finally {

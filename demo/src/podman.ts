@@ -1,7 +1,7 @@
 // The few podman API calls the demo makes: find a device's containers, kill one
 // out of band, remove leftovers at teardown.
 import { Agent, request } from "undici";
-import { LABELS, MANAGED_BY } from "@fleet/agent";
+import { LABELS, MANAGED_BY } from "@fleet/contracts";
 
 export interface DeviceContainer {
   id: string;

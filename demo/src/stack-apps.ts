@@ -1,6 +1,7 @@
 // The stack's apps, one starter each: the operator, an agent per device and the
 // dashboard. Each returns once its app is ready (or throws naming its log).
 import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { connect } from "@nats-io/transport-node";
@@ -12,9 +13,13 @@ import {
   type PlatformConnection,
   type Progress,
 } from "@fleet/local-platform";
-import { planDashboardBuild, serveDashboard, type DashboardServer } from "@fleet/web/launch";
+import { planDashboardBuild, serveDashboard, type DashboardServer } from "./dashboard/index.js";
 import { applyDashboardRbac } from "@fleet/web/rbac";
-import { startApp, type ChildApp, type RunningApp } from "./app-process.js";
+import { startApp, type RunningApp } from "./app-process.js";
+
+// The apps' own bins, found through their packages (never a path into their source).
+const OPERATOR_BIN = createRequire(import.meta.url).resolve("@fleet/operator/bin");
+const AGENT_BIN = createRequire(import.meta.url).resolve("@fleet/agent/bin");
 
 /** Agents heartbeat this often; the operator and the dashboard are told the same. */
 export const HEARTBEAT_SECONDS = 2;
@@ -23,7 +28,7 @@ export const HEARTBEAT_SECONDS = 2;
  * Waits for `ready`, failing at once if the app exits first (a bad flag, a
  * Ctrl-C) instead of at the timeout; on any failure the app is stopped.
  */
-async function readyOrStop(app: ChildApp, ready: Promise<void>): Promise<RunningApp> {
+async function readyOrStop(app: RunningApp, ready: Promise<void>): Promise<RunningApp> {
   const exitedFirst = app.exited.then((how) => {
     throw new Error(`${app.name} ended (${how}) before it was ready: see ${app.log}`);
   });
@@ -45,7 +50,7 @@ export async function startOperator(
 ): Promise<RunningApp> {
   const operator = startApp(
     "operator",
-    "apps/operator/src/main.ts",
+    OPERATOR_BIN,
     ["run", "--http-port", String(httpPort), "--heartbeat-period", `${HEARTBEAT_SECONDS}s`],
     { KUBECONFIG: connection.kubeconfig, NATS_URL: connection.natsUrl },
     log,
@@ -94,7 +99,7 @@ export async function startAgent(
   const since = Date.now();
   const agent = startApp(
     device,
-    "apps/agent/src/main.ts",
+    AGENT_BIN,
     [
       ...["--device-id", device, "--nats-servers", connection.natsUrl],
       ...["--podman-socket", connection.podmanSocket],
@@ -106,20 +111,39 @@ export async function startAgent(
   return readyOrStop(agent, waitForHeartbeat(connection.natsUrl, device, since, log));
 }
 
-/** The dashboard: production build (cached by input hash), its RBAC, then `next start`. */
+/**
+ * The dashboard's production build (cached by input hash), started at once so
+ * that it overlaps the Go builds of a cold start; aborting `signal` stops it.
+ */
+export async function buildDashboard(
+  layout: Layout,
+  progress: Progress,
+  logPrefix: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const log = join(layout.logDir, `${logPrefix}-dashboard-build.log`);
+  await mkdir(layout.logDir, { recursive: true });
+  const build = await planDashboardBuild();
+  if (build.upToDate) {
+    progress.info("the dashboard is unchanged since its last build: reused");
+    return;
+  }
+  await progress.step(
+    `build the dashboard (next build, log ${log})`,
+    () => build.run({ logFile: log, signal }),
+    { estimate: { key: "next-build", guessSeconds: 180 }, log },
+  );
+}
+
+/** The dashboard, once `built`: its RBAC, then `next start`. */
 export async function startDashboard(
   connection: PlatformConnection,
   kc: KubeConfig,
   layout: Layout,
   progress: Progress,
-  logPrefix: string,
+  options: { logPrefix: string; built: Promise<void> },
 ): Promise<DashboardServer> {
-  const buildLog = join(layout.logDir, `${logPrefix}-dashboard-build.log`);
-  const build = await planDashboardBuild();
-  const buildTitle = build.upToDate
-    ? "build the dashboard: unchanged since the last build, reused"
-    : `build the dashboard (next build: minutes the first time, cached after; log ${buildLog})`;
-  await progress.step(buildTitle, () => build.run({ logFile: buildLog }));
+  await options.built;
   await progress.step(
     "grant the deployer and viewer roles their RBAC (fleet:deployers, fleet:viewers)",
     () => applyDashboardRbac(kc),
@@ -128,7 +152,7 @@ export async function startDashboard(
   return progress.step(`start the dashboard (next start on port ${port})`, () =>
     serveDashboard(connection, {
       port,
-      logFile: join(layout.logDir, `${logPrefix}-dashboard.log`),
+      logFile: join(layout.logDir, `${options.logPrefix}-dashboard.log`),
       heartbeatPeriodMs: HEARTBEAT_SECONDS * 1000,
     }),
   );

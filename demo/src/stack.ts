@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { installCrd } from "@fleet/operator";
+import { silentLogger } from "@fleet/runtime";
 import {
   connectionFor,
   down,
@@ -15,20 +16,23 @@ import {
 } from "@fleet/local-platform";
 import type { RunningApp } from "./app-process.js";
 import { cleanupDemoContainers } from "./cleanup.js";
-import { silentLogger } from "./silent-logger.js";
-import { startAgent, startDashboard, startOperator } from "./stack-apps.js";
+import { buildDashboard, startAgent, startDashboard, startOperator } from "./stack-apps.js";
 
 export { HEARTBEAT_SECONDS } from "./stack-apps.js";
 
 export interface StackOptions {
-  /** Agents for demo-device-1 … demo-device-N. */
+  /** Agents for <devicePrefix>-1 … <devicePrefix>-N. */
   devices: number;
+  /** "demo-device" unless given. */
+  devicePrefix?: string;
   /** Build (cached) and serve the dashboard on FLEET_WEB_PORT. */
   dashboard: boolean;
   /** Log files are <logDir>/<logPrefix>-<app>.log. */
   logPrefix: string;
-  /** Aborting stops the start-up after the step in progress. */
+  /** Aborting stops the start-up after the step in progress (and kills the builds in progress). */
   signal?: AbortSignal;
+  /** Told when a started app ends before `stopStack` asked it to (a crash, a kill from outside). */
+  onAppExit?: (app: RunningApp, how: string) => void;
 }
 
 export interface Stack {
@@ -41,13 +45,33 @@ export interface Stack {
   apps: RunningApp[];
   /** Platform servers this stack started (the ones it stops). */
   startedServers: string[];
+  /** Set by `stopStack`: from then on an app's exit is expected. */
+  stopping: boolean;
+}
+
+/** Start-up failed (`startFailure`), and stopping what it had started failed too (`cause`). */
+export class TeardownFailed extends Error {
+  override readonly name = "TeardownFailed";
+  constructor(
+    readonly startFailure: unknown,
+    stopFailure: unknown,
+  ) {
+    super("the start-up failed, and so did stopping what it had started", { cause: stopFailure });
+  }
+}
+
+function addApp(stack: Stack, app: RunningApp, options: StackOptions): void {
+  stack.apps.push(app);
+  void app.exited.then((how) => {
+    if (!stack.stopping) options.onAppExit?.(app, how);
+  });
 }
 
 async function startApps(
   stack: Stack,
   layout: Layout,
   progress: Progress,
-  options: StackOptions,
+  options: StackOptions & { dashboardBuilt: Promise<void> },
 ): Promise<void> {
   const { connection } = stack;
   const checkpoint = (): void => options.signal?.throwIfAborted();
@@ -55,52 +79,84 @@ async function startApps(
   const kc = new KubeConfig();
   kc.loadFromFile(connection.kubeconfig);
   await progress.step("install the Deployment CRD (iot-operator install)", () =>
-    installCrd(kc, silentLogger, 60_000),
+    installCrd(kc, silentLogger(), 60_000),
   );
   checkpoint();
   stack.operatorHttpPort = await freePort();
-  stack.apps.push(
-    await progress.step("start the operator (iot-operator run)", () =>
-      startOperator(connection, stack.operatorHttpPort, log("operator")),
-    ),
+  const operator = await progress.step("start the operator (iot-operator run)", () =>
+    startOperator(connection, stack.operatorHttpPort, log("operator")),
   );
+  addApp(stack, operator, options);
   for (let i = 1; i <= options.devices; i++) {
     checkpoint();
-    const device = `demo-device-${i}`;
+    const device = `${options.devicePrefix ?? "demo-device"}-${i}`;
     stack.devices.push(device);
-    stack.apps.push(
-      await progress.step(`start an agent for ${device} (iot-agent)`, () =>
-        startAgent(connection, device, layout, log(device)),
-      ),
+    const agent = await progress.step(`start an agent for ${device} (iot-agent)`, () =>
+      startAgent(connection, device, layout, log(device)),
     );
+    addApp(stack, agent, options);
   }
   if (options.dashboard) {
     checkpoint();
-    const server = await startDashboard(connection, kc, layout, progress, options.logPrefix);
-    stack.apps.push({ name: "dashboard", log: server.logFile, stop: () => server.stop() });
+    const server = await startDashboard(connection, kc, layout, progress, {
+      logPrefix: options.logPrefix,
+      built: options.dashboardBuilt,
+    });
+    const app: RunningApp = {
+      name: "dashboard",
+      log: server.logFile,
+      stop: () => server.stop(),
+      exited: server.exited,
+    };
+    addApp(stack, app, options);
     stack.dashboardUrl = server.url;
   }
 }
 
-/** Starts everything; on a failure, stops what it had started and rethrows. */
+/**
+ * Starts everything; on a failure (or an abort), stops what it had started and
+ * rethrows. The dashboard's `next build` runs beside the platform's start-up.
+ */
 export async function startStack(
   layout: Layout,
   progress: Progress,
   options: StackOptions,
 ): Promise<Stack> {
-  const { started } = await up(layout, progress);
+  // Its own abort too: when the start-up fails, a build still running is stopped.
+  const builds = new AbortController();
+  const buildSignal = options.signal
+    ? AbortSignal.any([options.signal, builds.signal])
+    : builds.signal;
+  const dashboardBuilt = options.dashboard
+    ? buildDashboard(layout, progress, options.logPrefix, buildSignal)
+    : Promise.resolve();
+  // Awaited later (or here, on a failure): never an unhandled rejection meanwhile.
+  dashboardBuilt.catch(() => undefined);
+  let started: string[];
+  try {
+    ({ started } = await up(layout, progress, options.signal ? { signal: options.signal } : {}));
+  } catch (error) {
+    builds.abort();
+    await dashboardBuilt.catch(() => undefined);
+    throw error;
+  }
   const stack: Stack = {
     connection: await connectionFor(layout),
     devices: [],
     operatorHttpPort: 0,
     apps: [],
     startedServers: started,
+    stopping: false,
   };
   try {
-    await startApps(stack, layout, progress, options);
+    await startApps(stack, layout, progress, { ...options, dashboardBuilt });
     options.signal?.throwIfAborted();
   } catch (error) {
-    await stopStack(stack, layout, progress).catch(() => undefined);
+    builds.abort();
+    await dashboardBuilt.catch(() => undefined);
+    await stopStack(stack, layout, progress).catch((stopError: unknown) => {
+      throw new TeardownFailed(error, stopError);
+    });
     throw error;
   }
   return stack;
@@ -110,15 +166,26 @@ export async function startStack(
  * Stops the apps, removes the containers the stack's agents ran (agents leave
  * containers running when they stop: that is their job on a device), then stops
  * the platform servers this stack started (not ones that were already up).
+ * Every step is tried even when one fails; the first failure is rethrown.
  */
 export async function stopStack(stack: Stack, layout: Layout, progress: Progress): Promise<void> {
+  stack.stopping = true;
+  const failures: unknown[] = [];
+  const attempt = (work: () => Promise<unknown>): Promise<void> =>
+    work().then(
+      () => undefined,
+      (error: unknown) => {
+        failures.push(error);
+      },
+    );
   for (const app of [...stack.apps].reverse()) {
-    await progress.step(`stop ${app.name}`, () => app.stop());
+    await attempt(() => progress.step(`stop ${app.name}`, () => app.stop()));
   }
-  await progress.step("remove the demo devices' containers", () => cleanupDemoContainers(stack));
-  if (stack.startedServers.length === 0) {
+  await attempt(() =>
+    progress.step("remove the demo devices' containers", () => cleanupDemoContainers(stack)),
+  );
+  if (stack.startedServers.length === 0)
     progress.info("the platform servers were already running before; they stay up");
-    return;
-  }
-  await down(layout, progress, stack.startedServers);
+  else await attempt(() => down(layout, progress, stack.startedServers));
+  if (failures.length > 0) throw failures[0];
 }

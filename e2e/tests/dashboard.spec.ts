@@ -3,8 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { CustomObjectsApi } from "@kubernetes/client-node";
-import { API_GROUP, API_VERSION, PLURAL } from "@fleet/contracts";
+import { DeploymentClient } from "@fleet/kube";
 import {
   kubeConfigFor,
   platformConnection,
@@ -23,17 +22,8 @@ const deploymentName = `e2e-nginx-${suffix}`;
 let agent: SimulatedAgent;
 
 async function adminReadsDeployment(): Promise<boolean> {
-  const api = (await kubeConfigFor("admin")).makeApiClient(CustomObjectsApi);
-  return api
-    .getNamespacedCustomObject({
-      group: API_GROUP,
-      version: API_VERSION,
-      plural: PLURAL,
-      namespace: "default",
-      name: deploymentName,
-    })
-    .then(() => true)
-    .catch(() => false);
+  const deployments = DeploymentClient.forKubeConfig(await kubeConfigFor("admin"));
+  return (await deployments.find("default", deploymentName)) !== undefined;
 }
 
 test.beforeAll(async () => {

@@ -6,28 +6,25 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { ApiException } from "@kubernetes/client-node";
 import { desiredStateKey } from "@fleet/contracts";
 import { DEMO_HOST_PORT, PodmanApi } from "@fleet/demo";
-import { deleteDeployment } from "@fleet/operator";
-import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import { platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import { removeDeployment, runningContainerOf } from "../src/demo-deployment";
 import { ARTIFACTS_DIR } from "../src/paths";
 import { signIn } from "../src/sign-in";
 
 const DEVICE = "demo-device-1";
 const NAMESPACE = "default";
 const NAME = `journey-nginx-${randomBytes(3).toString("hex")}`;
-const KEY = desiredStateKey({ device: DEVICE, namespace: NAMESPACE, name: NAME });
+const TARGET = { device: DEVICE, namespace: NAMESPACE, name: NAME };
+const KEY = desiredStateKey(TARGET);
 const NGINX_URL = `http://127.0.0.1:${DEMO_HOST_PORT}/`;
 const SHOTS = join(ARTIFACTS_DIR, "journey");
 
 let podman: PodmanApi;
 
 /** The running container of this deployment on the device, if any. */
-async function runningContainer(): Promise<string | undefined> {
-  const containers = await podman.containersOf(DEVICE);
-  return containers.find((c) => c.deploymentKey === KEY && c.state === "running")?.id;
-}
+const runningContainer = (): Promise<string | undefined> => runningContainerOf(podman, TARGET);
 
 /** The image tag nginx on the device answers with (its X-Fleet-Image-Tag header). */
 async function servedTag(): Promise<string | undefined> {
@@ -70,15 +67,7 @@ test.beforeAll(async () => {
 // Whatever happened, leave no deployment behind: its container would hold the
 // host port for the next run.
 test.afterAll(async () => {
-  await deleteDeployment(await kubeConfigFor("admin"), { namespace: NAMESPACE, name: NAME }).catch(
-    (error: unknown) => {
-      if (!(error instanceof ApiException && error.code === 404)) throw error;
-    },
-  );
-  await waitUntil(async () => (await runningContainer()) === undefined, {
-    what: `no container left for ${KEY}`,
-    timeoutMs: 60_000,
-  });
+  await removeDeployment(podman, TARGET);
   await podman.close();
 });
 

@@ -7,24 +7,16 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { execa } from "execa";
-import { desiredStateKey } from "@fleet/contracts";
 import { PodmanApi } from "@fleet/demo";
-import { deleteDeployment } from "@fleet/operator";
-import {
-  freePort,
-  kubeConfigFor,
-  NGINX_CONTAINER_PORT,
-  platformConnection,
-  waitUntil,
-} from "@fleet/local-platform/testing";
-import { ApiException } from "@kubernetes/client-node";
+import { freePort, NGINX_CONTAINER_PORT, platformConnection } from "@fleet/local-platform/testing";
 import { ARTIFACTS_DIR, REPO_ROOT } from "../src/paths";
+import { removeDeployment, runningContainerOf } from "../src/demo-deployment";
 import { signIn } from "../src/sign-in";
 
 const DEVICE = "demo-device-1";
 const NAMESPACE = "default";
 const NAME = `one-truth-${randomBytes(3).toString("hex")}`;
-const KEY = desiredStateKey({ device: DEVICE, namespace: NAMESPACE, name: NAME });
+const TARGET = { device: DEVICE, namespace: NAMESPACE, name: NAME };
 const IMAGE_1 = "localhost/fleet-nginx:1.0";
 const IMAGE_2 = "localhost/fleet-nginx:1.1";
 const SHOTS = join(ARTIFACTS_DIR, "one-truth");
@@ -37,11 +29,9 @@ let hostPort: number;
 
 /** `iot-operator apply …` as a person would type it, against the platform as its admin. */
 async function applier(...args: string[]): Promise<void> {
-  await execa(
-    join(REPO_ROOT, "node_modules", ".bin", "tsx"),
-    ["apps/operator/src/main.ts", "apply", "--kubeconfig", kubeconfig, ...args],
-    { cwd: REPO_ROOT },
-  );
+  await execa("npx", ["iot-operator", "apply", "--kubeconfig", kubeconfig, ...args], {
+    cwd: REPO_ROOT,
+  });
 }
 
 const applyImage = (image: string): Promise<void> =>
@@ -50,10 +40,7 @@ const applyImage = (image: string): Promise<void> =>
     ...["--image", image, "--port", `${hostPort}:${NGINX_CONTAINER_PORT}`],
   );
 
-async function runningContainer(): Promise<string | undefined> {
-  const containers = await podman.containersOf(DEVICE);
-  return containers.find((c) => c.deploymentKey === KEY && c.state === "running")?.id;
-}
+const runningContainer = (): Promise<string | undefined> => runningContainerOf(podman, TARGET);
 
 /** What the page shows right now: the summary's counts and each device row's phase. */
 interface Shown {
@@ -181,15 +168,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await deleteDeployment(await kubeConfigFor("admin"), { namespace: NAMESPACE, name: NAME }).catch(
-    (error: unknown) => {
-      if (!(error instanceof ApiException && error.code === 404)) throw error;
-    },
-  );
-  await waitUntil(async () => (await runningContainer()) === undefined, {
-    what: `no container left for ${KEY}`,
-    timeoutMs: 60_000,
-  });
+  await removeDeployment(podman, TARGET);
   await podman.close();
 });
 

@@ -43,19 +43,19 @@ program
   )
   .action(async () => {
     const current = layout();
-    await up(current, consoleProgress());
+    await up(current, consoleProgress("platform", { platformDir: current.root }));
     await printHowToReach(current);
   });
 
 program
   .command("build")
   .description(
-    "build (or find cached) the pinned server binaries and the local nginx images; start nothing",
+    "build (or find cached) every pinned binary (helm too, for the chart tests) and the local nginx images; start nothing",
   )
   .action(async () => {
     const current = layout();
-    const progress = consoleProgress();
-    await ensureBinaries(current, progress);
+    const progress = consoleProgress("platform", { platformDir: current.root });
+    await ensureBinaries(current, progress, { which: "all" });
     await ensureNginxImages(current, progress);
   });
 

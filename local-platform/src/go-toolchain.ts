@@ -15,6 +15,11 @@ const FALLBACKS = [
   join(REPO_ROOT, ".local-platform", "toolchain", "go", "bin", "go"),
 ];
 
+/** "go1.26.8": part of every build stamp, so a new toolchain rebuilds. */
+export async function goVersionOf(go: string): Promise<string> {
+  return (await execa(go, ["env", "GOVERSION"])).stdout.trim();
+}
+
 async function recentEnough(go: string): Promise<boolean> {
   const result = await execa(go, ["env", "GOVERSION"], { reject: false });
   const [major, minor] = result.stdout.trim().replace(/^go/, "").split(".").map(Number);

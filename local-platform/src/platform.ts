@@ -14,27 +14,48 @@ export interface UpResult {
   started: string[];
 }
 
-async function bringUp(component: Component, context: ComponentContext): Promise<boolean> {
+/** Starts the component unless it runs; a started one's name goes into `started` before it is ready. */
+async function bringUp(
+  component: Component,
+  context: ComponentContext,
+  started: string[] = [],
+): Promise<void> {
   const { layout, progress } = context;
   if (await runningProcess(layout, component.name)) {
     await component.waitReady(context);
     progress.info(`${component.name}: already running at ${component.describe(layout)}`);
-    return false;
+    return;
   }
+  started.push(component.name);
   await progress.step(`start ${component.name}`, async () => {
     await assertPortsFree(component.ports(layout));
     await component.start(context);
     await component.waitReady(context);
   });
   progress.info(`${component.name}: ${component.describe(layout)}`);
-  return true;
 }
 
-/** Idempotent: builds what is missing, starts what is not running, waits for all to be ready. */
-export async function up(layout: Layout, progress: Progress): Promise<UpResult> {
-  await ensureBinaries(layout, progress);
+export interface UpOptions {
+  /** Aborting stops the start-up after the step in progress; what `up` started is stopped again. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Idempotent: builds what is missing, starts what is not running, waits for all
+ * to be ready. On a failure (or an abort) it stops the servers it started, so
+ * nothing is left running that the caller does not know about.
+ */
+export async function up(
+  layout: Layout,
+  progress: Progress,
+  options: UpOptions = {},
+): Promise<UpResult> {
+  const { signal } = options;
+  await ensureBinaries(layout, progress, signal === undefined ? {} : { signal });
+  signal?.throwIfAborted();
   await ensureNginxImages(layout, progress);
   if (!(await runningProcess(layout, "podman-service"))) {
+    signal?.throwIfAborted();
     const mode = await progress.step("check that podman can run containers here", () =>
       ensurePodmanConfig(layout, nginxImageRef(NGINX_TAGS[0])),
     );
@@ -42,8 +63,17 @@ export async function up(layout: Layout, progress: Progress): Promise<UpResult> 
       progress.info("podman needs the project's containers.conf here (runc, fixed rlimits)");
   }
   const started: string[] = [];
-  for (const component of COMPONENTS) {
-    if (await bringUp(component, { layout, progress })) started.push(component.name);
+  try {
+    for (const component of COMPONENTS) {
+      signal?.throwIfAborted();
+      await bringUp(component, { layout, progress }, started);
+    }
+  } catch (error) {
+    // The failure is the news; a server that will not stop is only mentioned.
+    await down(layout, progress, started).catch((stopError: unknown) => {
+      progress.info(`could not stop everything up started: ${String(stopError)}`);
+    });
+    throw error;
   }
   return { started };
 }

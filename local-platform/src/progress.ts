@@ -1,31 +1,39 @@
 // One progress line per step, with its duration, so a user watching a cold
-// `up` (which builds servers for minutes) knows what is happening.
-import { performance } from "node:perf_hooks";
+// `up` (which builds servers for minutes) knows what is happening. The lines,
+// the running clock and the estimates are set-up's own (scripts/step-progress.mjs),
+// so `npm run demo` reads the same from its first step to its last.
+import { join } from "node:path";
+import {
+  createStepProgress,
+  DURATIONS_FILE_NAME,
+  type StepOptions,
+} from "../../scripts/step-progress.mjs";
+
+export type { StepEstimate, StepOptions } from "../../scripts/step-progress.mjs";
 
 export interface Progress {
-  step<T>(title: string, work: () => Promise<T>): Promise<T>;
+  step<T>(title: string, work: () => Promise<T>, options?: StepOptions): Promise<T>;
   info(message: string): void;
 }
 
-export function consoleProgress(prefix = "platform"): Progress {
-  return {
-    async step(title, work) {
-      const started = performance.now();
-      process.stdout.write(`[${prefix}] … ${title}\n`);
-      try {
-        const result = await work();
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        process.stdout.write(`[${prefix}] ✓ ${title} (${seconds}s)\n`);
-        return result;
-      } catch (error) {
-        process.stdout.write(`[${prefix}] ✗ ${title}\n`);
-        throw error;
-      }
-    },
-    info(message) {
-      process.stdout.write(`[${prefix}]   ${message}\n`);
-    },
-  };
+export interface ConsoleProgressOptions {
+  /** The platform's folder: long steps remember their duration there for the next estimate. */
+  platformDir?: string;
+  /** Once aborted (Ctrl-C), a failing step reads "stopped" instead of showing its log. */
+  signal?: AbortSignal;
+}
+
+export function consoleProgress(
+  prefix = "platform",
+  options: ConsoleProgressOptions = {},
+): Progress {
+  return createStepProgress({
+    prefix,
+    ...(options.platformDir !== undefined && {
+      durationsFile: join(options.platformDir, DURATIONS_FILE_NAME),
+    }),
+    ...(options.signal !== undefined && { signal: options.signal }),
+  });
 }
 
 /** For callers (tests) that want the work but not the chatter. */

@@ -1,6 +1,7 @@
-// Wires the agent together: NATS session and desired-state watch in, podman
-// events and a periodic resync as triggers, one per-key reconcile worker in
-// the middle, the status publisher out. Containers are never stopped here:
+// Wires the agent together: NATS session and desired-state watch in, the
+// runtimes' own events (podman's) and a periodic resync as triggers, one
+// per-key reconcile worker in the middle handing each score to its kind's
+// runtime, the status publisher out. Containers are never stopped here:
 // stop() leaves them running for the next agent (or the same one, restarted).
 import { mkdir } from "node:fs/promises";
 import type { AgentConfig } from "./config/settings.js";
@@ -8,14 +9,11 @@ import type { Logger } from "./logger.js";
 import { credentialSourceFor } from "./nats/credentials.js";
 import { DesiredStateWatch } from "./nats/desired-watch.js";
 import { NatsSession } from "./nats/session.js";
-import { PodmanClient } from "./podman/client.js";
-import { followContainerEvents } from "./podman/events.js";
 import { DesiredStore } from "./reconcile/desired-store.js";
 import { Reconciler } from "./reconcile/reconciler.js";
-import { RestartPolicy } from "./reconcile/restart-policy.js";
-import { containerEventHandler, desiredStateHandlers, resyncer } from "./reconcile/triggers.js";
+import { desiredStateHandlers, resyncer } from "./reconcile/triggers.js";
 import { ReconcileWorker } from "./reconcile/worker.js";
-import { LABELS } from "./runtime/labels.js";
+import { createRuntimes, runtimeList } from "./runtime/runtimes.js";
 import { EventRing } from "./status/event-ring.js";
 import { InventoryTracker } from "./status/inventory.js";
 import { StatusPublisher } from "./status/publisher.js";
@@ -44,9 +42,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
 
   const inventory = new InventoryTracker(config.dataDir, logger);
   await inventory.refresh();
-  const podman = new PodmanClient(config.podmanSocket);
   const store = new DesiredStore();
-  const restarts = new RestartPolicy();
   const reconcileWorker: ReconcileWorker = new ReconcileWorker({
     // Called only once keys are enqueued, after `reconciler` below exists.
     reconcile: (key) => reconciler.reconcile(key),
@@ -54,22 +50,20 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       reconciler.failed(key, failure);
     },
     desiredHash: (key) => reconciler.attemptedHash(key),
-    logger,
     maxRetryMs: config.resyncSeconds * 1000,
   });
-  const reconciler = new Reconciler({
-    ...{ device, podman, store, book, ring, restarts, now: Date.now },
+  const runtimes = createRuntimes({
+    ...{ config, ring, logger, now: Date.now },
     retryLater: (key, delayMs) => {
       reconcileWorker.retryLater(key, delayMs);
     },
   });
+  const reconciler = new Reconciler({ store, book, ring, runtimes });
 
-  const triggers = {
-    ...{ device, store, podman, ring, logger },
-    enqueue: (key: string) => {
-      reconcileWorker.enqueue(key);
-    },
+  const enqueue = (key: string): void => {
+    reconcileWorker.enqueue(key);
   };
+  const triggers = { store, runtimes, ring, logger, enqueue };
   const resyncAll = resyncer(triggers);
   const watch = new DesiredStateWatch(device, desiredStateHandlers(triggers, resyncAll), logger);
 
@@ -97,14 +91,9 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     statusPublisher.request();
   };
 
-  const events = followContainerEvents({
-    podman,
-    label: `${LABELS.device}=${device}`,
-    logger,
-    signal: abort.signal,
-    onOpened: () => void resyncAll(),
-    onEvent: containerEventHandler(triggers),
-  });
+  const runtimeEvents = runtimeList(runtimes).map((runtime) =>
+    runtime.follow({ changed: enqueue, opened: () => void resyncAll() }, abort.signal),
+  );
   const timers = [
     setInterval(() => void resyncAll(), config.resyncSeconds * 1000),
     setInterval(() => {
@@ -135,8 +124,8 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       await ring.flushed();
       await statusPublisher.flush();
       await session.close();
-      await Promise.all([sessionDone, events]);
-      await podman.close();
+      await Promise.all([sessionDone, ...runtimeEvents]);
+      await Promise.all(runtimeList(runtimes).map((runtime) => runtime.close()));
     },
   };
 }

@@ -4,12 +4,7 @@
 import { Command } from "commander";
 import { DEFAULT_CONFIG_FILE, type ConfigInputs } from "./config/load.js";
 import { SETTING_NAMES, SETTINGS, type SettingName } from "./config/settings.js";
-import { ENV_SETTINGS } from "./env.js";
 import { AGENT_VERSION } from "./version.js";
-
-function envOf(name: SettingName): string {
-  return Object.entries(ENV_SETTINGS).find(([, setting]) => setting === name)?.[0] ?? "";
-}
 
 export function buildProgram(): Command {
   const program = new Command("iot-agent")
@@ -29,9 +24,11 @@ export function buildProgram(): Command {
     );
   for (const name of SETTING_NAMES) {
     const setting = SETTINGS[name];
-    const fallback =
-      setting.default === undefined ? "" : ` (default: ${JSON.stringify(setting.default)})`;
-    program.option(setting.flag, `${setting.help} [env ${envOf(name)}]${fallback}`);
+    const fallback = "default" in setting ? ` (default: ${JSON.stringify(setting.default)})` : "";
+    program.option(
+      `--${setting.flag} ${setting.placeholder}`,
+      `${setting.help} [env ${setting.env}]${fallback}`,
+    );
   }
   return program;
 }

@@ -1,17 +1,7 @@
 // Typed errors of the agent. Callers branch on these with the is...() helpers,
 // never on message text. Every message is meant to be read by a person on the
-// other end of a flaky link: it names the setting, the container or the image.
-
-/** A setting that is missing or wrong; names the setting and where the value came from. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  readonly problems: readonly string[];
-
-  constructor(problems: readonly string[], options?: { cause?: unknown }) {
-    super(`invalid agent configuration:\n  ${problems.join("\n  ")}`, options);
-    this.problems = problems;
-  }
-}
+// other end of a flaky link: it names the container or the image. (A bad
+// setting is @fleet/runtime's ConfigError, which names the setting and source.)
 
 /** The podman API answered with an error status, or could not be reached. */
 export class PodmanApiError extends Error {
@@ -41,24 +31,9 @@ export class DesiredStateMismatchError extends Error {
   override readonly name = "DesiredStateMismatchError";
 }
 
-export function isConfigError(error: unknown): error is ConfigError {
-  return error instanceof ConfigError;
-}
-
-export function isPodmanApiError(error: unknown): error is PodmanApiError {
-  return error instanceof PodmanApiError;
-}
-
+/** Podman answered 404: the container or image is not there. */
 export function isNotFound(error: unknown): boolean {
-  return isPodmanApiError(error) && error.status === 404;
-}
-
-export function isImageUnavailableError(error: unknown): error is ImageUnavailableError {
-  return error instanceof ImageUnavailableError;
-}
-
-export function isDesiredStateMismatchError(error: unknown): error is DesiredStateMismatchError {
-  return error instanceof DesiredStateMismatchError;
+  return error instanceof PodmanApiError && error.status === 404;
 }
 
 /** The message of anything thrown, for logs and lastError. */

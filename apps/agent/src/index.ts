@@ -2,5 +2,4 @@
 export { startAgent, type RunningAgent } from "./agent.js";
 export { loadConfig, DEFAULT_CONFIG_FILE } from "./config/load.js";
 export { SETTINGS, type AgentConfig } from "./config/settings.js";
-export { LABELS, MANAGED_BY, containerName, ownerLabels, payloadHash } from "./runtime/labels.js";
 export { AGENT_VERSION } from "./version.js";

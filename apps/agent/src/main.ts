@@ -6,7 +6,7 @@ import { parseArgs } from "./cli.js";
 import { loadConfig } from "./config/load.js";
 import { startAgent } from "./agent.js";
 import { readEnv } from "./env.js";
-import { isConfigError, messageOf } from "./errors.js";
+import { messageOf } from "./errors.js";
 import { createLogger } from "./logger.js";
 
 const EXIT_CONFIG = 2;
@@ -22,10 +22,11 @@ async function main(): Promise<number> {
     }
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode; // --help, --version, unknown flag
-    process.stderr.write(`iot-agent: ${isConfigError(error) ? error.message : messageOf(error)}\n`);
+    // A ConfigError's message lists every problem with its source.
+    process.stderr.write(`iot-agent: ${messageOf(error)}\n`);
     return EXIT_CONFIG;
   }
-  const logger = createLogger();
+  const logger = createLogger(config.logLevel);
   const agent = await startAgent(config, logger);
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {

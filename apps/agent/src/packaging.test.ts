@@ -39,7 +39,7 @@ describe("packaging - single-file bundle", () => {
       },
     );
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('heartbeatSeconds = "-1" (from flag --heartbeat-seconds)');
+    expect(result.stderr).toContain('--heartbeat-seconds (flag) = "-1": must be');
     await expect(readFile(dataDir)).rejects.toThrow(/ENOENT/);
   });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { installConfig, runConfig } from "./config.js";
 import { readEnv } from "./env.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError } from "@fleet/runtime";
 
 function configError(fn: () => unknown): ConfigError {
   try {

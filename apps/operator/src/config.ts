@@ -1,34 +1,29 @@
-// The operator's configuration: flags > env > defaults, validated with zod.
-// A wrong value fails before anything connects, with a message naming it.
+// The operator's configuration: flags > env > defaults, resolved and validated
+// by @fleet/runtime. A wrong value fails before anything connects, with a
+// message naming it and where it came from.
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { namespaceNameSchema, offlineAfterMs } from "@fleet/contracts";
+import { namespaceNameSchema, natsServersSchema, offlineAfterMs } from "@fleet/contracts";
+import {
+  ConfigError,
+  logLevelSchema,
+  resolveConfig,
+  type ConfigProblem,
+  type LogLevel,
+  type Setting,
+} from "@fleet/runtime";
 import { z } from "zod";
 import { durationSchema, formatDuration } from "./duration.js";
 import type { OperatorEnv } from "./env.js";
-import { ConfigError } from "./errors.js";
-import { LOG_LEVELS, type LogLevel } from "./logger.js";
-import { resolveSettings, type Setting } from "./settings.js";
+
+/** A setting whose variable is one env.ts reads. */
+type OperatorSetting = Setting & { env?: keyof OperatorEnv };
 
 const portSchema = z.coerce
   .number({ error: "must be a port number" })
   .int("must be a whole port number")
   .min(0, "must be a port from 0 (any free port) to 65535")
   .max(65535, "must be a port from 0 (any free port) to 65535");
-
-const natsServersSchema = z.string().transform((text, ctx) => {
-  const servers = text.split(",").map((part) => part.trim());
-  for (const server of servers) {
-    const ok = /^(nats|tls|ws|wss):\/\/[^\s/]+/.test(server) || /^[\w.-]+:\d+$/.test(server);
-    if (!ok) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${server}" is not a NATS URL like nats://host:4222`,
-      });
-    }
-  }
-  return servers;
-});
 
 /**
  * A NATS .creds file this process can read now (a mounted Secret), with the
@@ -56,13 +51,12 @@ const natsCredsFileSchema = z
 const minDuration = (minMs: number) =>
   durationSchema.pipe(z.number().min(minMs, `must be at least ${formatDuration(minMs)}`));
 
-const logLevelSchema = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` });
 const text = z.string().min(1, "must not be empty");
 
 const common = {
   kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", schema: text },
-  logLevel: { flag: "log-level", env: "LOG_LEVEL", schema: logLevelSchema, fallback: "info" },
-} satisfies Record<string, Setting<z.ZodType>>;
+  logLevel: { flag: "log-level", env: "LOG_LEVEL", schema: logLevelSchema, default: "info" },
+} satisfies Record<string, OperatorSetting>;
 
 const runSettings = {
   ...common,
@@ -70,7 +64,7 @@ const runSettings = {
     flag: "nats-url",
     env: "NATS_URL",
     schema: natsServersSchema,
-    fallback: "nats://127.0.0.1:4222",
+    default: "nats://127.0.0.1:4222",
   },
   natsCredentials: {
     flag: "nats-credentials",
@@ -78,57 +72,57 @@ const runSettings = {
     schema: natsCredsFileSchema,
   },
   namespace: { flag: "namespace", env: "WATCH_NAMESPACE", schema: namespaceNameSchema },
-  httpPort: { flag: "http-port", env: "HTTP_PORT", schema: portSchema, fallback: "8080" },
+  httpPort: { flag: "http-port", env: "HTTP_PORT", schema: portSchema, default: "8080" },
   heartbeatPeriod: {
     flag: "heartbeat-period",
     env: "HEARTBEAT_PERIOD",
     schema: minDuration(100),
-    fallback: "5s",
+    default: "5s",
   },
   stalenessWindow: { flag: "staleness-window", env: "STALENESS_WINDOW", schema: minDuration(100) },
   statusFlushPeriod: {
     flag: "status-flush-period",
     env: "STATUS_FLUSH_PERIOD",
     schema: minDuration(100),
-    fallback: "1s",
+    default: "1s",
   },
   resyncPeriod: {
     flag: "resync-period",
     env: "RESYNC_PERIOD",
     schema: minDuration(1000),
-    fallback: "5m",
+    default: "5m",
   },
   leaseNamespace: {
     flag: "lease-namespace",
     env: "LEASE_NAMESPACE",
     schema: namespaceNameSchema,
-    fallback: "default",
+    default: "default",
   },
   leaseName: {
     flag: "lease-name",
     env: "LEASE_NAME",
     schema: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS-1123 name"),
-    fallback: "iot-operator-leader",
+    default: "iot-operator-leader",
   },
   leaseDuration: {
     flag: "lease-duration",
     env: "LEASE_DURATION",
     schema: minDuration(1000),
-    fallback: "15s",
+    default: "15s",
   },
   leaseRenewPeriod: {
     flag: "lease-renew-period",
     env: "LEASE_RENEW_PERIOD",
     schema: minDuration(100),
-    fallback: "2s",
+    default: "2s",
   },
   identity: { flag: "identity", env: "POD_NAME", schema: text },
-} satisfies Record<string, Setting<z.ZodType>>;
+} satisfies Record<string, OperatorSetting>;
 
 const installSettings = {
   ...common,
-  timeout: { flag: "timeout", schema: minDuration(1000), fallback: "60s" },
-} satisfies Record<string, Setting<z.ZodType>>;
+  timeout: { flag: "timeout", schema: minDuration(1000), default: "60s" },
+} satisfies Record<string, OperatorSetting>;
 
 export interface KubeSource {
   /** Path of a kubeconfig file; undefined means in-cluster or the client's default. */
@@ -162,46 +156,44 @@ export interface InstallConfig extends KubeSource {
   timeoutMs: number;
 }
 
-/** Values are required here only because their settings have fallbacks. */
-function required<T>(value: T | undefined, name: string): T {
-  if (value === undefined) throw new ConfigError(`missing setting ${name}`);
-  return value;
-}
-
 export function runConfig(flags: Record<string, unknown>, env: OperatorEnv): RunConfig {
-  const v = resolveSettings(runSettings, flags, env);
-  const heartbeatPeriodMs = required(v.heartbeatPeriod, "heartbeat-period");
+  const v = resolveConfig(runSettings, { flags, env });
+  const heartbeatPeriodMs = v.heartbeatPeriod;
   const stalenessWindowMs = v.stalenessWindow ?? offlineAfterMs(heartbeatPeriodMs);
-  const durationMs = required(v.leaseDuration, "lease-duration");
-  const renewPeriodMs = required(v.leaseRenewPeriod, "lease-renew-period");
-  const problems: string[] = [];
+  const durationMs = v.leaseDuration;
+  const renewPeriodMs = v.leaseRenewPeriod;
+  // Settings that are each valid but disagree: no single source is to blame.
+  const problems: ConfigProblem[] = [];
   if (stalenessWindowMs < heartbeatPeriodMs) {
-    problems.push(
-      `--staleness-window (${formatDuration(stalenessWindowMs)}) must be at least --heartbeat-period (${formatDuration(heartbeatPeriodMs)}), or every device would flap to unreported`,
-    );
+    problems.push({
+      setting: "stalenessWindow",
+      source: undefined,
+      reason: `--staleness-window (${formatDuration(stalenessWindowMs)}) must be at least --heartbeat-period (${formatDuration(heartbeatPeriodMs)}), or every device would flap to unreported`,
+    });
   }
   if (renewPeriodMs * 2 > durationMs) {
-    problems.push(
-      `--lease-renew-period (${formatDuration(renewPeriodMs)}) must be at most half of --lease-duration (${formatDuration(durationMs)}), so a renewal can fail once without losing the lease`,
-    );
+    problems.push({
+      setting: "leaseRenewPeriod",
+      source: undefined,
+      reason: `--lease-renew-period (${formatDuration(renewPeriodMs)}) must be at most half of --lease-duration (${formatDuration(durationMs)}), so a renewal can fail once without losing the lease`,
+    });
   }
-  if (problems.length > 0)
-    throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
-    logLevel: required(v.logLevel, "log-level"),
+    logLevel: v.logLevel,
     kubeconfig: v.kubeconfig,
     inCluster: v.kubeconfig === undefined && env.KUBERNETES_SERVICE_HOST !== undefined,
-    natsServers: required(v.natsUrl, "nats-url"),
+    natsServers: v.natsUrl,
     natsCredentialsFile: v.natsCredentials,
     namespace: v.namespace,
-    httpPort: required(v.httpPort, "http-port"),
+    httpPort: v.httpPort,
     heartbeatPeriodMs,
     stalenessWindowMs,
-    statusFlushPeriodMs: required(v.statusFlushPeriod, "status-flush-period"),
-    resyncPeriodMs: required(v.resyncPeriod, "resync-period"),
+    statusFlushPeriodMs: v.statusFlushPeriod,
+    resyncPeriodMs: v.resyncPeriod,
     lease: {
-      namespace: required(v.leaseNamespace, "lease-namespace"),
-      name: required(v.leaseName, "lease-name"),
+      namespace: v.leaseNamespace,
+      name: v.leaseName,
       identity: v.identity ?? `${hostname()}-${process.pid}`,
       durationMs,
       renewPeriodMs,
@@ -210,12 +202,12 @@ export function runConfig(flags: Record<string, unknown>, env: OperatorEnv): Run
 }
 
 export function installConfig(flags: Record<string, unknown>, env: OperatorEnv): InstallConfig {
-  const v = resolveSettings(installSettings, flags, env);
+  const v = resolveConfig(installSettings, { flags, env });
   return {
-    logLevel: required(v.logLevel, "log-level"),
+    logLevel: v.logLevel,
     kubeconfig: v.kubeconfig,
     inCluster: v.kubeconfig === undefined && env.KUBERNETES_SERVICE_HOST !== undefined,
-    timeoutMs: required(v.timeout, "timeout"),
+    timeoutMs: v.timeout,
   };
 }
 

@@ -1,10 +1,6 @@
-// Typed errors of the operator. Callers branch on these with the is...()
-// helpers, never on message text. Each takes Error's (message, { cause }).
-
-/** A configuration value (flag or env) that is missing or wrong; names the setting. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+// Typed errors of the operator. Callers branch on these with is...() helpers,
+// never on message text. Each takes Error's (message, { cause }). Bad flags and
+// settings are @fleet/runtime's ConfigError, which names each source.
 
 /** This replica no longer holds the leader Lease and must stop writing. */
 export class LeadershipLostError extends Error {
@@ -25,22 +21,6 @@ export class WatchError extends Error {
     super(message, options);
     this.statusCode = statusCode;
   }
-}
-
-export function isConfigError(error: unknown): error is ConfigError {
-  return error instanceof ConfigError;
-}
-
-export function isLeadershipLostError(error: unknown): error is LeadershipLostError {
-  return error instanceof LeadershipLostError;
-}
-
-export function isCrdNotEstablishedError(error: unknown): error is CrdNotEstablishedError {
-  return error instanceof CrdNotEstablishedError;
-}
-
-export function isWatchError(error: unknown): error is WatchError {
-  return error instanceof WatchError;
 }
 
 /** The message of anything thrown, for logs. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // iot-operator CLI: `install` applies the CRD, `run` runs the controller,
 // `apply` is the typed applier for Deployment CRs.
+import { isConfigError, LOG_LEVELS } from "@fleet/runtime";
 import { Command, Option } from "commander";
 import { applyDeployment, deleteDeployment, printableManifest } from "./apply/apply.js";
 import {
@@ -10,10 +11,10 @@ import {
 } from "./apply/manifest-from-flags.js";
 import { applyKubeConfig, installConfig, runConfig } from "./config.js";
 import { readEnv } from "./env.js";
-import { describeError, isConfigError } from "./errors.js";
+import { describeError } from "./errors.js";
 import { installCrd } from "./install.js";
 import { loadKubeConfig } from "./kube/kube-config.js";
-import { createLogger, LOG_LEVELS } from "./logger.js";
+import { createLogger } from "./logger.js";
 import { runOperator } from "./run.js";
 
 /** Exit code for a configuration error: nothing was started. */

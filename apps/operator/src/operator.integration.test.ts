@@ -11,7 +11,7 @@ import {
 } from "@fleet/contracts";
 import { platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import { execa } from "execa";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Cluster,
@@ -23,7 +23,7 @@ import {
 } from "./testing/fixtures.js";
 import { startOperator, type OperatorProcess } from "./testing/operator-process.js";
 
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
+const MAIN = createRequire(import.meta.url).resolve("@fleet/operator/bin");
 const HEARTBEAT = 1000;
 const STALENESS = 3000;
 

@@ -1,6 +1,7 @@
 // The dashboard's configuration, validated once; the only reader of process.env.
 // Parsed lazily (at the first request), so `next build` needs none of it.
 import { accessSync, constants } from "node:fs";
+import { natsServersSchema } from "@fleet/contracts";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -29,14 +30,7 @@ const schema = z.object({
   /** A context of that kubeconfig. */
   KUBE_CONTEXT: z.string().min(1).optional(),
   /** Server-side NATS (TCP) for the first view's KV snapshot; comma-separated for several servers. */
-  NATS_URL: z
-    .string()
-    .default("nats://127.0.0.1:4222")
-    .transform((text) => text.split(",").map((server) => server.trim()))
-    .refine(
-      (servers) => servers.every((server) => server !== ""),
-      "must list NATS URLs separated by commas, none empty",
-    ),
+  NATS_URL: natsServersSchema.default(["nats://127.0.0.1:4222"]),
   /** A NATS .creds file for that server-side connection (read access to agent-status); unset: anonymous. */
   NATS_CREDENTIALS_FILE: readableFile().optional(),
   /** The websocket URL browsers connect to, each with a short-lived ticket of its session. */

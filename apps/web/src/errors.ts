@@ -10,19 +10,10 @@ export class NoRoleError extends Error {
   override readonly name = "NoRoleError";
 }
 
-/** A Kubernetes object came back in a shape the contracts reject. */
-export class MalformedResourceError extends Error {
-  override readonly name = "MalformedResourceError";
-}
-
 export function isSignInError(error: unknown): error is SignInError {
   return error instanceof SignInError;
 }
 
 export function isNoRoleError(error: unknown): error is NoRoleError {
   return error instanceof NoRoleError;
-}
-
-export function isMalformedResourceError(error: unknown): error is MalformedResourceError {
-  return error instanceof MalformedResourceError;
 }

@@ -1,18 +1,13 @@
-// The dashboard's one logger: pino JSON, pretty when stdout is a terminal.
-import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
+// The dashboard's one logger: the shared factory (@fleet/runtime), at the
+// level env.ts validated, made at first use (so `next build` needs no env).
+import { createLogger, type Logger } from "@fleet/runtime";
 import { env } from "./env";
 
-export type { Logger } from "pino";
+export type { Logger } from "@fleet/runtime";
 
 let cached: Logger | undefined;
 
 export function logger(): Logger {
-  if (!cached) {
-    const options = { level: env().LOG_LEVEL, base: { app: "fleet-web" } };
-    cached = process.stdout.isTTY
-      ? pino(options, pretty({ colorize: true, sync: true }))
-      : pino(options);
-  }
+  cached ??= createLogger({ level: env().LOG_LEVEL, name: "fleet-web" });
   return cached;
 }

@@ -3,7 +3,7 @@
 // podman's own event delivery, kill → `died` event on the events stream.
 // Each kill hits a different deployment, so every recovery is the agent's
 // first restart (1 s backoff) rather than a growing backoff.
-import { desiredStateKey } from "@fleet/contracts";
+import { desiredStateKey, LABELS } from "@fleet/contracts";
 import { freePort } from "@fleet/local-platform/testing";
 import { ContainerEvents } from "../container-events.js";
 import type { Benchmark } from "../context.js";
@@ -14,7 +14,6 @@ import { DeviceStatusWatch } from "../status-watch.js";
 import { latencyFigure } from "../stats.js";
 import { nginxSpec } from "../spec.js";
 
-const KEY_LABEL = "io.nationtech.fleet.deployment-key";
 const healthy = (a: { succeeded: number; failed: number } | undefined): boolean =>
   a?.succeeded === 1 && a.failed === 0;
 
@@ -44,7 +43,7 @@ export const failureDetection: Benchmark = async (ctx) => {
   const recoveries: number[] = [];
   for (const name of names) {
     const key = desiredStateKey({ device, namespace, name });
-    const [container] = (await ctx.podman.withLabel(KEY_LABEL, key)).filter(
+    const [container] = (await ctx.podman.withLabel(LABELS.deploymentKey, key)).filter(
       (c) => c.state === "running",
     );
     if (container === undefined) throw new PartError(`no running container for ${key}`);

@@ -3,7 +3,7 @@
 // confirmed with inspect State.Running). Floor, interleaved in the same loop:
 // `podman run` of the same image via the API (create+start until running)
 // plus one KV put→watch round trip.
-import { desiredStateKey } from "@fleet/contracts";
+import { desiredStateKey, LABELS } from "@fleet/contracts";
 import { freePort, waitUntil } from "@fleet/local-platform/testing";
 import { ContainerEvents } from "../container-events.js";
 import type { Benchmark } from "../context.js";
@@ -12,8 +12,6 @@ import { operatorWithOneDevice } from "../fleet-setup.js";
 import { KvRoundTrip } from "../kv-round-trip.js";
 import { latencyFigure } from "../stats.js";
 import { NGINX_IMAGE, nginxSpec } from "../spec.js";
-
-const KEY_LABEL = "io.nationtech.fleet.deployment-key";
 
 export const reconcile: Benchmark = async (ctx) => {
   const { namespace, device } = await operatorWithOneDevice(ctx, "reconcile");
@@ -51,7 +49,7 @@ export const reconcile: Benchmark = async (ctx) => {
     const name = `web-${i}`;
     const key = desiredStateKey({ device, namespace, name });
     const started = events.next(
-      (e) => e.action === "start" && e.attributes[KEY_LABEL] === key,
+      (e) => e.action === "start" && e.attributes[LABELS.deploymentKey] === key,
       60_000,
       `start of ${key}`,
     );

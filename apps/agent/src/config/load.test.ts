@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { formatProblem, isConfigError } from "@fleet/runtime";
 import { readEnv } from "../env.js";
-import { isConfigError, type ConfigError } from "../errors.js";
 import { loadConfig, type ConfigInputs } from "./load.js";
 
 async function configFile(content: unknown): Promise<string> {
@@ -17,13 +17,14 @@ function inputs(partial: Partial<ConfigInputs>): ConfigInputs {
   return { flags: {}, configFlag: undefined, env: readEnv({}), ...partial };
 }
 
+/** The problems of the ConfigError that `promise` rejects with, one line each as printed. */
 async function problemsOf(promise: Promise<unknown>): Promise<readonly string[]> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(isConfigError(error)).toBe(true);
-  return (error as ConfigError).problems;
+  if (!isConfigError(error)) throw new Error("expected a ConfigError");
+  return error.problems.map(formatProblem);
 }
 
 describe("config - loading", () => {
@@ -38,6 +39,7 @@ describe("config - loading", () => {
       resyncSeconds: 30,
       inventorySeconds: 300,
       dataDir: "/var/lib/iot-agent",
+      logLevel: "info",
     });
   });
 
@@ -89,18 +91,12 @@ describe("config - loading", () => {
       ),
     );
     expect(problems).toHaveLength(4);
-    expect(problems[0]).toMatch(
-      /^deviceId = "Not_A_Label" \(from flag --device-id\): must be a DNS-1123 label/,
-    );
-    expect(problems[1]).toMatch(
-      /^credentials = "password:x" \(from env IOT_AGENT_CREDENTIALS\): must be "none"/,
-    );
+    expect(problems[0]).toMatch(/^--device-id \(flag\) = "Not_A_Label": must be a DNS-1123 label/);
+    expect(problems[1]).toMatch(/^IOT_AGENT_CREDENTIALS \(env\) = "password:x": must be "none"/);
     expect(problems[2]).toMatch(
-      /^heartbeatSeconds = "soon" \(from env IOT_AGENT_HEARTBEAT_SECONDS\): must be a number of seconds/,
+      /^IOT_AGENT_HEARTBEAT_SECONDS \(env\) = "soon": must be a number of seconds/,
     );
-    expect(problems[3]).toMatch(
-      /^dataDir = "relative\/dir" \(from flag --data-dir\): must be an absolute path/,
-    );
+    expect(problems[3]).toMatch(/^--data-dir \(flag\) = "relative\/dir": must be an absolute path/);
   });
 
   it("config - says how to set a required setting that is missing", async () => {
@@ -113,22 +109,22 @@ describe("config - loading", () => {
   it("config - rejects unknown keys and bad JSON in the config file, naming the file", async () => {
     const typo = await configFile({ deviceId: "pi-1", heartbeat: 5 });
     const [unknown] = await problemsOf(loadConfig(inputs({ configFlag: typo })));
-    expect(unknown).toContain(
-      `config file ${typo} (from flag --config): unknown setting "heartbeat"`,
-    );
+    expect(unknown).toContain(`heartbeat in ${typo}: not a setting (known: deviceId, `);
 
     const broken = await configFile("{ deviceId: ");
     const [notJson] = await problemsOf(
       loadConfig(inputs({ env: readEnv({ IOT_AGENT_CONFIG: broken }) })),
     );
-    expect(notJson).toContain(`config file ${broken} (from env IOT_AGENT_CONFIG): not valid JSON`);
+    expect(notJson).toContain(
+      `config file ${broken} (named by IOT_AGENT_CONFIG (env)): not valid JSON`,
+    );
   });
 
   it("config - reports a file value with the file as its source", async () => {
     const file = await configFile({ deviceId: "pi-1", natsServers: ["http://wrong"] });
     const [problem] = await problemsOf(loadConfig(inputs({ configFlag: file })));
     expect(problem).toBe(
-      `natsServers = ["http://wrong"] (from config file ${file}): must be a NATS URL such as nats://host:4222 (or host:port) (at [0])`,
+      `natsServers in ${file} = ["http://wrong"]: "http://wrong" is not a NATS URL such as nats://host:4222 (or host:port) (at [0])`,
     );
   });
 });

@@ -12,7 +12,7 @@ import {
   removeContainer,
   startContainer,
 } from "../podman/containers.js";
-import { LABELS, MANAGED_BY } from "../runtime/labels.js";
+import { LABELS, MANAGED_BY } from "@fleet/contracts";
 import { startAgentInProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
 import { StatusFollower, putDesired } from "../testing/kv.js";

@@ -1,6 +1,6 @@
 import { freePort, nginxImageRef, waitUntil } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LABELS } from "../runtime/labels.js";
+import { LABELS } from "@fleet/contracts";
 import { createFixture, type Fixture } from "../testing/fixture.js";
 import { nginxService, putDesired, type StatusFollower } from "../testing/kv.js";
 import { keyContainers, servedTag } from "../testing/podman.js";

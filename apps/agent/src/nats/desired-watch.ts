@@ -5,10 +5,10 @@
 // replay is complete.
 import { setTimeout as delay } from "node:timers/promises";
 import { deviceDesiredStateFilter } from "@fleet/contracts";
+import { Backoff } from "@fleet/runtime";
 import type { KV } from "@nats-io/kv";
 import { messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { Backoff } from "../reconcile/backoff.js";
 
 export interface WatchHandlers {
   snapshotStarted: () => void;

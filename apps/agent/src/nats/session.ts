@@ -4,12 +4,12 @@
 // buckets and calls `onReady`, which re-establishes the watch and republishes.
 import { setTimeout as delay } from "node:timers/promises";
 import { BUCKET_AGENT_STATUS, BUCKET_DESIRED_STATE } from "@fleet/contracts";
+import { Backoff } from "@fleet/runtime";
 import { Kvm, type KV } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { isAborted } from "../abort.js";
 import { messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { Backoff } from "../reconcile/backoff.js";
 import type { CredentialSource } from "./credentials.js";
 
 export interface Buckets {

@@ -3,11 +3,11 @@
 // podman goes away; `onResumed` lets the caller resync what it may have missed.
 import { createInterface } from "node:readline";
 import { setTimeout as delay } from "node:timers/promises";
+import { Backoff } from "@fleet/runtime";
 import { z } from "zod";
 import { isAborted } from "../abort.js";
 import { messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { Backoff } from "../reconcile/backoff.js";
 import type { PodmanClient } from "./client.js";
 
 const eventSchema = z.object({

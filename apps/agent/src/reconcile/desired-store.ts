@@ -8,7 +8,7 @@ import {
   type DesiredStateEntry,
 } from "@fleet/contracts";
 import { DesiredStateMismatchError, messageOf } from "../errors.js";
-import { payloadHash } from "../runtime/labels.js";
+import { payloadHash } from "../runtime/payload-hash.js";
 
 interface Common {
   bytes: Uint8Array;

@@ -1,36 +1,35 @@
-// Makes podman match one desired-state key. Level-triggered and idempotent:
-// each run lists the containers this device owns for the key, compares their
-// payload-hash label with the KV value, and acts on the difference. Status is
-// written last, from what is true after acting, through the phase model
+// Makes the device match one desired-state key, whatever its score kind.
+// Level-triggered and idempotent: each run asks every runtime what it holds
+// for the key, hands the desired score to its kind's runtime (the others give
+// up what they hold: a kind change replaces the workload), and writes status
+// last, from what is true after acting, through the phase model
 // (phase-model.ts), which keeps a retried failure Failed between attempts.
-import type { PodmanService } from "@fleet/contracts";
-import type { PodmanClient } from "../podman/client.js";
-import {
-  createContainer,
-  listContainers,
-  removeContainer,
-  startContainer,
-  type ContainerSummary,
-} from "../podman/containers.js";
-import { ensureImage } from "../podman/images.js";
-import { containerSpecFor } from "../runtime/container-spec.js";
-import { LABELS, ownerLabels } from "../runtime/labels.js";
+import { SCORE_KINDS, scoreKind, type ScoreKind } from "@fleet/contracts";
+import type { Runtimes } from "../runtime/runtimes.js";
+import type { HeldWorkload } from "../runtime/score-runtime.js";
+import type { EventRing } from "../status/event-ring.js";
 import type { StatusBook } from "../status/status-book.js";
 import type { Desired, DesiredStore } from "./desired-store.js";
 import { DeploymentPhases } from "./deployment-phases.js";
 import type { FailedAttempt } from "./phase-model.js";
-import { superviseContainers, type SuperviseDeps } from "./supervise.js";
 
-export interface ReconcilerDeps extends SuperviseDeps {
-  device: string;
-  podman: PodmanClient;
+export interface ReconcilerDeps {
   store: DesiredStore;
   book: StatusBook;
+  ring: EventRing;
+  runtimes: Runtimes;
 }
 
 type Valid = Extract<Desired, { kind: "valid" }>;
-const names = (containers: readonly ContainerSummary[]): string =>
-  containers.map((c) => c.name).join(", ");
+type Held = ReadonlyMap<ScoreKind, HeldWorkload>;
+
+const namesOf = (held: Held): string[] => [...held.values()].flatMap((w) => w.names);
+
+async function superviseAll(held: Held): Promise<string[]> {
+  const problems: string[] = [];
+  for (const workload of held.values()) problems.push(...(await workload.supervise()));
+  return problems;
+}
 
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
@@ -56,98 +55,67 @@ export class Reconciler {
   }
 
   async reconcile(key: string): Promise<void> {
-    const { podman, device, store } = this.#deps;
+    const { store } = this.#deps;
     // Read first: whatever fails below fails for this desired state.
     const desired = store.get(key);
     this.#attempted.set(key, desired?.hash);
-    const owned = await listContainers(podman, {
-      ...ownerLabels(device),
-      [LABELS.deploymentKey]: key,
-    });
+    const held = await this.#held(key);
     if (desired === undefined && !store.synced) {
       // KV not read yet (e.g. booted without NATS): keep what runs running, remove nothing.
-      const problems = await superviseContainers(this.#deps, key, owned);
-      if (owned.length > 0) this.#phases.apply(key, { type: "settled", hash: undefined, problems });
+      const problems = await superviseAll(held);
+      if (namesOf(held).length > 0)
+        this.#phases.apply(key, { type: "settled", hash: undefined, problems });
       return;
     }
     if (desired === undefined) {
-      await this.#removeAll(key, owned);
+      await this.#removeAll(key, held);
       return;
     }
     if (desired.kind === "invalid") {
       // Whatever already runs for this key keeps running (and is still looked after).
-      await superviseContainers(this.#deps, key, owned);
+      await superviseAll(held);
       this.#phases.apply(key, { type: "invalid", hash: desired.hash, error: desired.error });
       return;
     }
-    await this.#converge(key, desired, owned);
+    await this.#converge(key, desired, held);
   }
 
-  async #removeAll(key: string, owned: readonly ContainerSummary[]): Promise<void> {
-    for (const container of owned) {
-      this.#deps.restarts.forget(container.name);
-      await removeContainer(this.#deps.podman, container.id);
-    }
-    if (owned.length > 0) {
-      const message = `deployment deleted: removed ${names(owned)}`;
+  async #held(key: string): Promise<Held> {
+    const held = new Map<ScoreKind, HeldWorkload>();
+    for (const kind of SCORE_KINDS) held.set(kind, await this.#deps.runtimes[kind].held(key));
+    return held;
+  }
+
+  async #removeAll(key: string, held: Held): Promise<void> {
+    for (const workload of held.values()) await workload.remove();
+    const names = namesOf(held);
+    if (names.length > 0) {
+      const message = `deployment deleted: removed ${names.join(", ")}`;
       this.#deps.ring.record({ severity: "Info", message, deployment: key });
     }
     this.#phases.remove(key);
     this.#attempted.delete(key);
   }
 
-  async #converge(key: string, desired: Valid, owned: readonly ContainerSummary[]): Promise<void> {
-    const { podman, ring, restarts, device } = this.#deps;
-    const services: PodmanService[] = desired.entry.score.PodmanV0.services;
-    const serviceOf = (c: ContainerSummary): string | undefined => c.labels[LABELS.service];
-    const current = owned.filter(
-      (c) =>
-        c.labels[LABELS.payloadHash] === desired.hash &&
-        services.some((s) => s.name === serviceOf(c)),
-    );
-    const stale = owned.filter((c) => !current.includes(c));
-    const missing = services.filter((s) => !current.some((c) => serviceOf(c) === s.name));
-    if (stale.length > 0 || missing.length > 0) {
-      const missingServices = missing.map((s) => s.name);
-      this.#phases.apply(key, { type: "applying", hash: desired.hash, missingServices });
-      // Images first: if one is unavailable, the old version keeps running.
-      for (const service of missing) {
-        if ((await ensureImage(podman, service.image)) === "pulled") {
-          ring.record({
-            severity: "Info",
-            message: `pulled image ${service.image}`,
-            deployment: key,
+  async #converge(key: string, desired: Valid, held: Held): Promise<void> {
+    const { score, deployment } = desired.entry;
+    const kind = scoreKind(score);
+    const target = held.get(kind);
+    if (target === undefined) throw new TypeError(`no runtime for score kind ${kind}`);
+    // A kind change: what another kind's runtime holds for this key gives way.
+    for (const workload of held.values()) if (workload !== target) await workload.remove();
+    const problems = await target.converge(
+      { key, hash: desired.hash, generation: deployment.generation, score },
+      {
+        applying: (missing) => {
+          this.#phases.apply(key, {
+            type: "applying",
+            hash: desired.hash,
+            missingServices: missing,
           });
-        }
-      }
-      // Upgrade = remove, then re-create: old and new never run side by side.
-      await this.#removeStale(stale);
-      const created: string[] = [];
-      for (const service of missing) {
-        const spec = containerSpecFor({ device, key, hash: desired.hash, service });
-        restarts.forget(spec.name);
-        await startContainer(podman, await createContainer(podman, spec));
-        created.push(`${spec.name} (${service.image})`);
-      }
-      const generation = desired.entry.deployment.generation;
-      const verb =
-        stale.length > 0
-          ? `upgraded to generation ${generation}`
-          : `deployed generation ${generation}`;
-      ring.record({
-        severity: "Info",
-        message: `${verb}: started ${created.join(", ")}`,
-        deployment: key,
-      });
-    }
-    const problems = await superviseContainers(this.#deps, key, current);
+        },
+      },
+    );
     this.#phases.apply(key, { type: "settled", hash: desired.hash, problems });
-  }
-
-  async #removeStale(stale: readonly ContainerSummary[]): Promise<void> {
-    for (const container of stale) {
-      this.#deps.restarts.forget(container.name);
-      await removeContainer(this.#deps.podman, container.id);
-    }
   }
 }

@@ -6,6 +6,7 @@
 // just been started again: it counts as settled, and its deployment Running,
 // only once it has stayed up for `settleMs`. So a crash loop stays Failed
 // instead of flashing Running between exits.
+import { backoffDelay } from "@fleet/runtime";
 
 export interface RestartPolicyOptions {
   initialMs: number;
@@ -53,8 +54,10 @@ export class RestartPolicy {
     this.#options = { settleMs: 10_000, ...options };
   }
 
+  /** No jitter: people read these delays in lastError (restart in 1 s, 2 s, 4 s ...). */
   #delay(attempt: number): number {
-    return Math.min(this.#options.maxMs, this.#options.initialMs * 2 ** (attempt - 1));
+    const { initialMs, maxMs } = this.#options;
+    return backoffDelay(attempt, { initialMs, maxMs, jitter: 0 });
   }
 
   /** For a container found not running: start it now, or wait. */

@@ -1,4 +1,3 @@
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { FailedAttempt } from "./phase-model.js";
 import { ReconcileWorker } from "./worker.js";
@@ -27,7 +26,6 @@ function harness(): {
       failures.push(failure);
     },
     desiredHash: () => hash,
-    logger: pino({ level: "silent" }),
     maxRetryMs: 8_000,
   });
   return {
@@ -46,7 +44,7 @@ function harness(): {
 describe("reconcile worker - retries", () => {
   beforeEach(() => {
     vi.useFakeTimers();
-    vi.spyOn(Math, "random").mockReturnValue(0.5); // no jitter: exact doubling
+    vi.spyOn(Math, "random").mockReturnValue(0); // no jitter: the full delay, exact doubling
   });
   afterEach(() => {
     vi.useRealTimers();

@@ -1,7 +1,8 @@
 // Runs the agent under test: as a real child process (for tests that SIGKILL
-// or restart it) or in-process. The child is `node --import tsx src/main.ts`
+// or restart it) or in-process. The child is `node --import tsx <its bin>`
 // — one process, so a signal hits the agent itself, not a wrapper (npx and
 // the tsx CLI each put a parent process in between).
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 import pino from "pino";
@@ -9,6 +10,8 @@ import { startAgent, type RunningAgent } from "../agent.js";
 import type { AgentConfig } from "../config/settings.js";
 
 const APP_DIR = fileURLToPath(new URL("../..", import.meta.url));
+/** The agent's bin, as its package exports it. */
+const AGENT_BIN = createRequire(import.meta.url).resolve("@fleet/agent/bin");
 
 export interface AgentArgs {
   device: string;
@@ -29,6 +32,7 @@ export function agentConfig(args: AgentArgs): AgentConfig {
     resyncSeconds: args.resyncSeconds ?? 30,
     inventorySeconds: 300,
     dataDir: args.dataDir,
+    logLevel: "warn",
   };
 }
 
@@ -39,7 +43,7 @@ export function startAgentProcess(args: AgentArgs): ResultPromise {
     [
       "--import",
       "tsx",
-      "src/main.ts",
+      AGENT_BIN,
       `--device-id=${config.deviceId}`,
       `--nats-servers=${config.natsServers.join(",")}`,
       "--credentials=none",

@@ -1,8 +1,8 @@
 // Test helpers for the podman side, over the same platform socket the agent
 // uses: find a device's containers by the agent's labels, and clean them up.
+import { LABELS, ownerLabels } from "@fleet/contracts";
 import { PodmanClient } from "../podman/client.js";
 import { listContainers, removeContainer, type ContainerSummary } from "../podman/containers.js";
-import { LABELS, ownerLabels } from "../runtime/labels.js";
 
 export function deviceContainers(
   podman: PodmanClient,

@@ -1,11 +1,12 @@
-import { CustomObjectsApi, type ApiException } from "@kubernetes/client-node";
-import { API_GROUP, API_VERSION, PLURAL } from "@fleet/contracts";
+import { deploymentResourceSchema, type DeploymentResource } from "@fleet/contracts";
+import { DeploymentClient } from "@fleet/kube";
 import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
 import { execa } from "execa";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
-const main = join(import.meta.dirname, "..", "main.ts");
+const main = createRequire(import.meta.url).resolve("@fleet/operator/bin");
 const suffix = Date.now().toString(36);
 
 async function cli(
@@ -21,25 +22,12 @@ async function cli(
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function readDeployment(
-  name: string,
-): Promise<{ spec: { score: { PodmanV0: { services: { image: string }[] } } } } | undefined> {
-  const api = (await kubeConfigFor("admin")).makeApiClient(CustomObjectsApi);
-  return api
-    .getNamespacedCustomObject({
-      group: API_GROUP,
-      version: API_VERSION,
-      plural: PLURAL,
-      namespace: "default",
-      name,
-    })
-    .then(
-      (cr) => cr as { spec: { score: { PodmanV0: { services: { image: string }[] } } } },
-      (error: unknown) => {
-        if ((error as ApiException<unknown>).code === 404) return undefined;
-        throw error;
-      },
-    );
+async function readDeployment(name: string): Promise<DeploymentResource | undefined> {
+  const found = await DeploymentClient.forKubeConfig(await kubeConfigFor("admin")).find(
+    "default",
+    name,
+  );
+  return found === undefined ? undefined : deploymentResourceSchema.parse(found);
 }
 
 describe("apply - the typed applier CLI against the real API server", () => {
@@ -97,7 +85,7 @@ describe("apply - the typed applier CLI against the real API server", () => {
       "99999:80",
     ]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/--port: .*hostPort/);
+    expect(result.stderr).toMatch(/--port \(flag\): .*hostPort/);
     expect(await readDeployment(name)).toBeUndefined();
   });
 });

@@ -1,13 +1,8 @@
 // `iot-operator apply`: the typed applier. Server-side applies a Deployment CR
 // built from flags (or prints it as JSON for `kubectl apply -f -`), or deletes one.
-import {
-  CustomObjectsApi,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-  type KubernetesObject,
-} from "@kubernetes/client-node";
-import { API_GROUP, API_VERSION, PLURAL, type DeploymentResource } from "@fleet/contracts";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { DeploymentResource } from "@fleet/contracts";
+import { DeploymentClient } from "@fleet/kube";
 
 export const APPLY_FIELD_MANAGER = "iot-apply";
 
@@ -20,14 +15,7 @@ export async function applyDeployment(
   kc: KubeConfig,
   manifest: DeploymentResource,
 ): Promise<{ generation: number | undefined }> {
-  const applied = await KubernetesObjectApi.makeApiClient(kc).patch(
-    manifest as KubernetesObject,
-    undefined,
-    undefined,
-    APPLY_FIELD_MANAGER,
-    true,
-    PatchStrategy.ServerSideApply,
-  );
+  const applied = await DeploymentClient.forKubeConfig(kc).apply(manifest, APPLY_FIELD_MANAGER);
   return { generation: applied.metadata?.generation };
 }
 
@@ -35,11 +23,5 @@ export async function deleteDeployment(
   kc: KubeConfig,
   id: { namespace: string; name: string },
 ): Promise<void> {
-  await kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({
-    group: API_GROUP,
-    version: API_VERSION,
-    plural: PLURAL,
-    namespace: id.namespace,
-    name: id.name,
-  });
+  await DeploymentClient.forKubeConfig(kc).delete(id.namespace, id.name);
 }

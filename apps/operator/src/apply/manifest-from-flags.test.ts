@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isConfigError } from "../errors.js";
+import { formatProblem, isConfigError } from "@fleet/runtime";
 import { identityFromFlags, manifestFromFlags, parsePortFlag } from "./manifest-from-flags.js";
 
 const nginx = {
@@ -10,11 +10,12 @@ const nginx = {
   port: ["8080:80"],
 };
 
+/** The problems of the ConfigError that `run` throws, one line each as the CLI prints them. */
 function configMessage(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    if (isConfigError(error)) return error.message;
+    if (isConfigError(error)) return error.problems.map(formatProblem).join("\n");
     throw error;
   }
   throw new Error("expected a ConfigError");
@@ -41,23 +42,35 @@ describe("apply - flags to a typed Deployment", () => {
       protocol: "UDP",
     });
     expect(configMessage(() => parsePortFlag("80"))).toMatch(
-      /--port "80": expected HOST:CONTAINER/,
+      /^--port \(flag\) = "80": expected HOST:CONTAINER/,
     );
   });
 
-  it("names the flag when a value breaks the contract", () => {
+  it("names the flag when a value breaks the contract, by the field it fills", () => {
     expect(configMessage(() => manifestFromFlags({ ...nginx, targetDevice: [] }))).toMatch(
-      /^--target-device: .*spec\.targetDevices/,
+      /^--target-device \(flag\): spec\.targetDevices: /,
     );
     expect(configMessage(() => manifestFromFlags({ ...nginx, port: ["70000:80"] }))).toMatch(
-      /^--port: .*hostPort/,
+      /^--port \(flag\): spec\.score\.PodmanV0\.services\[0\]\.ports\[0\]\.hostPort: /,
+    );
+    expect(configMessage(() => manifestFromFlags({ ...nginx, serviceName: "Bad_Name" }))).toMatch(
+      /^--service-name \(flag\): spec\.score\.PodmanV0\.services\[0\]\.name: /,
     );
     expect(configMessage(() => manifestFromFlags({ ...nginx, name: "Web_1" }))).toMatch(
-      /^--name: /,
+      /^--name \(flag\) = "Web_1": /,
     );
     expect(configMessage(() => manifestFromFlags({ ...nginx, image: undefined }))).toBe(
       "--image is required",
     );
+  });
+
+  it("names each flag of its own when several values break the contract", () => {
+    const lines = configMessage(() =>
+      manifestFromFlags({ ...nginx, targetDevice: [], port: ["8080:80", "8080:81"] }),
+    ).split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^--target-device \(flag\): spec\.targetDevices: /);
+    expect(lines[1]).toMatch(/^--port \(flag\): spec\.score\.PodmanV0\.services\[0\]\.ports/);
   });
 
   it("needs only the identity to delete", () => {

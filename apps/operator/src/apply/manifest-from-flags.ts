@@ -6,9 +6,10 @@ import {
   namespaceNameSchema,
   resourceNameSchema,
   type DeploymentResource,
+  type PayloadIssue,
   type PortMapping,
 } from "@fleet/contracts";
-import { ConfigError } from "../errors.js";
+import { ConfigError, type ConfigProblem } from "@fleet/runtime";
 
 export interface ApplyFlags {
   name?: string;
@@ -25,9 +26,7 @@ const PORT_FLAG = /^(\d+):(\d+)(?:\/(tcp|udp))?$/i;
 export function parsePortFlag(value: string): PortMapping {
   const match = PORT_FLAG.exec(value.trim());
   if (!match) {
-    throw new ConfigError(
-      `--port ${JSON.stringify(value)}: expected HOST:CONTAINER[/tcp|/udp], e.g. 8080:80`,
-    );
+    throw flagError("port", value, "expected HOST:CONTAINER[/tcp|/udp], e.g. 8080:80");
   }
   const [, host = "", container = "", protocol = "tcp"] = match;
   return {
@@ -37,29 +36,52 @@ export function parsePortFlag(value: string): PortMapping {
   };
 }
 
+function flagError(flag: string, value: unknown, reason: string): ConfigError {
+  return new ConfigError([{ setting: flag, source: { kind: "flag", flag }, value, reason }]);
+}
+
 function requireFlag(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === "") throw new ConfigError(`--${flag} is required`);
+  if (value === undefined || value.trim() === "") {
+    throw new ConfigError([{ setting: flag, source: undefined, reason: `--${flag} is required` }]);
+  }
   return value;
 }
 
 /** The CR's identity alone, for --delete. */
 export function identityFromFlags(flags: ApplyFlags): { name: string; namespace: string } {
   const name = resourceNameSchema.safeParse(requireFlag(flags.name, "name"));
-  if (!name.success) throw new ConfigError(`--name: ${name.error.issues[0]?.message ?? "invalid"}`);
+  if (!name.success) {
+    throw flagError("name", flags.name, name.error.issues[0]?.message ?? "invalid");
+  }
   const namespace = namespaceNameSchema.safeParse(flags.namespace ?? "default");
   if (!namespace.success) {
-    throw new ConfigError(`--namespace: ${namespace.error.issues[0]?.message ?? "invalid"}`);
+    throw flagError("namespace", flags.namespace, namespace.error.issues[0]?.message ?? "invalid");
   }
   return { name: name.data, namespace: namespace.data };
 }
 
-/** Maps the zod field path back to the flag that fed it. */
-function flagFor(message: string): string {
-  if (message.includes("targetDevices")) return "--target-device";
-  if (message.includes("ports")) return "--port";
-  if (message.includes("image")) return "--image";
-  if (message.includes(".name")) return "--service-name";
-  return "flags";
+/** The one service built here sits at index 0. */
+const SERVICE = "spec.score.PodmanV0.services[0]";
+
+/** Each field of the CR built here, and the flag that fills it. */
+const FLAG_OF_FIELD: readonly (readonly [field: string, flag: string])[] = [
+  ["spec.targetDevices", "target-device"],
+  [`${SERVICE}.ports`, "port"],
+  [`${SERVICE}.image`, "image"],
+  [`${SERVICE}.name`, "service-name"],
+];
+
+/** A contract issue as a problem of the flag that filled its field (by the issue's path). */
+function problemOf(issue: PayloadIssue): ConfigProblem {
+  const within = (field: string): boolean =>
+    issue.path === field ||
+    issue.path.startsWith(`${field}.`) ||
+    issue.path.startsWith(`${field}[`);
+  const flag = FLAG_OF_FIELD.find(([field]) => within(field))?.[1];
+  const reason = `${issue.path}: ${issue.message}`;
+  return flag === undefined
+    ? { setting: undefined, source: undefined, reason }
+    : { setting: flag, source: { kind: "flag", flag }, reason };
 }
 
 export function manifestFromFlags(flags: ApplyFlags): DeploymentResource {
@@ -77,8 +99,7 @@ export function manifestFromFlags(flags: ApplyFlags): DeploymentResource {
       },
     });
   } catch (error) {
-    if (isPayloadError(error))
-      throw new ConfigError(`${flagFor(error.message)}: ${error.message}`, { cause: error });
+    if (isPayloadError(error)) throw new ConfigError(error.issues.map(problemOf), { cause: error });
     throw error;
   }
 }

@@ -2,6 +2,7 @@
 // The watch is restarted when the server closes it, relisted on 410 Gone or any
 // error (with jittered backoff), and a watchdog aborts a watch that went silent
 // (client-node watches have been seen to stall without an error).
+import { Backoff } from "@fleet/runtime";
 import { Watch, type KubeConfig } from "@kubernetes/client-node";
 import { setTimeout as delay } from "node:timers/promises";
 import { describeError, WatchError } from "../errors.js";
@@ -101,7 +102,7 @@ export class DeploymentWatch {
   }
 
   async #loop(): Promise<void> {
-    let failures = 0;
+    const backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
     let mustList = true;
     while (!this.#stopped) {
       try {
@@ -110,17 +111,15 @@ export class DeploymentWatch {
           await this.#relist();
         }
         const outcome = await this.#watchOnce();
-        failures = 0;
+        backoff.reset();
         mustList = outcome === "relist";
       } catch (error) {
-        failures++;
         mustList = true;
         this.#metrics.errors.inc({ area: "kube-watch" });
         this.#metrics.watchRestarts.inc({ watch: "deployments", reason: "error" });
-        const backoff = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
-        const wait = Math.round(backoff * (0.5 + Math.random() / 2));
+        const wait = backoff.next();
         this.#log.warn(
-          { err: describeError(error), failures, retryInMs: wait },
+          { err: describeError(error), failures: backoff.attempts, retryInMs: wait },
           "deployment watch failed; relisting",
         );
         await delay(wait);

@@ -11,7 +11,7 @@ import {
 } from "@kubernetes/client-node";
 import { setTimeout as delay } from "node:timers/promises";
 import { describeError, LeadershipLostError } from "../errors.js";
-import { isConflict, isNotFound } from "../kube/api-errors.js";
+import { isConflict, isNotFound } from "@fleet/kube";
 import type { Logger } from "../logger.js";
 
 export interface LeaseOptions {

@@ -9,6 +9,7 @@ import {
   isPayloadError,
   parseAgentStatusKey,
 } from "@fleet/contracts";
+import { Backoff } from "@fleet/runtime";
 import type { KV, KvWatchEntry } from "@nats-io/kv";
 import { setTimeout as delay } from "node:timers/promises";
 import { describeError } from "../errors.js";
@@ -56,24 +57,21 @@ export class AgentStatusWatch {
   }
 
   async #loop(): Promise<void> {
-    let failures = 0;
+    // Also paces reopening a watch that ended without an error.
+    const backoff = new Backoff({ initialMs: 250, maxMs: 5000 });
     while (!this.#stopped) {
       try {
         const iterator = await this.#kv().watch({ key: AGENT_STATUS_FILTER });
         this.#current = iterator;
-        failures = 0;
+        backoff.reset();
         this.#log.info({ filter: AGENT_STATUS_FILTER }, "watching agent status");
         for await (const entry of iterator) this.#handle(entry);
         if (!this.#isStopped()) this.#log.warn("agent-status watch ended; reopening");
       } catch (error) {
-        failures++;
         this.#metrics.errors.inc({ area: "status-watch" });
-        this.#log.warn(
-          { err: describeError(error), failures },
-          "agent-status watch failed; retrying",
-        );
+        this.#log.warn({ err: describeError(error) }, "agent-status watch failed; retrying");
       }
-      if (!this.#isStopped()) await delay(Math.min(5000, 250 * 2 ** Math.min(failures, 5)));
+      if (!this.#isStopped()) await delay(backoff.next());
     }
   }
 

@@ -7,6 +7,7 @@
 // `health()` says why NATS is unusable meanwhile (for /readyz).
 import { readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
+import { Backoff } from "@fleet/runtime";
 import {
   connect,
   credsAuthenticator,
@@ -30,7 +31,8 @@ export interface OperatorNats {
   close(): Promise<void>;
 }
 
-const RETRY_MS = { base: 500, max: 10_000 };
+/** Between attempts to open a fresh connection. */
+const RETRY = { initialMs: 1000, maxMs: 10_000 };
 
 function options(
   servers: string[],
@@ -93,7 +95,7 @@ export async function connectNats(
   };
 
   const keep = async (): Promise<void> => {
-    let failures = 0;
+    const backoff = new Backoff(RETRY);
     for (;;) {
       const error = await current.closed();
       if (isStopped()) return;
@@ -102,14 +104,13 @@ export async function connectNats(
         error,
       );
       for (;;) {
-        await delay(Math.min(RETRY_MS.max, RETRY_MS.base * 2 ** Math.min(failures, 5)));
+        await delay(backoff.next());
         if (isStopped()) return;
         try {
           current = await connect(options(servers, credentialsFile, name));
-          failures = 0;
+          backoff.reset();
           break;
         } catch (error) {
-          failures++;
           down(`cannot connect to NATS: ${describeError(error)}`, error);
         }
       }

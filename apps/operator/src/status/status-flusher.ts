@@ -4,9 +4,10 @@
 // backs off exponentially per CR (up to 5 min), so a status the API server
 // keeps rejecting (too large, invalid) is logged and counted, not hammered.
 import { canonicalJson, type ReportLookup } from "@fleet/contracts";
+import { backoffDelay } from "@fleet/runtime";
 import { forEachLimited } from "../concurrency.js";
 import { describeError } from "../errors.js";
-import { isNotFound } from "../kube/api-errors.js";
+import { isNotFound } from "@fleet/kube";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { buildStatus, statusPatchBody } from "./build-status.js";
@@ -100,7 +101,12 @@ export class StatusFlusher {
   /** Records a failed attempt; returns the wait before the next one. */
   #backOff(key: string): number {
     const attempts = (this.#failures.get(key)?.attempts ?? 0) + 1;
-    const wait = Math.min(MAX_PATCH_BACKOFF_MS, this.#options.periodMs * 2 ** attempts);
+    // Exact doubling from two periods: the patch budget per CR stays predictable.
+    const wait = backoffDelay(attempts, {
+      initialMs: 2 * this.#options.periodMs,
+      maxMs: MAX_PATCH_BACKOFF_MS,
+      jitter: 0,
+    });
     this.#failures.set(key, { attempts, retryAt: Date.now() + wait });
     return wait;
   }

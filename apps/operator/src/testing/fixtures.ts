@@ -1,26 +1,20 @@
 // Typed helpers for integration tests: unique namespaces, Deployment CRs, the
 // real KV buckets, and a tiny simulated agent that writes AgentStatus values.
 import {
-  API_GROUP,
-  API_VERSION,
   agentStatusKey,
+  API_GROUP_VERSION,
   BUCKET_AGENT_STATUS,
   BUCKET_DESIRED_STATE,
   deploymentManifest,
   encodeAgentStatus,
-  PLURAL,
+  KIND,
   type AgentStatusInput,
   type DeploymentSpecInput,
   type DeploymentStatus,
 } from "@fleet/contracts";
+import { DeploymentClient } from "@fleet/kube";
 import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-} from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { Kvm, type KV } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
@@ -39,13 +33,13 @@ export interface StoredDeployment {
 }
 
 export class Cluster {
-  readonly objects: CustomObjectsApi;
+  readonly deployments: DeploymentClient;
   readonly core: CoreV1Api;
   /** Namespaces this test file created; cleanup() empties them. */
   readonly namespaces: string[] = [];
 
   private constructor(readonly kc: KubeConfig) {
-    this.objects = kc.makeApiClient(CustomObjectsApi);
+    this.deployments = DeploymentClient.forKubeConfig(kc);
     this.core = kc.makeApiClient(CoreV1Api);
   }
 
@@ -67,16 +61,12 @@ export class Cluster {
    * does not find them. The namespaces stay: nothing here would finish deleting them.
    */
   async cleanup(): Promise<void> {
-    const base = { group: API_GROUP, version: API_VERSION, plural: PLURAL };
     for (const namespace of this.namespaces) {
       // Right after a CRD change the API answers 429 "storage is (re)initializing" for a moment.
       let items: StoredDeployment[] = [];
       await waitUntil(
         async () => {
-          const list = (await this.objects.listNamespacedCustomObject({ ...base, namespace })) as {
-            items: StoredDeployment[];
-          };
-          items = list.items;
+          items = (await this.deployments.list(namespace)).items as StoredDeployment[];
           return true;
         },
         { what: `listing Deployments in ${namespace} for cleanup`, timeoutMs: 30_000 },
@@ -84,15 +74,8 @@ export class Cluster {
       for (const { metadata } of items) {
         const name = metadata.name;
         if ((metadata.finalizers ?? []).length > 0)
-          await this.objects.patchNamespacedCustomObject(
-            { ...base, namespace, name, body: { metadata: { finalizers: null } } },
-            setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-          );
-        await this.objects
-          .deleteNamespacedCustomObject({ ...base, namespace, name })
-          .catch((error: unknown) => {
-            if ((error as { code?: number }).code !== 404) throw error;
-          });
+          await this.deployments.mergePatch(namespace, name, { metadata: { finalizers: null } });
+        await this.deployments.deleteIfPresent(namespace, name);
       }
     }
   }
@@ -102,44 +85,22 @@ export class Cluster {
     name: string,
     spec: DeploymentSpecInput,
   ): Promise<StoredDeployment> {
-    return (await this.objects.createNamespacedCustomObject({
-      group: API_GROUP,
-      version: API_VERSION,
-      namespace,
-      plural: PLURAL,
-      body: deploymentManifest({ namespace, name, spec }),
-    })) as StoredDeployment;
+    const manifest = deploymentManifest({ namespace, name, spec });
+    return (await this.deployments.create(manifest)) as StoredDeployment;
   }
 
   /** Creates without client-side validation, to reach the operator with what only it rejects. */
   async createRaw(namespace: string, name: string, spec: unknown): Promise<StoredDeployment> {
-    return (await this.objects.createNamespacedCustomObject({
-      group: API_GROUP,
-      version: API_VERSION,
-      namespace,
-      plural: PLURAL,
-      body: {
-        apiVersion: `${API_GROUP}/${API_VERSION}`,
-        kind: "Deployment",
-        metadata: { name, namespace },
-        spec,
-      },
+    return (await this.deployments.create({
+      apiVersion: API_GROUP_VERSION,
+      kind: KIND,
+      metadata: { name, namespace },
+      spec,
     })) as StoredDeployment;
   }
 
   async get(namespace: string, name: string): Promise<StoredDeployment | undefined> {
-    try {
-      return (await this.objects.getNamespacedCustomObject({
-        group: API_GROUP,
-        version: API_VERSION,
-        namespace,
-        plural: PLURAL,
-        name,
-      })) as StoredDeployment;
-    } catch (error) {
-      if ((error as { code?: number }).code === 404) return undefined;
-      throw error;
-    }
+    return (await this.deployments.find(namespace, name)) as StoredDeployment | undefined;
   }
 
   async patchSpec(
@@ -147,20 +108,11 @@ export class Cluster {
     name: string,
     spec: Partial<DeploymentSpecInput>,
   ): Promise<StoredDeployment> {
-    return (await this.objects.patchNamespacedCustomObject(
-      { group: API_GROUP, version: API_VERSION, namespace, plural: PLURAL, name, body: { spec } },
-      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-    )) as StoredDeployment;
+    return (await this.deployments.mergePatch(namespace, name, { spec })) as StoredDeployment;
   }
 
   async delete(namespace: string, name: string): Promise<void> {
-    await this.objects.deleteNamespacedCustomObject({
-      group: API_GROUP,
-      version: API_VERSION,
-      namespace,
-      plural: PLURAL,
-      name,
-    });
+    await this.deployments.delete(namespace, name);
   }
 }
 

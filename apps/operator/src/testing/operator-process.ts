@@ -5,10 +5,11 @@ import { freePort, platformConnection, waitUntil } from "@fleet/local-platform/t
 import { execa, type ResultPromise } from "execa";
 import { appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+/** The operator's bin, as its package exports it. */
+const MAIN = createRequire(import.meta.url).resolve("@fleet/operator/bin");
 
 export interface OperatorProcess {
   name: string;

@@ -13,7 +13,12 @@ import {
   VirtualTable,
   type Column,
 } from "@fleet/ui";
-import { offlineAfterMs, type AggregateTarget } from "@fleet/contracts";
+import {
+  offlineAfterMs,
+  servicesOf,
+  type AggregateTarget,
+  type ScoreService,
+} from "@fleet/contracts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { useMemo, type ReactElement } from "react";
 import type { DeploymentPageModel } from "../../deployments/page-model";
@@ -77,15 +82,7 @@ function deviceColumns(model: DeploymentPageModel): Column<AggregateTarget>[] {
   ];
 }
 
-function Services({
-  services,
-}: {
-  services: {
-    name: string;
-    image: string;
-    ports: { hostPort: number; containerPort: number; protocol: string }[];
-  }[];
-}): ReactElement {
+function Services({ services }: { services: readonly ScoreService[] }): ReactElement {
   return (
     <>
       {services.map((s) => (
@@ -115,7 +112,7 @@ export function DeploymentDetail({
     () => new Map(fleet.devices.map((d) => [d.deviceId, d])),
     [fleet.devices],
   );
-  const services = deployment.spec.score.PodmanV0.services;
+  const services = servicesOf(deployment.spec.score);
   const heading = (
     <h1 className="text-xl font-semibold">
       {namespace}/{name}

@@ -3,7 +3,7 @@
 // server-sent events), with counts and conditions computed from the live
 // heartbeats by the same rules as each deployment's own page.
 import { PhaseBar, VirtualTable, useNow, type Column } from "@fleet/ui";
-import type { DeploymentResource } from "@fleet/contracts";
+import { servicesOf, type DeploymentResource } from "@fleet/contracts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, type ReactElement } from "react";
@@ -37,7 +37,9 @@ const columns: Column<Row>[] = [
     header: "Image",
     width: "minmax(10rem,1fr)",
     cell: ({ deployment: d }) => {
-      const images = d.spec.score.PodmanV0.services.map((s) => s.image).join(", ");
+      const images = servicesOf(d.spec.score)
+        .map((s) => s.image)
+        .join(", ");
       return <span title={images}>{images}</span>;
     },
   },

@@ -6,7 +6,7 @@ import * as oidc from "openid-client";
 import { AuthenticationV1Api } from "@kubernetes/client-node";
 import { dashboardClient, platformConnection } from "@fleet/local-platform/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dashboardEnvironment } from "../../launch/platform-environment";
+import { dashboardEnvironment } from "@fleet/local-platform";
 import { userConfiguration } from "../kube/user-configuration";
 import { refreshTokens } from "./oidc";
 import { refreshOnce } from "./refresh";

@@ -1,8 +1,8 @@
 // For integration tests: demo users signed in at the local IdP (the real login
 // form, no browser), as the dashboard holds them after its callback.
 import { KubeConfig } from "@kubernetes/client-node";
+import { dashboardEnvironment } from "@fleet/local-platform";
 import { platformConnection, signInWithoutBrowser } from "@fleet/local-platform/testing";
-import { dashboardEnvironment } from "../../launch/platform-environment";
 import { roleFromClaims, usernameFromClaims } from "./roles";
 import { signedInUser, type SignedInUser } from "./signed-in-user";
 

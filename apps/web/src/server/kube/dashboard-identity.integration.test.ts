@@ -1,5 +1,5 @@
 // The dashboard process's own Kubernetes identity, exactly as the demo and the
-// e2e suite configure it (launch/platform-environment.ts): it needs no rights,
+// e2e suite configure it (local-platform's dashboard-environment.ts): it needs no rights,
 // since user requests carry the user's own token. A compromised dashboard must
 // not be able to act as anyone else: asking for system:masters is refused.
 import {

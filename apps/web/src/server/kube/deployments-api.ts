@@ -1,20 +1,17 @@
 // Deployment CRs read, written and watched as one user: every request, the
 // watch included, goes out with the credentials of the one Configuration given.
-import { CustomObjectsApi, type Configuration } from "@kubernetes/client-node";
+import type { Configuration } from "@kubernetes/client-node";
 import {
-  API_GROUP,
-  API_VERSION,
   deploymentManifest,
   deploymentResourceSchema,
-  PLURAL,
   type DeploymentResource,
   type DeploymentSpecInput,
+  withServiceImage,
 } from "@fleet/contracts";
+import { DeploymentClient, deploymentsPath, type DeploymentList } from "@fleet/kube";
 import { toTrpcError, type KubeAction } from "./kube-errors";
 import type { DeploymentChange } from "../../deployments/changes";
 import { watchChanges, type Listed } from "./watch-changes";
-
-const base = { group: API_GROUP, version: API_VERSION, plural: PLURAL };
 
 export type { DeploymentChange };
 
@@ -63,31 +60,21 @@ function parseOne(object: unknown): DeploymentResource | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-function listed(list: unknown): Listed {
-  const { items, metadata } = list as {
-    items?: unknown[];
-    metadata?: { resourceVersion?: string };
-  };
-  return { items: items ?? [], resourceVersion: metadata?.resourceVersion };
-}
-
-const collectionPath = (namespace?: string): string =>
-  `/apis/${API_GROUP}/${API_VERSION}/${namespace === undefined ? "" : `namespaces/${encodeURIComponent(namespace)}/`}${PLURAL}`;
+const listed = ({ items, resourceVersion }: DeploymentList): Listed => ({
+  items,
+  resourceVersion: resourceVersion === "" ? undefined : resourceVersion,
+});
 
 export function deploymentsApi(configuration: Configuration): DeploymentsApi {
-  const api = new CustomObjectsApi(configuration);
+  const client = DeploymentClient.forConfiguration(configuration);
   const get = async (namespace: string, name: string): Promise<DeploymentResource> => {
-    const object: unknown = await call({ verb: "get", namespace, name }, () =>
-      api.getNamespacedCustomObject({ ...base, namespace, name }),
-    );
+    const object = await call({ verb: "get", namespace, name }, () => client.get(namespace, name));
     return deploymentResourceSchema.parse(object);
   };
   return {
     async list() {
-      const list = (await call({ verb: "list" }, () => api.listClusterCustomObject(base))) as {
-        items?: unknown[];
-      };
-      return parseAll(list.items ?? []).sort((a, b) =>
+      const list = await call({ verb: "list" }, () => client.list());
+      return parseAll(list.items).sort((a, b) =>
         `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
           `${b.metadata.namespace}/${b.metadata.name}`,
         ),
@@ -96,39 +83,33 @@ export function deploymentsApi(configuration: Configuration): DeploymentsApi {
     get,
     async create(input) {
       const body = deploymentManifest(input);
-      const created: unknown = await call(
+      const created = await call(
         { verb: "create", namespace: input.namespace, name: input.name },
-        () => api.createNamespacedCustomObject({ ...base, namespace: input.namespace, body }),
+        () => client.create(body),
       );
       return deploymentResourceSchema.parse(created);
     },
     async setImage({ namespace, name, image, service }) {
       const current = await get(namespace, name);
-      const services = current.spec.score.PodmanV0.services.map((s) =>
-        service === undefined || s.name === service ? { ...s, image } : s,
-      );
-      const body = { ...current, spec: { ...current.spec, score: { PodmanV0: { services } } } };
+      const score = withServiceImage(current.spec.score, image, service);
+      const body = { ...current, spec: { ...current.spec, score } };
       // Replace with the resourceVersion we read: a concurrent edit gives 409, never a lost update.
-      const updated: unknown = await call({ verb: "update", namespace, name }, () =>
-        api.replaceNamespacedCustomObject({ ...base, namespace, name, body }),
-      );
+      const updated = await call({ verb: "update", namespace, name }, () => client.replace(body));
       return deploymentResourceSchema.parse(updated);
     },
     async delete(namespace, name) {
-      await call({ verb: "delete", namespace, name }, () =>
-        api.deleteNamespacedCustomObject({ ...base, namespace, name }),
-      );
+      await call({ verb: "delete", namespace, name }, () => client.delete(namespace, name));
     },
     watch(namespace, name, signal) {
       const fieldSelector = `metadata.name=${name}`;
       return watchChanges({
         configuration,
-        path: collectionPath(namespace),
+        path: deploymentsPath(namespace),
         fieldSelector,
         list: async () =>
           listed(
             await call({ verb: "get", namespace, name }, () =>
-              api.listNamespacedCustomObject({ ...base, namespace, fieldSelector }),
+              client.list(namespace, { fieldSelector }),
             ),
           ),
         parse: parseOne,
@@ -138,9 +119,8 @@ export function deploymentsApi(configuration: Configuration): DeploymentsApi {
     watchAll(signal) {
       return watchChanges({
         configuration,
-        path: collectionPath(),
-        list: async () =>
-          listed(await call({ verb: "list" }, () => api.listClusterCustomObject(base))),
+        path: deploymentsPath(),
+        list: async () => listed(await call({ verb: "list" }, () => client.list())),
         parse: parseOne,
         signal,
       });

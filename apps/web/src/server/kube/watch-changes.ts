@@ -5,6 +5,7 @@
 // only 410 Gone relists. Requests go out with the credentials of the generated
 // API's Configuration, so a watch acts as exactly the same user as a get.
 import { setTimeout as delay } from "node:timers/promises";
+import { Backoff } from "@fleet/runtime";
 import {
   HttpMethod,
   KubeConfig,
@@ -124,7 +125,7 @@ export async function* watchChanges<T>(options: WatchChangesOptions<T>): AsyncGe
   const watch = new Watch(new ConfigurationKubeConfig(options.configuration));
   let resourceVersion: string | undefined;
   let relist = true;
-  let failures = 0;
+  const backoff = new Backoff({ initialMs: 1000, maxMs: MAX_BACKOFF_MS });
 
   while (!aborted()) {
     if (relist) {
@@ -135,11 +136,10 @@ export async function* watchChanges<T>(options: WatchChangesOptions<T>): AsyncGe
         // Refused stays refused; anything else (429 while the API server's cache
         // warms up, a restart, a network error) is retried, as a watch is.
         if (isRefusal(error) || aborted()) throw error;
-        failures += 1;
-        await pause(Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures), signal);
+        await pause(backoff.next(), signal);
         continue;
       }
-      failures = 0;
+      backoff.reset();
       yield { type: "snapshot", items: listed.items.flatMap((o) => parse(o) ?? []) };
       resourceVersion = listed.resourceVersion;
       relist = false;
@@ -172,17 +172,16 @@ export async function* watchChanges<T>(options: WatchChangesOptions<T>): AsyncGe
           if (code === 401 || code === 403) throw refused(code);
           if (code === 410) relist = true;
           else if (next.error !== null && next.error !== undefined && !aborted()) {
-            failures += 1;
-            await pause(Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures), signal);
+            await pause(backoff.next(), signal);
           }
           break;
         }
-        failures = 0;
+        backoff.reset();
         if (next.type === "ERROR") {
           // A Status object: 410 Gone means our resourceVersion is too old.
           relist = true;
           if (statusCodeOf(next.object) !== 410) {
-            await pause(Math.min(MAX_BACKOFF_MS, 500 * 2 ** ++failures), signal);
+            await pause(backoff.next(), signal);
           }
           break;
         }

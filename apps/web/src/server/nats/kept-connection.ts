@@ -6,6 +6,7 @@
 // which re-opens KV and watches. `health()` says why it is down meanwhile.
 import { readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
+import { Backoff } from "@fleet/runtime";
 import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 
@@ -22,7 +23,7 @@ export interface KeptConnectionOptions {
   /** A NATS .creds file; re-read at every (re)connect, so a rotated Secret needs no restart. */
   credentialsFile?: string | undefined;
   log: Logger;
-  /** Waits between fresh connections: min(maxRetryMs, baseRetryMs * 2^failures). */
+  /** Waits between fresh connections: doubling from baseRetryMs up to maxRetryMs, with jitter. */
   baseRetryMs?: number;
   maxRetryMs?: number;
 }
@@ -74,12 +75,12 @@ export class KeptConnection {
 
   async #run(): Promise<void> {
     const { baseRetryMs = 500, maxRetryMs = 5000 } = this.options;
-    let failures = 0;
+    const backoff = new Backoff({ initialMs: baseRetryMs, maxMs: maxRetryMs });
     while (!this.#isStopped()) {
       const opened = await this.#session();
       if (this.#isStopped()) return;
-      failures = opened ? 0 : failures + 1;
-      await delay(Math.min(maxRetryMs, baseRetryMs * 2 ** Math.min(failures, 6)));
+      if (opened) backoff.reset();
+      await delay(backoff.next());
     }
   }
 

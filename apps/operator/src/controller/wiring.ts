@@ -1,0 +1,197 @@
+// Builds the operator's parts from its configuration and connects them:
+//   CR watch ──▶ work queue ──▶ reconciler ──▶ KV desired state
+//   KV agent-status watch ──▶ device store ──▶ status flusher ──▶ CR status
+// Nothing here waits for the Lease or opens NATS: run.ts decides when the
+// parts start and stop.
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { KeyedQueue } from "@fleet/runtime";
+import type { RunConfig } from "../config.js";
+import { describeError } from "../errors.js";
+import { DeploymentApi, type RawDeployment } from "../kube/deployment-api.js";
+import { DeploymentWatch } from "../kube/deployment-watch.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import { AgentStatusWatch } from "../nats/agent-status-watch.js";
+import { ensureBuckets, type Buckets } from "../nats/buckets.js";
+import { DesiredStateWriter } from "../nats/desired-state-writer.js";
+import { DeploymentRegistry } from "../status/deployment-registry.js";
+import { DeviceStatusStore } from "../status/device-store.js";
+import { StatusFlusher } from "../status/status-flusher.js";
+import { Reconciler } from "./reconciler.js";
+
+export interface WiringDeps {
+  kc: KubeConfig;
+  log: Logger;
+  metrics: Metrics;
+  /** False once leadership is gone: from then on nothing is written. */
+  canWrite: () => boolean;
+  /** Every full list of CRs (the first one means the operator is in sync). */
+  onListed: () => void;
+}
+
+/** The wired operator, not yet running. */
+export interface Controller {
+  /** Opens the KV buckets on a connection; before start(), and after NATS replaced its connection. */
+  useConnection(nc: NatsConnection): Promise<void>;
+  /** After a reconnect: reopen the buckets, re-read every heartbeat and resync every CR. */
+  reconnected(nc: NatsConnection): void;
+  start(): void;
+  /** Stops watching, lets work in flight finish and writes the last status. */
+  stop(): Promise<void>;
+}
+
+export function wireController(config: RunConfig, deps: WiringDeps): Controller {
+  const { kc, log, metrics, canWrite } = deps;
+  const api = new DeploymentApi(kc);
+  const registry = new DeploymentRegistry();
+  let buckets: Buckets | undefined;
+  const bucket = (pick: (b: Buckets) => KV) => (): KV => {
+    if (buckets === undefined) throw new Error("KV buckets are not open yet");
+    return pick(buckets);
+  };
+
+  const store = new DeviceStatusStore(config.stalenessWindowMs, (device, atMs) => {
+    flusher.markDevice(device, atMs);
+  });
+  const flusher = new StatusFlusher(
+    {
+      registry,
+      lookup: (device) => store.get(device),
+      patch: (namespace, name, body) => api.patchStatus(namespace, name, body),
+    },
+    { periodMs: config.statusFlushPeriodMs, stalenessWindowMs: config.stalenessWindowMs, canWrite },
+    log,
+    metrics,
+  );
+  const statusWatch = new AgentStatusWatch(
+    bucket((b) => b.agentStatus),
+    store,
+    log,
+    metrics,
+  );
+
+  const cache = new Map<string, RawDeployment>();
+  const reconciler = new Reconciler({
+    cache,
+    api,
+    writer: new DesiredStateWriter(
+      bucket((b) => b.desiredState),
+      metrics,
+      canWrite,
+    ),
+    registry,
+    statusDirty: (key) => {
+      flusher.markDirty(key);
+    },
+    log,
+    metrics,
+  });
+  const queue = new KeyedQueue(
+    async (key, force) => {
+      try {
+        metrics.reconciles.inc({ result: await reconciler.reconcile(key, force) });
+      } catch (error) {
+        metrics.reconciles.inc({ result: "error" });
+        metrics.errors.inc({ area: "reconcile" });
+        throw error;
+      }
+    },
+    {
+      concurrency: 4,
+      retry: { initialMs: 500, maxMs: 30_000 },
+      onFailure: (key, error, { attempt, retryInMs }) => {
+        log.warn({ key, failures: attempt, retryInMs, err: error }, "reconcile failed; will retry");
+      },
+      onDepthChange: (depth) => {
+        metrics.queueDepth.set(depth);
+      },
+    },
+  );
+
+  let gcRunning = false;
+  const collectOrphans = (): void => {
+    if (gcRunning || buckets === undefined) return;
+    gcRunning = true;
+    reconciler
+      .collectOrphans(config.namespace)
+      .catch((error: unknown) => {
+        metrics.errors.inc({ area: "orphan-gc" });
+        log.warn({ err: describeError(error) }, "orphan clean-up failed; next resync retries");
+      })
+      .finally(() => {
+        gcRunning = false;
+      });
+  };
+
+  const watch = new DeploymentWatch(
+    kc,
+    api,
+    {
+      changed: (key) => {
+        queue.add(key);
+      },
+      deleted: (key) => {
+        queue.add(key);
+      },
+      listed: (keys) => {
+        // Every (re)list is a full resync: re-check each CR's KV entries.
+        for (const key of keys) queue.add(key, true);
+        for (const key of registry.keys()) flusher.markDirty(key);
+        collectOrphans();
+        deps.onListed();
+      },
+    },
+    { namespace: config.namespace, cache, watchdogMs: 90_000 },
+    log,
+    metrics,
+  );
+
+  const timers: NodeJS.Timeout[] = [];
+  return {
+    async useConnection(nc) {
+      buckets = await ensureBuckets(nc);
+    },
+    reconnected(nc) {
+      // JetStream state may have been lost, the watch consumer dropped, or the
+      // connection replaced by a fresh one: reopen the buckets on it and resync.
+      void ensureBuckets(nc)
+        .then((opened) => {
+          buckets = opened;
+          statusWatch.restart("nats-reconnect");
+          watch.requestRelist();
+        })
+        .catch((error: unknown) => {
+          metrics.errors.inc({ area: "nats" });
+          log.warn({ err: describeError(error) }, "could not reopen KV buckets after reconnect");
+        });
+    },
+    start() {
+      store.start();
+      flusher.start();
+      statusWatch.start();
+      watch.start();
+      const resync = setInterval(() => {
+        metrics.watchRestarts.inc({ watch: "deployments", reason: "resync" });
+        watch.requestRelist();
+      }, config.resyncPeriodMs);
+      const gauges = setInterval(() => {
+        metrics.devicesTracked.set(store.size);
+        metrics.deploymentsTracked.set(registry.size);
+      }, 1000);
+      gauges.unref();
+      timers.push(resync, gauges);
+    },
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      watch.stop();
+      statusWatch.stop();
+      store.stop();
+      queue.stop();
+      await queue.idle();
+      flusher.stop();
+      await flusher.flush(true);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// The dashboard's environment (apps/web/src/env.ts) for a running local
+// platform: the one place that maps a platform connection onto the dashboard's
+// settings, for the demo's launcher (and so the e2e suite), the benchmarks and
+// the dashboard's own integration tests.
+import { randomBytes } from "node:crypto";
+import type { PlatformConnection } from "./connection.js";
+import { contextName } from "./kubeconfig.js";
+
+export interface DashboardOverrides {
+  logLevel?: string;
+  /** Must match the agents' heartbeat period, or devices show offline too early or too late. */
+  heartbeatPeriodMs?: number;
+}
+
+export function dashboardEnvironment(
+  connection: PlatformConnection,
+  overrides: DashboardOverrides = {},
+): Record<string, string> {
+  return {
+    KUBECONFIG: connection.kubeconfig,
+    // The dashboard's own identity, in no group and bound to nothing: user requests
+    // carry the user's own ID token, so it needs no rights (and may not impersonate).
+    KUBE_CONTEXT: contextName("dashboard"),
+    NATS_URL: connection.natsUrl,
+    // Its own connection may read agent-status only.
+    NATS_CREDENTIALS_FILE: connection.natsSecrets.dashboardCreds,
+    NATS_WS_URL: connection.natsWebsocketUrl,
+    // The browsers' auth callout runs inside the dashboard (docs/nats.md).
+    LIVE_TICKET_KEY_FILE: connection.natsSecrets.browserTicketKey,
+    NATS_CALLOUT_ISSUER_SEED_FILE: connection.natsSecrets.calloutIssuerSeed,
+    NATS_CALLOUT_XKEY_SEED_FILE: connection.natsSecrets.calloutXkeySeed,
+    NATS_CALLOUT_CREDENTIALS_FILE: connection.natsSecrets.calloutCreds,
+    NATS_SYSTEM_CREDENTIALS_FILE: connection.natsSecrets.systemCreds,
+    OIDC_ISSUER: connection.oidc.issuer,
+    // The IdP's certificate is from the platform's own CA.
+    OIDC_CA_FILE: connection.oidc.caFile,
+    OIDC_CLIENT_ID: connection.oidc.clientId,
+    OIDC_CLIENT_SECRET: connection.oidc.clientSecret,
+    // A new one per start: sessions of a local dashboard do not outlive it.
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
+    HEARTBEAT_PERIOD_MS: String(overrides.heartbeatPeriodMs ?? 5000),
+    LOG_LEVEL: overrides.logLevel ?? "info",
+  };
+}
