@@ -3,12 +3,13 @@
 // with one line saying why. Each case runs the real demo (one device, no
 // dashboard) on a platform instance of its own, then checks that no process it
 // started is alive, no server of the instance runs and every port is free.
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { KubeConfig } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { applyDeployment, manifestFromFlags } from "@fleet/operator";
+import { down, silentProgress } from "@fleet/local-platform";
 import { freePort, waitUntil } from "@fleet/local-platform/testing";
 import { PodmanApi } from "./podman.js";
 import {
@@ -22,24 +23,33 @@ import {
 } from "./testing/demo-run.js";
 
 const TIMEOUT_MS = 180_000;
+const instances: DemoInstance[] = [];
+const runs: DemoRun[] = [];
 const MENU = "Stop everything: Ctrl-C";
+
+function tracked(run: DemoRun): DemoRun {
+  runs.push(run);
+  return run;
+}
 
 /** The demo itself, on the project's Node, as `npm run demo` runs it. */
 function demoDirectly(instance: DemoInstance): DemoRun {
-  return runDemo(
-    process.execPath,
-    [
-      ...["--import", "tsx", "demo/src/main.ts", "--no-dashboard"],
-      ...["--device-prefix", instance.devicePrefix],
-    ],
-    instance,
+  return tracked(
+    runDemo(
+      process.execPath,
+      [
+        ...["--import", "tsx", "demo/src/main.ts", "--no-dashboard"],
+        ...["--device-prefix", instance.devicePrefix],
+      ],
+      instance,
+    ),
   );
 }
 
 /** `npm run demo` inside a shell pipeline, exactly as a user types it. */
 function demoPiped(instance: DemoInstance, pipeline: string): DemoRun {
   const command = `npm run demo -- --no-dashboard --device-prefix ${instance.devicePrefix} ${pipeline}`;
-  return runDemo("bash", ["-o", "pipefail", "-c", command], instance);
+  return tracked(runDemo("bash", ["-o", "pipefail", "-c", command], instance));
 }
 
 function operatorPort(run: DemoRun): number {
@@ -70,11 +80,35 @@ async function expectTornDown(
   expect(await busyPorts(instance, expected.otherPorts)).toEqual([]);
 }
 
+/** A platform instance of the test's own; its folder (62 MB of etcd data and certificates) goes afterwards. */
+async function freshInstance(): Promise<DemoInstance> {
+  const instance = await demoInstance();
+  instances.push(instance);
+  return instance;
+}
+
+// A failed case must not leave its demo behind for the next ones.
+afterEach(async () => {
+  for (const run of runs.splice(0)) {
+    for (const survivor of run.survivors()) {
+      try {
+        process.kill(Number(survivor.split(" ")[0]), "SIGKILL");
+      } catch {
+        // Ended in the meantime.
+      }
+    }
+  }
+  for (const instance of instances.splice(0)) {
+    await down(instance.layout, silentProgress);
+    await rm(instance.layout.root, { recursive: true, force: true });
+  }
+});
+
 describe("demo teardown - whatever ends the demo, nothing it started survives", () => {
   it(
     "Ctrl-C with the output piped (`npm run demo | tee`) stops the apps, the containers and the servers",
     async () => {
-      const instance = await demoInstance();
+      const instance = await freshInstance();
       const stderrFile = join(instance.layout.root, "stderr.txt");
       const outFile = join(instance.layout.root, "stdout.txt");
       const run = demoPiped(instance, `2>"${stderrFile}" | tee "${outFile}"`);
@@ -126,7 +160,7 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
   it(
     "TERM while it is still starting stops what it had started so far",
     async () => {
-      const instance = await demoInstance();
+      const instance = await freshInstance();
       const run = demoDirectly(instance);
       await run.waitForOutput("✓ start kube-apiserver");
 
@@ -140,7 +174,7 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
   it(
     "`npm run demo | head -1`: the closed stdout stops it",
     async () => {
-      const instance = await demoInstance();
+      const instance = await freshInstance();
       const run = demoPiped(instance, "| head -1");
 
       // pipefail: the pipeline's status is npm's, which is the demo's.
@@ -152,7 +186,7 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
   it(
     "stdout closed after the servers started: they are stopped again",
     async () => {
-      const instance = await demoInstance();
+      const instance = await freshInstance();
       const run = demoDirectly(instance);
       await run.waitForOutput("✓ start nats-server");
 
@@ -166,7 +200,7 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
   it(
     "an app that dies (the agent, killed) brings the whole demo down, naming it",
     async () => {
-      const instance = await demoInstance();
+      const instance = await freshInstance();
       const run = demoDirectly(instance);
       await run.waitForOutput(MENU);
       const device = `${instance.devicePrefix}-1`;

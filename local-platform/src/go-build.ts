@@ -61,6 +61,8 @@ export async function runGoBuild(build: GoBuild): Promise<void> {
       child.once("error", reject);
       child.once("exit", (code, signal) => {
         if (code === 0) resolve();
+        // Killed on purpose: the abort's reason is the news, not the kill.
+        else if (build.signal?.aborted) reject(build.signal.reason as Error);
         else
           reject(
             new PlatformError(
