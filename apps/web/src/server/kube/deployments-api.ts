@@ -8,7 +8,14 @@ import {
   type DeploymentSpecInput,
   withServiceImage,
 } from "@fleet/contracts";
-import { DeploymentClient, deploymentsPath, type DeploymentList } from "@fleet/kube";
+import {
+  DeploymentClient,
+  deploymentsPath,
+  isUnprocessable,
+  type DeploymentList,
+  type JsonPatchOp,
+} from "@fleet/kube";
+import { TRPCError } from "@trpc/server";
 import { toTrpcError, type KubeAction } from "./kube-errors";
 import type { DeploymentChange } from "../../deployments/changes";
 import { watchChanges, type Listed } from "./watch-changes";
@@ -92,10 +99,30 @@ export function deploymentsApi(configuration: Configuration): DeploymentsApi {
     async setImage({ namespace, name, image, service }) {
       const current = await get(namespace, name);
       const score = withServiceImage(current.spec.score, image, service);
-      const body = { ...current, spec: { ...current.spec, score } };
-      // Replace with the resourceVersion we read: a concurrent edit gives 409, never a lost update.
-      const updated = await call({ verb: "update", namespace, name }, () => client.replace(body));
-      return deploymentResourceSchema.parse(updated);
+      const action: KubeAction = { verb: "update", namespace, name };
+      // Concurrency on the spec, not the whole object: the patch applies only to the
+      // generation we read, so a concurrent spec edit is refused (never a lost update),
+      // while the operator's status writes (which bump resourceVersion once a
+      // second on a busy CR) no longer make an upgrade fail.
+      const ops: JsonPatchOp[] = [
+        { op: "test", path: "/metadata/generation", value: current.metadata.generation },
+        { op: "replace", path: "/spec/score", value: score },
+      ];
+      try {
+        return deploymentResourceSchema.parse(await client.jsonPatch(namespace, name, ops));
+      } catch (error) {
+        if (isUnprocessable(error)) {
+          const now = await get(namespace, name);
+          if (now.metadata.generation !== current.metadata.generation) {
+            throw new TRPCError({
+              code: "CONFLICT",
+              message: `deployment "${name}" in namespace "${namespace}" changed meanwhile; reload and try again`,
+              cause: error,
+            });
+          }
+        }
+        throw toTrpcError(error, action);
+      }
     },
     async delete(namespace, name) {
       await call({ verb: "delete", namespace, name }, () => client.delete(namespace, name));
