@@ -10,12 +10,11 @@ import {
 } from "@fleet/local-platform/testing";
 import { Kvm, type KV } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ReceivedHeartbeat } from "../fleet/device-summary";
-import { BrowserAuthCallout } from "../server/nats/browser-callout/browser-auth";
+import type { BrowserAuthCallout } from "../server/nats/browser-callout/browser-auth";
 import { BROWSER_HEARTBEAT_SUBJECT } from "../server/nats/browser-callout/browser-user";
-import { loadCalloutKeys, loadTicketKey } from "../server/nats/browser-callout/keys";
+import { startPlatformCallout } from "../server/nats/browser-callout/testing";
 import { mintBrowserTicket } from "../server/nats/browser-callout/ticket";
 import type { LiveCredentials } from "../server/live-credentials";
 import { startLiveFeed, type LiveState } from "./live-feed";
@@ -85,26 +84,9 @@ beforeAll(async () => {
   // The feed batches per animation frame; Node has no frames.
   vi.stubGlobal("requestAnimationFrame", (run: () => void) => setTimeout(run, 0));
   connection = await platformConnection();
-  const secrets = connection.natsSecrets;
   service = await connect({ servers: connection.natsUrl });
   kv = await new Kvm(service).create(BUCKET_AGENT_STATUS);
-  ticketKey = loadTicketKey("LIVE_TICKET_KEY_FILE", secrets.browserTicketKey);
-  auth = new BrowserAuthCallout({
-    servers: [connection.natsUrl],
-    calloutCredentialsFile: secrets.calloutCreds,
-    systemCredentialsFile: secrets.systemCreds,
-    keys: loadCalloutKeys({
-      issuerSeedFile: secrets.calloutIssuerSeed,
-      xkeySeedFile: secrets.calloutXkeySeed,
-      ticketKeyFile: secrets.browserTicketKey,
-      account: "$G",
-    }),
-    log: pino({ level: "silent" }),
-  }).start();
-  await waitUntil(() => Promise.resolve(auth.health().up), {
-    what: "auth callout",
-    timeoutMs: 10_000,
-  });
+  ({ auth, ticketKey } = await startPlatformCallout(connection));
 });
 
 afterEach(() => {

@@ -18,12 +18,11 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import { wsconnect, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../auth/roles";
-import { BrowserAuthCallout } from "./browser-auth";
+import type { BrowserAuthCallout } from "./browser-auth";
 import { BROWSER_HEARTBEAT_SUBJECT } from "./browser-user";
-import { loadCalloutKeys, loadTicketKey } from "./keys";
+import { startPlatformCallout } from "./testing";
 import { mintBrowserTicket, TICKET_MAX_LIFETIME_MS } from "./ticket";
 
 let connection: PlatformConnection;
@@ -72,27 +71,10 @@ const heartbeat = (deviceId = device): Uint8Array =>
 
 beforeAll(async () => {
   connection = await platformConnection();
-  const secrets = connection.natsSecrets;
   service = await connect({ servers: connection.natsUrl });
   statusKv = await new Kvm(service).create(BUCKET_AGENT_STATUS);
   desiredKv = await new Kvm(service).create(BUCKET_DESIRED_STATE);
-  ticketKey = loadTicketKey("LIVE_TICKET_KEY_FILE", secrets.browserTicketKey);
-  auth = new BrowserAuthCallout({
-    servers: [connection.natsUrl],
-    calloutCredentialsFile: secrets.calloutCreds,
-    systemCredentialsFile: secrets.systemCreds,
-    keys: loadCalloutKeys({
-      issuerSeedFile: secrets.calloutIssuerSeed,
-      xkeySeedFile: secrets.calloutXkeySeed,
-      ticketKeyFile: secrets.browserTicketKey,
-      account: "$G",
-    }),
-    log: pino({ level: "silent" }),
-  }).start();
-  await waitUntil(() => Promise.resolve(auth.health().up), {
-    what: "browser auth callout up",
-    timeoutMs: 10_000,
-  });
+  ({ auth, ticketKey } = await startPlatformCallout(connection));
 });
 
 afterEach(async () => {
