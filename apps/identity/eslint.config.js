@@ -1,0 +1,3 @@
+import app from "@fleet/eslint-config/app";
+
+export default app;

@@ -1,0 +1,2 @@
+// Library surface of @fleet/identity (the CLI is main.ts).
+export {};
