@@ -19,6 +19,7 @@ export * from "./json.js";
 export * from "./keys.js";
 export * from "./kubernetes-names.js";
 export * from "./limits.js";
+export * from "./nats-permissions.js";
 export * from "./nats-servers.js";
 export * from "./payload.js";
 export * from "./recent-events.js";

@@ -12,18 +12,7 @@ import {
   parseDesiredStateKey,
 } from "./keys.js";
 import { deviceId, namespaceName, resourceName } from "./testing/arbitraries.js";
-
-/** NATS subject matching: `*` matches one token, a trailing `>` one or more. */
-function subjectMatches(filter: string, subject: string): boolean {
-  const want = filter.split(".");
-  const have = subject.split(".");
-  for (const [index, token] of want.entries()) {
-    if (token === ">") return have.length > index;
-    const actual = have[index];
-    if (actual === undefined || (token !== "*" && token !== actual)) return false;
-  }
-  return want.length === have.length;
-}
+import { subjectMatches } from "./testing/subject-match.js";
 
 function isValidKvKey(key: string): boolean {
   return NATS_KV_KEY_PATTERN.test(key) && key.split(".").every((token) => token !== "");
