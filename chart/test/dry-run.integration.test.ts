@@ -1,7 +1,7 @@
 // The rendered chart and its CRD, validated by the real kube-apiserver
 // (server-side dry run: admission, schema and defaulting, nothing stored).
 import { describe, expect, it } from "vitest";
-import { CRD_FILE } from "../scripts/crd-yaml.js";
+import { CRD_DIR } from "../scripts/crd-yaml.js";
 import { clusterKubectl, connectCluster, createNamespace, runId } from "./cluster.js";
 import { DASHBOARD_VALUES } from "./dashboard-values.js";
 import { kindsOf, parseManifests, renderText } from "./rendered.js";
@@ -68,12 +68,12 @@ describe("chart - server-side dry run", () => {
     expect(rejected.all).toContain("containerPort");
   });
 
-  it("dry-run - the CRD in crds/ is accepted by the API server", async () => {
+  it("dry-run - the CRDs in crds/ are accepted by the API server", async () => {
     const cluster = await connectCluster();
-    const result = await clusterKubectl(cluster, ["apply", "--dry-run=server", "-f", CRD_FILE]);
+    const result = await clusterKubectl(cluster, ["apply", "--dry-run=server", "-f", CRD_DIR]);
     expect(result.exitCode, result.all).toBe(0);
-    expect(result.stdout).toContain(
-      "customresourcedefinition.apiextensions.k8s.io/deployments.iot.nationtech.io",
-    );
+    for (const name of ["deployments.iot.nationtech.io", "devices.iot.nationtech.io"]) {
+      expect(result.stdout).toContain(`customresourcedefinition.apiextensions.k8s.io/${name}`);
+    }
   });
 });

@@ -2,8 +2,12 @@
 // from the zod schemas, so the API server rejects exactly what the operator
 // and agent would reject (to the extent OpenAPI can say it) before they see it.
 import type { V1CustomResourceDefinition } from "@kubernetes/client-node";
-import { z } from "zod";
-import { toClientNodeSchema } from "./client-node-schema.js";
+import {
+  buildCrd,
+  buildCrdManifest,
+  buildOpenApiSchema,
+  type CrdDefinition,
+} from "./crd-builder.js";
 import {
   API_GROUP,
   API_VERSION,
@@ -15,109 +19,41 @@ import {
   SINGULAR,
 } from "./deployment.js";
 import { deploymentStatusSchema } from "./deployment-status.js";
-import { isJsonObject, type JsonObject } from "./json.js";
-import { toStructuralSchema } from "./structural-schema.js";
+import type { JsonObject } from "./json.js";
 
 export const CRD_SHORT_NAMES: readonly string[] = ["iotdeploy"];
 export const CRD_CATEGORIES: readonly string[] = ["iot"];
 
-/** Plain shape of V1CustomResourceColumnDefinition (lint rejects literals typed as client classes). */
-interface PrinterColumn {
-  name: string;
-  type: string;
-  jsonPath: string;
-  description?: string;
-}
-
-const PRINTER_COLUMNS: readonly PrinterColumn[] = [
-  ...(["succeeded", "failed", "pending", "unreported"] as const).map((field) => ({
-    name: field.charAt(0).toUpperCase() + field.slice(1),
-    type: "integer",
-    jsonPath: `.status.aggregate.${field}`,
-    description: `Targeted devices whose report is ${field}.`,
-  })),
-  { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-  { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
-];
-
-/** Structural JSON Schema (wire form) generated from one zod schema. */
-function generate(schema: z.ZodType): JsonObject {
-  // io "input": the API server sees what users write, where defaulted fields are optional.
-  const generated: unknown = JSON.parse(
-    JSON.stringify(z.toJSONSchema(schema, { target: "openapi-3.0", io: "input" })),
-  );
-  if (!isJsonObject(generated)) throw new Error("z.toJSONSchema did not return an object");
-  return toStructuralSchema(generated);
-}
+const DEPLOYMENT_CRD: CrdDefinition = {
+  name: CRD_NAME,
+  group: API_GROUP,
+  version: API_VERSION,
+  scope: "Namespaced",
+  names: {
+    kind: KIND,
+    listKind: LIST_KIND,
+    plural: PLURAL,
+    singular: SINGULAR,
+    shortNames: CRD_SHORT_NAMES,
+    categories: CRD_CATEGORIES,
+  },
+  spec: deploymentSpecSchema,
+  status: deploymentStatusSchema,
+  printerColumns: [
+    ...(["succeeded", "failed", "pending", "unreported"] as const).map((field) => ({
+      name: field.charAt(0).toUpperCase() + field.slice(1),
+      type: "integer",
+      jsonPath: `.status.aggregate.${field}`,
+      description: `Targeted devices whose report is ${field}.`,
+    })),
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+  ],
+};
 
 /** The CRD's openAPIV3Schema in wire form (`enum`, `x-kubernetes-list-type`, ...). */
 export function buildDeploymentOpenApiSchema(): JsonObject {
-  return {
-    type: "object",
-    properties: {
-      apiVersion: { type: "string" },
-      kind: { type: "string" },
-      metadata: { type: "object" },
-      spec: generate(deploymentSpecSchema),
-      status: generate(deploymentStatusSchema),
-    },
-    required: ["spec"],
-  };
-}
-
-function crdWithSchema<S>(openAPIV3Schema: S): {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string };
-  spec: {
-    group: string;
-    scope: string;
-    names: {
-      kind: string;
-      listKind: string;
-      plural: string;
-      singular: string;
-      shortNames: string[];
-      categories: string[];
-    };
-    versions: {
-      name: string;
-      served: boolean;
-      storage: boolean;
-      schema: { openAPIV3Schema: S };
-      subresources: { status: Record<string, never> };
-      additionalPrinterColumns: PrinterColumn[];
-    }[];
-  };
-} {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: CRD_NAME },
-    spec: {
-      group: API_GROUP,
-      scope: "Namespaced",
-      names: {
-        kind: KIND,
-        listKind: LIST_KIND,
-        plural: PLURAL,
-        singular: SINGULAR,
-        shortNames: [...CRD_SHORT_NAMES],
-        categories: [...CRD_CATEGORIES],
-      },
-      versions: [
-        {
-          name: API_VERSION,
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema },
-          // Status is written only through /status, so spec edits and status patches never race.
-          subresources: { status: {} },
-          additionalPrinterColumns: PRINTER_COLUMNS.map((column) => ({ ...column })),
-        },
-      ],
-    },
-  };
+  return buildOpenApiSchema(DEPLOYMENT_CRD);
 }
 
 /**
@@ -127,13 +63,10 @@ function crdWithSchema<S>(openAPIV3Schema: S): {
  * JSON.stringify it; use buildDeploymentCrdManifest for plain JSON/YAML.
  */
 export function buildDeploymentCrd(): V1CustomResourceDefinition {
-  return crdWithSchema(toClientNodeSchema(buildDeploymentOpenApiSchema()));
+  return buildCrd(DEPLOYMENT_CRD);
 }
 
 /** The CRD as plain wire JSON, for writing YAML (the Helm chart) or raw HTTP. */
 export function buildDeploymentCrdManifest(): JsonObject {
-  const crd = crdWithSchema(buildDeploymentOpenApiSchema());
-  const json: unknown = JSON.parse(JSON.stringify(crd));
-  if (!isJsonObject(json)) throw new Error("CRD manifest is not a JSON object");
-  return json;
+  return buildCrdManifest(DEPLOYMENT_CRD);
 }

@@ -10,6 +10,8 @@ export * from "./crd.js";
 export * from "./deployment.js";
 export * from "./deployment-status.js";
 export * from "./desired-state.js";
+export * from "./device.js";
+export * from "./device-crd.js";
 export * from "./device-credentials.js";
 export * from "./device-report.js";
 export * from "./errors.js";

@@ -57,3 +57,10 @@ export const DEPLOYMENT_STATUS_MAX_BYTES = 256 * 1024;
 
 /** An encoded AgentStatus never exceeds this many bytes (NATS's payload limit is 1 MiB). */
 export const AGENT_STATUS_MAX_BYTES = 256 * 1024;
+
+// --- Device registry (the Device CR) ---
+
+/** An IdP identifier on a Device: the machine user's id and its key's id (Zitadel's are ~18 digits). */
+export const IDENTITY_ID_MAX_LENGTH = 128;
+/** Labels on one Device (selectors match on a few; room for many). */
+export const DEVICE_LABELS_MAX_PROPERTIES = 64;
