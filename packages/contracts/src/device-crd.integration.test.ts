@@ -1,0 +1,151 @@
+import {
+  ApiextensionsV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type ApiException,
+  type KubeConfig,
+} from "@kubernetes/client-node";
+import { kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_GROUP, API_VERSION } from "./deployment.js";
+import {
+  DEVICE_API_GROUP_VERSION,
+  DEVICE_CRD_NAME,
+  DEVICE_KIND,
+  DEVICE_PLURAL,
+  deviceManifest,
+} from "./device.js";
+import { buildDeviceCrd } from "./device-crd.js";
+
+const runId = Date.now().toString(36);
+const base = { group: API_GROUP, version: API_VERSION, plural: DEVICE_PLURAL };
+
+/** A Device object that skips zod, to see what the API server alone refuses. */
+function rawDevice(name: string, spec: unknown): object {
+  return { apiVersion: DEVICE_API_GROUP_VERSION, kind: DEVICE_KIND, metadata: { name }, spec };
+}
+
+/** The API server's answer to a create it refused. */
+async function rejection(
+  api: CustomObjectsApi,
+  body: object,
+): Promise<{ code: number; message: string }> {
+  const error = (await api.createClusterCustomObject({ ...base, body }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as ApiException<unknown> | undefined;
+  if (!error) throw new Error("the API server accepted a malformed Device");
+  // The Status object's message lists every refused field, as kubectl prints it.
+  const status: unknown = typeof error.body === "string" ? JSON.parse(error.body) : error.body;
+  const message =
+    typeof status === "object" &&
+    status !== null &&
+    "message" in status &&
+    typeof status.message === "string"
+      ? status.message
+      : JSON.stringify(status);
+  return { code: error.code, message };
+}
+
+describe("contracts - the generated Device CRD on a real kube-apiserver", () => {
+  let kc: KubeConfig;
+  let objects: CustomObjectsApi;
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    kc = await kubeConfigFor("admin");
+    objects = kc.makeApiClient(CustomObjectsApi);
+    await KubernetesObjectApi.makeApiClient(kc).patch(
+      buildDeviceCrd(),
+      undefined,
+      undefined,
+      "contracts-it",
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    const crds = kc.makeApiClient(ApiextensionsV1Api);
+    await waitUntil(
+      async () => {
+        const crd = await crds.readCustomResourceDefinition({ name: DEVICE_CRD_NAME });
+        return (
+          crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ??
+          false
+        );
+      },
+      { what: "Device CRD Established", timeoutMs: 30_000 },
+    );
+  });
+
+  afterAll(async () => {
+    for (const name of created) {
+      await objects.deleteClusterCustomObject({ ...base, name }).catch(() => undefined);
+    }
+  });
+
+  it("refuses a name that is not a device id (a dot), naming metadata.name", async () => {
+    const { code, message } = await rejection(objects, rawDevice(`pi.${runId}`, {}));
+    expect(code).toBe(422);
+    expect(message).toContain("metadata.name");
+    expect(message).toMatch(/should match|does not match/);
+  });
+
+  it("refuses an unknown grant, naming the field and the allowed values", async () => {
+    const body = rawDevice(`bad-grant-${runId}`, { grants: ["desired-state.write"] });
+    const { code, message } = await rejection(objects, body);
+    expect(code).toBe(422);
+    expect(message).toContain("spec.grants[0]");
+    expect(message).toContain('"desired-state.read", "agent-status.write"');
+  });
+
+  it("refuses a duplicate grant", async () => {
+    const grants = ["agent-status.write", "agent-status.write"];
+    const { code, message } = await rejection(objects, rawDevice(`dup-${runId}`, { grants }));
+    expect(code).toBe(422);
+    expect(message).toContain("spec.grants[1]");
+    expect(message).toContain("Duplicate value");
+  });
+
+  it("refuses wrong types, naming each field", async () => {
+    const body = rawDevice(`types-${runId}`, { disabled: "no", identity: { userId: 7 } });
+    const { code, message } = await rejection(objects, body);
+    expect(code).toBe(422);
+    expect(message).toContain("spec.disabled");
+    expect(message).toContain("spec.identity.userId");
+    expect(message).toContain("spec.identity.keyId: Required value");
+  });
+
+  it("refuses an identity id with a space", async () => {
+    const identity = { userId: "a b", keyId: "k1" };
+    const { code, message } = await rejection(objects, rawDevice(`space-${runId}`, { identity }));
+    expect(code).toBe(422);
+    expect(message).toContain("spec.identity.userId");
+  });
+
+  it("stores a valid Device with the defaults, and selects it by spec.identity.userId", async () => {
+    const name = `valid-${runId}`;
+    const userId = `user-${runId}`;
+    created.push(name);
+    await objects.createClusterCustomObject({
+      ...base,
+      body: rawDevice(name, { identity: { userId, keyId: "k1" } }),
+    });
+    const stored = (await objects.getClusterCustomObject({ ...base, name })) as {
+      spec: unknown;
+    };
+    expect(stored.spec).toEqual({
+      disabled: false,
+      identity: { userId, keyId: "k1" },
+      grants: ["desired-state.read", "agent-status.write"],
+    });
+    // What deviceManifest builds is what the API server stores.
+    expect(deviceManifest({ name, spec: { identity: { userId, keyId: "k1" } } }).spec).toEqual(
+      stored.spec,
+    );
+    const selected = (await objects.listClusterCustomObject({
+      ...base,
+      fieldSelector: `spec.identity.userId=${userId}`,
+    })) as { items: { metadata: { name: string } }[] };
+    expect(selected.items.map((item) => item.metadata.name)).toEqual([name]);
+  });
+});
