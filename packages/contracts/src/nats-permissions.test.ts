@@ -4,7 +4,6 @@ import { BROWSER_AUTH_SESSIONS_SUBJECT } from "./browser-auth-subjects.js";
 import { desiredStateKey } from "./keys.js";
 import {
   browserPermissions,
-  DASHBOARD_INBOX_PREFIX,
   dashboardServerPermissions,
   deviceInboxPrefix,
   devicePermissions,
@@ -107,9 +106,7 @@ describe("nats permissions - a device", () => {
     expect(deviceInboxPrefix("pi-a")).toBe("_INBOX_pi-a");
     fc.assert(
       fc.property(deviceId(), (id) => {
-        expect([OPERATOR_INBOX_PREFIX, DASHBOARD_INBOX_PREFIX, "_INBOX"]).not.toContain(
-          deviceInboxPrefix(id),
-        );
+        expect([OPERATOR_INBOX_PREFIX, "_INBOX"]).not.toContain(deviceInboxPrefix(id));
       }),
     );
   });
@@ -154,7 +151,9 @@ describe("nats permissions - services", () => {
     expect(mayPublish(p, "$KV.agent-status.status.pi-a")).toBe(false);
     expect(mayPublish(p, directGet(key("pi-a")))).toBe(false);
     expect(mayPublish(p, "$JS.API.STREAM.CREATE.KV_agent-status")).toBe(false);
-    expect(maySubscribe(p, `${DASHBOARD_INBOX_PREFIX}.x`)).toBe(true);
+    expect(maySubscribe(p, "_INBOX.x")).toBe(true);
+    expect(maySubscribe(p, `${OPERATOR_INBOX_PREFIX}.x`)).toBe(false);
+    expect(maySubscribe(p, `${deviceInboxPrefix("pi-a")}.x`)).toBe(false);
   });
 
   it("lets the identity service answer auth callouts and nothing on KV", () => {
@@ -166,9 +165,11 @@ describe("nats permissions - services", () => {
     expect(maySubscribe(p, "$KV.agent-status.status.pi-a")).toBe(false);
   });
 
-  it("lets the kick user kick and nothing else", () => {
+  it("lets the kick user find connections and kick them, nothing else", () => {
     const p = kickOnlyPermissions();
     expect(mayPublish(p, "$SYS.REQ.SERVER.NABC.KICK")).toBe(true);
+    expect(mayPublish(p, "$SYS.REQ.SERVER.PING.CONNZ")).toBe(true);
+    expect(mayPublish(p, "$SYS.REQ.SERVER.PING.VARZ")).toBe(false);
     expect(mayPublish(p, "$SYS.REQ.SERVER.NABC.VARZ")).toBe(false);
     expect(mayPublish(p, "$SYS.REQ.USER.AUTH")).toBe(false);
   });

@@ -15,6 +15,7 @@
 //   `$JS.FC.<stream>.>`; on a reset it deletes the old consumer
 //   (`CONSUMER.DELETE`, failure ignored); `keys` also asks `CONSUMER.INFO`.
 import { BROWSER_AUTH_SESSIONS_SUBJECT, BROWSER_AUTH_SUBJECTS } from "./browser-auth-subjects.js";
+import type { DeviceGrant } from "./device.js";
 import { AGENT_STATUS_FILTER, BUCKET_AGENT_STATUS, BUCKET_DESIRED_STATE } from "./keys.js";
 import { deviceIdSchema, type DeviceId } from "./kubernetes-names.js";
 
@@ -25,9 +26,6 @@ export interface NatsPermissions {
   /** May answer requests sent to it (publish to their reply subjects), nothing more. */
   allowResponses?: boolean;
 }
-
-// The Device CR's grants (contracts' device.ts owns the type; structurally the same).
-type DeviceGrant = "desired-state.read" | "agent-status.write";
 
 const JS_API = "$JS.API";
 const stream = (bucket: string): string => `KV_${bucket}`;
@@ -47,8 +45,12 @@ export function deviceInboxPrefix(deviceId: DeviceId): string {
 
 /** The operator's inbox prefix (connect option `inboxPrefix`). */
 export const OPERATOR_INBOX_PREFIX = "_INBOX_svc_operator";
-/** The dashboard server's inbox prefix (connect option `inboxPrefix`). */
-export const DASHBOARD_INBOX_PREFIX = "_INBOX_svc_dashboard";
+/**
+ * The default inbox prefix. In the global account only the dashboard server
+ * uses it: devices and the operator have their own, browsers and the identity
+ * service have none (the kick user's is in the system account).
+ */
+const DEFAULT_INBOX_PREFIX = "_INBOX";
 
 const inbox = (prefix: string): string => `${prefix}.>`;
 
@@ -139,7 +141,7 @@ export function operatorPermissions(): NatsPermissions {
 export function dashboardServerPermissions(): NatsPermissions {
   return {
     publish: { allow: [...agentStatusReader(), BROWSER_AUTH_SESSIONS_SUBJECT] },
-    subscribe: { allow: [inbox(DASHBOARD_INBOX_PREFIX)] },
+    subscribe: { allow: [inbox(DEFAULT_INBOX_PREFIX)] },
   };
 }
 
@@ -156,11 +158,14 @@ export function identityServicePermissions(): NatsPermissions {
   };
 }
 
-/** A system-account user that may only kick connections (revocation). */
+/**
+ * A system-account user that may only find a user's connections on every
+ * server (`PING.CONNZ` filtered by user) and kick them (revocation).
+ */
 export function kickOnlyPermissions(): NatsPermissions {
   return {
-    publish: { allow: ["$SYS.REQ.SERVER.*.KICK"] },
-    subscribe: { allow: ["_INBOX.>"] },
+    publish: { allow: ["$SYS.REQ.SERVER.PING.CONNZ", "$SYS.REQ.SERVER.*.KICK"] },
+    subscribe: { allow: [inbox(DEFAULT_INBOX_PREFIX)] },
   };
 }
 
