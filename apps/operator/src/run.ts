@@ -2,9 +2,9 @@
 // the leader Lease, open NATS, run the wired controller (controller/wiring.ts)
 // until a signal arrives, then stop in order and hand the Lease over. Losing
 // the Lease exits at once, so no second writer ever exists.
+import { startHttpServer, type Readiness } from "@fleet/runtime";
 import type { RunConfig } from "./config.js";
 import { wireController } from "./controller/wiring.js";
-import { startHttpServer, type Readiness } from "./http-server.js";
 import { loadKubeConfig } from "./kube/kube-config.js";
 import { LeaderElector } from "./leader/lease.js";
 import type { Logger } from "./logger.js";

@@ -17,6 +17,12 @@ export {
   type ConfigProblem,
   type ConfigSource,
 } from "./errors.js";
+export {
+  startHttpServer,
+  type HttpServer,
+  type MetricsSource,
+  type Readiness,
+} from "./http-server.js";
 export { KeyedQueue, type FailedRun, type KeyedQueueOptions, type KeyWork } from "./keyed-queue.js";
 export {
   createLogger,
