@@ -1,8 +1,14 @@
-// /healthz (the process answers), /readyz (this replica can do its job) and
-// Prometheus /metrics, on node:http.
+// The probe and metrics server every fleet service runs: /healthz (the
+// process answers), /readyz (this replica can do its job) and Prometheus
+// /metrics, on node:http.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Registry } from "prom-client";
+
+/** What /metrics serves: a prom-client Registry fits. */
+export interface MetricsSource {
+  contentType: string;
+  metrics(): Promise<string>;
+}
 
 export interface Readiness {
   ready: boolean;
@@ -19,7 +25,7 @@ export interface HttpServer {
 
 export async function startHttpServer(options: {
   port: number;
-  registry: Registry;
+  registry: MetricsSource;
   readiness: () => Readiness;
 }): Promise<HttpServer> {
   const server: Server = createServer((req, res) => {
