@@ -9,7 +9,7 @@ export {
   ZitadelTokenError,
 } from "./errors.js";
 export { fetchTrusting } from "./fetch-trusting.js";
-export { MAX_RESPONSE_BYTES } from "./limited-body.js";
+export { limitedResponse, MAX_RESPONSE_BYTES, readLimitedText } from "./limited-body.js";
 export {
   ZitadelManagement,
   type MachineUserInput,
