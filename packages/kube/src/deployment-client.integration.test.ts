@@ -1,22 +1,15 @@
-import {
-  buildDeploymentCrd,
-  CRD_NAME,
-  deploymentManifest,
-  type DeploymentSpecInput,
-} from "@fleet/contracts";
+import { deploymentManifest, type DeploymentSpecInput } from "@fleet/contracts";
 import { kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
 import {
-  ApiextensionsV1Api,
   CoreV1Api,
   createConfiguration,
-  KubernetesObjectApi,
-  PatchStrategy,
   ServerConfiguration,
   type KubeConfig,
 } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { httpStatusOf, isConflict, isNotFound, isUnprocessable } from "./api-errors.js";
 import { DeploymentClient } from "./deployment-client.js";
+import { installDeploymentCrd } from "./testing/index.js";
 
 const runId = Date.now().toString(36);
 const spec = (tag: string): DeploymentSpecInput => ({
@@ -36,25 +29,6 @@ async function rejected(request: Promise<unknown>): Promise<unknown> {
   );
 }
 
-async function installCrd(kc: KubeConfig): Promise<void> {
-  await KubernetesObjectApi.makeApiClient(kc).patch(
-    buildDeploymentCrd(),
-    undefined,
-    undefined,
-    "kube-it",
-    true,
-    PatchStrategy.ServerSideApply,
-  );
-  const crds = kc.makeApiClient(ApiextensionsV1Api);
-  await waitUntil(
-    async () =>
-      (await crds.readCustomResourceDefinition({ name: CRD_NAME })).status?.conditions?.some(
-        (c) => c.type === "Established" && c.status === "True",
-      ) ?? false,
-    { what: "the Deployment CRD Established", timeoutMs: 30_000 },
-  );
-}
-
 describe("DeploymentClient - against the real API server", () => {
   let kc: KubeConfig;
   let client: DeploymentClient;
@@ -62,7 +36,7 @@ describe("DeploymentClient - against the real API server", () => {
 
   beforeAll(async () => {
     kc = await kubeConfigFor("admin");
-    await installCrd(kc);
+    await installDeploymentCrd(kc);
     await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
     client = DeploymentClient.forKubeConfig(kc);
     // Right after a CRD change the API answers 429 "storage is (re)initializing" for a moment.

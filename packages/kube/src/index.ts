@@ -9,3 +9,22 @@ export {
   type DeploymentObject,
   type JsonPatchOp,
 } from "./deployment-client.js";
+export {
+  DeviceClient,
+  deviceNameOf,
+  devicesPath,
+  type DeviceBody,
+  type DeviceList,
+  type DeviceObject,
+  type DeviceSpecPatch,
+  type DeviceWatchOptions,
+  type DeviceWriteOptions,
+} from "./device-client.js";
+export {
+  ResourceWatch,
+  type ResourceWatchHandlers,
+  type ResourceWatchOptions,
+  type WatchedObject,
+  type WatchRestartReason,
+} from "./resource-watch.js";
+export { isWatchError, WatchError } from "./watch-error.js";
