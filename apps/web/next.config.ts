@@ -2,7 +2,13 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Workspace packages export TypeScript source.
-  transpilePackages: ["@fleet/ui", "@fleet/contracts", "@fleet/kube", "@fleet/runtime"],
+  transpilePackages: [
+    "@fleet/ui",
+    "@fleet/contracts",
+    "@fleet/kube",
+    "@fleet/nats",
+    "@fleet/runtime",
+  ],
   // Node-only clients stay out of the bundle and load from node_modules at runtime.
   serverExternalPackages: [
     "@kubernetes/client-node",

@@ -8,6 +8,7 @@ import {
   isInvalidKeyError,
   isPayloadError,
 } from "@fleet/contracts";
+import { KeptConnection, type NatsHealth } from "@fleet/nats";
 import { Kvm, type KvWatchEntry } from "@nats-io/kv";
 import type { QueuedIterator } from "@nats-io/nats-core";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -15,7 +16,6 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { ReceivedHeartbeat } from "../../fleet/device-summary";
 import { decodeHeartbeatEntry } from "../../fleet/heartbeat-entry";
-import { KeptConnection, type NatsHealth } from "./kept-connection";
 
 export interface AgentStatusSource {
   /** Every device's last heartbeat; waits (bounded) for the initial load. */
