@@ -27,6 +27,8 @@ const connection: PlatformConnection = {
     clientSecret: "s3cret",
     dashboardOrigin: "http://localhost:3000",
     passwords: { alice: "pa", bob: "pb" },
+    projectId: "290000000000000001",
+    adminKeyFile: "/tmp/p/idp/admin-key.json",
   },
 };
 

@@ -2,6 +2,7 @@
 // tests, the demo and the apps use. Derived from the layout, never guessed.
 import { join } from "node:path";
 import { dashboardOrigins, idpCaFile, idpIssuer } from "./components/oidc-idp.js";
+import { adminKeyFile, LOCAL_FLEET_PROJECT_ID } from "./idp/platform-admin.js";
 import { DASHBOARD_CLIENT_ID, readIdpSecrets, type IdpSecrets } from "./idp/users.js";
 import { readIdentities, type KubeIdentities } from "./kube-identities.js";
 import { natsSecretFiles, type NatsSecretFiles } from "./nats-secrets.js";
@@ -31,6 +32,10 @@ export interface PlatformConnection {
     dashboardOrigin: string;
     /** Demo users' passwords (alice: deployer, bob: viewer). */
     passwords: IdpSecrets["passwords"];
+    /** The fleet project's id: device access tokens carry it in their audience. */
+    projectId: string;
+    /** Key file (Zitadel format, 0600) of the IdP's admin machine user, which provisions devices. */
+    adminKeyFile: string;
   };
 }
 
@@ -43,6 +48,8 @@ async function oidcConnection(layout: Layout): Promise<PlatformConnection["oidc"
     clientSecret: secrets.clientSecret,
     dashboardOrigin: dashboardOrigins(layout)[0] ?? "",
     passwords: secrets.passwords,
+    projectId: LOCAL_FLEET_PROJECT_ID,
+    adminKeyFile: adminKeyFile(layout.idpDir),
   };
 }
 

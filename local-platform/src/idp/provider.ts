@@ -1,10 +1,9 @@
 // oidc-provider configured like a Zitadel project for the dashboard: one
-// confidential client with PKCE, the demo users, and the Zitadel role claim.
-import { generateKeyPairSync, type JsonWebKey } from "node:crypto";
-import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+// confidential client with PKCE, the demo users, and the Zitadel role claim;
+// plus the internal client of the machine users' JWT-profile grant.
+import type { JsonWebKey } from "node:crypto";
 import Provider, { type Configuration } from "oidc-provider";
+import { jwtProfileClient } from "./jwt-profile-grant.js";
 import { logoutPage } from "./login-page.js";
 import {
   DASHBOARD_CLIENT_ID,
@@ -18,31 +17,16 @@ import {
 
 export interface IdpOptions {
   issuer: string;
-  stateDir: string;
   /** The dashboard origins allowed to receive codes and to return to after sign-out. */
   dashboardOrigins: string[];
   secrets: IdpSecrets;
+  /** signingJwks(stateDir): also signs the machine users' access tokens. */
+  signingJwks: JsonWebKey[];
 }
 
 export const CALLBACK_PATH = "/api/auth/callback";
 
-/** A signing key kept on disk, so tokens stay verifiable across IdP restarts. */
-async function signingKeys(stateDir: string): Promise<JsonWebKey[]> {
-  const file = join(stateDir, "jwks.json");
-  if (!existsSync(file)) {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const jwk = {
-      ...privateKey.export({ format: "jwk" }),
-      kid: "fleet-local-1",
-      use: "sig",
-      alg: "RS256",
-    };
-    await writeFile(file, JSON.stringify([jwk]), { mode: 0o600 });
-  }
-  return JSON.parse(await readFile(file, "utf8")) as JsonWebKey[];
-}
-
-export async function createProvider(options: IdpOptions): Promise<Provider> {
+export function createProvider(options: IdpOptions): Provider {
   const configuration: Configuration = {
     clients: [
       {
@@ -55,9 +39,10 @@ export async function createProvider(options: IdpOptions): Promise<Provider> {
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
       },
+      jwtProfileClient,
     ],
     pkce: { required: () => true },
-    jwks: { keys: await signingKeys(options.stateDir) },
+    jwks: { keys: options.signingJwks },
     cookies: { keys: options.secrets.cookieKeys },
     scopes: ["openid", "profile", "email", "offline_access", ZITADEL_ROLES_SCOPE],
     claims: {
