@@ -60,7 +60,8 @@ export const deviceSpecSchema = z.object({
   grants: grantsSchema,
 });
 
-const labelsSchema = z
+/** A Device's labels (the dashboard's add-device form validates with it too). */
+export const deviceLabelsSchema = z
   .record(labelKeySchema, labelValueSchema)
   .refine(
     (labels) => Object.keys(labels).length <= DEVICE_LABELS_MAX_PROPERTIES,
@@ -74,7 +75,7 @@ const deviceMetadataSchema = z.looseObject({
   generation: z.int().min(0).optional(),
   resourceVersion: z.string().optional(),
   creationTimestamp: z.union([z.string(), z.date()]).optional(),
-  labels: labelsSchema.optional(),
+  labels: deviceLabelsSchema.optional(),
 });
 
 /** A whole Device object as read from (or sent to) the API server. */

@@ -11,3 +11,18 @@ export const isNotFound = (error: unknown): boolean => httpStatusOf(error) === 4
 export const isConflict = (error: unknown): boolean => httpStatusOf(error) === 409;
 /** 422: the object is invalid, or a JSON patch "test" op failed (it changed underneath us). */
 export const isUnprocessable = (error: unknown): boolean => httpStatusOf(error) === 422;
+
+/** The `message` of the Status the API server answered (e.g. why RBAC refused), if it sent one. */
+export function apiStatusMessage(error: unknown): string | undefined {
+  if (!(error instanceof ApiException)) return undefined;
+  let body: unknown = error.body;
+  if (typeof body === "string") {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof body !== "object" || body === null || !("message" in body)) return undefined;
+  return typeof body.message === "string" ? body.message : undefined;
+}
