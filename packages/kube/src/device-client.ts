@@ -69,6 +69,8 @@ export interface DeviceWatchOptions {
   watchdogMs?: number;
   /** Filled and kept current by the watch, keyed by device name. */
   cache?: Map<string, DeviceObject>;
+  /** What the cache keeps of each Device (default: all of it). */
+  keep?: (device: DeviceObject) => DeviceObject;
   onRestart?: (reason: WatchRestartReason) => void;
 }
 
@@ -217,6 +219,7 @@ export class DeviceClient {
       what: "devices",
       log: options.log,
       ...(options.cache === undefined ? {} : { cache: options.cache }),
+      ...(options.keep === undefined ? {} : { keep: options.keep }),
       ...(options.onRestart === undefined ? {} : { onRestart: options.onRestart }),
     });
     watch.start();

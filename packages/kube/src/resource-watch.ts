@@ -15,12 +15,12 @@ export interface WatchedObject {
 }
 
 export interface ResourceWatchHandlers<T> {
-  /** An object was added or changed; the cache already holds it. */
+  /** An object was added or changed (the whole object); the cache already holds it. */
   changed(key: string, object: T): void;
-  /** An object is gone from the API server; `last` is how it was last seen. */
+  /** An object is gone from the API server; `last` is what the cache held of it. */
   deleted(key: string, last: T | undefined): void;
-  /** A full list completed; `keys` is every object that exists. */
-  listed(keys: readonly string[]): void;
+  /** A full list completed; `keys` is every object that exists, `items` the whole objects. */
+  listed(keys: readonly string[], items: readonly T[]): void;
 }
 
 export type WatchRestartReason = "watchdog" | "error";
@@ -36,6 +36,8 @@ export interface ResourceWatchOptions<T extends WatchedObject> {
   handlers: ResourceWatchHandlers<T>;
   /** Filled and kept current by the watch; pass one in to share it. */
   cache?: Map<string, T>;
+  /** What the cache keeps of each object (default: all of it), to bound its memory. */
+  keep?: (object: T) => T;
   /** Abort a watch that saw no event, bookmark or reconnect for this long. */
   watchdogMs: number;
   /** Names the collection in log lines, e.g. "deployments". */
@@ -144,6 +146,10 @@ export class ResourceWatch<T extends WatchedObject> {
     }
   }
 
+  #remember(key: string, object: T): void {
+    this.cache.set(key, this.#options.keep === undefined ? object : this.#options.keep(object));
+  }
+
   async #relist(): Promise<void> {
     const { list, keyOf, handlers, log, what } = this.#options;
     const listed = await list();
@@ -153,7 +159,7 @@ export class ResourceWatch<T extends WatchedObject> {
     for (const item of listed.items) {
       const key = keyOf(item);
       seen.add(key);
-      this.cache.set(key, item);
+      this.#remember(key, item);
     }
     for (const [key, last] of [...this.cache]) {
       if (seen.has(key)) continue;
@@ -163,7 +169,7 @@ export class ResourceWatch<T extends WatchedObject> {
     this.#resourceVersion = listed.resourceVersion;
     this.#synced = true;
     log.debug({ count: seen.size, resourceVersion: listed.resourceVersion }, `listed ${what}`);
-    handlers.listed([...seen]);
+    handlers.listed([...seen], listed.items);
   }
 
   #watchOnce(): Promise<Outcome> {
@@ -199,7 +205,7 @@ export class ResourceWatch<T extends WatchedObject> {
           this.cache.delete(key);
           handlers.deleted(key, obj);
         } else {
-          this.cache.set(key, obj);
+          this.#remember(key, obj);
           handlers.changed(key, obj);
         }
       };

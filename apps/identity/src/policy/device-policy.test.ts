@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { identityOnly, readDevice, revokedPolicy, samePolicy } from "./device-policy.js";
+
+const identity = { userId: "1001", keyId: "k1" };
+
+describe("device-policy", () => {
+  it("readDevice - a Device with an identity gives its policy, defaults applied", () => {
+    expect(readDevice({ metadata: { name: "pi-1" }, spec: { identity } })).toEqual({
+      kind: "policy",
+      policy: {
+        deviceId: "pi-1",
+        userId: "1001",
+        disabled: false,
+        grants: ["desired-state.read", "agent-status.write"],
+      },
+    });
+  });
+
+  it("readDevice - no identity, or anything malformed, gives no policy", () => {
+    expect(readDevice({ metadata: { name: "pi-1" }, spec: {} })).toEqual({
+      kind: "no-identity",
+      deviceId: "pi-1",
+    });
+    const unknownGrant = readDevice({
+      metadata: { name: "pi-1" },
+      spec: { identity, grants: ["everything"] },
+    });
+    expect(unknownGrant).toMatchObject({ kind: "malformed", deviceId: "pi-1" });
+    expect(unknownGrant.kind === "malformed" && unknownGrant.problem).toContain("spec.grants.0");
+    expect(readDevice({ metadata: { name: "pi.1" }, spec: { identity } }).kind).toBe("malformed");
+    expect(readDevice({ spec: { identity } }).kind).toBe("malformed");
+    expect(
+      readDevice({ metadata: { name: "pi-1" }, spec: { identity, disabled: "no" } }).kind,
+    ).toBe("malformed");
+  });
+
+  it("samePolicy - grants compare as a set; any other field differs", () => {
+    const a = {
+      deviceId: "d",
+      userId: "u",
+      disabled: false,
+      grants: ["desired-state.read", "agent-status.write"],
+    } as const;
+    const policy = { ...a, grants: [...a.grants] };
+    expect(
+      samePolicy(policy, { ...policy, grants: ["agent-status.write", "desired-state.read"] }),
+    ).toBe(true);
+    expect(samePolicy(policy, { ...policy, grants: ["agent-status.write"] })).toBe(false);
+    expect(samePolicy(policy, { ...policy, disabled: true })).toBe(false);
+    expect(samePolicy(policy, { ...policy, userId: "v" })).toBe(false);
+  });
+
+  it("revokedPolicy - disabled with nothing granted", () => {
+    expect(revokedPolicy("d", "u")).toEqual({
+      deviceId: "d",
+      userId: "u",
+      disabled: true,
+      grants: [],
+    });
+  });
+
+  it("identityOnly - keeps the name and resourceVersion only", () => {
+    expect(
+      identityOnly({
+        apiVersion: "iot.nationtech.io/v1alpha1",
+        metadata: { name: "pi-1", resourceVersion: "7", labels: { a: "b" } },
+        spec: { identity },
+      }),
+    ).toEqual({ metadata: { name: "pi-1", resourceVersion: "7" } });
+  });
+});
