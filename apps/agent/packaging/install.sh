@@ -1,13 +1,17 @@
 #!/bin/sh
-# Installs iot-agent on a device: the single-file bundle, a config file and a
-# systemd unit. Works on x86_64 and aarch64 (the bundle is plain JavaScript;
-# what differs per architecture is the Node.js binary, which must be >= 22.19).
+# Installs iot-agent on a device: the single-file bundle, its credential file,
+# a config file and a systemd unit. Works on x86_64 and aarch64 (the bundle is
+# plain JavaScript; what differs per architecture is the Node.js binary, which
+# must be >= 22.19).
 #
-#   sudo ./install.sh --bundle ./iot-agent.mjs --device-id pi-kitchen-01 \
-#        --nats-servers nats://nats.example.internal:4222 --credentials creds:/etc/iot-agent/device.creds
+#   sudo ./install.sh --bundle ./iot-agent.mjs --credentials ./pi-kitchen-01.json
 #
-# --root DIR stages everything under DIR instead of / and skips systemctl (for
-# image builds and tests). An existing config.json is never overwritten.
+# The credential file comes from `iot-operator device add <id> --out <file>` (or
+# the dashboard's Devices page); it names the device and the NATS servers
+# (--device-id and --nats-servers may repeat or override them). It is installed
+# as /etc/iot-agent/device-credentials.json, mode 0600; giving it again later
+# replaces it (a rotated key). --root DIR stages everything under DIR instead of /
+# and skips systemctl (image builds, tests). An existing config.json is kept.
 set -eu
 
 MIN_NODE="22.19.0"
@@ -15,7 +19,8 @@ ROOT=""
 BUNDLE=""
 DEVICE_ID=""
 NATS_SERVERS=""
-CREDENTIALS="none"
+CREDENTIALS=""
+CREDENTIALS_PATH="/etc/iot-agent/device-credentials.json"
 PODMAN_SOCKET="/run/podman/podman.sock"
 START=1
 NODE_BIN="${NODE_BIN:-}"
@@ -32,7 +37,7 @@ while [ $# -gt 0 ]; do
     --node) NODE_BIN="$2"; shift 2 ;;
     --root) ROOT="$2"; START=0; shift 2 ;;
     --no-start) START=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -70,28 +75,59 @@ fi
 
 CONFIG_DIR="$ROOT/etc/iot-agent"
 CONFIG="$CONFIG_DIR/config.json"
-install -d -m 0755 "$ROOT/opt/iot-agent" "$CONFIG_DIR" "$ROOT/etc/systemd/system"
+install -d -m 0755 "$ROOT/opt/iot-agent" "$ROOT/etc/systemd/system"
+install -d -m 0700 "$CONFIG_DIR"
 install -m 0755 "$BUNDLE" "$ROOT/opt/iot-agent/iot-agent.mjs"
+
+if [ -n "$CREDENTIALS" ]; then
+  [ -f "$CREDENTIALS" ] || die "credential file $CREDENTIALS not found"
+  # Private from the first byte: the file holds the device's private key.
+  (umask 077 && cp "$CREDENTIALS" "$ROOT$CREDENTIALS_PATH.tmp")
+  chmod 0600 "$ROOT$CREDENTIALS_PATH.tmp"
+  mv "$ROOT$CREDENTIALS_PATH.tmp" "$ROOT$CREDENTIALS_PATH"
+  echo "installed the credential file as $ROOT$CREDENTIALS_PATH (mode 0600)"
+fi
+
+# check_config <credential file to check with, or ""> <agent flags...>
+check_config() {
+  with="$1"
+  shift
+  if [ -n "$with" ]; then
+    env IOT_AGENT_CREDENTIALS="$with" "$NODE_BIN" "$ROOT/opt/iot-agent/iot-agent.mjs" --check-config "$@"
+  else
+    "$NODE_BIN" "$ROOT/opt/iot-agent/iot-agent.mjs" --check-config "$@"
+  fi
+}
 
 if [ -f "$CONFIG" ]; then
   echo "keeping existing $CONFIG"
 else
-  [ -n "$DEVICE_ID" ] || die "--device-id is required for a first install"
-  [ -n "$NATS_SERVERS" ] || die "--nats-servers is required for a first install"
+  [ -f "$ROOT$CREDENTIALS_PATH" ] || die "--credentials <file> is required for a first install; get one with \`iot-operator device add <id> --out <file>\` or from the dashboard's Devices page"
   # The agent writes the JSON itself, so quoting is never the installer's problem.
   printf '{}' >"$CONFIG.empty"
-  "$NODE_BIN" "$ROOT/opt/iot-agent/iot-agent.mjs" --check-config --config "$CONFIG.empty" \
-    --device-id "$DEVICE_ID" --nats-servers "$NATS_SERVERS" --credentials "$CREDENTIALS" \
-    --podman-socket "$PODMAN_SOCKET" --data-dir /var/lib/iot-agent >"$CONFIG.tmp" ||
+  set -- --config "$CONFIG.empty" --podman-socket "$PODMAN_SOCKET" --data-dir /var/lib/iot-agent
+  [ -z "$DEVICE_ID" ] || set -- "$@" --device-id "$DEVICE_ID"
+  [ -z "$NATS_SERVERS" ] || set -- "$@" --nats-servers "$NATS_SERVERS"
+  # Checked with the installed credential file (under --root, its staged copy);
+  # the config then names its final path.
+  check_config "$ROOT$CREDENTIALS_PATH" "$@" >"$CONFIG.tmp" ||
     { rm -f "$CONFIG.tmp" "$CONFIG.empty"; die "the settings above are not valid"; }
   rm -f "$CONFIG.empty"
+  "$NODE_BIN" -e '
+    const [file, credentials] = process.argv.slice(1);
+    const fs = require("node:fs");
+    const config = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, JSON.stringify({ ...config, credentials }, null, 2) + "\n");
+  ' "$CONFIG.tmp" "$CREDENTIALS_PATH"
   chmod 0640 "$CONFIG.tmp"
   mv "$CONFIG.tmp" "$CONFIG"
   echo "wrote $CONFIG"
 fi
-# Validate what is there now (an existing file may predate this version).
-"$NODE_BIN" "$ROOT/opt/iot-agent/iot-agent.mjs" --check-config --config "$CONFIG" >/dev/null ||
-  die "$CONFIG is not valid (see above)"
+# Validate what is there now (an existing file may predate this version); under
+# --root the credential file is only staged, so the staged copy stands in for it.
+STAGED=""
+[ -z "$ROOT" ] || STAGED="$ROOT$CREDENTIALS_PATH"
+check_config "$STAGED" --config "$CONFIG" >/dev/null || die "$CONFIG is not valid (see above)"
 
 sed "s#@NODE@#$NODE_BIN#" "$HERE/iot-agent.service" >"$ROOT/etc/systemd/system/iot-agent.service"
 echo "installed iot-agent ($ARCH, Node.js $NODE_VERSION) to $ROOT/opt/iot-agent"

@@ -6,7 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import type { AgentConfig } from "./config/settings.js";
 import type { Logger } from "./logger.js";
-import { credentialSourceFor } from "./nats/credentials.js";
+import { identityCredentials } from "./nats/credentials.js";
 import { DesiredStateWatch } from "./nats/desired-watch.js";
 import { NatsSession } from "./nats/session.js";
 import { DesiredStore } from "./reconcile/desired-store.js";
@@ -69,12 +69,12 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
 
   const session = new NatsSession({
     servers: config.natsServers,
-    credentials: credentialSourceFor(config.credentials),
+    credentials: identityCredentials(config.credentials.device, config.credentials.file, logger),
     name: `iot-agent-${device}`,
     logger,
     signal: abort.signal,
     onReady: (buckets) => {
-      watch.restart(buckets.desired);
+      watch.restart(buckets.js);
       publishSoon();
     },
   });

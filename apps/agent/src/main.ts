@@ -1,23 +1,41 @@
 #!/usr/bin/env tsx
 // iot-agent entry point: validate the configuration before touching anything
-// (exit 2 with every problem named), then run until SIGTERM/SIGINT.
+// (exit 2 with every problem named), then run until SIGTERM/SIGINT; or, as
+// `iot-agent doctor`, check the set-up and exit (0 only if every check passed).
 import { CommanderError } from "commander";
 import { parseArgs } from "./cli.js";
-import { loadConfig } from "./config/load.js";
+import { configFromSettings, loadSettings, type ResolvedSettings } from "./config/load.js";
+import { runDoctor } from "./doctor/doctor.js";
+import { formatReport } from "./doctor/report.js";
 import { startAgent } from "./agent.js";
 import { readEnv } from "./env.js";
 import { messageOf } from "./errors.js";
 import { createLogger } from "./logger.js";
 
 const EXIT_CONFIG = 2;
+const EXIT_CHECK_FAILED = 1;
+
+/** Runs the checks, prints the report and exits: a check that timed out may leave a request behind. */
+async function doctor(resolved: ResolvedSettings): Promise<never> {
+  const checklist = await runDoctor(resolved);
+  await new Promise<void>((resolve) => {
+    process.stdout.write(formatReport(checklist.results), () => {
+      resolve();
+    });
+  });
+  process.exit(checklist.allPassed ? 0 : EXIT_CHECK_FAILED);
+}
 
 async function main(): Promise<number> {
   let config;
   try {
     const args = parseArgs(process.argv.slice(2), readEnv());
-    config = await loadConfig(args);
+    const resolved = await loadSettings(args);
+    if (args.command === "doctor") return await doctor(resolved);
+    config = await configFromSettings(resolved);
     if (args.checkConfig) {
-      process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+      // The settings as a config file would hold them: the credential file's path, never its key.
+      process.stdout.write(`${JSON.stringify(resolved.settings, null, 2)}\n`);
       return 0;
     }
   } catch (error) {

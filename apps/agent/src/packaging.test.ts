@@ -1,11 +1,12 @@
 // The device build: the esbuild bundle must build, run on plain node, and be
 // installable by packaging/install.sh (staged under a temp root, no systemctl).
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { APP_DIR } from "./testing/agent-process.js";
+import { sampleCredentials, writeCredentialFile } from "./testing/credential-files.js";
 
 const BUNDLE = join(APP_DIR, "dist", "iot-agent.mjs");
 
@@ -24,9 +25,18 @@ describe("packaging - single-file bundle", () => {
       "--credentials",
       "--podman-socket",
       "--data-dir",
+      "doctor",
     ]) {
       expect(result.stdout).toContain(flag);
     }
+  });
+
+  it("packaging - the bundle refuses to start without a credential and says how to get one", async () => {
+    const result = await execa(process.execPath, [BUNDLE], { reject: false, cwd: tmpdir() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("credentials is required");
+    expect(result.stderr).toContain("iot-operator device add <id> --out <file>");
+    expect(result.stderr).toContain("the dashboard's Devices page");
   });
 
   it("packaging - the bundle rejects a bad setting with exit code 2 before touching anything", async () => {
@@ -43,32 +53,46 @@ describe("packaging - single-file bundle", () => {
     await expect(readFile(dataDir)).rejects.toThrow(/ENOENT/);
   });
 
-  it("packaging - install.sh stages the bundle, a valid config and the systemd unit", async () => {
+  it("packaging - install.sh stages the bundle, the credential file (0600), a valid config and the systemd unit", async () => {
     const root = await mkdtemp(join(tmpdir(), "iot-agent-install-"));
-    const result = await execa(
-      "sh",
-      [
-        join(APP_DIR, "packaging", "install.sh"),
-        "--root",
-        root,
-        "--bundle",
-        BUNDLE,
-        "--device-id",
-        "pi-kitchen-01",
-        "--nats-servers",
-        "nats://10.0.0.1:4222",
-      ],
-      { env: { NODE_BIN: process.execPath }, reject: false },
+    // As `iot-operator device add` hands it over; install.sh makes its copy private.
+    const credentials = await writeCredentialFile(
+      sampleCredentials({ deviceId: "pi-kitchen-01" }),
+      0o644,
+    );
+    const install = (...flags: string[]) =>
+      execa(
+        "sh",
+        [join(APP_DIR, "packaging", "install.sh"), "--root", root, "--bundle", BUNDLE, ...flags],
+        { env: { NODE_BIN: process.execPath }, reject: false },
+      );
+    const missing = await install();
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain("--credentials <file> is required for a first install");
+
+    const result = await install(
+      "--credentials",
+      credentials,
+      "--nats-servers",
+      "nats://10.0.0.1:4222",
     );
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
+    const installed = join(root, "etc/iot-agent/device-credentials.json");
+    expect((await stat(installed)).mode & 0o777).toBe(0o600);
+    expect(await readFile(installed, "utf8")).toBe(await readFile(credentials, "utf8"));
     const config = JSON.parse(
       await readFile(join(root, "etc/iot-agent/config.json"), "utf8"),
     ) as Record<string, unknown>;
-    expect(config).toMatchObject({
-      deviceId: "pi-kitchen-01",
+    expect(config).toEqual({
+      credentials: "/etc/iot-agent/device-credentials.json",
       natsServers: ["nats://10.0.0.1:4222"],
+      podmanSocket: "/run/podman/podman.sock",
+      heartbeatSeconds: 5,
+      resyncSeconds: 30,
+      inventorySeconds: 300,
       dataDir: "/var/lib/iot-agent",
+      logLevel: "info",
     });
     const unit = await readFile(join(root, "etc/systemd/system/iot-agent.service"), "utf8");
     expect(unit).toContain(

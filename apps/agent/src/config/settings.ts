@@ -3,7 +3,7 @@
 // variable. One table, so the CLI help, the loader (@fleet/runtime's
 // resolveConfig) and docs/agent.md cannot drift apart.
 import { isAbsolute } from "node:path";
-import { deviceIdSchema, natsServersSchema } from "@fleet/contracts";
+import { deviceIdSchema, natsServersSchema, type DeviceCredentials } from "@fleet/contracts";
 import { logLevelSchema, type ConfigValues, type Setting } from "@fleet/runtime";
 import { z } from "zod";
 
@@ -15,32 +15,6 @@ function seconds(min: number, max: number): z.ZodType<number> {
   return z.preprocess(fromNumberText, z.number({ error: rule }).min(min, rule).max(max, rule));
 }
 
-const CREDENTIALS_RULE = 'must be "none", "creds:<file>" (a NATS .creds file) or "token:<file>"';
-
-/** Text form `none` | `creds:<file>` | `token:<file>` → the object form. */
-function fromCredentialsText(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  if (value === "none") return { type: "none" };
-  const colon = value.indexOf(":");
-  if (colon < 0) return value;
-  return { type: value.slice(0, colon), file: value.slice(colon + 1) };
-}
-
-export const credentialsSettingSchema = z.preprocess(
-  fromCredentialsText,
-  z.discriminatedUnion(
-    "type",
-    [
-      z.object({ type: z.literal("none") }),
-      z.object({ type: z.literal("creds"), file: z.string().min(1, "needs a file path") }),
-      z.object({ type: z.literal("token"), file: z.string().min(1, "needs a file path") }),
-    ],
-    { error: CREDENTIALS_RULE },
-  ),
-);
-
-export type CredentialsSetting = z.output<typeof credentialsSettingSchema>;
-
 const absolutePath = (what: string): z.ZodType<string> =>
   z.string().refine(isAbsolute, `must be an absolute path to ${what}`);
 
@@ -50,27 +24,25 @@ type AgentSetting = Setting & { flag: string; env: string; placeholder: string; 
 export const SETTINGS = {
   deviceId: {
     schema: deviceIdSchema,
-    required: true,
     flag: "device-id",
     placeholder: "<id>",
     env: "IOT_AGENT_DEVICE_ID",
-    help: "this device's id (a DNS label); required",
+    help: "this device's id; taken from the credential file (when given, it must be the same)",
   },
   natsServers: {
     schema: natsServersSchema,
-    default: ["nats://127.0.0.1:4222"],
     flag: "nats-servers",
     placeholder: "<urls>",
     env: "IOT_AGENT_NATS_SERVERS",
-    help: "comma-separated NATS server URLs",
+    help: "comma-separated NATS server URLs (default: those in the credential file)",
   },
   credentials: {
-    schema: credentialsSettingSchema,
-    default: { type: "none" },
+    schema: z.string().min(1, "must be the path of the device's credential file"),
+    required: true,
     flag: "credentials",
-    placeholder: "<source>",
+    placeholder: "<file>",
     env: "IOT_AGENT_CREDENTIALS",
-    help: 'NATS credentials: "none", "creds:<file>" or "token:<file>"',
+    help: "this device's credential file (iot-operator device add <id> --out <file>); required",
   },
   podmanSocket: {
     schema: z.preprocess(
@@ -128,4 +100,14 @@ export const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS;
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
-export type AgentConfig = ConfigValues<typeof SETTINGS>;
+/** The settings as resolved from flags, env, config file and defaults (no secrets: credentials is a path). */
+export type AgentSettings = ConfigValues<typeof SETTINGS>;
+
+/** What the agent runs with: the settings completed from the credential file. */
+export type AgentConfig = Omit<AgentSettings, "deviceId" | "natsServers" | "credentials"> & {
+  /** The credential file's device id (a --device-id, if given, must be the same). */
+  deviceId: string;
+  /** The natsServers setting if given, else the credential file's. */
+  natsServers: string[];
+  credentials: { file: string; device: DeviceCredentials };
+};

@@ -10,18 +10,15 @@ describe("agent - process restarts", () => {
   let fx: Fixture;
   let status: StatusFollower;
   let args: AgentArgs;
+  let device: string;
   let child: ResultPromise | undefined;
   let key: string;
 
   beforeAll(async () => {
     fx = await createFixture();
-    const device = fx.device("restart");
-    args = {
-      device,
-      natsUrl: fx.natsUrl,
-      podmanSocket: fx.podmanSocket,
-      dataDir: await fx.dataDir(),
-    };
+    const provisioned = await fx.provision("restart");
+    device = provisioned.device;
+    args = await fx.agentArgs(provisioned);
     status = await StatusFollower.start(fx.nats.status, device);
     const [web, api] = [await freePort(), await freePort()];
     key = await putDesired(
@@ -55,7 +52,7 @@ describe("agent - process restarts", () => {
       what: "Running",
       timeoutMs: 60_000,
     });
-    const ids = (await keyContainers(fx.podman, args.device, key)).map((c) => c.id).sort();
+    const ids = (await keyContainers(fx.podman, device, key)).map((c) => c.id).sort();
     expect(ids).toHaveLength(2);
 
     child.kill("SIGKILL");
@@ -73,7 +70,7 @@ describe("agent - process restarts", () => {
     console.log(
       `[measure] agent restart -> Running heartbeat: ${resumed.receivedAt - restartedAt} ms`,
     );
-    expect((await keyContainers(fx.podman, args.device, key)).map((c) => c.id).sort()).toEqual(ids);
+    expect((await keyContainers(fx.podman, device, key)).map((c) => c.id).sort()).toEqual(ids);
     // The event ring survived on disk: both starts are in it, and only one deploy.
     const events = resumed.status.recentEvents.map((e) => e.message);
     expect(events.filter((m) => m.startsWith("agent ") && m.endsWith(" started"))).toHaveLength(2);
@@ -81,7 +78,7 @@ describe("agent - process restarts", () => {
   });
 
   it("agent restart - SIGTERM publishes a last status and leaves the containers running", async () => {
-    const before = await keyContainers(fx.podman, args.device, key);
+    const before = await keyContainers(fx.podman, device, key);
     const since = status.history.length;
     child?.kill("SIGTERM");
     const result = await child;
@@ -95,7 +92,7 @@ describe("agent - process restarts", () => {
       },
     );
     expect(last.status.deployments[key]?.phase).toBe("Running");
-    const after = await keyContainers(fx.podman, args.device, key);
+    const after = await keyContainers(fx.podman, device, key);
     expect(after.map((c) => [c.id, c.state])).toEqual(before.map((c) => [c.id, "running"]));
     child = undefined;
   });

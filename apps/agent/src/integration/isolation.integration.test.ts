@@ -36,7 +36,8 @@ describe("agent - isolation between devices", () => {
   });
 
   it("isolation - two agents on one host never touch each other's (or anyone's) containers", async () => {
-    const [a, b] = [fx.device("iso-a"), fx.device("iso-b")];
+    const [deviceA, deviceB] = [await fx.provision("iso-a"), await fx.provision("iso-b")];
+    const [a, b] = [deviceA.device, deviceB.device];
     const ghost = fx.device("iso-ghost");
     // Look-alikes: labelled for a third device with no agent, and not labelled at all.
     const lookAlike = await createContainer(fx.podman, {
@@ -60,18 +61,10 @@ describe("agent - isolation between devices", () => {
     foreign.push(lookAlike, unlabelled);
     await startContainer(fx.podman, lookAlike);
 
-    for (const device of [a, b]) {
-      const follower = await StatusFollower.start(fx.nats.status, device);
+    for (const provisioned of [deviceA, deviceB]) {
+      const follower = await StatusFollower.start(fx.nats.status, provisioned.device);
       followers.push(follower);
-      agents.push(
-        await startAgentInProcess({
-          device,
-          natsUrl: fx.natsUrl,
-          podmanSocket: fx.podmanSocket,
-          dataDir: await fx.dataDir(),
-          resyncSeconds: 1,
-        }),
-      );
+      agents.push(await startAgentInProcess(await fx.agentArgs(provisioned, { resyncSeconds: 1 })));
     }
     const [statusA, statusB] = followers as [StatusFollower, StatusFollower];
     const keys: string[] = [];

@@ -50,7 +50,7 @@ describe("agent - NATS outage", () => {
 
     // Read the key itself over a fresh connection (the test's own watch and connection
     // need their own time to recover) and time the agent by its heartbeat's timestamp.
-    probe = await connectTestNats(fx.natsUrl);
+    probe = await connectTestNats();
     const fresh = probe;
     let firstBack = 0;
     await waitUntil(

@@ -3,10 +3,16 @@
 // Each (re)start replays the KV from scratch, so after an outage or a reboot
 // the KV is the source of truth; keys it no longer has are dropped once the
 // replay is complete.
+//
+// It is the KV watch of @nats-io/kv, built from the same public JetStream
+// parts (an ordered push consumer, last value per subject, on the device's own
+// keys) because a device may not ask for consumer info: the KV client's
+// `keys()` needs it, and its `watch()` keeps the replay size to itself, so an
+// empty replay would never be known to be complete.
 import { setTimeout as delay } from "node:timers/promises";
-import { deviceDesiredStateFilter } from "@fleet/contracts";
+import { BUCKET_DESIRED_STATE, deviceDesiredStateFilter } from "@fleet/contracts";
 import { Backoff } from "@fleet/runtime";
-import type { KV } from "@nats-io/kv";
+import { DeliverPolicy, type JetStreamClient, type PushConsumer } from "@nats-io/jetstream";
 import { messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 
@@ -18,20 +24,24 @@ export interface WatchHandlers {
   delete: (key: string) => void;
 }
 
-/**
- * A filtered watch on keys that have no entry yields nothing at all, so there
- * would be no "initial values done" signal; ask first whether any key exists.
- */
-async function anyKey(kv: KV, filter: string): Promise<boolean> {
-  const keys = await kv.keys(filter);
-  for await (const _ of keys) {
-    keys.stop();
-    return true;
-  }
-  return false;
+const STREAM = `KV_${BUCKET_DESIRED_STATE}`;
+const SUBJECT_PREFIX = `$KV.${BUCKET_DESIRED_STATE}.`;
+/** The header the KV client sets on a delete (`DEL`) or purge (`PURGE`). */
+const KV_OPERATION = "KV-Operation";
+
+/** An ordered consumer of the latest value of each of the device's keys; its info from creation counts them. */
+export function openDesiredStateConsumer(
+  js: JetStreamClient,
+  device: string,
+): Promise<PushConsumer> {
+  return js.consumers.getPushConsumer(STREAM, {
+    filter_subjects: `${SUBJECT_PREFIX}${deviceDesiredStateFilter(device)}`,
+    deliver_policy: DeliverPolicy.LastPerSubject,
+  });
 }
 
 export class DesiredStateWatch {
+  readonly #device: string;
   readonly #filter: string;
   readonly #handlers: WatchHandlers;
   readonly #logger: Logger;
@@ -39,15 +49,16 @@ export class DesiredStateWatch {
   #stopCurrent: (() => void) | undefined;
 
   constructor(device: string, handlers: WatchHandlers, logger: Logger) {
+    this.#device = device;
     this.#filter = deviceDesiredStateFilter(device);
     this.#handlers = handlers;
     this.#logger = logger;
   }
 
-  /** (Re)starts watching on `kv`; an earlier watch is stopped. */
-  restart(kv: KV): void {
+  /** (Re)starts watching over `js`; an earlier watch is stopped. */
+  restart(js: JetStreamClient): void {
     this.stop();
-    void this.#loop(kv, this.#generation);
+    void this.#loop(js, this.#generation);
   }
 
   stop(): void {
@@ -56,11 +67,11 @@ export class DesiredStateWatch {
     this.#stopCurrent = undefined;
   }
 
-  async #loop(kv: KV, generation: number): Promise<void> {
+  async #loop(js: JetStreamClient, generation: number): Promise<void> {
     const backoff = new Backoff({ initialMs: 500, maxMs: 15_000 });
     while (generation === this.#generation) {
       try {
-        await this.#watchOnce(kv, generation);
+        await this.#watchOnce(js, generation);
         if (generation !== this.#generation) return;
         this.#logger.warn({ filter: this.#filter }, "desired-state watch ended; restarting");
       } catch (error) {
@@ -74,28 +85,32 @@ export class DesiredStateWatch {
     }
   }
 
-  async #watchOnce(kv: KV, generation: number): Promise<void> {
-    const hasKeys = await anyKey(kv, this.#filter);
-    const entries = await kv.watch({ key: this.#filter });
+  async #watchOnce(js: JetStreamClient, generation: number): Promise<void> {
+    const consumer = await openDesiredStateConsumer(js, this.#device);
+    // The consumer's info from its creation (no request): how many values the replay holds.
+    const { num_pending: replaySize } = await consumer.info(true);
+    const messages = await consumer.consume();
     if (generation !== this.#generation) {
-      entries.stop();
+      await messages.close();
       return;
     }
     this.#stopCurrent = () => {
-      entries.stop();
+      void messages.close();
     };
     this.#handlers.snapshotStarted();
-    let complete = !hasKeys;
-    if (complete) this.#handlers.snapshotComplete();
+    let delivered = 0;
+    const completeAfter = (): void => {
+      if (delivered === replaySize) this.#handlers.snapshotComplete();
+    };
+    completeAfter();
     this.#logger.info({ filter: this.#filter }, "watching desired state");
-    for await (const entry of entries) {
-      if (entry.operation === "PUT") this.#handlers.put(entry.key, entry.value);
-      else this.#handlers.delete(entry.key);
-      // nats.js marks the last initial value (and everything after) as an update.
-      if (!complete && entry.isUpdate) {
-        complete = true;
-        this.#handlers.snapshotComplete();
-      }
+    for await (const message of messages) {
+      const key = message.subject.slice(SUBJECT_PREFIX.length);
+      const operation = message.headers?.get(KV_OPERATION) ?? "";
+      if (operation === "DEL" || operation === "PURGE") this.#handlers.delete(key);
+      else this.#handlers.put(key, message.data);
+      delivered += 1;
+      completeAfter();
     }
   }
 }

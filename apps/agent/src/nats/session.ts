@@ -2,19 +2,37 @@
 // logged), since a device may boot long before its uplink works; once
 // connected, nats.js reconnects by itself and every (re)connect re-opens the
 // buckets and calls `onReady`, which re-establishes the watch and republishes.
+//
+// The identity's access token is fetched before connecting and renewed in the
+// background. The server ends the connection when the token expires (the
+// callout's user JWT expires with it) or refuses a token: nats.js reconnects
+// with the newest token, and if it gives up, the loop here connects again
+// once a fresh one is at hand.
 import { setTimeout as delay } from "node:timers/promises";
-import { BUCKET_AGENT_STATUS, BUCKET_DESIRED_STATE } from "@fleet/contracts";
+import { BUCKET_AGENT_STATUS } from "@fleet/contracts";
 import { Backoff } from "@fleet/runtime";
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import {
+  AuthorizationError,
+  connect,
+  UserAuthenticationExpiredError,
+  type NatsConnection,
+} from "@nats-io/transport-node";
 import { isAborted } from "../abort.js";
 import { messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { CredentialSource } from "./credentials.js";
 
 export interface Buckets {
-  desired: KV;
+  /** The desired-state watch runs its own consumer on the device's keys. */
+  js: JetStreamClient;
   status: KV;
+}
+
+/** The server refused the credential, or ended a connection whose credential expired. */
+function isAuthError(error: unknown): boolean {
+  return error instanceof AuthorizationError || error instanceof UserAuthenticationExpiredError;
 }
 
 export interface NatsSessionOptions {
@@ -49,10 +67,11 @@ export class NatsSession {
   async run(): Promise<void> {
     const { servers, credentials, name, logger, signal } = this.#options;
     const backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+    const refreshing = credentials.keepFresh(signal);
     while (!signal.aborted) {
+      if (!(await credentials.ready(signal))) break;
       let nc: NatsConnection;
       try {
-        const authenticator = credentials.authenticator();
         nc = await connect({
           servers,
           name,
@@ -62,13 +81,18 @@ export class NatsSession {
           // Notice a silently dead link (no TCP reset) within ~30 s.
           pingInterval: 10_000,
           maxPingOut: 3,
-          ...(authenticator === undefined ? {} : { authenticator }),
+          authenticator: credentials.authenticator(),
+          inboxPrefix: credentials.inboxPrefix,
         });
       } catch (error) {
+        const refused = isAuthError(error);
+        if (refused) credentials.refused();
         const retryInMs = backoff.next();
         logger.warn(
           { servers, attempt: backoff.attempts, retryInMs, err: messageOf(error) },
-          "cannot reach NATS; retrying",
+          refused
+            ? "NATS refused this device's credential; retrying"
+            : "cannot reach NATS; retrying",
         );
         await delay(retryInMs, undefined, { signal }).catch(() => undefined);
         continue;
@@ -91,6 +115,7 @@ export class NatsSession {
           "NATS connection closed; reconnecting",
         );
     }
+    await refreshing;
   }
 
   async #followStatus(nc: NatsConnection): Promise<void> {
@@ -104,6 +129,13 @@ export class NatsSession {
         );
       } else if (status.type === "reconnecting") {
         logger.debug("reconnecting to NATS");
+      } else if (status.type === "error" && isAuthError(status.error)) {
+        // Expected once per token lifetime: the server ends the connection at the token's expiry.
+        this.#options.credentials.refused();
+        logger.info(
+          { reason: messageOf(status.error) },
+          "NATS ended this credential; reconnecting with a fresh token",
+        );
       } else if (status.type === "reconnect") {
         this.#connected = true;
         logger.info({ server: status.server }, "reconnected to NATS");
@@ -112,18 +144,15 @@ export class NatsSession {
     }
   }
 
-  /** Opens (or, on the local platform, creates) both buckets, retrying until it works. */
+  /** Binds to the buckets (a device may not create or inspect them), retrying until it works. */
   async #openBuckets(nc: NatsConnection): Promise<void> {
     const { logger, signal, onReady } = this.#options;
     const generation = ++this.#generation;
     const backoff = new Backoff({ initialMs: 250, maxMs: 10_000 });
     while (!signal.aborted && !nc.isClosed() && generation === this.#generation) {
       try {
-        const kvm = new Kvm(nc);
-        const buckets = {
-          desired: await kvm.create(BUCKET_DESIRED_STATE),
-          status: await kvm.create(BUCKET_AGENT_STATUS),
-        };
+        const js = jetstream(nc);
+        const buckets = { js, status: await new Kvm(js).open(BUCKET_AGENT_STATUS) };
         if (generation !== this.#generation) return;
         this.#buckets = buckets;
         onReady(buckets);

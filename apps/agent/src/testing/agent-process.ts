@@ -1,73 +1,80 @@
 // Runs the agent under test: as a real child process (for tests that SIGKILL
 // or restart it) or in-process. The child is `node --import tsx <its bin>`
 // — one process, so a signal hits the agent itself, not a wrapper (npx and
-// the tsx CLI each put a parent process in between).
+// the tsx CLI each put a parent process in between). Either way the agent
+// gets its settings as flags, through the same resolution as `iot-agent`,
+// and its identity from a provisioned device's credential file.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 import pino from "pino";
 import { startAgent, type RunningAgent } from "../agent.js";
-import type { AgentConfig } from "../config/settings.js";
+import { loadConfig } from "../config/load.js";
+import type { SettingName } from "../config/settings.js";
+import { SETTINGS } from "../config/settings.js";
+import { readEnv } from "../env.js";
 
 const APP_DIR = fileURLToPath(new URL("../..", import.meta.url));
 /** The agent's bin, as its package exports it. */
 const AGENT_BIN = createRequire(import.meta.url).resolve("@fleet/agent/bin");
 
 export interface AgentArgs {
-  device: string;
-  natsUrl: string;
+  /** The device's credential file (0600); the device id and NATS servers come from it. */
+  credentialsFile: string;
   podmanSocket: string;
   dataDir: string;
   heartbeatSeconds?: number;
   resyncSeconds?: number;
+  /** Overrides the credential file's NATS servers. */
+  natsUrl?: string;
 }
 
-export function agentConfig(args: AgentArgs): AgentConfig {
+const LOG_LEVEL = (): string => process.env.AGENT_TEST_LOG_LEVEL ?? "warn";
+
+/** The agent's settings for `args`, as flag values. */
+export function agentFlags(args: AgentArgs): Partial<Record<SettingName, string>> {
   return {
-    deviceId: args.device,
-    natsServers: [args.natsUrl],
-    credentials: { type: "none" },
+    credentials: args.credentialsFile,
     podmanSocket: args.podmanSocket,
-    heartbeatSeconds: args.heartbeatSeconds ?? 1,
-    resyncSeconds: args.resyncSeconds ?? 30,
-    inventorySeconds: 300,
     dataDir: args.dataDir,
-    logLevel: "warn",
+    heartbeatSeconds: String(args.heartbeatSeconds ?? 1),
+    resyncSeconds: String(args.resyncSeconds ?? 30),
+    logLevel: LOG_LEVEL(),
+    ...(args.natsUrl === undefined ? {} : { natsServers: args.natsUrl }),
   };
 }
 
-export function startAgentProcess(args: AgentArgs): ResultPromise {
-  const config = agentConfig(args);
+/** The same settings as command-line arguments of `iot-agent`. */
+export function agentArgv(args: AgentArgs): string[] {
+  return Object.entries(agentFlags(args)).map(
+    ([name, value]) => `--${SETTINGS[name as SettingName].flag}=${value}`,
+  );
+}
+
+export function startAgentProcess(args: AgentArgs, subcommand: string[] = []): ResultPromise {
   return execa(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      AGENT_BIN,
-      `--device-id=${config.deviceId}`,
-      `--nats-servers=${config.natsServers.join(",")}`,
-      "--credentials=none",
-      `--podman-socket=${config.podmanSocket}`,
-      `--data-dir=${config.dataDir}`,
-      `--heartbeat-seconds=${config.heartbeatSeconds}`,
-      `--resync-seconds=${config.resyncSeconds}`,
-    ],
+    ["--import", "tsx", AGENT_BIN, ...subcommand, ...agentArgv(args)],
     {
       cwd: APP_DIR,
       reject: false,
-      env: { LOG_LEVEL: process.env.AGENT_TEST_LOG_LEVEL ?? "warn" },
+      // No IOT_AGENT_* from the test's environment: the flags are the whole configuration.
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: LOG_LEVEL() },
+      extendEnv: false,
       stdout: "inherit",
       stderr: "inherit",
     },
   );
 }
 
-export function startAgentInProcess(args: AgentArgs): Promise<RunningAgent> {
-  const logger = pino({
-    name: `iot-agent-${args.device}`,
-    level: process.env.AGENT_TEST_LOG_LEVEL ?? "warn",
+export async function startAgentInProcess(args: AgentArgs): Promise<RunningAgent> {
+  const config = await loadConfig({
+    flags: agentFlags(args),
+    configFlag: undefined,
+    env: readEnv({}),
   });
-  return startAgent(agentConfig(args), logger);
+  const logger = pino({ name: `iot-agent-${config.deviceId}`, level: LOG_LEVEL() });
+  return startAgent(config, logger);
 }
 
 export { APP_DIR };

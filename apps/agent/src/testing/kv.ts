@@ -1,6 +1,8 @@
-// Test helpers for the NATS side: a connection to the local platform, writing
-// desired state with the contracts' encoder, and awaiting a device's published
-// AgentStatus through a KV watch (an event, not a poll).
+// Test helpers for the NATS side: the platform admin's connection (what plays
+// the operator here: it seeds desired state and watches heartbeats; the agents
+// under test connect as their own devices), writing desired state with the
+// contracts' encoder, and awaiting a device's published AgentStatus through a
+// KV watch (an event, not a poll).
 import {
   BUCKET_AGENT_STATUS,
   BUCKET_DESIRED_STATE,
@@ -11,9 +13,9 @@ import {
   type AgentStatus,
   type PodmanService,
 } from "@fleet/contracts";
-import { NGINX_CONTAINER_PORT, nginxImageRef } from "@fleet/local-platform/testing";
+import { connectAsAdmin, NGINX_CONTAINER_PORT, nginxImageRef } from "@fleet/local-platform/testing";
 import { Kvm, type KV } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 
 export interface TestNats {
   nc: NatsConnection;
@@ -21,8 +23,9 @@ export interface TestNats {
   status: KV;
 }
 
-export async function connectTestNats(natsUrl: string): Promise<TestNats> {
-  const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+/** The platform admin's connection, with both buckets (created if missing, as the operator would). */
+export async function connectTestNats(): Promise<TestNats> {
+  const nc = await connectAsAdmin({ maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const kvm = new Kvm(nc);
   return {
     nc,
