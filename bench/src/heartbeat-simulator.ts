@@ -1,5 +1,7 @@
 // Simulated devices: each heartbeats once per period, spread evenly over the
 // period, over a few NATS connections (like agents behind one edge hub would).
+// The connections are the platform admin's: one simulator publishes thousands
+// of devices' statuses, which no single device identity may.
 // A device in `failing` reports its deployment Failed.
 import {
   BUCKET_AGENT_STATUS,
@@ -8,7 +10,8 @@ import {
   encodeAgentStatus,
 } from "@fleet/contracts";
 import { Kvm, type KV } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connectAsAdmin, type PlatformConnection } from "@fleet/local-platform/testing";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as delay } from "node:timers/promises";
 
 const TICK_MS = 100;
@@ -27,13 +30,13 @@ export class HeartbeatSimulator {
   ) {}
 
   static async open(
-    natsUrl: string,
+    connection: PlatformConnection,
     ids: string[],
     deployment: { namespace: string; name: string },
     options: { connections?: number; periodMs?: number } = {},
   ): Promise<HeartbeatSimulator> {
     const connections = await Promise.all(
-      Array.from({ length: options.connections ?? 4 }, () => connect({ servers: natsUrl })),
+      Array.from({ length: options.connections ?? 4 }, () => connectAsAdmin({ connection })),
     );
     const buckets = await Promise.all(
       connections.map((nc) => new Kvm(nc).open(BUCKET_AGENT_STATUS)),

@@ -99,6 +99,8 @@ export async function startOperator(
       connection.kubeconfig,
       "--nats-url",
       connection.natsUrl,
+      "--nats-credentials",
+      connection.natsSecrets.operatorCreds,
       "--http-port",
       String(port),
       "--namespace",

@@ -19,7 +19,7 @@ export async function runBenchmark(
   const connection = await platformConnection();
   const cleanups: (() => Promise<void>)[] = [];
   const podman = new Podman(connection.podmanSocket);
-  const kv = await openBuckets(connection.natsUrl);
+  const kv = await openBuckets(connection);
   const ctx: BenchContext = {
     env,
     connection,

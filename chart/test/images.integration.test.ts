@@ -3,7 +3,7 @@
 // local platform as uid 1000; the agent image's CLI answers. npm ci inside the
 // build reaches the npm registry, like a CI builder would.
 import { platformConnection, freePort, waitUntil } from "@fleet/local-platform/testing";
-import { copyFile, chmod, mkdtemp, readFile } from "node:fs/promises";
+import { copyFile, chmod, chown, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -63,11 +63,15 @@ describe("chart - container images", () => {
 
       const cluster = await connectCluster();
       const watched = await createNamespace(cluster, "chart-image");
-      const { kubeconfig, natsUrl } = await platformConnection();
+      const { kubeconfig, natsUrl, natsSecrets } = await platformConnection();
       // The container's user must be able to read its kubeconfig.
       const dir = await mkdtemp(join(tmpdir(), "fleet-image-kube-"));
       await copyFile(kubeconfig, join(dir, "config.json"));
       await chmod(join(dir, "config.json"), 0o644);
+      // Its NATS credential stays private (0600), owned by the container's user.
+      await copyFile(natsSecrets.operatorCreds, join(dir, "nats.creds"));
+      await chown(join(dir, "nats.creds"), 1000, 1000);
+      await chmod(join(dir, "nats.creds"), 0o600);
       await chmod(dir, 0o755);
       const port = await freePort();
       const name = `iot-operator-image-${runId}`;
@@ -86,6 +90,8 @@ describe("chart - container images", () => {
         "/kube/config.json",
         "--nats-url",
         natsUrl,
+        "--nats-credentials",
+        "/kube/nats.creds",
         "--http-port",
         String(port),
         "--namespace",

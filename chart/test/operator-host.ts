@@ -39,7 +39,12 @@ export function chartEnv(deployment: V1Deployment): {
 
 export async function startHostOperator(
   deployment: V1Deployment,
-  overrides: { kubeconfigFile: string; natsUrl: string; podName: string },
+  overrides: {
+    kubeconfigFile: string;
+    natsUrl: string;
+    natsCredentialsFile: string;
+    podName: string;
+  },
 ): Promise<HostOperator> {
   const { args, env: fromChart, fromPod } = chartEnv(deployment);
   if (fromPod.join() !== "POD_NAME")
@@ -48,6 +53,7 @@ export async function startHostOperator(
   const env = {
     ...fromChart,
     NATS_URL: overrides.natsUrl,
+    NATS_CREDENTIALS_FILE: overrides.natsCredentialsFile,
     HTTP_PORT: String(port),
     POD_NAME: overrides.podName,
   };

@@ -15,7 +15,7 @@ import {
   type DeploymentSpecInput,
 } from "@fleet/contracts";
 import { DeploymentClient } from "@fleet/kube";
-import { platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import { connectAsAdmin, platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import {
   ApiextensionsV1Api,
   AppsV1Api,
@@ -24,7 +24,7 @@ import {
   CustomObjectsApi,
 } from "@kubernetes/client-node";
 import { Kvm, type KV } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   clusterHelmOk,
@@ -83,11 +83,13 @@ beforeAll(async () => {
     .readNamespacedDeployment({ name: operatorName, namespace });
   const serviceAccount = deployment.spec?.template.spec?.serviceAccountName ?? "";
   sa = await actAsServiceAccount(cluster.kc, namespace, serviceAccount);
-  const { natsUrl } = await platformConnection();
-  nc = await connect({ servers: natsUrl });
+  const connection = await platformConnection();
+  nc = await connectAsAdmin({ connection });
   operator = await startHostOperator(deployment, {
     kubeconfigFile: sa.kubeconfigFile,
-    natsUrl,
+    natsUrl: connection.natsUrl,
+    // The chart mounts the operator's NATS credential from a Secret; on the host, the platform's.
+    natsCredentialsFile: connection.natsSecrets.operatorCreds,
     podName,
   });
   const started = performance.now();

@@ -10,7 +10,8 @@ const connection = {
   natsWebsocketUrl: "ws://127.0.0.1:34280",
   natsMonitorUrl: "http://127.0.0.1:38222",
   natsSecrets: {
-    serviceCreds: "/tmp/p/nats/secrets/service.creds",
+    adminCreds: "/tmp/p/nats/secrets/admin.creds",
+    operatorCreds: "/tmp/p/nats/secrets/operator.creds",
     dashboardCreds: "/tmp/p/nats/secrets/dashboard.creds",
     calloutCreds: "/tmp/p/nats/secrets/callout.creds",
     systemCreds: "/tmp/p/nats/secrets/system.creds",
@@ -29,6 +30,8 @@ const connection = {
     clientSecret: "s",
     dashboardOrigin: "http://localhost:3100",
     passwords: { alice: "alice-pw", bob: "bob-pw" },
+    projectId: "290000000000000001",
+    adminKeyFile: "/tmp/p/idp/admin-key.json",
   },
 } satisfies PlatformConnection;
 

@@ -1,12 +1,11 @@
 // `npm run demo -- --auto`: the whole journey as a regression. Each step is
 // timed; the first failure names its step and the demo exits non-zero.
 import { KubeConfig } from "@kubernetes/client-node";
-import { connect } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
 import { BUCKET_DESIRED_STATE, desiredStateKey, type DeploymentStatus } from "@fleet/contracts";
 import { DeploymentClient } from "@fleet/kube";
 import { applyDeployment, deleteDeployment, manifestFromFlags } from "@fleet/operator";
-import { waitUntil, type Progress } from "@fleet/local-platform";
+import { connectAsAdmin, waitUntil, type Progress } from "@fleet/local-platform";
 import { DEMO_HOST_PORT, DEMO_NAME, DEMO_NAMESPACE } from "./handoff.js";
 import { PodmanApi } from "./podman.js";
 import type { Stack } from "./stack.js";
@@ -38,7 +37,8 @@ export async function runJourney(
   kc.loadFromFile(stack.connection.kubeconfig);
   const crs = DeploymentClient.forKubeConfig(kc);
   const podman = new PodmanApi(stack.connection.podmanSocket);
-  const nc = await connect({ servers: stack.connection.natsUrl });
+  // The journey inspects KV as an outsider: the platform admin.
+  const nc = await connectAsAdmin({ connection: stack.connection });
   const desired = await new Kvm(nc).open(BUCKET_DESIRED_STATE);
 
   const apply = (tag: string): Promise<unknown> =>

@@ -4,10 +4,10 @@ import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { connect } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
 import { agentStatusKey, BUCKET_AGENT_STATUS, decodeAgentStatus } from "@fleet/contracts";
 import {
+  connectAsAdmin,
   waitUntil,
   type Layout,
   type PlatformConnection,
@@ -52,7 +52,11 @@ export async function startOperator(
     "operator",
     OPERATOR_BIN,
     ["run", "--http-port", String(httpPort), "--heartbeat-period", `${HEARTBEAT_SECONDS}s`],
-    { KUBECONFIG: connection.kubeconfig, NATS_URL: connection.natsUrl },
+    {
+      KUBECONFIG: connection.kubeconfig,
+      NATS_URL: connection.natsUrl,
+      NATS_CREDENTIALS_FILE: connection.natsSecrets.operatorCreds,
+    },
     log,
   );
   return readyOrStop(
@@ -66,12 +70,12 @@ export async function startOperator(
 }
 
 async function waitForHeartbeat(
-  natsUrl: string,
+  connection: PlatformConnection,
   device: string,
   since: number,
   log: string,
 ): Promise<void> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connectAsAdmin({ connection });
   try {
     const kv = await new Kvm(nc).open(BUCKET_AGENT_STATUS);
     await waitUntil(
@@ -108,7 +112,7 @@ export async function startAgent(
     {},
     log,
   );
-  return readyOrStop(agent, waitForHeartbeat(connection.natsUrl, device, since, log));
+  return readyOrStop(agent, waitForHeartbeat(connection, device, since, log));
 }
 
 /**

@@ -1,5 +1,7 @@
 // A simulated device agent: writes AgentStatus heartbeats into the real KV the
-// way apps/agent does (contracts' encoder, status.<device> key).
+// way apps/agent does (contracts' encoder, status.<device> key). It connects as
+// the platform admin, not as a device: it plays any device id a test picks,
+// without provisioning one in the IdP.
 import {
   agentStatusKey,
   BUCKET_AGENT_STATUS,
@@ -8,7 +10,8 @@ import {
   type DeploymentPhase,
 } from "@fleet/contracts";
 import { Kvm, type KV } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connectAsAdmin } from "@fleet/local-platform/testing";
+import type { NatsConnection } from "@nats-io/transport-node";
 
 export class SimulatedAgent {
   private readonly deployments = new Map<string, { phase: DeploymentPhase }>();
@@ -21,9 +24,8 @@ export class SimulatedAgent {
     private readonly kv: KV,
   ) {}
 
-  static async start(natsUrl: string, deviceId: string): Promise<SimulatedAgent> {
-    const nc = await connect({
-      servers: natsUrl,
+  static async start(deviceId: string): Promise<SimulatedAgent> {
+    const nc = await connectAsAdmin({
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     });

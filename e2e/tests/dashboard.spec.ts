@@ -27,7 +27,7 @@ async function adminReadsDeployment(): Promise<boolean> {
 }
 
 test.beforeAll(async () => {
-  agent = await SimulatedAgent.start((await platformConnection()).natsUrl, deviceId);
+  agent = await SimulatedAgent.start(deviceId);
   await agent.heartbeat();
   // The period the dashboard was told (a device is offline after three without a heartbeat).
   agent.startHeartbeats(HEARTBEAT_SECONDS * 1000);

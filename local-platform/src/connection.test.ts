@@ -8,7 +8,8 @@ const connection: PlatformConnection = {
   natsWebsocketUrl: "ws://127.0.0.1:24280",
   natsMonitorUrl: "http://127.0.0.1:28222",
   natsSecrets: {
-    serviceCreds: "/p/nats/secrets/service.creds",
+    adminCreds: "/p/nats/secrets/admin.creds",
+    operatorCreds: "/p/nats/secrets/operator.creds",
     dashboardCreds: "/p/nats/secrets/dashboard.creds",
     calloutCreds: "/p/nats/secrets/callout.creds",
     systemCreds: "/p/nats/secrets/system.creds",
@@ -69,6 +70,17 @@ describe("connection - NATS secrets in the env export", () => {
     expect(lines).toContain("export LIVE_TICKET_KEY_FILE='/p/nats/secrets/browser-ticket.pem'");
     expect(lines).not.toMatch(/NATS_VIEWER|PASSWORD/);
     // The operator reads NATS_CREDENTIALS_FILE too: the dashboard's read-only one must not leak to it.
-    expect(lines).not.toContain("NATS_CREDENTIALS_FILE=");
+    expect(lines).not.toContain(" NATS_CREDENTIALS_FILE=");
+  });
+
+  it("exports the admin credential for the nats CLI and each service's by its own name", () => {
+    const lines = exportLines(connection);
+    expect(lines).toContain("export NATS_CREDS='/p/nats/secrets/admin.creds'");
+    expect(lines).toContain(
+      "export NATS_OPERATOR_CREDENTIALS_FILE='/p/nats/secrets/operator.creds'",
+    );
+    expect(lines).toContain(
+      "export NATS_DASHBOARD_CREDENTIALS_FILE='/p/nats/secrets/dashboard.creds'",
+    );
   });
 });

@@ -15,7 +15,7 @@ export interface PlatformConnection {
   natsUrl: string;
   natsWebsocketUrl: string;
   natsMonitorUrl: string;
-  /** NATS credential and key files (0600) of the dashboard, the browsers' auth callout and tests. */
+  /** NATS credentials and keys (files, 0600): the platform admin's (tests, tools), each service's. */
   natsSecrets: NatsSecretFiles;
   podmanSocket: string;
   /** Set where podman on this machine needs the project's containers.conf. */
@@ -78,6 +78,10 @@ export function exportLines(connection: PlatformConnection): string {
     ["NATS_URL", connection.natsUrl],
     ["NATS_WS_URL", connection.natsWebsocketUrl],
     ["NATS_MONITOR_URL", connection.natsMonitorUrl],
+    // The nats CLI reads NATS_CREDS: the platform admin, as KUBECONFIG is the kube admin.
+    ["NATS_CREDS", connection.natsSecrets.adminCreds],
+    ["NATS_OPERATOR_CREDENTIALS_FILE", connection.natsSecrets.operatorCreds],
+    ["NATS_DASHBOARD_CREDENTIALS_FILE", connection.natsSecrets.dashboardCreds],
     // Paths only: the browsers' auth callout runs inside the dashboard (docs/nats.md).
     ["LIVE_TICKET_KEY_FILE", connection.natsSecrets.browserTicketKey],
     ["NATS_CALLOUT_ISSUER_SEED_FILE", connection.natsSecrets.calloutIssuerSeed],

@@ -1,6 +1,7 @@
 // @fleet/local-platform: the real servers for the demo and every test tier.
 export { up, down, status, type UpResult, type ComponentStatus } from "./platform.js";
 export { connectionFor, exportLines, type PlatformConnection } from "./connection.js";
+export { connectAsAdmin, connectAsOperator, type PlatformNatsOptions } from "./nats-clients.js";
 export { dashboardEnvironment, type DashboardOverrides } from "./dashboard-environment.js";
 export { readPlatformEnv, type PlatformEnv } from "./env.js";
 export { layoutFor, type Layout } from "./layout.js";

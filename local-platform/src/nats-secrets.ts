@@ -2,12 +2,15 @@
 // <root>/nats/secrets (folder 0700, files 0600). nats-server's config only ever
 // holds their public halves; the clients get file paths, never the values.
 //
+// Nothing is anonymous: every service has its own nkey user (nats-users.ts).
+// An older version of these secrets (other users) is replaced as a whole.
+//
 // The .creds files carry an nkey seed plus a user JWT, the format every NATS
 // client reads. This server runs in config mode (no operator): it authenticates
 // the nkey by its signature of the server's nonce and does not trust the JWT,
 // which is signed by a throwaway account key. Against an operator-mode NATS the
 // same variables take real .creds files.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -16,12 +19,14 @@ import { createAccount, createCurve, createUser, fromSeed } from "@nats-io/nkeys
 import { z } from "zod";
 import type { Layout } from "./layout.js";
 
+const SECRETS_VERSION = 3;
+
 const secretsSchema = z.object({
-  version: z.literal(2),
-  servicePassword: z.string().min(1),
+  version: z.literal(SECRETS_VERSION),
   /** nkey user seeds (SU...). */
   users: z.object({
-    service: z.string().startsWith("SU"),
+    admin: z.string().startsWith("SU"),
+    operator: z.string().startsWith("SU"),
     dashboard: z.string().startsWith("SU"),
     callout: z.string().startsWith("SU"),
     system: z.string().startsWith("SU"),
@@ -38,11 +43,13 @@ export type NatsUserName = keyof NatsSecrets["users"];
 
 /** Paths of the secret files clients are given. */
 export interface NatsSecretFiles {
-  /** Same rights as the anonymous service user, behind a credential that can be rotated (tests). */
-  serviceCreds: string;
+  /** The platform admin: every right, local platform only (tests and tooling seed and inspect KV). */
+  adminCreds: string;
+  /** The operator's own connection (operatorPermissions). */
+  operatorCreds: string;
   /** The dashboard server's own connection: read and watch agent-status. */
   dashboardCreds: string;
-  /** The auth-callout responder: answers $SYS.REQ.USER.AUTH. */
+  /** The identity service, the auth-callout responder: answers $SYS.REQ.USER.AUTH. */
   calloutCreds: string;
   /** A system-account user that may only kick connections ($SYS.REQ.SERVER.*.KICK). */
   systemCreds: string;
@@ -57,7 +64,8 @@ export const natsSecretsDir = (layout: Layout): string =>
 export function natsSecretFiles(layout: Layout): NatsSecretFiles {
   const dir = natsSecretsDir(layout);
   return {
-    serviceCreds: join(dir, "service.creds"),
+    adminCreds: join(dir, "admin.creds"),
+    operatorCreds: join(dir, "operator.creds"),
     dashboardCreds: join(dir, "dashboard.creds"),
     calloutCreds: join(dir, "callout.creds"),
     systemCreds: join(dir, "system.creds"),
@@ -75,10 +83,10 @@ function generate(): NatsSecrets {
   const userSeed = (): string => text(createUser().getSeed());
   const { privateKey } = generateKeyPairSync("ed25519");
   return {
-    version: 2,
-    servicePassword: randomBytes(18).toString("base64url"),
+    version: SECRETS_VERSION,
     users: {
-      service: userSeed(),
+      admin: userSeed(),
+      operator: userSeed(),
       dashboard: userSeed(),
       callout: userSeed(),
       system: userSeed(),
@@ -98,8 +106,23 @@ const secret = (path: string, data: string | Uint8Array): Promise<void> =>
   writeFile(path, data, { mode: 0o600 });
 
 /** Creates the secrets on first use (and their files when missing); returns them. */
+/** True when the secrets on disk are of this version (another version is regenerated whole). */
+async function isCurrent(layout: Layout): Promise<boolean> {
+  const raw = await readFile(secretsFile(layout), "utf8").catch(() => undefined);
+  if (raw === undefined) return false;
+  try {
+    return z.object({ version: z.literal(SECRETS_VERSION) }).safeParse(JSON.parse(raw)).success;
+  } catch {
+    return false; // unreadable: regenerated like an old version
+  }
+}
+
 export async function ensureNatsSecrets(layout: Layout): Promise<NatsSecrets> {
   const dir = natsSecretsDir(layout);
+  if (!(await isCurrent(layout))) {
+    // First start, or an older version: its .creds files name users that no longer exist.
+    await rm(dir, { recursive: true, force: true });
+  }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
   if (!existsSync(secretsFile(layout))) {
@@ -110,7 +133,8 @@ export async function ensureNatsSecrets(layout: Layout): Promise<NatsSecrets> {
   const secrets = await readNatsSecrets(layout);
   const files = natsSecretFiles(layout);
   const derived: [string, () => Promise<string | Uint8Array>][] = [
-    [files.serviceCreds, () => credsFor("fleet-service", secrets.users.service)],
+    [files.adminCreds, () => credsFor("fleet-admin", secrets.users.admin)],
+    [files.operatorCreds, () => credsFor("fleet-operator", secrets.users.operator)],
     [files.dashboardCreds, () => credsFor("fleet-dashboard", secrets.users.dashboard)],
     [files.calloutCreds, () => credsFor("fleet-auth-callout", secrets.users.callout)],
     [files.systemCreds, () => credsFor("fleet-system", secrets.users.system)],

@@ -1,81 +1,40 @@
-// Who may use the local platform's NATS, and with which rights.
+// Who may use the local platform's NATS, and with which rights. Nothing is
+// anonymous, on TCP or websocket: there is no `no_auth_user` and no password.
 //
-// - Clients that send no credentials (the operator, agents and tests on this
-//   machine) are mapped to `fleet-service`, which may do anything: the server
-//   listens on loopback only, and per-device identities come later.
-// - Browsers never get a static credential. Each connects over websocket with a
-//   short-lived ticket from the dashboard; nats-server asks the auth-callout
-//   responder ($SYS.REQ.USER.AUTH, encrypted with the callout xkey), which
-//   answers with a user JWT that expires with the ticket and may only subscribe
-//   to heartbeats (see apps/web/src/server/nats/browser-callout).
-// - Every other identity is an nkey user listed in `auth_users`, so the callout
-//   never sees it: the dashboard server (read agent-status), the callout
-//   responder itself, a service twin with a rotatable credential, and a
-//   system-account user that may only kick connections.
-import { BROWSER_AUTH_SUBJECTS, BUCKET_AGENT_STATUS } from "@fleet/contracts";
+// - Services are nkey users listed in `auth_users`, so the auth callout never
+//   sees them, each with its static permissions from contracts
+//   (nats-permissions.ts): the operator, the dashboard server, the identity
+//   service (the callout responder itself), and a system-account user that may
+//   only kick connections. docs/adr/0007-nats-identities.md says why.
+// - The platform admin, with every right, exists on the local platform only:
+//   tests and tooling seed and inspect KV with it, like the kube admin
+//   kubeconfig. Never in the chart.
+// - Every other client (devices with an IdP token, browsers with a dashboard
+//   ticket) goes through the auth callout: nats-server asks the identity
+//   service ($SYS.REQ.USER.AUTH, encrypted with the callout xkey), which answers
+//   with a user JWT of that caller's permissions, or refuses.
+import {
+  dashboardServerPermissions,
+  identityServicePermissions,
+  kickOnlyPermissions,
+  operatorPermissions,
+} from "@fleet/contracts";
 import { fromCurveSeed, fromSeed } from "@nats-io/nkeys";
-import type { NatsSecrets } from "./nats-secrets.js";
+import type { NatsSecrets, NatsUserName } from "./nats-secrets.js";
+import { serverPermissions, type ServerPermissions } from "./nats-server-permissions.js";
 
-export const SERVICE_USER = "fleet-service";
-/** The account browsers (and every client without an account of its own) live in. */
+/** The account devices, browsers and services live in. */
 export const GLOBAL_ACCOUNT = "$G";
 export const SYSTEM_ACCOUNT = "SYS";
-/** Subjects the callout responders use among themselves (session verdicts for every replica). */
-export const CALLOUT_SERVICE_SUBJECTS = BROWSER_AUTH_SUBJECTS;
-
-interface Permissions {
-  publish?: { allow?: string[]; deny?: string[] };
-  subscribe?: { allow?: string[]; deny?: string[] };
-  allow_responses?: boolean;
-}
-
-/** Read-only access to one KV bucket: open, get, watch (ordered consumers) — no put, no other stream. */
-export function kvReadOnlyPermissions(bucket: string): Permissions {
-  const stream = `KV_${bucket}`;
-  return {
-    publish: {
-      allow: [
-        "$JS.API.INFO",
-        `$JS.API.STREAM.INFO.${stream}`,
-        `$JS.API.STREAM.MSG.GET.${stream}`,
-        `$JS.API.DIRECT.GET.${stream}`,
-        `$JS.API.DIRECT.GET.${stream}.>`,
-        `$JS.API.CONSUMER.CREATE.${stream}`,
-        `$JS.API.CONSUMER.CREATE.${stream}.>`,
-        `$JS.API.CONSUMER.INFO.${stream}.>`,
-        `$JS.API.CONSUMER.DELETE.${stream}.>`,
-        // Ordered consumers answer flow-control requests on these subjects.
-        `$JS.FC.${stream}.>`,
-      ],
-    },
-    subscribe: { allow: ["_INBOX.>"] },
-  };
-}
-
-/** The responder reads callout requests and answers them (allow_responses), nothing else. */
-export const CALLOUT_RESPONDER_PERMISSIONS: Permissions = {
-  publish: { allow: [CALLOUT_SERVICE_SUBJECTS] },
-  subscribe: { allow: ["$SYS.REQ.USER.AUTH", CALLOUT_SERVICE_SUBJECTS] },
-  allow_responses: true,
-};
-
-/** Kicking a connection is the one system request the dashboard makes. */
-export const KICK_ONLY_PERMISSIONS: Permissions = {
-  publish: { allow: ["$SYS.REQ.SERVER.*.KICK"] },
-  subscribe: { allow: ["_INBOX.>"] },
-};
 
 type ConnectionType = "STANDARD" | "WEBSOCKET";
 
-type NatsUser = (
-  | { user: string; password: string }
-  | {
-      nkey: string;
-    }
-) & { permissions?: Permissions; allowed_connection_types: ConnectionType[] };
-
-const publicUserKey = (seed: string): string =>
-  fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+interface NatsUser {
+  nkey: string;
+  /** Absent for the platform admin only: every right. */
+  permissions?: ServerPermissions;
+  allowed_connection_types: ConnectionType[];
+}
 
 export interface NatsAuthConfig {
   accounts: Record<string, { users: NatsUser[] }>;
@@ -89,59 +48,46 @@ export interface NatsAuthConfig {
       xkey: string;
     };
   };
-  no_auth_user: string;
 }
 
+const publicUserKey = (seed: string): string =>
+  fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+
+// Services connect over TCP; websocket is for browsers, and every browser comes through the callout.
+const TCP_ONLY: ConnectionType[] = ["STANDARD"];
+
 export function natsAuthConfig(secrets: NatsSecrets): NatsAuthConfig {
-  const keys = {
-    service: publicUserKey(secrets.users.service),
-    dashboard: publicUserKey(secrets.users.dashboard),
-    callout: publicUserKey(secrets.users.callout),
-    system: publicUserKey(secrets.users.system),
-  };
-  const tcpOnly: ConnectionType[] = ["STANDARD"];
+  const key = (name: NatsUserName): string => publicUserKey(secrets.users[name]);
+  const user = (name: NatsUserName, permissions?: ServerPermissions): NatsUser => ({
+    nkey: key(name),
+    ...(permissions !== undefined && { permissions }),
+    allowed_connection_types: TCP_ONLY,
+  });
   return {
     accounts: {
-      [SYSTEM_ACCOUNT]: {
-        users: [
-          {
-            nkey: keys.system,
-            permissions: KICK_ONLY_PERMISSIONS,
-            allowed_connection_types: tcpOnly,
-          },
-        ],
-      },
+      [SYSTEM_ACCOUNT]: { users: [user("system", serverPermissions(kickOnlyPermissions()))] },
     },
     system_account: SYSTEM_ACCOUNT,
     authorization: {
       users: [
-        // Loopback TCP only: an anonymous websocket client maps to this user and is refused.
-        {
-          user: SERVICE_USER,
-          password: secrets.servicePassword,
-          allowed_connection_types: tcpOnly,
-        },
-        { nkey: keys.service, allowed_connection_types: tcpOnly },
-        {
-          nkey: keys.dashboard,
-          permissions: kvReadOnlyPermissions(BUCKET_AGENT_STATUS),
-          allowed_connection_types: tcpOnly,
-        },
-        {
-          nkey: keys.callout,
-          permissions: CALLOUT_RESPONDER_PERMISSIONS,
-          allowed_connection_types: tcpOnly,
-        },
+        user("admin"),
+        user("operator", serverPermissions(operatorPermissions())),
+        user("dashboard", serverPermissions(dashboardServerPermissions())),
+        user("callout", serverPermissions(identityServicePermissions())),
       ],
       auth_callout: {
         issuer: fromSeed(new TextEncoder().encode(secrets.calloutIssuer)).getPublicKey(),
         account: GLOBAL_ACCOUNT,
-        // Everyone above bypasses the callout; every other client goes through it.
-        auth_users: [SERVICE_USER, keys.service, keys.dashboard, keys.callout, keys.system],
+        // The users above bypass the callout; every other client goes through it.
+        auth_users: [
+          key("admin"),
+          key("operator"),
+          key("dashboard"),
+          key("callout"),
+          key("system"),
+        ],
         xkey: fromCurveSeed(new TextEncoder().encode(secrets.calloutXkey)).getPublicKey(),
       },
     },
-    // Loopback clients without credentials (operator, agents, tests) act as the service user.
-    no_auth_user: SERVICE_USER,
   };
 }

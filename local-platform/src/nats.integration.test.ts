@@ -1,14 +1,14 @@
-import { connect } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { platformConnection, restartServer, waitUntil } from "./testing/index.js";
+import { connectAsAdmin, restartServer, waitUntil } from "./testing/index.js";
 
 describe("local platform - NATS JetStream", () => {
-  let nc: Awaited<ReturnType<typeof connect>>;
+  let nc: NatsConnection;
   const bucket = `it-wildcard-${Date.now()}`;
 
   beforeAll(async () => {
-    nc = await connect({ servers: (await platformConnection()).natsUrl });
+    nc = await connectAsAdmin();
   });
 
   afterAll(async () => {

@@ -45,10 +45,10 @@ describe("operator - NATS closes its connection for good", () => {
     const ns = await cluster.namespace("nats-closed");
     const device = `nc-${runId}`;
     const identity = `op-nats-${runId}`;
-    // A full-rights credential of the platform, in a file the test can revoke and restore.
+    // The operator's own credential, in a file the test can revoke and restore.
     const valid = join(dir, "valid.creds");
     const credentials = join(dir, "operator.creds");
-    await copyFile((await platformConnection()).natsSecrets.serviceCreds, valid);
+    await copyFile((await platformConnection()).natsSecrets.operatorCreds, valid);
     await copyFile(valid, credentials);
     await chmod(credentials, 0o600);
     op = await startOperator(identity, [

@@ -31,7 +31,7 @@ async function measureSize(ctx: BenchContext, size: number, bundle?: string): Pr
     ...(bundle === undefined ? {} : { bundle }),
   });
   const crs = await CrWatch.open(ctx.cluster, namespace);
-  const sim = await HeartbeatSimulator.open(ctx.connection.natsUrl, ids, { namespace, name: NAME });
+  const sim = await HeartbeatSimulator.open(ctx.connection, ids, { namespace, name: NAME });
   const spec = nginxSpec(ids, 18080);
   try {
     const t0 = performance.now();

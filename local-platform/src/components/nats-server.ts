@@ -29,10 +29,10 @@ export function natsServerConfig(layout: Layout, secrets: NatsSecrets): NatsServ
       max_memory_store: 256 * 1024 ** 2,
       max_file_store: 4 * 1024 ** 3,
     },
-    // Users, the system account and the auth callout for browsers (see nats-users.ts).
+    // Users, the system account and the auth callout for devices and browsers (see nats-users.ts).
     ...natsAuthConfig(secrets),
     // Browsers connect here with a ticket the callout checks; TLS terminates in front of it in
-    // production. The service user may not connect over websocket, so an anonymous browser is refused.
+    // production. No configured user may connect over websocket, so everyone here is the callout's.
     websocket: { host: "127.0.0.1", port: layout.ports.natsWebsocket, no_tls: true },
   };
 }
@@ -52,7 +52,7 @@ export const natsServer: Component = {
     await writeFile(
       layout.natsConfig,
       JSON.stringify(natsServerConfig(layout, await ensureNatsSecrets(layout)), null, 2),
-      // It holds the service user's password.
+      // Generated configs are private, like the secrets they are derived from.
       { mode: 0o600 },
     );
     await startProcess(layout, "nats-server", join(layout.binDir, "nats-server"), [

@@ -25,7 +25,7 @@ export async function kubeConfigFor(user: KubeUserName = "admin"): Promise<KubeC
   return kc;
 }
 
-export type ServerName = "etcd" | "kube-apiserver" | "nats-server" | "podman-service";
+export type ServerName = "etcd" | "oidc-idp" | "kube-apiserver" | "nats-server" | "podman-service";
 
 /** Simulates an outage of one server of the running platform (data is kept). */
 export async function stopServer(name: ServerName): Promise<void> {
@@ -46,6 +46,7 @@ export { statusOf } from "./api-status.js";
 export { freePort, isPortFree } from "../ports.js";
 export { waitUntil } from "../wait.js";
 export { connectionIds, kickConnections, unknownCredentials } from "./nats-connections.js";
+export { connectAsAdmin, connectAsOperator, type PlatformNatsOptions } from "../nats-clients.js";
 export {
   dashboardClient,
   DASHBOARD_SCOPES,

@@ -7,6 +7,7 @@
 // `health()` says why NATS is unusable meanwhile (for /readyz).
 import { readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
+import { OPERATOR_INBOX_PREFIX } from "@fleet/contracts";
 import { Backoff } from "@fleet/runtime";
 import {
   connect,
@@ -46,6 +47,8 @@ function options(
       authenticator: credsAuthenticator(() => readFileSync(credentialsFile)),
     }),
     name,
+    // Its NATS permissions allow replies and watch deliveries under this prefix only.
+    inboxPrefix: OPERATOR_INBOX_PREFIX,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
     pingInterval: 10_000,

@@ -13,10 +13,10 @@ import {
   type DeploymentStatus,
 } from "@fleet/contracts";
 import { DeploymentClient } from "@fleet/kube";
-import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import { connectAsAdmin, kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { Kvm, type KV } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 
 export const runId = Date.now().toString(36);
 
@@ -124,10 +124,8 @@ export class Kv {
   ) {}
 
   static async connect(): Promise<Kv> {
-    const nc = await connect({
-      servers: (await platformConnection()).natsUrl,
-      maxReconnectAttempts: -1,
-    });
+    // The tests seed and inspect KV as an outsider: the platform admin.
+    const nc = await connectAsAdmin({ maxReconnectAttempts: -1 });
     const kvm = new Kvm(nc);
     return new Kv(
       nc,

@@ -41,6 +41,10 @@ export async function startOperator(name: string, args: string[]): Promise<Opera
       connection.kubeconfig,
       "--nats-url",
       connection.natsUrl,
+      // The operator runs as itself: its own NATS identity and permissions.
+      ...(args.includes("--nats-credentials")
+        ? []
+        : ["--nats-credentials", connection.natsSecrets.operatorCreds]),
       "--http-port",
       String(port),
       "--identity",

@@ -12,9 +12,14 @@ import {
   agentStatusKey,
   PLURAL,
 } from "@fleet/contracts";
-import { kubeConfigFor, platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import {
+  connectAsAdmin,
+  kubeConfigFor,
+  platformConnection,
+  waitUntil,
+} from "@fleet/local-platform/testing";
 import { Kvm } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { TRPCError } from "@trpc/server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,10 +71,10 @@ beforeAll(async () => {
   await installCrd(admin, pino({ level: "silent" }), 30_000);
   await applyDashboardRbac(admin);
   const connection = await platformConnection();
-  nats = await connect({ servers: connection.natsUrl });
+  nats = await connectAsAdmin({ connection });
   await new Kvm(nats).create(BUCKET_AGENT_STATUS);
   cache = new AgentStatusCache(
-    { servers: [connection.natsUrl] },
+    { servers: [connection.natsUrl], credentialsFile: connection.natsSecrets.dashboardCreds },
     pino({ level: "silent" }),
   ).start();
   alice = (await signInAtIdp("alice")).user;

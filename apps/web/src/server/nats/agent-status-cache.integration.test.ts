@@ -8,13 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUCKET_AGENT_STATUS, agentStatusKey, encodeAgentStatus } from "@fleet/contracts";
 import {
+  connectAsAdmin,
   kickConnections,
   platformConnection,
   unknownCredentials,
   waitUntil,
 } from "@fleet/local-platform/testing";
 import { Kvm, type KV } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentStatusCache } from "./agent-status-cache";
@@ -45,7 +46,7 @@ const seen =
 
 beforeAll(async () => {
   const connection = await platformConnection();
-  service = await connect({ servers: connection.natsUrl });
+  service = await connectAsAdmin({ connection });
   kv = await new Kvm(service).create(BUCKET_AGENT_STATUS);
   // A copy of the dashboard's own (read-only) credential, so the test can revoke it.
   dir = await mkdtemp(join(tmpdir(), "cache-it-"));
