@@ -2,8 +2,8 @@
 // the same authorization code + PKCE flow and login form a person would (the IdP
 // offers no password grant, rightly). Trusts exactly the platform CA.
 import { readFile } from "node:fs/promises";
+import { fetchTrusting } from "@fleet/zitadel";
 import * as oidc from "openid-client";
-import { Agent, fetch as undiciFetch, type Response as FetchResponse } from "undici";
 import type { PlatformConnection } from "../connection.js";
 import { CALLBACK_PATH } from "./provider.js";
 import { ZITADEL_ROLES_SCOPE } from "./users.js";
@@ -11,12 +11,9 @@ import { ZITADEL_ROLES_SCOPE } from "./users.js";
 /** The scopes the dashboard asks for (apps/web/src/server/auth/oidc.ts). */
 export const DASHBOARD_SCOPES = `openid profile email offline_access ${ZITADEL_ROLES_SCOPE}`;
 
-type Fetch = typeof undiciFetch;
-
 /** fetch that trusts the platform CA (and only it) for the IdP's https. */
-export async function platformCaFetch(connection: PlatformConnection): Promise<Fetch> {
-  const dispatcher = new Agent({ connect: { ca: await readFile(connection.oidc.caFile, "utf8") } });
-  return (url, init) => undiciFetch(url, { ...init, dispatcher });
+export async function platformCaFetch(connection: PlatformConnection): Promise<typeof fetch> {
+  return fetchTrusting(await readFile(connection.oidc.caFile, "utf8"));
 }
 
 /** The dashboard's OIDC client configuration, for code exchange and refresh in tests. */
@@ -24,10 +21,9 @@ export async function dashboardClient(connection: PlatformConnection): Promise<o
   const { issuer, clientId, clientSecret } = connection.oidc;
   const fetch = await platformCaFetch(connection);
   return oidc.discovery(new URL(issuer), clientId, clientSecret, undefined, {
-    // undici's Response is the standard one, but packages compiled with the DOM lib
-    // (apps/web) type the global Response differently; here the cast is a no-op.
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-    [oidc.customFetch]: async (url, options) => (await fetch(url, options)) as unknown as Response,
+    // openid-client's body type is wider than the DOM lib's RequestInit (apps/web compiles with it).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed under the DOM lib
+    [oidc.customFetch]: (url, options) => fetch(url, options as RequestInit),
   });
 }
 
@@ -35,9 +31,9 @@ export async function dashboardClient(connection: PlatformConnection): Promise<o
 class Browser {
   private readonly cookies = new Map<string, string>();
 
-  constructor(private readonly fetch: Fetch) {}
+  constructor(private readonly fetch: typeof globalThis.fetch) {}
 
-  async request(url: string, form?: Record<string, string>): Promise<FetchResponse> {
+  async request(url: string, form?: Record<string, string>): Promise<Response> {
     const res = await this.fetch(url, {
       method: form ? "POST" : "GET",
       redirect: "manual",
@@ -56,10 +52,7 @@ class Browser {
   }
 
   /** Follows redirects until one leaves the IdP (to the client's callback) or a page renders. */
-  async follow(
-    start: FetchResponse,
-    base: string,
-  ): Promise<{ page?: FetchResponse; callback?: URL }> {
+  async follow(start: Response, base: string): Promise<{ page?: Response; callback?: URL }> {
     let res = start;
     while (res.status >= 300 && res.status < 400) {
       const location = new URL(res.headers.get("location") ?? "", base);

@@ -10,8 +10,13 @@ export function fetchTrusting(caPem?: string): typeof fetch {
   const trusting = (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     // Callers here pass URLs; a Request would carry settings this wrapper would have to copy.
     if (input instanceof Request) throw new TypeError("fetchTrusting: pass a URL, not a Request");
-    // Same fetch standard, another copy of undici's types: hence the cast.
-    return undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
+    // Same fetch standard, other copies of its types (undici's own, Node's, the DOM lib's
+    // where a package compiles with it): hence the casts.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed under the DOM lib
+    return undiciFetch(input, {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      dispatcher,
+    }) as unknown as Promise<Response>;
   };
   return trusting;
 }

@@ -66,7 +66,9 @@ export class JwtProfileTokenSource {
   #discover(): Promise<oidc.Configuration> {
     this.#configuration ??= oidc
       .discovery(new URL(this.issuer), this.#key.userId, undefined, noClientAuthentication, {
-        [oidc.customFetch]: async (url, init) => limitedResponse(await this.#fetch(url, init)),
+        // openid-client's body type is wider than the DOM lib's RequestInit (apps/web compiles with it).
+        [oidc.customFetch]: async (url, init) =>
+          limitedResponse(await this.#fetch(url, init as RequestInit)),
       })
       .catch((error: unknown) => {
         this.#configuration = undefined; // ask again next time
