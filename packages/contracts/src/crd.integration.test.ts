@@ -1,19 +1,17 @@
 import {
-  ApiextensionsV1Api,
   CustomObjectsApi,
-  KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
   type ApiException,
   type KubeConfig,
 } from "@kubernetes/client-node";
 import { kubeConfigFor } from "@fleet/local-platform/testing";
-import { waitUntil } from "@fleet/local-platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDeploymentCrd } from "./crd.js";
-import { API_GROUP, API_VERSION, CRD_NAME, deploymentManifest, PLURAL } from "./deployment.js";
+import { API_GROUP, API_VERSION, deploymentManifest, PLURAL } from "./deployment.js";
 import type { DeploymentStatus } from "./deployment-status.js";
 import { ENV_VALUE_MAX_LENGTH, MESSAGE_MAX_LENGTH } from "./limits.js";
+import { applyEstablished, refusal } from "./testing/crd-server.js";
 
 const namespace = "default";
 const runId = Date.now().toString(36);
@@ -42,27 +40,20 @@ function rawDeployment(name: string, spec: unknown): object {
   };
 }
 
-/** The API server's message for a rejected create (422 Invalid). */
-async function rejection(
+/** The API server's answer to a create it must refuse (422 Invalid). */
+const rejection = (
   api: CustomObjectsApi,
   body: object,
-): Promise<{ code: number; message: string }> {
-  const error = (await api
-    .createNamespacedCustomObject({
+): Promise<{ code: number; message: string }> =>
+  refusal(
+    api.createNamespacedCustomObject({
       group: API_GROUP,
       version: API_VERSION,
       namespace,
       plural: PLURAL,
       body,
-    })
-    .then(
-      () => undefined,
-      (e: unknown) => e,
-    )) as ApiException<unknown> | undefined;
-  if (!error) throw new Error("the API server accepted a malformed Deployment");
-  const message = typeof error.body === "string" ? error.body : JSON.stringify(error.body);
-  return { code: error.code, message };
-}
+    }),
+  );
 
 describe("contracts - the generated CRD on a real kube-apiserver", () => {
   let kc: KubeConfig;
@@ -89,25 +80,7 @@ describe("contracts - the generated CRD on a real kube-apiserver", () => {
   });
 
   it("is accepted by server-side apply and becomes Established", async () => {
-    await KubernetesObjectApi.makeApiClient(kc).patch(
-      buildDeploymentCrd(),
-      undefined,
-      undefined,
-      "contracts-it",
-      true,
-      PatchStrategy.ServerSideApply,
-    );
-    const crds = kc.makeApiClient(ApiextensionsV1Api);
-    await waitUntil(
-      async () => {
-        const crd = await crds.readCustomResourceDefinition({ name: CRD_NAME });
-        return (
-          crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ??
-          false
-        );
-      },
-      { what: "CRD Established", timeoutMs: 30_000 },
-    );
+    await applyEstablished(kc, buildDeploymentCrd(), "contracts-it");
   });
 
   it("rejects an empty targetDevices, naming the field", async () => {

@@ -1,22 +1,10 @@
-import {
-  ApiextensionsV1Api,
-  CustomObjectsApi,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type ApiException,
-  type KubeConfig,
-} from "@kubernetes/client-node";
-import { kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
+import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
+import { kubeConfigFor } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_GROUP, API_VERSION } from "./deployment.js";
-import {
-  DEVICE_API_GROUP_VERSION,
-  DEVICE_CRD_NAME,
-  DEVICE_KIND,
-  DEVICE_PLURAL,
-  deviceManifest,
-} from "./device.js";
+import { DEVICE_API_GROUP_VERSION, DEVICE_KIND, DEVICE_PLURAL, deviceManifest } from "./device.js";
 import { buildDeviceCrd } from "./device-crd.js";
+import { applyEstablished, refusal } from "./testing/crd-server.js";
 
 const runId = Date.now().toString(36);
 const base = { group: API_GROUP, version: API_VERSION, plural: DEVICE_PLURAL };
@@ -26,27 +14,12 @@ function rawDevice(name: string, spec: unknown): object {
   return { apiVersion: DEVICE_API_GROUP_VERSION, kind: DEVICE_KIND, metadata: { name }, spec };
 }
 
-/** The API server's answer to a create it refused. */
-async function rejection(
+/** The API server's answer to a create it must refuse. */
+const rejection = (
   api: CustomObjectsApi,
   body: object,
-): Promise<{ code: number; message: string }> {
-  const error = (await api.createClusterCustomObject({ ...base, body }).then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as ApiException<unknown> | undefined;
-  if (!error) throw new Error("the API server accepted a malformed Device");
-  // The Status object's message lists every refused field, as kubectl prints it.
-  const status: unknown = typeof error.body === "string" ? JSON.parse(error.body) : error.body;
-  const message =
-    typeof status === "object" &&
-    status !== null &&
-    "message" in status &&
-    typeof status.message === "string"
-      ? status.message
-      : JSON.stringify(status);
-  return { code: error.code, message };
-}
+): Promise<{ code: number; message: string }> =>
+  refusal(api.createClusterCustomObject({ ...base, body }));
 
 describe("contracts - the generated Device CRD on a real kube-apiserver", () => {
   let kc: KubeConfig;
@@ -56,25 +29,7 @@ describe("contracts - the generated Device CRD on a real kube-apiserver", () => 
   beforeAll(async () => {
     kc = await kubeConfigFor("admin");
     objects = kc.makeApiClient(CustomObjectsApi);
-    await KubernetesObjectApi.makeApiClient(kc).patch(
-      buildDeviceCrd(),
-      undefined,
-      undefined,
-      "contracts-it",
-      true,
-      PatchStrategy.ServerSideApply,
-    );
-    const crds = kc.makeApiClient(ApiextensionsV1Api);
-    await waitUntil(
-      async () => {
-        const crd = await crds.readCustomResourceDefinition({ name: DEVICE_CRD_NAME });
-        return (
-          crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ??
-          false
-        );
-      },
-      { what: "Device CRD Established", timeoutMs: 30_000 },
-    );
+    await applyEstablished(kc, buildDeviceCrd(), "contracts-it");
   });
 
   afterAll(async () => {

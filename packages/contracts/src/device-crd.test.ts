@@ -2,27 +2,9 @@ import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/Object
 import { describe, expect, it } from "vitest";
 import { buildDeviceCrd, buildDeviceCrdManifest, buildDeviceOpenApiSchema } from "./device-crd.js";
 import { DNS1123_LABEL_PATTERN } from "./kubernetes-names.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { IDENTITY_ID_MAX_LENGTH } from "./limits.js";
+import { at, unbounded } from "./testing/schema-walk.js";
 import { structuralViolations } from "./testing/structural-checker.js";
-
-/** Follows a property path through nested `properties`/`items`. */
-function at(schema: JsonObject, path: readonly string[]): JsonObject {
-  let node: JsonValue = schema;
-  for (const segment of path) {
-    if (!isJsonObject(node)) throw new Error(`not an object before ${segment}`);
-    const next: JsonValue | undefined =
-      segment === "[]"
-        ? node.items
-        : isJsonObject(node.properties)
-          ? node.properties[segment]
-          : undefined;
-    if (next === undefined) throw new Error(`no ${segment}`);
-    node = next;
-  }
-  if (!isJsonObject(node)) throw new Error("not an object");
-  return node;
-}
 
 const schema = buildDeviceOpenApiSchema();
 const crd = buildDeviceCrd();
@@ -31,6 +13,13 @@ const version = crd.spec.versions[0];
 describe("device-crd", () => {
   it("buildDeviceOpenApiSchema - is a structural schema", () => {
     expect(structuralViolations(schema)).toEqual([]);
+  });
+
+  it("buildDeviceOpenApiSchema - every string and list in metadata and spec is bounded", () => {
+    expect([
+      ...unbounded(at(schema, ["metadata"]), "metadata"),
+      ...unbounded(at(schema, ["spec"]), "spec"),
+    ]).toEqual([]);
   });
 
   it("buildDeviceOpenApiSchema - restricts metadata.name to a device id", () => {
