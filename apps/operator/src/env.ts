@@ -21,6 +21,11 @@ const envSchema = z.object({
   LEASE_RENEW_PERIOD: optional,
   POD_NAME: optional,
   LOG_LEVEL: optional,
+  /** `device …`: the IdP's issuer, its CA file, the project devices authenticate for, the admin's key file. */
+  OIDC_ISSUER: optional,
+  OIDC_CA_FILE: optional,
+  ZITADEL_PROJECT_ID: optional,
+  ZITADEL_ADMIN_KEY_FILE: optional,
   /** Set by the kubelet inside a pod; selects the in-cluster kube config. */
   KUBERNETES_SERVICE_HOST: optional,
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // iot-operator CLI: `install` applies the CRD, `run` runs the controller,
-// `apply` is the typed applier for Deployment CRs.
+// `apply` is the typed applier for Deployment CRs, `device …` provisions and
+// revokes devices.
 import { isConfigError, LOG_LEVELS } from "@fleet/runtime";
 import { Command, Option } from "commander";
 import { applyDeployment, deleteDeployment, printableManifest } from "./apply/apply.js";
@@ -10,6 +11,8 @@ import {
   type ApplyFlags,
 } from "./apply/manifest-from-flags.js";
 import { applyKubeConfig, installConfig, runConfig } from "./config.js";
+import { addDeviceCommands } from "./device/commands.js";
+import { deviceFailure } from "./device/failure.js";
 import { readEnv } from "./env.js";
 import { describeError } from "./errors.js";
 import { installCrd } from "./install.js";
@@ -151,6 +154,8 @@ commonOptions(program.command("apply"))
     },
   );
 
+addDeviceCommands(program.command("device"));
+
 try {
   await program.parseAsync();
   // Client keep-alive sockets must not keep a finished command alive.
@@ -159,6 +164,11 @@ try {
   if (isConfigError(error)) {
     process.stderr.write(`iot-operator: ${error.message}\n`);
     process.exit(EXIT_CONFIG);
+  }
+  const failure = deviceFailure(error);
+  if (failure !== undefined) {
+    process.stderr.write(`iot-operator: ${failure.message}\n`);
+    process.exit(failure.exitCode);
   }
   process.stderr.write(
     `iot-operator: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DeviceCredentials } from "@fleet/contracts";
 import { DeviceClient } from "@fleet/kube";
+import { installDeviceCrd } from "@fleet/kube/testing";
 import {
   kubeConfigFor,
   platformConnection,
@@ -52,11 +53,12 @@ export interface TestDevice {
   cleanup(): Promise<void>;
 }
 
-/** Adds a device (a random id unless given) with its credential file; the Device CRD must be installed. */
+/** Adds a device (a random id unless given) with its credential file; installs the Device CRD if needed. */
 export async function provisionTestDevice(
   deviceId = `test-device-${randomBytes(4).toString("hex")}`,
   options: { labels?: Record<string, string> } = {},
 ): Promise<TestDevice> {
+  await installDeviceCrd(await kubeConfigFor("admin"));
   const provisioning = await platformProvisioning();
   const folder = await mkdtemp(join(tmpdir(), `fleet-${deviceId}-`));
   const credentialsFile = join(folder, "credentials.json");

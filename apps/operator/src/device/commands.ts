@@ -1,0 +1,136 @@
+// `iot-operator device add|disable|enable|rotate-key|list|remove`: devices'
+// identities (IdP machine users with keys) and their Device CRs, through
+// @fleet/provisioning. The kubeconfig's user is who acts on the Device CRs,
+// so Kubernetes RBAC decides; the IdP calls use the admin key file.
+import { DeviceClient } from "@fleet/kube";
+import {
+  checkCredentialsTarget,
+  deviceRegistry,
+  provisioningWith,
+  writeCredentialsFile,
+  type Provisioning,
+} from "@fleet/provisioning";
+import type { Command } from "commander";
+import { readEnv } from "../env.js";
+import { loadKubeConfig } from "../kube/kube-config.js";
+import { deviceTable } from "./device-table.js";
+import { labelsFromFlags } from "./labels.js";
+import {
+  credentialConfig,
+  idpConfig,
+  listConfig,
+  type CredentialConfig,
+  type IdpConfig,
+} from "./settings.js";
+
+type Flags = Record<string, unknown>;
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const kubeOption = (command: Command): Command =>
+  command.option(
+    "--kubeconfig <path>",
+    "kubeconfig file (env KUBECONFIG; default: in-cluster, then ~/.kube/config)",
+  );
+
+const idpOptions = (command: Command): Command =>
+  kubeOption(command)
+    .option("--issuer <url>", "the IdP's issuer URL, https (env OIDC_ISSUER)")
+    .option(
+      "--issuer-ca <file>",
+      "PEM CA of the issuer, when private; also written into credential files (env OIDC_CA_FILE)",
+    )
+    .option(
+      "--project-id <id>",
+      "the IdP project devices authenticate for (env ZITADEL_PROJECT_ID)",
+    )
+    .option(
+      "--admin-key-file <file>",
+      "key file (mode 0600) of a machine user allowed to manage users (env ZITADEL_ADMIN_KEY_FILE)",
+    );
+
+const credentialOptions = (command: Command): Command =>
+  idpOptions(command)
+    .option(
+      "--nats-url <urls>",
+      "NATS server URL(s) devices connect to, comma-separated, written into the credential file (env NATS_URL)",
+    )
+    .option("--out <file>", "where to write the device's credential file (mode 0600)")
+    .option("--force", "overwrite a file already at --out");
+
+function provisioningFor(config: IdpConfig, natsServers: string[] = []): Provisioning {
+  const devices = DeviceClient.forKubeConfig(loadKubeConfig(config));
+  return provisioningWith({ ...config, natsServers }, devices);
+}
+
+/** Writes the credential file as the operation's last step before it is final (see DeliveryOptions). */
+async function deliverTo(config: CredentialConfig, force: boolean) {
+  const overwrite = { overwrite: force };
+  // Before anything is provisioned: a key that cannot be written would be lost.
+  await checkCredentialsTarget(config.out, overwrite);
+  return {
+    deliver: (credentials: Parameters<typeof writeCredentialsFile>[1]) =>
+      writeCredentialsFile(config.out, credentials, overwrite),
+  };
+}
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+export function addDeviceCommands(device: Command): void {
+  device.description("provision and revoke devices: IdP machine users and their Device CRs");
+
+  credentialOptions(device.command("add <id>"))
+    .description("create a device's IdP machine user, key and Device CR; write its credential file")
+    .option("--label <key=value>", "a label on the Device (repeatable)", collect)
+    .action(async (id: string, flags: Flags) => {
+      const labels = labelsFromFlags(flags.label as string[] | undefined);
+      const config = credentialConfig(flags, readEnv());
+      const delivery = await deliverTo(config, flags.force === true);
+      await provisioningFor(config, config.natsServers).addDevice({ id, labels }, delivery);
+      say(`device ${id} added; its credential file is ${config.out} (mode 0600)`);
+      say(`install it on the device: iot-agent --credentials <path of that file>`);
+    });
+
+  idpOptions(device.command("disable <id>"))
+    .description("refuse the device from now on and close its live connection")
+    .action(async (id: string, flags: Flags) => {
+      await provisioningFor(idpConfig(flags, readEnv())).disableDevice(id);
+      say(`device ${id} disabled: it is refused and disconnected`);
+    });
+
+  idpOptions(device.command("enable <id>"))
+    .description("let a disabled device connect again")
+    .action(async (id: string, flags: Flags) => {
+      await provisioningFor(idpConfig(flags, readEnv())).enableDevice(id);
+      say(`device ${id} enabled`);
+    });
+
+  credentialOptions(device.command("rotate-key <id>"))
+    .description("give the device a new key, write its new credential file, remove the old key")
+    .action(async (id: string, flags: Flags) => {
+      const config = credentialConfig(flags, readEnv());
+      const delivery = await deliverTo(config, flags.force === true);
+      const credentials = await provisioningFor(config, config.natsServers).rotateDeviceKey(
+        id,
+        delivery,
+      );
+      say(`device ${id} has a new key ${credentials.keyId}; the old key no longer works`);
+      say(`its new credential file is ${config.out} (mode 0600): replace the one on the device`);
+    });
+
+  kubeOption(device.command("list"))
+    .description("list the Device CRs")
+    .action(async (flags: Flags) => {
+      const client = DeviceClient.forKubeConfig(loadKubeConfig(listConfig(flags, readEnv())));
+      process.stdout.write(deviceTable(await deviceRegistry(client).list()));
+    });
+
+  idpOptions(device.command("remove <id>"))
+    .description("remove the device's IdP machine user (every key) and its Device CR")
+    .action(async (id: string, flags: Flags) => {
+      await provisioningFor(idpConfig(flags, readEnv())).removeDevice(id);
+      say(`device ${id} removed`);
+    });
+}
