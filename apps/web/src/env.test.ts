@@ -7,9 +7,6 @@ const readableFile = fileURLToPath(import.meta.url);
 const required = {
   NATS_WS_URL: "wss://nats.example.com",
   LIVE_TICKET_KEY_FILE: readableFile,
-  NATS_CALLOUT_ISSUER_SEED_FILE: readableFile,
-  NATS_CALLOUT_XKEY_SEED_FILE: readableFile,
-  NATS_SYSTEM_CREDENTIALS_FILE: readableFile,
   OIDC_ISSUER: "https://id.example.com",
   OIDC_CLIENT_ID: "fleet-dashboard",
   OIDC_CLIENT_SECRET: "secret",
@@ -71,12 +68,10 @@ describe("dashboard environment", () => {
     );
   });
 
-  it("browser live auth: key and credential files are required and named when unreadable", () => {
-    expect(parseEnv(required).NATS_CALLOUT_ACCOUNT).toBe("$G");
-    expect(parseEnv(required).NATS_CALLOUT_CREDENTIALS_FILE).toBeUndefined();
+  it("LIVE_TICKET_KEY_FILE: required, and named when unreadable", () => {
     expect(
-      envError({ ...required, NATS_SYSTEM_CREDENTIALS_FILE: "/nonexistent/system.creds" }).message,
-    ).toContain("NATS_SYSTEM_CREDENTIALS_FILE: cannot read this file");
+      envError({ ...required, LIVE_TICKET_KEY_FILE: "/nonexistent/ticket.pem" }).message,
+    ).toContain("LIVE_TICKET_KEY_FILE: cannot read this file");
   });
 
   it("names every missing required variable in one message", () => {

@@ -35,18 +35,11 @@ const schema = z.object({
   NATS_CREDENTIALS_FILE: readableFile().optional(),
   /** The websocket URL browsers connect to, each with a short-lived ticket of its session. */
   NATS_WS_URL: z.string().min(1),
-  /** Ed25519 private key (PKCS#8 PEM) that signs browser tickets (docs/nats.md). */
+  /**
+   * Ed25519 private key (PKCS#8 PEM) that signs browser tickets; the identity
+   * service verifies them with its public half (docs/identity.md).
+   */
   LIVE_TICKET_KEY_FILE: readableFile(),
-  /** Account nkey seed; its public key is nats-server's auth_callout.issuer. */
-  NATS_CALLOUT_ISSUER_SEED_FILE: readableFile(),
-  /** Curve (xkey) seed; its public key is nats-server's auth_callout.xkey. */
-  NATS_CALLOUT_XKEY_SEED_FILE: readableFile(),
-  /** .creds of the callout responder's connection (one of auth_users); unset: anonymous. */
-  NATS_CALLOUT_CREDENTIALS_FILE: readableFile().optional(),
-  /** .creds of a system-account user allowed to publish $SYS.REQ.SERVER.*.KICK. */
-  NATS_SYSTEM_CREDENTIALS_FILE: readableFile(),
-  /** The account browsers are placed in (the user JWT's audience; config-mode nats-server). */
-  NATS_CALLOUT_ACCOUNT: z.string().min(1).default("$G"),
   /** https (the API server authenticates the same ID tokens and accepts only an https issuer). */
   OIDC_ISSUER: z.url().refine((url) => url.startsWith("https://"), "must be an https URL"),
   /** A PEM CA bundle to trust for the issuer, beside the system CAs (the local platform's CA). */

@@ -2,6 +2,7 @@
 export * from "./agent-status.js";
 export * from "./aggregate.js";
 export * from "./browser-auth-subjects.js";
+export * from "./browser-live.js";
 export * from "./canonical-json.js";
 export * from "./clip.js";
 export * from "./condition-rules.js";

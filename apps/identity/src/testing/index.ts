@@ -1,2 +1,102 @@
-// Test helpers of @fleet/identity: start the service in-process against the local platform.
-export {};
+// For integration tests and the demo: the identity service started
+// in-process against the local platform (its NATS credentials and callout
+// keys, its IdP, its API server as the Device registry), plus what plays the
+// dashboard's part: the ticket signing key and publishing session verdicts.
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BROWSER_AUTH_SESSIONS_SUBJECT, type SessionVerdict } from "@fleet/contracts";
+import {
+  kubeConfigFor,
+  platformConnection,
+  waitUntil,
+  type PlatformConnection,
+} from "@fleet/local-platform/testing";
+import { silentLogger, type Logger } from "@fleet/runtime";
+import { connect, credsAuthenticator } from "@nats-io/transport-node";
+import { KubernetesPolicySource, type PolicySource } from "../policy/index.js";
+import { startIdentityService, type IdentityService } from "../service.js";
+
+export interface PlatformIdentity {
+  service: IdentityService;
+  /** The dashboard's ticket signing key (private), for tests that play the dashboard. */
+  ticketKey: KeyObject;
+  /** Publishes a session verdict as the dashboard does; resolves once the server has it. */
+  decide(verdict: SessionVerdict): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PlatformIdentityOptions {
+  connection?: PlatformConnection;
+  /** The Device registry; the platform API server's Devices (as the kube admin) unless given. */
+  policies?: PolicySource;
+  httpPort?: number;
+  deviceJwtMaxLifetimeMs?: number;
+  log?: Logger;
+}
+
+export async function startPlatformIdentity(
+  options: PlatformIdentityOptions = {},
+): Promise<PlatformIdentity> {
+  const connection = options.connection ?? (await platformConnection());
+  const secrets = connection.natsSecrets;
+  const ticketKey = createPrivateKey(await readFile(secrets.browserTicketKey));
+  // The service takes the PUBLIC half only; the platform keeps the private key.
+  const folder = await mkdtemp(join(tmpdir(), "fleet-identity-"));
+  const ticketPublicKeyFile = join(folder, "browser-ticket.pub.pem");
+  await writeFile(
+    ticketPublicKeyFile,
+    createPublicKey(ticketKey).export({ type: "spki", format: "pem" }),
+    { mode: 0o600 },
+  );
+  const policies =
+    options.policies ??
+    new KubernetesPolicySource({ kubeConfig: await kubeConfigFor("admin"), log: silentLogger() });
+  const service = await startIdentityService({
+    nats: {
+      servers: [connection.natsUrl],
+      credentialsFile: secrets.calloutCreds,
+      systemCredentialsFile: secrets.systemCreds,
+    },
+    keyFiles: {
+      calloutIssuerSeed: secrets.calloutIssuerSeed,
+      calloutXkeySeed: secrets.calloutXkeySeed,
+      browserTicketPublicKey: ticketPublicKeyFile,
+    },
+    idp: {
+      issuer: connection.oidc.issuer,
+      projectId: connection.oidc.projectId,
+      caFile: connection.oidc.caFile,
+    },
+    policies,
+    ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),
+    ...(options.deviceJwtMaxLifetimeMs === undefined
+      ? {}
+      : { deviceJwtMaxLifetimeMs: options.deviceJwtMaxLifetimeMs }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+    name: "iot-identity-test",
+  });
+  await waitUntil(() => Promise.resolve(service.readiness().ready), {
+    what: "identity service ready",
+    timeoutMs: 20_000,
+  });
+  const dashboard = await connect({
+    servers: connection.natsUrl,
+    authenticator: credsAuthenticator(await readFile(secrets.dashboardCreds)),
+    name: "identity-test-dashboard",
+  });
+  return {
+    service,
+    ticketKey,
+    async decide(verdict) {
+      dashboard.publish(BROWSER_AUTH_SESSIONS_SUBJECT, JSON.stringify(verdict));
+      await dashboard.flush();
+    },
+    async stop() {
+      await dashboard.close();
+      await service.stop();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}

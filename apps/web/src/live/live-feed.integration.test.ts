@@ -1,21 +1,26 @@
-// The browser's live feed against the real nats-server and auth callout (Node
-// has the browser's WebSocket). Only the dashboard's own endpoint is played by
-// the test: it hands out real tickets, or 401 once the session is over.
+// The browser's live feed against the real nats-server and the identity
+// service answering its auth callout (Node has the browser's WebSocket). Only
+// the dashboard's own endpoint is played by the test: it hands out real
+// tickets, or 401 once the session is over.
 import { randomBytes, type KeyObject } from "node:crypto";
-import { BUCKET_AGENT_STATUS, agentStatusKey, encodeAgentStatus } from "@fleet/contracts";
 import {
+  BROWSER_HEARTBEAT_SUBJECT,
+  BUCKET_AGENT_STATUS,
+  agentStatusKey,
+  encodeAgentStatus,
+} from "@fleet/contracts";
+import { startPlatformIdentity, type PlatformIdentity } from "@fleet/identity/testing";
+import {
+  connectAsAdmin,
   platformConnection,
   waitUntil,
   type PlatformConnection,
 } from "@fleet/local-platform/testing";
 import { Kvm, type KV } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ReceivedHeartbeat } from "../fleet/device-summary";
-import type { BrowserAuthCallout } from "../server/nats/browser-callout/browser-auth";
-import { BROWSER_HEARTBEAT_SUBJECT } from "../server/nats/browser-callout/browser-user";
-import { startPlatformCallout } from "../server/nats/browser-callout/testing";
-import { mintBrowserTicket } from "../server/nats/browser-callout/ticket";
+import { mintBrowserTicket } from "../server/nats/browser-tickets/ticket";
 import type { LiveCredentials } from "../server/live-credentials";
 import { startLiveFeed, type LiveState } from "./live-feed";
 
@@ -23,7 +28,7 @@ const suffix = randomBytes(3).toString("hex");
 let connection: PlatformConnection;
 let service: NatsConnection;
 let kv: KV;
-let auth: BrowserAuthCallout;
+let identity: PlatformIdentity;
 let ticketKey: KeyObject;
 const written: string[] = [];
 const stops: (() => void)[] = [];
@@ -84,9 +89,10 @@ beforeAll(async () => {
   // The feed batches per animation frame; Node has no frames.
   vi.stubGlobal("requestAnimationFrame", (run: () => void) => setTimeout(run, 0));
   connection = await platformConnection();
-  service = await connect({ servers: connection.natsUrl });
+  service = await connectAsAdmin({ connection });
   kv = await new Kvm(service).create(BUCKET_AGENT_STATUS);
-  ({ auth, ticketKey } = await startPlatformCallout(connection));
+  identity = await startPlatformIdentity({ connection });
+  ticketKey = identity.ticketKey;
 });
 
 afterEach(() => {
@@ -95,7 +101,7 @@ afterEach(() => {
 
 afterAll(async () => {
   vi.unstubAllGlobals();
-  await auth.stop();
+  await identity.stop();
   for (const key of written) await kv.purge(key).catch(() => undefined);
   await service.close();
 });
@@ -153,7 +159,7 @@ describe("live feed - heartbeats in the browser", () => {
       timeoutMs: 10_000,
     });
     endpoint.signedIn = false;
-    await auth.decide({ sessionId: id, role: null, until: Date.now() + 3600_000 });
+    await identity.decide({ sessionId: id, role: null, until: Date.now() + 3600_000 });
     await waitUntil(() => Promise.resolve(events.unauthorized === 1), {
       what: "the feed noticing the session is over",
       timeoutMs: 20_000,

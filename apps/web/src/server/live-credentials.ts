@@ -1,13 +1,14 @@
 // The browser's credential for the live feed: a ticket for THIS session,
 // valid at most 15 minutes and never past the session's end, that nats-server
-// checks through the auth callout (nats/browser-callout). 401 once the session
-// is gone (signed out, expired, or its refresh found no role), and then every
-// connection of that session is kicked.
+// checks through the auth callout answered by the identity service
+// (apps/identity). 401 once the session is gone (signed out, expired, or its
+// refresh found no role), and then the identity service closes every
+// connection of that session (the verdict published here).
+import { BROWSER_HEARTBEAT_SUBJECT } from "@fleet/contracts";
 import { logger } from "../logger";
 import { refreshedUser } from "./auth/refresh";
 import { session, type SessionData } from "./auth/session";
-import { BROWSER_HEARTBEAT_SUBJECT } from "./nats/browser-callout/browser-user";
-import { mintBrowserTicket } from "./nats/browser-callout/ticket";
+import { mintBrowserTicket } from "./nats/browser-tickets/ticket";
 import { liveDecision, liveSessionId } from "./nats/live-session";
 import { liveServices } from "./nats/live-services";
 import { env } from "../env";
@@ -28,14 +29,14 @@ const unauthorized = (): Response =>
 export async function liveCredentials(): Promise<Response> {
   const before = await session();
   const user = await refreshedUser();
-  const { browserAuth, ticketKey } = liveServices();
+  const { sessions, ticketKey } = liveServices();
   const sessionId = liveSessionId(before);
   const decision = liveDecision(
     before,
     user,
-    sessionId === undefined ? undefined : browserAuth.knownRole(sessionId),
+    sessionId === undefined ? undefined : sessions.knownRole(sessionId),
   );
-  if (decision.verdict) await browserAuth.decide(decision.verdict);
+  if (decision.verdict) await sessions.decide(decision.verdict);
   if (decision.kind === "refuse") return unauthorized();
   const { ticket, expiresAt } = await mintBrowserTicket(
     { sessionId: decision.sessionId, role: decision.role, sessionExpiresAt: decision.until },
@@ -57,7 +58,7 @@ export async function revokeLiveCredentials(data: SessionData): Promise<void> {
   const sessionId = liveSessionId(data);
   if (sessionId === undefined || data.expiresAt === undefined) return;
   try {
-    await liveServices().browserAuth.decide({ sessionId, role: null, until: data.expiresAt });
+    await liveServices().sessions.decide({ sessionId, role: null, until: data.expiresAt });
   } catch (error) {
     // Sign-out goes on: the tickets expire within 15 minutes anyway.
     logger().warn({ err: error }, "could not end the session's live connections");

@@ -14,6 +14,10 @@ const failingServices: Services = {
   deploymentsAs: () => {
     throw new Error(SECRET_TEXT);
   },
+  devicesAs: () => {
+    throw new Error(SECRET_TEXT);
+  },
+  deviceProvisioning: true,
   agentStatus: {
     snapshot: () => Promise.resolve([]),
     get: () => Promise.reject(new Error(SECRET_TEXT)),
@@ -52,9 +56,6 @@ beforeAll(() => {
     NATS_WS_URL: "ws://127.0.0.1:1",
     // Only checked to be readable here; nothing opens NATS in this test.
     LIVE_TICKET_KEY_FILE: process.execPath,
-    NATS_CALLOUT_ISSUER_SEED_FILE: process.execPath,
-    NATS_CALLOUT_XKEY_SEED_FILE: process.execPath,
-    NATS_SYSTEM_CREDENTIALS_FILE: process.execPath,
     OIDC_ISSUER: "https://id.example.com",
     OIDC_CLIENT_ID: "fleet-dashboard",
     OIDC_CLIENT_SECRET: "secret",

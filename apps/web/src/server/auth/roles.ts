@@ -3,8 +3,10 @@
 // own ID token and maps the same claim to these groups (its AuthenticationConfiguration,
 // see docs/zitadel.md), and Kubernetes RBAC (ClusterRoles bound to the groups) decides.
 
-export const ROLES = ["viewer", "deployer"] as const;
-export type Role = (typeof ROLES)[number];
+import type { DashboardRole } from "@fleet/contracts";
+
+/** The roles travel in browser tickets too, so contracts defines them (DASHBOARD_ROLES). */
+export type Role = DashboardRole;
 
 /**
  * The Kubernetes group of each role: the API server's claim mapping produces

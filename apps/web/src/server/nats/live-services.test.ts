@@ -6,7 +6,7 @@ describe("dashboard readiness - from its NATS parts", () => {
     expect(
       readinessOf([
         { part: "agent-status cache", health: { up: true, reason: "watching agent-status" } },
-        { part: "browser auth", health: { up: true, reason: "answering" } },
+        { part: "session verdicts", health: { up: true, reason: "connected to NATS" } },
       ]),
     ).toStrictEqual({ ready: true, reasons: [] });
   });
@@ -18,7 +18,7 @@ describe("dashboard readiness - from its NATS parts", () => {
           part: "agent-status cache",
           health: { up: false, reason: "NATS connection closed: Authorization Violation" },
         },
-        { part: "browser auth", health: { up: true, reason: "answering" } },
+        { part: "session verdicts", health: { up: true, reason: "connected to NATS" } },
       ]),
     ).toStrictEqual({
       ready: false,

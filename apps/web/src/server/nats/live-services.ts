@@ -1,18 +1,19 @@
 // The dashboard server's NATS parts, created once per process (kept on
 // globalThis so Next's dev reloads reuse them): the agent-status cache, the
-// browsers' auth callout and the key that signs browser tickets. /api/readyz
-// reports their health.
+// session verdicts it publishes for the identity service (which answers the
+// browsers' auth callout), and the key that signs browser tickets.
+// /api/readyz reports their health.
 import type { KeyObject } from "node:crypto";
+import type { NatsHealth } from "@fleet/nats";
 import { env } from "../../env";
 import { logger } from "../../logger";
 import { AgentStatusCache } from "./agent-status-cache";
-import { BrowserAuthCallout } from "./browser-callout/browser-auth";
-import { loadCalloutKeys, loadTicketKey } from "./browser-callout/keys";
-import type { NatsHealth } from "./kept-connection";
+import { loadTicketKey } from "./browser-tickets/keys";
+import { SessionVerdictPublisher } from "./session-verdicts";
 
 interface LiveServices {
   agentStatus: AgentStatusCache;
-  browserAuth: BrowserAuthCallout;
+  sessions: SessionVerdictPublisher;
   ticketKey: KeyObject;
 }
 
@@ -26,18 +27,10 @@ function create(): LiveServices {
       { servers: e.NATS_URL, credentialsFile: e.NATS_CREDENTIALS_FILE },
       log,
     ).start(),
-    browserAuth: new BrowserAuthCallout({
-      servers: e.NATS_URL,
-      calloutCredentialsFile: e.NATS_CALLOUT_CREDENTIALS_FILE,
-      systemCredentialsFile: e.NATS_SYSTEM_CREDENTIALS_FILE,
-      keys: loadCalloutKeys({
-        issuerSeedFile: e.NATS_CALLOUT_ISSUER_SEED_FILE,
-        xkeySeedFile: e.NATS_CALLOUT_XKEY_SEED_FILE,
-        ticketKeyFile: e.LIVE_TICKET_KEY_FILE,
-        account: e.NATS_CALLOUT_ACCOUNT,
-      }),
+    sessions: new SessionVerdictPublisher(
+      { servers: e.NATS_URL, credentialsFile: e.NATS_CREDENTIALS_FILE },
       log,
-    }).start(),
+    ).start(),
     ticketKey: loadTicketKey("LIVE_TICKET_KEY_FILE", e.LIVE_TICKET_KEY_FILE),
   };
 }
@@ -62,9 +55,9 @@ export function readinessOf(parts: { part: string; health: NatsHealth }[]): Read
 }
 
 export function readiness(): Readiness {
-  const { agentStatus, browserAuth } = liveServices();
+  const { agentStatus, sessions } = liveServices();
   return readinessOf([
     { part: "agent-status cache", health: agentStatus.health() },
-    { part: "browser auth", health: browserAuth.health() },
+    { part: "session verdicts", health: sessions.health() },
   ]);
 }

@@ -3,7 +3,7 @@
 // the session. Pure, so every branch is tested without a server.
 import { createHash } from "node:crypto";
 import type { Role } from "../auth/roles";
-import type { SessionVerdict } from "./browser-callout/live-sessions";
+import type { SessionVerdict } from "@fleet/contracts";
 
 /** The parts of the dashboard session this needs (see auth/session.ts). */
 export interface LiveSessionData {

@@ -1,15 +1,20 @@
-// Browser credentials against the real nats-server and its auth callout: a
-// ticket of one session receives heartbeats and can do nothing else; bad
-// tickets are refused; ending the session closes its live connection.
+// Browser credentials against the real nats-server and the identity service
+// answering its auth callout: a ticket of one session receives heartbeats and
+// can do nothing else; bad tickets are refused; ending the session closes its
+// live connection.
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import {
+  BROWSER_HEARTBEAT_SUBJECT,
   BUCKET_AGENT_STATUS,
   BUCKET_DESIRED_STATE,
+  TICKET_MAX_LIFETIME_MS,
   agentStatusKey,
   encodeAgentStatus,
+  type DashboardRole,
 } from "@fleet/contracts";
 import {
+  connectAsAdmin,
   platformConnection,
   waitUntil,
   type PlatformConnection,
@@ -19,17 +24,14 @@ import { Kvm, type KV } from "@nats-io/kv";
 import { wsconnect, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../../auth/roles";
-import type { BrowserAuthCallout } from "./browser-auth";
-import { BROWSER_HEARTBEAT_SUBJECT } from "./browser-user";
-import { startPlatformCallout } from "./testing";
-import { mintBrowserTicket, TICKET_MAX_LIFETIME_MS } from "./ticket";
+import { signTestTicket } from "../testing/browser-ticket.js";
+import { startPlatformIdentity, type PlatformIdentity } from "../testing/index.js";
 
 let connection: PlatformConnection;
 let service: NatsConnection;
 let statusKv: KV;
 let desiredKv: KV;
-let auth: BrowserAuthCallout;
+let identity: PlatformIdentity;
 let ticketKey: KeyObject;
 const browsers: NatsConnection[] = [];
 const suffix = randomBytes(3).toString("hex");
@@ -37,19 +39,17 @@ const device = `browser-it-${suffix}`;
 
 const newSessionId = (): string => randomBytes(16).toString("base64url");
 
-async function ticketFor(
-  options: { sessionId?: string; role?: Role; key?: KeyObject; now?: number } = {},
+function ticketFor(
+  options: { sessionId?: string; role?: DashboardRole; key?: KeyObject; now?: number } = {},
 ): Promise<string> {
-  const { ticket } = await mintBrowserTicket(
+  return signTestTicket(
     {
       sessionId: options.sessionId ?? newSessionId(),
       role: options.role ?? "viewer",
-      sessionExpiresAt: (options.now ?? Date.now()) + 3600_000,
+      ...(options.now === undefined ? {} : { issuedAt: options.now }),
     },
     options.key ?? ticketKey,
-    options.now,
   );
-  return ticket;
 }
 
 async function browser(ticket: string): Promise<NatsConnection> {
@@ -71,10 +71,11 @@ const heartbeat = (deviceId = device): Uint8Array =>
 
 beforeAll(async () => {
   connection = await platformConnection();
-  service = await connect({ servers: connection.natsUrl });
+  service = await connectAsAdmin({ connection });
   statusKv = await new Kvm(service).create(BUCKET_AGENT_STATUS);
   desiredKv = await new Kvm(service).create(BUCKET_DESIRED_STATE);
-  ({ auth, ticketKey } = await startPlatformCallout(connection));
+  identity = await startPlatformIdentity({ connection });
+  ticketKey = identity.ticketKey;
 });
 
 afterEach(async () => {
@@ -82,7 +83,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await auth.stop();
+  await identity.stop();
   await statusKv.purge(agentStatusKey(device)).catch(() => undefined);
   await service.close();
 });
@@ -185,7 +186,7 @@ describe("browser NATS credentials - the session ends", () => {
     const ticket = await ticketFor({ sessionId });
     const nc = await browser(ticket);
     const closed = nc.closed();
-    await auth.decide({ sessionId, role: null, until: Date.now() + 3600_000 });
+    await identity.decide({ sessionId, role: null, until: Date.now() + 3600_000 });
     const outcome = await Promise.race([
       closed.then(() => "closed"),
       delay(2000).then(() => "still open"),
@@ -198,7 +199,7 @@ describe("browser NATS credentials - the session ends", () => {
     const sessionId = newSessionId();
     const viewerTicket = await ticketFor({ sessionId, role: "viewer" });
     const nc = await browser(viewerTicket);
-    await auth.decide({ sessionId, role: "deployer", until: Date.now() + 3600_000 });
+    await identity.decide({ sessionId, role: "deployer", until: Date.now() + 3600_000 });
     await nc.closed();
     await expect(browser(viewerTicket)).rejects.toThrow(/authoriz/i);
     const again = await browser(await ticketFor({ sessionId, role: "deployer" }));

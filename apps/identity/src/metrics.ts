@@ -1,0 +1,47 @@
+// Prometheus metrics of the identity service, one registry per service, on /metrics.
+import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+
+export interface Metrics {
+  registry: Registry;
+  /** Every callout request: kind (device, browser, unknown), result, refusal reason. */
+  callouts: Counter<"kind" | "result" | "reason">;
+  calloutDuration: Histogram<"kind" | "result">;
+  /** Connections closed by revocation (disabled device, ended session), by result. */
+  kicks: Counter<"result">;
+  /** Browser session verdicts heard from the dashboard. */
+  verdictsReceived: Counter<"result">;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "identity_" });
+  const registers = [registry];
+  return {
+    registry,
+    callouts: new Counter({
+      name: "identity_callout_total",
+      help: "Auth-callout requests by caller kind (device, browser, unknown), result (admitted, refused, unanswerable, error) and refusal reason.",
+      labelNames: ["kind", "result", "reason"],
+      registers,
+    }),
+    calloutDuration: new Histogram({
+      name: "identity_callout_duration_seconds",
+      help: "From receiving an auth-callout request to sending the answer, by caller kind and result.",
+      labelNames: ["kind", "result"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    kicks: new Counter({
+      name: "identity_revocation_kicks_total",
+      help: "Live connections closed by revocation, by result (kicked, failed).",
+      labelNames: ["result"],
+      registers,
+    }),
+    verdictsReceived: new Counter({
+      name: "identity_session_verdicts_total",
+      help: "Browser session verdicts received from the dashboard, by result (applied, malformed).",
+      labelNames: ["result"],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,173 @@
+// The identity service, in-process: answers the auth callout for devices and
+// browsers, closes the live connections that a Device change or a session
+// verdict no longer allows, and serves /healthz, /readyz and /metrics.
+// main.ts runs it as iot-identity; tests and the demo start it directly.
+import { KeptConnection, type NatsHealth } from "@fleet/nats";
+import { silentLogger, startHttpServer, type Logger, type Readiness } from "@fleet/runtime";
+import { readFileSync } from "node:fs";
+import { SessionVerdicts } from "./browser/session-verdicts.js";
+import { listenForVerdicts } from "./browser/verdict-listener.js";
+import { authorize } from "./callout/authorize.js";
+import { listenForCallouts } from "./callout/responder.js";
+import { AccessTokenVerifier } from "./device/access-token.js";
+import { deviceUserName } from "./device/admit-device.js";
+import { loadServiceKeys, type KeyFiles } from "./keys.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import type { PolicySource } from "./policy/index.js";
+import { DeviceChanges } from "./revocation/device-changes.js";
+import { Revoker } from "./revocation/revoker.js";
+
+export interface IdentityServiceOptions {
+  nats: {
+    servers: string[];
+    /** The service's own .creds (an auth_callout.auth_users member). */
+    credentialsFile: string;
+    /** System-account .creds that may look up (PING.CONNZ) and kick connections. */
+    systemCredentialsFile: string;
+    /** The account callers are placed in; `$G` (config mode) unless set. */
+    account?: string;
+  };
+  keyFiles: KeyFiles;
+  idp: {
+    issuer: string;
+    projectId: string;
+    /** A private CA (PEM file) the IdP's certificate is issued by. */
+    caFile?: string | undefined;
+  };
+  /** The Device registry; the service starts and stops it. */
+  policies: PolicySource;
+  /** A device's user JWT expires at the latest this long after connecting (default 1 h). */
+  deviceJwtMaxLifetimeMs?: number;
+  /** Serve /healthz, /readyz and /metrics on this port (0: any free one); none when unset. */
+  httpPort?: number;
+  log?: Logger;
+  /** The connections' names in nats-server (connz); iot-identity unless set. */
+  name?: string;
+}
+
+export interface IdentityService {
+  /** Ready when it answers the callout and can kick; otherwise why not. */
+  readiness(): Readiness;
+  /** The port of /healthz, /readyz and /metrics, when served. */
+  httpPort: number | undefined;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_DEVICE_JWT_MAX_LIFETIME_MS = 3600_000;
+
+export async function startIdentityService(
+  options: IdentityServiceOptions,
+): Promise<IdentityService> {
+  const log = options.log ?? silentLogger();
+  const name = options.name ?? "iot-identity";
+  const keys = loadServiceKeys(options.keyFiles);
+  const metrics = createMetrics();
+  const verdicts = new SessionVerdicts();
+  const { policies } = options;
+  const verifier = new AccessTokenVerifier({
+    issuer: options.idp.issuer,
+    projectId: options.idp.projectId,
+    issuerCa:
+      options.idp.caFile === undefined ? undefined : readFileSync(options.idp.caFile, "utf8"),
+  });
+  const authorizeOptions = {
+    idpIssuer: options.idp.issuer,
+    device: {
+      verifier,
+      policies,
+      maxLifetimeMs: options.deviceJwtMaxLifetimeMs ?? DEFAULT_DEVICE_JWT_MAX_LIFETIME_MS,
+    },
+    browser: { ticketPublicKey: keys.ticketPublicKey, verdicts },
+  };
+
+  const system = new KeptConnection(
+    {
+      name: `${name}-system`,
+      servers: options.nats.servers,
+      credentialsFile: options.nats.systemCredentialsFile,
+      log,
+    },
+    () => Promise.resolve(),
+  );
+  const revoker = new Revoker(() => system.connection(), log, metrics);
+  const responder = new KeptConnection(
+    {
+      name,
+      servers: options.nats.servers,
+      credentialsFile: options.nats.credentialsFile,
+      log,
+    },
+    async (nc) => {
+      listenForCallouts(nc, {
+        keys,
+        account: options.nats.account ?? "$G",
+        decide: (request, now) => authorize(request, authorizeOptions, now),
+        metrics,
+        log,
+      });
+      listenForVerdicts(nc, {
+        verdicts,
+        revoke: (user) => {
+          revoker.revoke(user);
+        },
+        metrics,
+        log,
+      });
+      // Both subscriptions are in place before the service reports itself up.
+      await nc.flush();
+    },
+  );
+
+  const changes = new DeviceChanges();
+  const unsubscribe = policies.onChange((policy) => {
+    if (changes.endsConnections(policy)) revoker.revoke(deviceUserName(policy.deviceId));
+  });
+  let registry: NatsHealth = { up: false, reason: "device registry starting" };
+  void policies.start().then(
+    () => {
+      registry = { up: true, reason: "device registry watched" };
+    },
+    (error: unknown) => {
+      registry = { up: false, reason: `device registry failed: ${String(error)}` };
+      log.error({ err: error }, "the device registry could not start; devices are refused");
+    },
+  );
+  system.start();
+  responder.start();
+
+  const readiness = (): Readiness => {
+    const parts: [string, NatsHealth][] = [
+      ["callout", responder.health()],
+      ["kicks", system.health()],
+      ["registry", registry],
+    ];
+    const down = parts.filter(([, health]) => !health.up);
+    if (down.length === 0) return { ready: true, state: "answering" };
+    return {
+      ready: false,
+      state: down.map(([part]) => `${part}-down`).join(","),
+      reason: down.map(([part, health]) => `${part}: ${health.reason}`).join("; "),
+    };
+  };
+  const http =
+    options.httpPort === undefined
+      ? undefined
+      : await startHttpServer({ port: options.httpPort, registry: metrics.registry, readiness });
+  log.info({ servers: options.nats.servers, httpPort: http?.port }, "identity service started");
+
+  return {
+    readiness,
+    httpPort: http?.port,
+    metrics,
+    stop: async () => {
+      unsubscribe();
+      revoker.stop();
+      await Promise.all([responder.stop(), system.stop()]);
+      // Not waiting for its start: with the API server down that may never finish.
+      await policies.stop();
+      await http?.close();
+      log.info("identity service stopped");
+    },
+  };
+}
