@@ -1,5 +1,8 @@
 // The local OIDC IdP (oidc-provider with Zitadel-shaped role claims) that the
 // demo and the end-to-end tests sign in with; Zitadel itself cannot run here.
+// It also speaks Zitadel's machine-user protocol (JWT-profile grant, management
+// API subset); its admin machine user's key file appears in its state folder
+// before it answers discovery, so waitReady covers both.
 // It serves HTTPS with a certificate from the platform CA: kube-apiserver
 // authenticates its ID tokens and accepts only an https issuer.
 import { join } from "node:path";
