@@ -3,54 +3,42 @@ import { readFile, stat } from "node:fs/promises";
 import { parseZitadelKey, type ZitadelKey } from "@fleet/contracts";
 import {
   deviceScopes,
-  fetchTrusting,
   JWT_BEARER_GRANT_TYPE,
   JwtProfileTokenSource,
   MANAGEMENT_SCOPES,
   projectAudienceScope,
   signJwtProfileAssertion,
-  ZitadelManagement,
 } from "@fleet/zitadel";
 import { createRemoteJWKSet, customFetch, jwtVerify, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { platformConnection, restartServer, waitUntil } from "../testing/index.js";
+import {
+  platformConnection,
+  platformZitadel,
+  restartServer,
+  waitUntil,
+  type PlatformZitadel,
+} from "../testing/index.js";
 import { machineUsersFile } from "./machine-users.js";
 
-interface Setup {
-  issuer: string;
-  projectId: string;
-  fetch: typeof fetch;
+interface Setup extends PlatformZitadel {
   tokenEndpoint: string;
   jwksUri: string;
   adminKeyFile: string;
-  admin: JwtProfileTokenSource;
-  management: ZitadelManagement;
 }
 
 let setup: Setup;
 const created: string[] = [];
 
 beforeAll(async () => {
-  const { oidc } = await platformConnection();
-  const trusting = fetchTrusting(await readFile(oidc.caFile, "utf8"));
+  const zitadel = await platformZitadel();
   const discovery = (await (
-    await trusting(`${oidc.issuer}/.well-known/openid-configuration`)
-  ).json()) as { token_endpoint: string; jwks_uri: string; grant_types_supported: string[] };
-  const admin = new JwtProfileTokenSource({
-    key: parseZitadelKey(await readFile(oidc.adminKeyFile, "utf8")),
-    issuer: oidc.issuer,
-    scopes: MANAGEMENT_SCOPES,
-    fetch: trusting,
-  });
+    await zitadel.fetch(`${zitadel.issuer}/.well-known/openid-configuration`)
+  ).json()) as { token_endpoint: string; jwks_uri: string };
   setup = {
-    issuer: oidc.issuer,
-    projectId: oidc.projectId,
-    fetch: trusting,
+    ...zitadel,
     tokenEndpoint: discovery.token_endpoint,
     jwksUri: discovery.jwks_uri,
-    adminKeyFile: oidc.adminKeyFile,
-    admin,
-    management: new ZitadelManagement({ issuer: oidc.issuer, tokens: admin, fetch: trusting }),
+    adminKeyFile: (await platformConnection()).oidc.adminKeyFile,
   };
 });
 

@@ -43,6 +43,7 @@ export async function restartServer(name: ServerName): Promise<void> {
 }
 
 export { statusOf } from "./api-status.js";
+export { platformZitadel, type PlatformZitadel } from "./zitadel.js";
 export { freePort, isPortFree } from "../ports.js";
 export { waitUntil } from "../wait.js";
 export { connectionIds, kickConnections, unknownCredentials } from "./nats-connections.js";

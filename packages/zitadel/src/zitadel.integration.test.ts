@@ -1,11 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { parseZitadelKey } from "@fleet/contracts";
-import { platformConnection } from "@fleet/local-platform/testing";
+import {
+  platformConnection,
+  platformZitadel,
+  type PlatformZitadel,
+} from "@fleet/local-platform/testing";
 import { createRemoteJWKSet, customFetch, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   deviceScopes,
-  fetchTrusting,
   isZitadelApiError,
   isZitadelNotFound,
   isZitadelTokenError,
@@ -16,31 +19,11 @@ import {
   type ZitadelTokenError,
 } from "./index.js";
 
-interface Platform {
-  issuer: string;
-  projectId: string;
-  fetch: typeof fetch;
-  management: ZitadelManagement;
-}
-
-let platform: Platform;
+let platform: PlatformZitadel;
 const createdUsers: string[] = [];
 
 beforeAll(async () => {
-  const { oidc } = await platformConnection();
-  const trusting = fetchTrusting(await readFile(oidc.caFile, "utf8"));
-  const admin = new JwtProfileTokenSource({
-    key: parseZitadelKey(await readFile(oidc.adminKeyFile, "utf8")),
-    issuer: oidc.issuer,
-    scopes: MANAGEMENT_SCOPES,
-    fetch: trusting,
-  });
-  platform = {
-    issuer: oidc.issuer,
-    projectId: oidc.projectId,
-    fetch: trusting,
-    management: new ZitadelManagement({ issuer: oidc.issuer, tokens: admin, fetch: trusting }),
-  };
+  platform = await platformZitadel();
 });
 
 afterAll(async () => {
