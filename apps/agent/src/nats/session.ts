@@ -120,22 +120,26 @@ export class NatsSession {
 
   async #followStatus(nc: NatsConnection): Promise<void> {
     const { logger } = this.#options;
+    /** The server said why it ends the connection (the token expired, or was refused). */
+    let endedCredential = false;
     for await (const status of nc.status()) {
       if (status.type === "disconnect") {
         this.#connected = false;
-        logger.warn(
-          { server: status.server },
-          "disconnected from NATS; containers keep running, reconnecting",
-        );
+        if (endedCredential)
+          logger.info({ server: status.server }, "reconnecting to NATS with a fresh token");
+        else
+          logger.warn(
+            { server: status.server },
+            "disconnected from NATS; containers keep running, reconnecting",
+          );
+        endedCredential = false;
       } else if (status.type === "reconnecting") {
         logger.debug("reconnecting to NATS");
       } else if (status.type === "error" && isAuthError(status.error)) {
         // Expected once per token lifetime: the server ends the connection at the token's expiry.
+        endedCredential = true;
         this.#options.credentials.refused();
-        logger.info(
-          { reason: messageOf(status.error) },
-          "NATS ended this credential; reconnecting with a fresh token",
-        );
+        logger.info({ reason: messageOf(status.error) }, "NATS ended this device's credential");
       } else if (status.type === "reconnect") {
         this.#connected = true;
         logger.info({ server: status.server }, "reconnected to NATS");

@@ -51,20 +51,39 @@ export function agentArgv(args: AgentArgs): string[] {
   );
 }
 
-export function startAgentProcess(args: AgentArgs, subcommand: string[] = []): ResultPromise {
-  return execa(
-    process.execPath,
-    ["--import", "tsx", AGENT_BIN, ...subcommand, ...agentArgv(args)],
-    {
-      cwd: APP_DIR,
-      reject: false,
-      // No IOT_AGENT_* from the test's environment: the flags are the whole configuration.
-      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: LOG_LEVEL() },
-      extendEnv: false,
-      stdout: "inherit",
-      stderr: "inherit",
-    },
-  );
+function runAgentBin(argv: string[], output: "inherit" | "pipe"): ResultPromise {
+  return execa(process.execPath, ["--import", "tsx", AGENT_BIN, ...argv], {
+    cwd: APP_DIR,
+    reject: false,
+    // No IOT_AGENT_* from the test's environment: the flags are the whole configuration.
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: LOG_LEVEL() },
+    extendEnv: false,
+    stdout: output,
+    stderr: output,
+  });
+}
+
+export function startAgentProcess(args: AgentArgs): ResultPromise {
+  return runAgentBin(agentArgv(args), "inherit");
+}
+
+export interface DoctorRun {
+  exitCode: number | undefined;
+  /** The report's lines (stdout). */
+  lines: string[];
+  stderr: string;
+}
+
+/** `iot-agent doctor` with the agent's settings for `args`. */
+export async function runDoctorProcess(args: AgentArgs): Promise<DoctorRun> {
+  const result = await runAgentBin(["doctor", ...agentArgv(args)], "pipe");
+  return {
+    exitCode: result.exitCode,
+    lines: String(result.stdout)
+      .split("\n")
+      .filter((line) => line !== ""),
+    stderr: String(result.stderr),
+  };
 }
 
 export async function startAgentInProcess(args: AgentArgs): Promise<RunningAgent> {

@@ -8,8 +8,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DeviceCredentials } from "@fleet/contracts";
 import { startPlatformIdentity } from "@fleet/identity/testing";
-import { platformConnection } from "@fleet/local-platform/testing";
+import { installDeviceCrd } from "@fleet/kube/testing";
+import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
 import { provisionTestDevice } from "@fleet/provisioning/testing";
 import type { RunningAgent } from "../agent.js";
 import { PodmanClient } from "../podman/client.js";
@@ -20,6 +22,7 @@ import { removeDeviceContainers } from "./podman.js";
 /** A device with an identity at the IdP and a Device CR. */
 export interface ProvisionedDevice {
   device: string;
+  credentials: DeviceCredentials;
   /** Its credential file (mode 0600). */
   credentialsFile: string;
 }
@@ -61,6 +64,8 @@ export interface TestDevice {
 
 export async function createFixture(): Promise<Fixture> {
   const connection = await platformConnection();
+  // The identity service's Device registry, as `iot-operator install` leaves it.
+  await installDeviceCrd(await kubeConfigFor("admin"));
   const identity = await startPlatformIdentity();
   const podman = new PodmanClient(connection.podmanSocket);
   const nats = await connectTestNats();
@@ -81,7 +86,11 @@ export async function createFixture(): Promise<Fixture> {
     provision: async (label) => {
       const provisioned = await provisionTestDevice(fixture.device(label));
       identities.push(() => provisioned.cleanup());
-      return { device: provisioned.deviceId, credentialsFile: provisioned.credentialsFile };
+      return {
+        device: provisioned.deviceId,
+        credentials: provisioned.credentials,
+        credentialsFile: provisioned.credentialsFile,
+      };
     },
     dataDir: async () => {
       const dir = await mkdtemp(join(tmpdir(), "iot-agent-it-"));

@@ -1,0 +1,43 @@
+// The local platform's IdP and NATS, as the identity tests see them: a knob
+// for one device's token lifetime (the local IdP reads it from the machine
+// user's metadata; real Zitadel has one instance-wide setting), and the
+// connections nats-server has closed, with the reason it gives.
+import { readFile } from "node:fs/promises";
+import { parseZitadelKey } from "@fleet/contracts";
+import { platformConnection } from "@fleet/local-platform/testing";
+import {
+  fetchTrusting,
+  JwtProfileTokenSource,
+  LOCAL_ACCESS_TOKEN_LIFETIME_METADATA_KEY,
+  MANAGEMENT_SCOPES,
+  ZitadelManagement,
+} from "@fleet/zitadel";
+import { z } from "zod";
+
+/** From now on the local IdP gives `userId`'s access tokens this lifetime. */
+export async function setTokenLifetime(userId: string, seconds: number): Promise<void> {
+  const { oidc } = await platformConnection();
+  const fetch = fetchTrusting(await readFile(oidc.caFile, "utf8"));
+  const admin = new JwtProfileTokenSource({
+    key: parseZitadelKey(await readFile(oidc.adminKeyFile, "utf8")),
+    issuer: oidc.issuer,
+    scopes: MANAGEMENT_SCOPES,
+    fetch,
+  });
+  const management = new ZitadelManagement({ issuer: oidc.issuer, tokens: admin, fetch });
+  await management.setMetadata(userId, LOCAL_ACCESS_TOKEN_LIFETIME_METADATA_KEY, String(seconds));
+}
+
+const closedSchema = z.object({
+  connections: z
+    .array(z.object({ name: z.string().optional(), reason: z.string().optional() }))
+    .default([]),
+});
+
+/** Why nats-server closed each of its recently closed connections named `name` (monitoring /connz). */
+export async function closedConnectionReasons(name: string): Promise<string[]> {
+  const { natsMonitorUrl } = await platformConnection();
+  const response = await fetch(`${natsMonitorUrl}/connz?state=closed&limit=100000`);
+  const closed = closedSchema.parse(await response.json());
+  return closed.connections.filter((c) => c.name === name).map((c) => c.reason ?? "");
+}
