@@ -100,3 +100,6 @@ export async function startPlatformIdentity(
     },
   };
 }
+
+export { accessToken, connectAsDevice, platformIdpAdmin } from "./devices.js";
+export { signTestTicket, type TestTicketInput } from "./browser-ticket.js";
