@@ -8,6 +8,8 @@ const config: NextConfig = {
     "@fleet/kube",
     "@fleet/nats",
     "@fleet/runtime",
+    "@fleet/provisioning",
+    "@fleet/zitadel",
   ],
   // Node-only clients stay out of the bundle and load from node_modules at runtime.
   serverExternalPackages: [

@@ -5,7 +5,7 @@
 // groups the API server maps their roles to: as a viewer they may only read
 // CRs, as a deployer also write them (asked as the admin with --as/--as-group,
 // which the admin may do; the dashboard never does).
-import { API_GROUP, PLURAL } from "@fleet/contracts";
+import { API_GROUP, DEVICE_PLURAL, PLURAL } from "@fleet/contracts";
 import { httpStatusOf } from "@fleet/kube";
 import {
   CoreV1Api,
@@ -24,6 +24,7 @@ import { actAsServiceAccount, type ServiceAccountIdentity } from "./service-acco
 
 const release = `dash-${runId}`;
 const CRS = `${PLURAL}.${API_GROUP}`;
+const DEVICES = `${DEVICE_PLURAL}.${API_GROUP}`;
 const READ = ["get", "list", "watch"];
 const WRITE = ["create", "update", "patch", "delete"];
 
@@ -56,9 +57,13 @@ async function canI(verb: string, resource: string, ask: Ask = {}): Promise<bool
   return answer === "yes";
 }
 
-async function answers(verbs: string[], as?: Identity): Promise<Record<string, boolean>> {
+async function answers(
+  verbs: string[],
+  as?: Identity,
+  resource = CRS,
+): Promise<Record<string, boolean>> {
   const entries = await Promise.all(
-    verbs.map(async (v) => [v, await canI(v, CRS, as === undefined ? {} : { as })] as const),
+    verbs.map(async (v) => [v, await canI(v, resource, as === undefined ? {} : { as })] as const),
   );
   return Object.fromEntries(entries);
 }
@@ -133,6 +138,22 @@ describe("chart - dashboard RBAC", () => {
     const deployer = { user: `oidc:deployer-${runId}`, group: ROLE_GROUPS.deployer };
     expect(await answers([...READ, ...WRITE], deployer)).toStrictEqual(
       all([...READ, ...WRITE], true),
+    );
+  });
+
+  it("dashboard-rbac - devices: a viewer may only read them; a deployer may also create, patch and delete, not replace", async () => {
+    const viewer = { user: `oidc:viewer-${runId}`, group: ROLE_GROUPS.viewer };
+    const deployer = { user: `oidc:deployer-${runId}`, group: ROLE_GROUPS.deployer };
+    expect(await answers([...READ, ...WRITE], viewer, DEVICES)).toStrictEqual({
+      ...all(READ, true),
+      ...all(WRITE, false),
+    });
+    expect(await answers([...READ, ...WRITE], deployer, DEVICES)).toStrictEqual({
+      ...all([...READ, ...WRITE], true),
+      update: false,
+    });
+    expect(await answers([...READ, ...WRITE], undefined, DEVICES)).toStrictEqual(
+      all([...READ, ...WRITE], false),
     );
   });
 

@@ -53,6 +53,16 @@ const schema = z.object({
    * secret derived from another one would fall with it.
    */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /**
+   * Device provisioning from the Devices page (all three or none; none: the page only lists).
+   * The key file of an IdP machine user that may manage users (Zitadel's key format, mode 0600):
+   * it can create and remove every device's identity, see docs/devices.md.
+   */
+  ZITADEL_ADMIN_KEY_FILE: readableFile().optional(),
+  /** The IdP project devices authenticate for (written into their credential files). */
+  ZITADEL_PROJECT_ID: z.string().min(1).optional(),
+  /** The NATS URL(s) devices connect to, comma-separated (written into their credential files). */
+  DEVICE_NATS_URL: natsServersSchema.optional(),
   /** The agents' heartbeat period; a device is offline after 3 periods without one. */
   HEARTBEAT_PERIOD_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),

@@ -13,6 +13,7 @@ export function Nav({ user }: { user: SessionUser }): ReactElement {
       <nav className="flex gap-4 text-sm">
         <Link href="/fleet">Fleet</Link>
         <Link href="/deployments">Deployments</Link>
+        <Link href="/devices">Devices</Link>
         {canWrite(user) && <Link href="/deployments/new">New deployment</Link>}
       </nav>
       <div className="ml-auto flex items-center gap-4 text-sm">

@@ -1,26 +1,25 @@
 "use client";
 // The form wired to tRPC: create as the signed-in user, then open the new deployment.
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
 import type { ReactElement } from "react";
 import { fieldErrorsFrom, type FieldErrors } from "../../deployments/form-model";
 import { isOnline } from "../../fleet/device-summary";
 import { useTRPC } from "../../trpc/react";
+import { serverErrorsOf } from "../../trpc/server-errors";
 import { DeploymentFormView } from "./deployment-form";
 
 function serverErrors(error: unknown): FieldErrors | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  const data: unknown = error.data;
-  const fieldErrors =
-    typeof data === "object" && data !== null && "fieldErrors" in data
-      ? (data.fieldErrors as Record<string, string> | undefined)
-      : undefined;
-  if (fieldErrors)
+  const server = serverErrorsOf(error);
+  if (!server) return undefined;
+  if (server.fieldErrors)
     return fieldErrorsFrom(
-      Object.entries(fieldErrors).map(([path, message]) => ({ path: path.split("."), message })),
+      Object.entries(server.fieldErrors).map(([path, message]) => ({
+        path: path.split("."),
+        message,
+      })),
     );
-  return { form: error.message };
+  return { form: server.message };
 }
 
 export function NewDeployment(): ReactElement {

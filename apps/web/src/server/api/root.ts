@@ -1,9 +1,11 @@
 import { deploymentsRouter } from "./routers/deployments";
+import { devicesRouter } from "./routers/devices";
 import { fleetRouter } from "./routers/fleet";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   deployments: deploymentsRouter,
+  devices: devicesRouter,
   fleet: fleetRouter,
 });
 

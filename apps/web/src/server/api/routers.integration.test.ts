@@ -26,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SignedInUser } from "../auth/signed-in-user";
 import { dashboardKubeConfig, signInAtIdp } from "../auth/testing";
 import { applyDashboardRbac } from "../kube/apply";
+import { devicesApi } from "../devices/devices-api";
 import { deploymentsApi } from "../kube/deployments-api";
 import { userConfiguration } from "../kube/user-configuration";
 import { AgentStatusCache } from "../nats/agent-status-cache";
@@ -82,6 +83,9 @@ beforeAll(async () => {
   const dashboard = await dashboardKubeConfig();
   services = {
     deploymentsAs: (user) => deploymentsApi(userConfiguration(dashboard, user)),
+    // Devices have their own tests (routers/devices.integration.test.ts).
+    devicesAs: (user) => devicesApi(userConfiguration(dashboard, user), undefined),
+    deviceProvisioning: false,
     agentStatus: cache,
     heartbeatPeriodMs: 5000,
   };

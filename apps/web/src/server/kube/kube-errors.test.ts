@@ -18,6 +18,15 @@ describe("kube errors - mapping to tRPC", () => {
     );
   });
 
+  it("names a device (cluster-scoped) when the action is on one", () => {
+    const error = toTrpcError(apiError(403, { message: "forbidden" }), {
+      verb: "update",
+      kind: "device",
+      name: "pi-1",
+    });
+    expect(error.message).toBe('You may not update device "pi-1" (Kubernetes RBAC)');
+  });
+
   it("turns 401 (the user's token refused) into UNAUTHORIZED, so the page offers sign-in", () => {
     const error = toTrpcError(apiError(401, { message: "Unauthorized" }), { verb: "list" });
     expect(error.code).toBe("UNAUTHORIZED");

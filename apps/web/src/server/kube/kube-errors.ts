@@ -5,6 +5,8 @@ import { z } from "zod";
 
 export interface KubeAction {
   verb: "list" | "get" | "create" | "update" | "delete";
+  /** What is acted on; deployments unless said otherwise. */
+  kind?: "deployment" | "device";
   namespace?: string;
   name?: string;
 }
@@ -36,7 +38,8 @@ function safeJson(text: string): unknown {
 
 function target(action: KubeAction): string {
   const where = action.namespace ? ` in namespace "${action.namespace}"` : "";
-  return action.name ? `deployment "${action.name}"${where}` : `deployments${where}`;
+  const kind = action.kind ?? "deployment";
+  return action.name ? `${kind} "${action.name}"${where}` : `${kind}s${where}`;
 }
 
 /** 403 -> FORBIDDEN, 404 -> NOT_FOUND, 409 -> CONFLICT, 422 -> BAD_REQUEST with the field message. */

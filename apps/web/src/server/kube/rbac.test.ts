@@ -15,6 +15,20 @@ describe("rbac - typed ClusterRoles", () => {
     );
   });
 
+  it("lets viewers only read devices", () => {
+    expect(viewerClusterRole().rules?.[1]).toEqual({
+      apiGroups: ["iot.nationtech.io"],
+      resources: ["devices"],
+      verbs: ["get", "list", "watch"],
+    });
+  });
+
+  it("lets deployers create, patch and delete devices, never replace them", () => {
+    const rule = deployerClusterRole().rules?.[1];
+    expect(rule?.resources).toEqual(["devices"]);
+    expect(rule?.verbs).toEqual(["get", "list", "watch", "create", "patch", "delete"]);
+  });
+
   it("grants nobody the right to impersonate", () => {
     const verbs = dashboardRbacObjects().flatMap((o) =>
       "rules" in o ? (o.rules ?? []).flatMap((r) => r.verbs) : [],

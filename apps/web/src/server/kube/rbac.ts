@@ -1,29 +1,41 @@
 // The Kubernetes RBAC that gives the dashboard's roles their meaning, as typed
 // values (no YAML). The chart renders the same objects.
-//   viewer   -> group fleet:viewers   -> get/list/watch Deployment CRs and their status
-//   deployer -> group fleet:deployers -> that, plus create/update/patch/delete
+//   viewer   -> group fleet:viewers   -> get/list/watch Deployment CRs and their status,
+//                                        and Device CRs
+//   deployer -> group fleet:deployers -> that, plus create/update/patch/delete of Deployments,
+//                                        and create/patch/delete of Devices (provisioning,
+//                                        disabling, key rotation, removal)
 // The API server puts IdP users in these groups itself (their ID token's role
 // claim), whether they come through the dashboard or kubectl. The dashboard's
 // own identity needs no right at all: it forwards each user's own token.
 import type { V1ClusterRole, V1ClusterRoleBinding } from "@kubernetes/client-node";
-import { API_GROUP, PLURAL } from "@fleet/contracts";
+import { API_GROUP, DEVICE_PLURAL, PLURAL } from "@fleet/contracts";
 import { ROLE_GROUPS } from "../auth/roles";
 
 const READ = ["get", "list", "watch"];
 const WRITE = ["create", "update", "patch", "delete"];
-const resources = [PLURAL, `${PLURAL}/status`];
+// Provisioning creates, merge-patches (disable, enable, key id) and deletes Devices; never replaces them.
+const DEVICE_WRITE = ["create", "patch", "delete"];
+const deploymentResources = [PLURAL, `${PLURAL}/status`];
+const deviceResources = [DEVICE_PLURAL];
 
 export const VIEWER_CLUSTER_ROLE = "fleet-dashboard-viewer";
 export const DEPLOYER_CLUSTER_ROLE = "fleet-dashboard-deployer";
 
 const labels = { "app.kubernetes.io/part-of": "fleet", "app.kubernetes.io/component": "dashboard" };
 
-function clusterRole(name: string, verbs: string[]): V1ClusterRole {
+function clusterRole(
+  name: string,
+  verbs: { deployments: string[]; devices: string[] },
+): V1ClusterRole {
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",
     metadata: { name, labels },
-    rules: [{ apiGroups: [API_GROUP], resources, verbs }],
+    rules: [
+      { apiGroups: [API_GROUP], resources: deploymentResources, verbs: verbs.deployments },
+      { apiGroups: [API_GROUP], resources: deviceResources, verbs: verbs.devices },
+    ],
   };
 }
 
@@ -37,9 +49,13 @@ function groupBinding(role: string, group: string): V1ClusterRoleBinding {
   };
 }
 
-export const viewerClusterRole = (): V1ClusterRole => clusterRole(VIEWER_CLUSTER_ROLE, READ);
+export const viewerClusterRole = (): V1ClusterRole =>
+  clusterRole(VIEWER_CLUSTER_ROLE, { deployments: READ, devices: READ });
 export const deployerClusterRole = (): V1ClusterRole =>
-  clusterRole(DEPLOYER_CLUSTER_ROLE, [...READ, ...WRITE]);
+  clusterRole(DEPLOYER_CLUSTER_ROLE, {
+    deployments: [...READ, ...WRITE],
+    devices: [...READ, ...DEVICE_WRITE],
+  });
 
 /** The role objects and their bindings to the groups the API server maps the roles to. */
 export function dashboardRbacObjects(): (V1ClusterRole | V1ClusterRoleBinding)[] {

@@ -1,0 +1,120 @@
+"use client";
+// Add a device (deployers): an id and labels, validated with the contracts'
+// schemas before the request; the new credential file downloads once and is
+// dropped from memory. Errors sit at their field, or under the form.
+import { FormField } from "@fleet/ui";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type ReactElement } from "react";
+import {
+  deviceFieldFor,
+  validateDevice,
+  type AddDeviceErrors,
+  type AddDeviceValues,
+} from "../../devices/form-model";
+import type { AddDeviceInput } from "../../devices/inputs";
+import { downloadCredentials } from "../../devices/download";
+import { useTRPC } from "../../trpc/react";
+import { serverErrorsOf } from "../../trpc/server-errors";
+
+export interface AddDeviceFormViewProps {
+  onSubmit: (input: AddDeviceInput) => void;
+  pending: boolean;
+  serverErrors?: AddDeviceErrors | undefined;
+}
+
+const empty: AddDeviceValues = { id: "", labels: "" };
+
+export function AddDeviceFormView({
+  onSubmit,
+  pending,
+  serverErrors,
+}: AddDeviceFormViewProps): ReactElement {
+  const [values, setValues] = useState<AddDeviceValues>(empty);
+  const [errors, setErrors] = useState<AddDeviceErrors>({});
+  const shown = { ...serverErrors, ...errors };
+  const set = (field: keyof AddDeviceValues) => (event: { target: { value: string } }) => {
+    setValues({ ...values, [field]: event.target.value });
+  };
+  return (
+    <form
+      noValidate
+      aria-label="Add a device"
+      className="flex flex-wrap items-start gap-3 rounded border border-slate-200 bg-white p-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const result = validateDevice(values);
+        setErrors(result.ok ? {} : result.errors);
+        if (result.ok) onSubmit(result.input);
+      }}
+    >
+      <FormField
+        label="Device id"
+        name="id"
+        value={values.id}
+        onChange={set("id")}
+        error={shown.id}
+        hint="lowercase letters, digits and '-', e.g. pi-7"
+      />
+      <FormField
+        label="Labels"
+        name="labels"
+        value={values.labels}
+        onChange={set("labels")}
+        error={shown.labels}
+        hint="key=value, comma-separated (optional)"
+        className="min-w-64 flex-1"
+      />
+      <div className="flex flex-col gap-1 pt-6">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded bg-slate-800 px-4 py-1.5 text-sm text-white disabled:opacity-50"
+        >
+          {pending ? "Adding…" : "Add device"}
+        </button>
+      </div>
+      {shown.form && (
+        <p role="alert" className="w-full rounded bg-red-50 p-2 text-sm text-red-800">
+          {shown.form}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function serverErrors(error: unknown): AddDeviceErrors | undefined {
+  const server = serverErrorsOf(error);
+  if (!server) return undefined;
+  if (!server.fieldErrors) return { form: server.message };
+  const errors: AddDeviceErrors = {};
+  for (const [path, message] of Object.entries(server.fieldErrors))
+    errors[deviceFieldFor(path.split("."))] ??= message;
+  return errors;
+}
+
+export function AddDevice({ onNotice }: { onNotice: (text: string) => void }): ReactElement {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const add = useMutation(
+    trpc.devices.add.mutationOptions({
+      onSuccess: async ({ credentials }) => {
+        const file = downloadCredentials(credentials);
+        // The key leaves memory with the mutation's result; the download is its only copy.
+        add.reset();
+        onNotice(
+          `Device ${credentials.deviceId} added. Downloaded ${file} (shown only once): install it on the device with iot-agent --credentials <file>.`,
+        );
+        await queryClient.invalidateQueries({ queryKey: trpc.devices.list.queryKey() });
+      },
+    }),
+  );
+  return (
+    <AddDeviceFormView
+      onSubmit={(input) => {
+        add.mutate(input);
+      }}
+      pending={add.isPending}
+      serverErrors={serverErrors(add.error)}
+    />
+  );
+}

@@ -1,0 +1,124 @@
+"use client";
+// A deployer's actions on one device: disable or enable, rotate its key (the
+// new credential file downloads once), remove (after a confirmation). The
+// server decides with the user's own Kubernetes identity; errors show inline.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type ReactElement } from "react";
+import type { DeviceRowView } from "../../devices/device-rows";
+import { downloadCredentials } from "../../devices/download";
+import { useTRPC } from "../../trpc/react";
+
+const button =
+  "rounded border px-2 py-0.5 text-xs disabled:opacity-50 border-slate-300 text-slate-800";
+
+export function DeviceActions({
+  device,
+  onNotice,
+}: {
+  device: DeviceRowView;
+  /** A sentence for the page (e.g. which file was downloaded). */
+  onNotice: (text: string) => void;
+}): ReactElement {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [confirmingRemove, setConfirmingRemove] = useState(false);
+  const refresh = (): Promise<void> =>
+    queryClient.invalidateQueries({ queryKey: trpc.devices.list.queryKey() });
+  const toggled = (what: string) => async (): Promise<void> => {
+    onNotice(`Device ${device.id} ${what}.`);
+    await refresh();
+  };
+  const disable = useMutation(
+    trpc.devices.disable.mutationOptions({ onSuccess: toggled("disabled") }),
+  );
+  const enable = useMutation(
+    trpc.devices.enable.mutationOptions({ onSuccess: toggled("enabled") }),
+  );
+  const toggle = device.disabled ? enable : disable;
+  const rotate = useMutation(
+    trpc.devices.rotateKey.mutationOptions({
+      onSuccess: async ({ credentials }) => {
+        const file = downloadCredentials(credentials);
+        // The key leaves memory with the mutation's result.
+        rotate.reset();
+        onNotice(
+          `Device ${device.id} has a new key; its old key no longer works. Downloaded ${file}: replace the file on the device.`,
+        );
+        await refresh();
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.devices.remove.mutationOptions({
+      onSuccess: async () => {
+        onNotice(`Device ${device.id} removed.`);
+        await refresh();
+      },
+    }),
+  );
+  const error = disable.error ?? enable.error ?? rotate.error ?? remove.error;
+  const pending = disable.isPending || enable.isPending || rotate.isPending || remove.isPending;
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <button
+        type="button"
+        className={button}
+        disabled={pending}
+        onClick={() => {
+          toggle.mutate({ id: device.id });
+        }}
+      >
+        {device.disabled ? "Enable" : "Disable"}
+      </button>
+      <button
+        type="button"
+        className={button}
+        disabled={pending || device.keyId === undefined}
+        onClick={() => {
+          rotate.mutate({ id: device.id });
+        }}
+      >
+        Rotate key
+      </button>
+      {confirmingRemove ? (
+        <span role="dialog" aria-label={`Confirm removing ${device.id}`} className="flex gap-1">
+          <button
+            type="button"
+            className="rounded bg-red-600 px-2 py-0.5 text-xs text-white disabled:opacity-50"
+            disabled={pending}
+            onClick={() => {
+              remove.mutate({ id: device.id });
+            }}
+          >
+            Yes, remove
+          </button>
+          <button
+            type="button"
+            className="text-xs underline"
+            onClick={() => {
+              setConfirmingRemove(false);
+            }}
+          >
+            Cancel
+          </button>
+        </span>
+      ) : (
+        <button
+          type="button"
+          className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-700 disabled:opacity-50"
+          disabled={pending}
+          onClick={() => {
+            setConfirmingRemove(true);
+          }}
+        >
+          Remove
+        </button>
+      )}
+      {error && (
+        <span role="alert" className="text-xs text-red-800">
+          {error.message}
+        </span>
+      )}
+    </div>
+  );
+}

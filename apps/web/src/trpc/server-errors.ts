@@ -1,0 +1,19 @@
+// What a failed tRPC call told the browser: the input's field errors (path ->
+// message, from the server's errorFormatter) or one message for the form.
+import { TRPCClientError } from "@trpc/client";
+
+export interface ServerErrors {
+  /** Input path ("spec.targetDevices.0", "labels.site") -> message; only for invalid input. */
+  fieldErrors?: Record<string, string> | undefined;
+  message: string;
+}
+
+export function serverErrorsOf(error: unknown): ServerErrors | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  const fieldErrors =
+    typeof data === "object" && data !== null && "fieldErrors" in data
+      ? (data.fieldErrors as Record<string, string> | undefined)
+      : undefined;
+  return { fieldErrors, message: error.message };
+}
