@@ -61,6 +61,13 @@ describe("connection - env export lines", () => {
     expect(exportLines(connection)).toContain("export OIDC_CA_FILE='/tmp/p/ca/ca.crt'");
     expect(exportLines(connection)).toContain("export OIDC_CLIENT_SECRET='s3cret'");
   });
+
+  it("exports what `iot-operator device` provisions with: the project and the admin key's path", () => {
+    expect(exportLines(connection)).toContain("export ZITADEL_PROJECT_ID='290000000000000001'");
+    expect(exportLines(connection)).toContain(
+      "export ZITADEL_ADMIN_KEY_FILE='/tmp/p/idp/admin-key.json'",
+    );
+  });
 });
 
 describe("connection - NATS secrets in the env export", () => {

@@ -93,6 +93,9 @@ export function exportLines(connection: PlatformConnection): string {
     ["OIDC_CA_FILE", connection.oidc.caFile],
     ["OIDC_CLIENT_ID", connection.oidc.clientId],
     ["OIDC_CLIENT_SECRET", connection.oidc.clientSecret],
+    // For `iot-operator device …`: the project devices authenticate for, the IdP admin's key (0600).
+    ["ZITADEL_PROJECT_ID", connection.oidc.projectId],
+    ["ZITADEL_ADMIN_KEY_FILE", connection.oidc.adminKeyFile],
   ];
   if (connection.containersConf) vars.push(["CONTAINERS_CONF", connection.containersConf]);
   const lines = vars.map(([name, value]) => `export ${name}=${shellQuote(value)}`);

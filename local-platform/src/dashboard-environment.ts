@@ -36,6 +36,11 @@ export function dashboardEnvironment(
     OIDC_CA_FILE: connection.oidc.caFile,
     OIDC_CLIENT_ID: connection.oidc.clientId,
     OIDC_CLIENT_SECRET: connection.oidc.clientSecret,
+    // Device provisioning from the Devices page: the IdP admin's key, the fleet project,
+    // and the NATS URL written into credential files (devices here reach the same server).
+    ZITADEL_ADMIN_KEY_FILE: connection.oidc.adminKeyFile,
+    ZITADEL_PROJECT_ID: connection.oidc.projectId,
+    DEVICE_NATS_URL: connection.natsUrl,
     // A new one per start: sessions of a local dashboard do not outlive it.
     SESSION_SECRET: randomBytes(32).toString("base64url"),
     HEARTBEAT_PERIOD_MS: String(overrides.heartbeatPeriodMs ?? 5000),
