@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readLimitedText, ResponseTooLargeError } from "./limited-body.js";
+import { limitedResponse, readLimitedText, ResponseTooLargeError } from "./limited-body.js";
 
 function streamed(parts: string[], headers: Record<string, string> = {}): Response {
   const body = new ReadableStream<Uint8Array>({
@@ -26,5 +26,17 @@ describe("size-limited response bodies", () => {
     await expect(
       readLimitedText(streamed(["{}"], { "content-length": "100000" }), 16),
     ).rejects.toThrow("response of 100000 bytes exceeds 16");
+  });
+
+  it("copies a response with its status, headers and body, also one without a body", async () => {
+    const copy = await limitedResponse(
+      new Response('{"ok":true}', { status: 201, headers: { "x-a": "1" } }),
+    );
+    expect([copy.status, copy.headers.get("x-a"), await copy.text()]).toEqual([
+      201,
+      "1",
+      '{"ok":true}',
+    ]);
+    expect((await limitedResponse(new Response(null, { status: 204 }))).status).toBe(204);
   });
 });

@@ -41,7 +41,9 @@ export async function limitedResponse(
   maxBytes: number = MAX_RESPONSE_BYTES,
 ): Promise<Response> {
   const text = await readLimitedText(response, maxBytes);
-  return new Response(text, {
+  // 204, 205 and 304 may not carry a body, not even an empty one.
+  const nullBody = [204, 205, 304].includes(response.status);
+  return new Response(nullBody ? null : text, {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
