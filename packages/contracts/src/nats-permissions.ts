@@ -3,7 +3,8 @@
 // JWT claims (devices, browsers), docs/nats.md lists them for production.
 //
 // Subjects follow what the nats.js v3 KV client (@nats-io/kv 3.x) sends:
-// - open (`Kvm.open`): `$JS.API.INFO` only; `Kvm.create` and `kv.status()` add
+// - open (`Kvm.open`): nothing; `jetstreamManager()` and `Kvm.create` check the
+//   API with `$JS.API.INFO`; `Kvm.create` and `kv.status()` ask
 //   `$JS.API.STREAM.INFO.<stream>` (and `STREAM.CREATE` when missing);
 // - get: `$JS.API.DIRECT.GET.<stream>.<key subject>` when the bucket was opened
 //   with `allow_direct: true` (or created), else `$JS.API.STREAM.MSG.GET.<stream>`;
@@ -71,6 +72,7 @@ export function devicePermissions(
   grants: readonly DeviceGrant[],
 ): NatsPermissions {
   const prefix = deviceInboxPrefix(deviceId);
+  // Account-level JetStream info, which clients ask before using the API (jetstreamManager()).
   const publish = [`${JS_API}.INFO`];
   if (grants.includes("desired-state.read")) {
     const own = keySubject(BUCKET_DESIRED_STATE, `${deviceId}.>`);
