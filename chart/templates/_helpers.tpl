@@ -90,6 +90,11 @@ app.kubernetes.io/component: dashboard
 /etc/fleet-dashboard/nats
 {{- end -}}
 
+{{/* Where the IdP admin's key file (device provisioning) is mounted in the dashboard's container. */}}
+{{- define "fleet.dashboard.provisioningDir" -}}
+/etc/fleet-dashboard/provisioning
+{{- end -}}
+
 {{/* Where the browsers' auth-callout keys and credentials are mounted in the dashboard's container. */}}
 {{- define "fleet.dashboard.liveAuthDir" -}}
 /etc/fleet-dashboard/live-auth

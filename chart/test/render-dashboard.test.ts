@@ -3,7 +3,7 @@
 import type { V1ClusterRoleBinding, V1Deployment } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { DASHBOARD_VALUES } from "./dashboard-values.js";
-import type { Values } from "./helm.js";
+import { CHART_DIR, helm, type Values } from "./helm.js";
 import {
   DASHBOARD_ENV_NAMES,
   DASHBOARD_REQUIRED_ENV_NAMES,
@@ -193,6 +193,48 @@ describe("chart - render the dashboard", () => {
       secretName: "web-nats",
       items: [{ key: "web.creds", path: "web.creds" }],
     });
+  });
+
+  it("dashboard - device provisioning: off by default; on, the admin key is mounted 0440 for the pod's fsGroup only", async () => {
+    const plain = await dashboardDeployment();
+    for (const name of ["ZITADEL_ADMIN_KEY_FILE", "ZITADEL_PROJECT_ID", "DEVICE_NATS_URL"])
+      expect(envOf(plain).has(name), name).toBe(false);
+    expect(plain.spec?.template.spec?.securityContext?.fsGroup).toBeUndefined();
+    const deviceProvisioning = {
+      adminKeySecret: { existingSecret: "fleet-provisioner", key: "key.json" },
+      projectId: "290500000000000001",
+      deviceNatsUrl: "tls://nats.example.com:4222",
+    };
+    const deployment = await dashboardDeployment({ values: withDashboard({ deviceProvisioning }) });
+    const mount = containerOf(deployment).volumeMounts?.find((m) => m.name === "provisioning-key");
+    expect(mount).toMatchObject({ readOnly: true });
+    expect(envValues(deployment)).toMatchObject({
+      ZITADEL_ADMIN_KEY_FILE: `${mount?.mountPath}/key.json`,
+      ZITADEL_PROJECT_ID: "290500000000000001",
+      DEVICE_NATS_URL: "tls://nats.example.com:4222",
+    });
+    const pod = deployment.spec?.template.spec;
+    expect(pod?.volumes?.find((v) => v.name === "provisioning-key")?.secret).toStrictEqual({
+      secretName: "fleet-provisioner",
+      items: [{ key: "key.json", path: "key.json" }],
+      defaultMode: 0o440,
+    });
+    expect(pod?.securityContext?.fsGroup).toBe(1000);
+  });
+
+  it("dashboard - device provisioning without its project or the devices' NATS URL fails, naming it", async () => {
+    const adminKeySecret = { existingSecret: "fleet-provisioner" };
+    for (const [missing, deviceProvisioning] of [
+      ["projectId", { adminKeySecret, deviceNatsUrl: "tls://nats.example.com:4222" }],
+      ["deviceNatsUrl", { adminKeySecret, projectId: "290500000000000001" }],
+    ] as const) {
+      const result = await helm(
+        ["template", "fleet", CHART_DIR],
+        withDashboard({ deviceProvisioning }),
+      );
+      expect(result.exitCode, missing).not.toBe(0);
+      expect(result.all).toContain(`dashboard.deviceProvisioning.${missing} is required`);
+    }
   });
 
   it("dashboard - ClusterRoles have exactly apps/web's rules, bound to its groups", async () => {

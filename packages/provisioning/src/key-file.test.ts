@@ -40,11 +40,18 @@ describe("readPrivateKeyFile", () => {
     expect(readPrivateKeyFile(path)).toEqual(keyFile);
   });
 
-  it("refuses a file others may read, saying how to fix it", async () => {
+  it("refuses a file others may read or its group may write, saying how to fix it", async () => {
     const path = await written(JSON.stringify(keyFile), 0o644);
     expect(() => readPrivateKeyFile(path)).toThrow(
-      `${path} is readable by others (mode 644); make it private: chmod 600 ${path}`,
+      `${path} is open to others (mode 644); make it private: chmod 600 ${path}`,
     );
+    await chmod(path, 0o660);
+    expect(() => readPrivateKeyFile(path)).toThrow(/is open to others \(mode 660\)/);
+  });
+
+  it("accepts a file its group may read (a Kubernetes Secret mounted 0440 with the pod's fsGroup)", async () => {
+    const path = await written(JSON.stringify(keyFile), 0o440);
+    expect(readPrivateKeyFile(path)).toEqual(keyFile);
   });
 
   it("names a missing file and a wrong field, never echoing the key", async () => {

@@ -193,7 +193,7 @@ describe("iot-operator device - bad input and refusals", () => {
     const run = await cli(["disable", deviceId], { ZITADEL_ADMIN_KEY_FILE: loose });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(
-      `is readable by others (mode 644); make it private: chmod 600 ${loose}`,
+      `is open to others (mode 644); make it private: chmod 600 ${loose}`,
     );
   });
 

@@ -75,7 +75,7 @@ describe("device provisioning settings", () => {
   it("refuses an admin key file that others may read", () => {
     const loose = keyFile("loose.json", 0o644);
     expect(settingsError({ ...base, ...provisioning, ZITADEL_ADMIN_KEY_FILE: loose })).toContain(
-      `ZITADEL_ADMIN_KEY_FILE: ${loose} is readable by others (mode 644)`,
+      `ZITADEL_ADMIN_KEY_FILE: ${loose} is open to others (mode 644)`,
     );
   });
 });
