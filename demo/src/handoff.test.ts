@@ -18,6 +18,7 @@ const connection = {
     calloutIssuerSeed: "/tmp/p/nats/secrets/callout-issuer.nk",
     calloutXkeySeed: "/tmp/p/nats/secrets/callout-xkey.nk",
     browserTicketKey: "/tmp/p/nats/secrets/browser-ticket.pem",
+    browserTicketPublicKey: "/tmp/p/nats/secrets/browser-ticket.pub.pem",
   },
   podmanSocket: "/tmp/p/run/podman.sock",
   containersConf: undefined,

@@ -16,6 +16,7 @@ const connection: PlatformConnection = {
     calloutIssuerSeed: "/p/nats/secrets/callout-issuer.nk",
     calloutXkeySeed: "/p/nats/secrets/callout-xkey.nk",
     browserTicketKey: "/p/nats/secrets/browser-ticket.pem",
+    browserTicketPublicKey: "/p/nats/secrets/browser-ticket.pub.pem",
   },
   podmanSocket: "/tmp/podman.sock",
   containersConf: undefined,
@@ -71,10 +72,13 @@ describe("connection - env export lines", () => {
 });
 
 describe("connection - NATS secrets in the env export", () => {
-  it("exports the paths of the dashboard's NATS key files, never a NATS password", () => {
+  it("exports the paths of the dashboard's and iot-identity's key files, never a NATS password", () => {
     const lines = exportLines(connection);
     expect(lines).toContain("export NATS_SYSTEM_CREDENTIALS_FILE='/p/nats/secrets/system.creds'");
     expect(lines).toContain("export LIVE_TICKET_KEY_FILE='/p/nats/secrets/browser-ticket.pem'");
+    expect(lines).toContain(
+      "export BROWSER_TICKET_PUBLIC_KEY_FILE='/p/nats/secrets/browser-ticket.pub.pem'",
+    );
     expect(lines).not.toMatch(/NATS_VIEWER|PASSWORD/);
     // The operator reads NATS_CREDENTIALS_FILE too: the dashboard's read-only one must not leak to it.
     expect(lines).not.toContain(" NATS_CREDENTIALS_FILE=");

@@ -82,8 +82,10 @@ export function exportLines(connection: PlatformConnection): string {
     ["NATS_CREDS", connection.natsSecrets.adminCreds],
     ["NATS_OPERATOR_CREDENTIALS_FILE", connection.natsSecrets.operatorCreds],
     ["NATS_DASHBOARD_CREDENTIALS_FILE", connection.natsSecrets.dashboardCreds],
-    // Paths only: the browsers' auth callout runs inside the dashboard (docs/nats.md).
+    // Paths only. The dashboard signs browser tickets; iot-identity (docs/identity.md)
+    // checks them with the public key and answers the auth callout with the callout's keys.
     ["LIVE_TICKET_KEY_FILE", connection.natsSecrets.browserTicketKey],
+    ["BROWSER_TICKET_PUBLIC_KEY_FILE", connection.natsSecrets.browserTicketPublicKey],
     ["NATS_CALLOUT_ISSUER_SEED_FILE", connection.natsSecrets.calloutIssuerSeed],
     ["NATS_CALLOUT_XKEY_SEED_FILE", connection.natsSecrets.calloutXkeySeed],
     ["NATS_CALLOUT_CREDENTIALS_FILE", connection.natsSecrets.calloutCreds],

@@ -25,12 +25,8 @@ export function dashboardEnvironment(
     // Its own connection may read agent-status only.
     NATS_CREDENTIALS_FILE: connection.natsSecrets.dashboardCreds,
     NATS_WS_URL: connection.natsWebsocketUrl,
-    // The browsers' auth callout runs inside the dashboard (docs/nats.md).
+    // It signs browser tickets; the identity service checks them (docs/identity.md).
     LIVE_TICKET_KEY_FILE: connection.natsSecrets.browserTicketKey,
-    NATS_CALLOUT_ISSUER_SEED_FILE: connection.natsSecrets.calloutIssuerSeed,
-    NATS_CALLOUT_XKEY_SEED_FILE: connection.natsSecrets.calloutXkeySeed,
-    NATS_CALLOUT_CREDENTIALS_FILE: connection.natsSecrets.calloutCreds,
-    NATS_SYSTEM_CREDENTIALS_FILE: connection.natsSecrets.systemCreds,
     OIDC_ISSUER: connection.oidc.issuer,
     // The IdP's certificate is from the platform's own CA.
     OIDC_CA_FILE: connection.oidc.caFile,

@@ -10,7 +10,7 @@
 // the nkey by its signature of the server's nonce and does not trust the JWT,
 // which is signed by a throwaway account key. Against an operator-mode NATS the
 // same variables take real .creds files.
-import { generateKeyPairSync } from "node:crypto";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -55,7 +55,10 @@ export interface NatsSecretFiles {
   systemCreds: string;
   calloutIssuerSeed: string;
   calloutXkeySeed: string;
+  /** The dashboard signs browser tickets with this private key... */
   browserTicketKey: string;
+  /** ...and the identity service verifies them with its public half (PEM). */
+  browserTicketPublicKey: string;
 }
 
 export const natsSecretsDir = (layout: Layout): string =>
@@ -72,6 +75,7 @@ export function natsSecretFiles(layout: Layout): NatsSecretFiles {
     calloutIssuerSeed: join(dir, "callout-issuer.nk"),
     calloutXkeySeed: join(dir, "callout-xkey.nk"),
     browserTicketKey: join(dir, "browser-ticket.pem"),
+    browserTicketPublicKey: join(dir, "browser-ticket.pub.pem"),
   };
 }
 
@@ -141,6 +145,13 @@ export async function ensureNatsSecrets(layout: Layout): Promise<NatsSecrets> {
     [files.calloutIssuerSeed, () => Promise.resolve(`${secrets.calloutIssuer}\n`)],
     [files.calloutXkeySeed, () => Promise.resolve(`${secrets.calloutXkey}\n`)],
     [files.browserTicketKey, () => Promise.resolve(secrets.browserTicketKey)],
+    [
+      files.browserTicketPublicKey,
+      () =>
+        Promise.resolve(
+          createPublicKey(secrets.browserTicketKey).export({ type: "spki", format: "pem" }),
+        ),
+    ],
   ];
   for (const [path, content] of derived) if (!existsSync(path)) await secret(path, await content());
   return secrets;

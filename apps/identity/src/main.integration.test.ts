@@ -1,9 +1,8 @@
 // iot-identity as a process, the way the chart runs it: configuration from the
 // environment, secrets as files; it answers /healthz, /readyz and /metrics once
 // it can answer the callout, stops on SIGTERM, and exits 2 naming a bad setting.
-import { createPrivateKey, createPublicKey } from "node:crypto";
 import { createRequire } from "node:module";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -33,15 +32,6 @@ const run = (extra: Record<string, string>, args: string[] = []) =>
 beforeAll(async () => {
   connection = await platformConnection();
   folder = await mkdtemp(join(tmpdir(), "iot-identity-it-"));
-  const publicKeyFile = join(folder, "ticket.pub.pem");
-  const ticketKey = createPrivateKey(await readFile(connection.natsSecrets.browserTicketKey));
-  await writeFile(
-    publicKeyFile,
-    createPublicKey(ticketKey).export({ type: "spki", format: "pem" }),
-    {
-      mode: 0o600,
-    },
-  );
   env = {
     PATH: process.env.PATH ?? "",
     NATS_URL: connection.natsUrl,
@@ -49,10 +39,10 @@ beforeAll(async () => {
     NATS_SYSTEM_CREDENTIALS_FILE: connection.natsSecrets.systemCreds,
     NATS_CALLOUT_ISSUER_SEED_FILE: connection.natsSecrets.calloutIssuerSeed,
     NATS_CALLOUT_XKEY_SEED_FILE: connection.natsSecrets.calloutXkeySeed,
-    BROWSER_TICKET_PUBLIC_KEY_FILE: publicKeyFile,
-    IDP_ISSUER: connection.oidc.issuer,
-    IDP_PROJECT_ID: connection.oidc.projectId,
-    IDP_CA_FILE: connection.oidc.caFile,
+    BROWSER_TICKET_PUBLIC_KEY_FILE: connection.natsSecrets.browserTicketPublicKey,
+    OIDC_ISSUER: connection.oidc.issuer,
+    ZITADEL_PROJECT_ID: connection.oidc.projectId,
+    OIDC_CA_FILE: connection.oidc.caFile,
     KUBECONFIG: connection.kubeconfig,
     LOG_LEVEL: "info",
   };
@@ -90,12 +80,12 @@ describe("iot-identity - the process", () => {
 
   it("exits 2 naming each bad setting, before connecting anywhere", async () => {
     const result = await run({
-      IDP_ISSUER: "http://idp.example.com",
+      OIDC_ISSUER: "http://idp.example.com",
       NATS_SYSTEM_CREDENTIALS_FILE: join(folder, "missing.creds"),
     });
     expect(result.exitCode).toBe(2);
     expect(result.all).toContain(
-      'IDP_ISSUER (env) = "http://idp.example.com": must be an https URL',
+      'OIDC_ISSUER (env) = "http://idp.example.com": must be an https URL',
     );
     expect(result.all).toMatch(/NATS_SYSTEM_CREDENTIALS_FILE \(env\) = .*: cannot read/);
   });

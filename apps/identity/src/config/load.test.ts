@@ -20,8 +20,8 @@ beforeAll(async () => {
     NATS_CALLOUT_ISSUER_SEED_FILE: file,
     NATS_CALLOUT_XKEY_SEED_FILE: file,
     BROWSER_TICKET_PUBLIC_KEY_FILE: file,
-    IDP_ISSUER: "https://idp.example.com/",
-    IDP_PROJECT_ID: "3141592",
+    OIDC_ISSUER: "https://idp.example.com/",
+    ZITADEL_PROJECT_ID: "3141592",
   };
 });
 
@@ -47,7 +47,7 @@ describe("identity config - sources and defaults", () => {
   it("prefers a flag to the environment, and the environment to the config file", async () => {
     const configFile = join(dir, "identity.json");
     await writeFile(configFile, JSON.stringify({ idpProjectId: "from-file", httpPort: 9001 }));
-    const { IDP_PROJECT_ID: _, ...env } = required;
+    const { ZITADEL_PROJECT_ID: _, ...env } = required;
     const config = await loadConfig(
       parseArgs(["--config", configFile, "--http-port", "9002"], env),
     );
@@ -71,12 +71,12 @@ describe("identity config - bad settings are named", () => {
     const message = await problems(["--http-port", "70000"], {
       ...required,
       NATS_SYSTEM_CREDENTIALS_FILE: join(dir, "missing.creds"),
-      IDP_ISSUER: "http://idp.example.com",
+      OIDC_ISSUER: "http://idp.example.com",
     });
     expect(message).toMatch(
       /NATS_SYSTEM_CREDENTIALS_FILE \(env\) = ".*missing.creds": cannot read/,
     );
-    expect(message).toContain('IDP_ISSUER (env) = "http://idp.example.com": must be an https URL');
+    expect(message).toContain('OIDC_ISSUER (env) = "http://idp.example.com": must be an https URL');
     expect(message).toContain('--http-port (flag) = "70000": must be a port');
   });
 });

@@ -99,7 +99,7 @@ export const SETTINGS = {
     required: true,
     flag: "idp-issuer",
     placeholder: "<url>",
-    env: "IDP_ISSUER",
+    env: "OIDC_ISSUER",
     help: "the IdP's issuer URL (Zitadel's instance URL); its tokens are device credentials",
   },
   idpProjectId: {
@@ -107,14 +107,14 @@ export const SETTINGS = {
     required: true,
     flag: "idp-project-id",
     placeholder: "<id>",
-    env: "IDP_PROJECT_ID",
+    env: "ZITADEL_PROJECT_ID",
     help: "the project whose id every device token must carry in its audience",
   },
   idpCaFile: {
     schema: readableFile("a PEM CA certificate"),
     flag: "idp-ca-file",
     placeholder: "<file>",
-    env: "IDP_CA_FILE",
+    env: "OIDC_CA_FILE",
     help: "a private CA (PEM) the IdP's certificate is issued by (default: the system's CAs)",
   },
   kubeconfig: {

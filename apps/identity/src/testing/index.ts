@@ -2,10 +2,8 @@
 // in-process against the local platform (its NATS credentials and callout
 // keys, its IdP, its API server as the Device registry), plus what plays the
 // dashboard's part: the ticket signing key and publishing session verdicts.
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { BROWSER_AUTH_SESSIONS_SUBJECT, type SessionVerdict } from "@fleet/contracts";
 import {
   kubeConfigFor,
@@ -41,15 +39,8 @@ export async function startPlatformIdentity(
 ): Promise<PlatformIdentity> {
   const connection = options.connection ?? (await platformConnection());
   const secrets = connection.natsSecrets;
+  // Tests play the dashboard with the private key; the service gets the public half only.
   const ticketKey = createPrivateKey(await readFile(secrets.browserTicketKey));
-  // The service takes the PUBLIC half only; the platform keeps the private key.
-  const folder = await mkdtemp(join(tmpdir(), "fleet-identity-"));
-  const ticketPublicKeyFile = join(folder, "browser-ticket.pub.pem");
-  await writeFile(
-    ticketPublicKeyFile,
-    createPublicKey(ticketKey).export({ type: "spki", format: "pem" }),
-    { mode: 0o600 },
-  );
   const policies =
     options.policies ??
     new KubernetesPolicySource({ kubeConfig: await kubeConfigFor("admin"), log: silentLogger() });
@@ -62,7 +53,7 @@ export async function startPlatformIdentity(
     keyFiles: {
       calloutIssuerSeed: secrets.calloutIssuerSeed,
       calloutXkeySeed: secrets.calloutXkeySeed,
-      browserTicketPublicKey: ticketPublicKeyFile,
+      browserTicketPublicKey: secrets.browserTicketPublicKey,
     },
     idp: {
       issuer: connection.oidc.issuer,
@@ -96,7 +87,6 @@ export async function startPlatformIdentity(
     async stop() {
       await dashboard.close();
       await service.stop();
-      await rm(folder, { recursive: true, force: true });
     },
   };
 }
