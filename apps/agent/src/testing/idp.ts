@@ -2,29 +2,13 @@
 // for one device's token lifetime (the local IdP reads it from the machine
 // user's metadata; real Zitadel has one instance-wide setting), and the
 // connections nats-server has closed, with the reason it gives.
-import { readFile } from "node:fs/promises";
-import { parseZitadelKey } from "@fleet/contracts";
-import { platformConnection } from "@fleet/local-platform/testing";
-import {
-  fetchTrusting,
-  JwtProfileTokenSource,
-  LOCAL_ACCESS_TOKEN_LIFETIME_METADATA_KEY,
-  MANAGEMENT_SCOPES,
-  ZitadelManagement,
-} from "@fleet/zitadel";
+import { platformConnection, platformZitadel } from "@fleet/local-platform/testing";
+import { LOCAL_ACCESS_TOKEN_LIFETIME_METADATA_KEY } from "@fleet/zitadel";
 import { z } from "zod";
 
 /** From now on the local IdP gives `userId`'s access tokens this lifetime. */
 export async function setTokenLifetime(userId: string, seconds: number): Promise<void> {
-  const { oidc } = await platformConnection();
-  const fetch = fetchTrusting(await readFile(oidc.caFile, "utf8"));
-  const admin = new JwtProfileTokenSource({
-    key: parseZitadelKey(await readFile(oidc.adminKeyFile, "utf8")),
-    issuer: oidc.issuer,
-    scopes: MANAGEMENT_SCOPES,
-    fetch,
-  });
-  const management = new ZitadelManagement({ issuer: oidc.issuer, tokens: admin, fetch });
+  const { management } = await platformZitadel();
   await management.setMetadata(userId, LOCAL_ACCESS_TOKEN_LIFETIME_METADATA_KEY, String(seconds));
 }
 
