@@ -95,7 +95,7 @@ app.kubernetes.io/component: dashboard
 /etc/fleet-dashboard/provisioning
 {{- end -}}
 
-{{/* Where the browsers' auth-callout keys and credentials are mounted in the dashboard's container. */}}
+{{/* Where the key that signs browser tickets is mounted in the dashboard's container. */}}
 {{- define "fleet.dashboard.liveAuthDir" -}}
 /etc/fleet-dashboard/live-auth
 {{- end -}}
@@ -103,4 +103,33 @@ app.kubernetes.io/component: dashboard
 {{/* Where the NATS .creds file is mounted in the operator's container. */}}
 {{- define "fleet.operator.natsCredentialsDir" -}}
 /etc/iot-operator/nats
+{{- end -}}
+
+{{- define "fleet.identity.fullname" -}}
+{{- printf "%s-identity" (include "fleet.fullname" . | trunc 54 | trimSuffix "-") -}}
+{{- end -}}
+
+{{- define "fleet.identity.serviceAccountName" -}}
+{{- default (include "fleet.identity.fullname" .) .Values.identity.serviceAccount.name -}}
+{{- end -}}
+
+{{- define "fleet.identity.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "fleet.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: identity
+{{- end -}}
+
+{{- define "fleet.identity.labels" -}}
+{{ include "fleet.labels" . }}
+app.kubernetes.io/component: identity
+{{- end -}}
+
+{{/* Where the identity service's keys and credentials are mounted in its container. */}}
+{{- define "fleet.identity.secretsDir" -}}
+/etc/iot-identity/secrets
+{{- end -}}
+
+{{/* Where the IdP's private CA is mounted in the identity service's container. */}}
+{{- define "fleet.identity.caDir" -}}
+/etc/iot-identity/idp-ca
 {{- end -}}

@@ -1,7 +1,8 @@
 // What the chart must grant and wire, written once from the apps' code
-// (apps/operator/src, apps/web/src): the unit tests compare the rendered chart
+// (apps/operator/src, apps/web/src, apps/identity/src): the unit tests compare the rendered chart
 // with it, the integration tests prove it is enough by running the operator with it.
-import { API_GROUP, PLURAL } from "@fleet/contracts";
+import { API_GROUP, DEVICE_PLURAL, PLURAL } from "@fleet/contracts";
+import { IDENTITY_SETTINGS } from "@fleet/identity";
 import type { V1PolicyRule } from "@kubernetes/client-node";
 
 /** Deployment CRs: list+watch (deployment-watch.ts), JSON-patch finalizers, merge-patch status. */
@@ -33,14 +34,24 @@ export { DASHBOARD_ENV_NAMES } from "@fleet/web/env-names";
 export const DASHBOARD_REQUIRED_ENV_NAMES: readonly string[] = [
   "NATS_WS_URL",
   "LIVE_TICKET_KEY_FILE",
-  "NATS_CALLOUT_ISSUER_SEED_FILE",
-  "NATS_CALLOUT_XKEY_SEED_FILE",
-  "NATS_SYSTEM_CREDENTIALS_FILE",
   "OIDC_ISSUER",
   "OIDC_CLIENT_ID",
   "OIDC_CLIENT_SECRET",
   "SESSION_SECRET",
 ];
+
+/** Device CRs: list+watch into the policy cache; a miss is a list by field selector (apps/identity/src/policy). */
+export const IDENTITY_RULES: V1PolicyRule[] = [
+  { apiGroups: [API_GROUP], resources: [DEVICE_PLURAL], verbs: ["list", "watch"] },
+];
+
+/** Variables apps/identity's settings read; the chart must set no other. */
+export { IDENTITY_ENV_NAMES } from "@fleet/identity";
+
+/** The identity service's required settings (apps/identity/src/config/settings.ts): it exits without them. */
+export const IDENTITY_REQUIRED_ENV_NAMES: readonly string[] = Object.values(IDENTITY_SETTINGS)
+  .filter((setting) => "required" in setting && setting.required)
+  .map((setting) => setting.env);
 
 /** The dashboard's typed RBAC (apps/web/src/server/kube/rbac.ts) and the groups the API server maps roles to. */
 export { deployerClusterRole, ROLE_GROUPS, viewerClusterRole } from "@fleet/web/rbac";

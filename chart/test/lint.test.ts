@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { DASHBOARD_VALUES } from "./dashboard-values.js";
 import { CHART_DIR, helm, type Values } from "./helm.js";
+import { IDENTITY_VALUES } from "./identity-values.js";
 
 const BAD_VALUES: { field: string; values: Values }[] = [
   { field: "/operator/replicas", values: { operator: { replicas: "two" } } },
@@ -21,11 +22,25 @@ const BAD_VALUES: { field: string; values: Values }[] = [
     values: { dashboard: { liveAuth: { name: "fleet-live-auth" } } },
   },
   {
-    field: "/dashboard/liveAuth/systemCredentials",
-    values: { dashboard: { liveAuth: { systemCredentials: "../system.creds" } } },
+    field: "/dashboard/liveAuth/ticketKey",
+    values: { dashboard: { liveAuth: { ticketKey: "../ticket.pem" } } },
+  },
+  { field: "/identity/enabled", values: { identity: { enabled: "yes" } } },
+  {
+    field: "/identity/idp/issuerUrl",
+    values: { identity: { idp: { issuerUrl: "http://id.example.com" } } },
+  },
+  {
+    field: "/identity/secrets/systemCredentials",
+    values: { identity: { secrets: { systemCredentials: "../system.creds" } } },
+  },
+  {
+    field: "/identity/deviceJwtMaxLifetimeSeconds",
+    values: { identity: { deviceJwtMaxLifetimeSeconds: 5 } },
   },
   // A typo is an error, not a silently ignored key.
   { field: "/operator", values: { operator: { replica: 2 } } },
+  { field: "/identity", values: { identity: { replica: 2 } } },
 ];
 
 describe("chart - lint", () => {
@@ -43,6 +58,10 @@ describe("chart - lint", () => {
         ...DASHBOARD_VALUES.dashboard,
         publicUrl: "https://fleet.example.com",
         sessionSecret: { existingSecret: "fleet-session" },
+      },
+      identity: {
+        ...IDENTITY_VALUES.identity,
+        idp: { ...IDENTITY_VALUES.identity.idp, caSecret: { name: "company-ca" } },
       },
     });
     expect(result.all).toContain("0 chart(s) failed");

@@ -87,7 +87,7 @@ describe("chart - render the dashboard", () => {
       values: {
         nats: { url: "nats://nats.messaging.svc:4222" },
         ...withDashboard({
-          liveAuth: { existingSecret: "live", systemCredentials: "sys.creds", account: "FLEET" },
+          liveAuth: { existingSecret: "live", ticketKey: "tickets.pem" },
           sessionSecret: { existingSecret: "fleet-session", key: "cookie" },
           heartbeatPeriodMs: 2000,
           logLevel: "debug",
@@ -102,12 +102,7 @@ describe("chart - render the dashboard", () => {
       OIDC_CLIENT_SECRET: undefined,
       NATS_URL: "nats://nats.messaging.svc:4222",
       NATS_WS_URL: "wss://nats.example.com",
-      LIVE_TICKET_KEY_FILE: "/etc/fleet-dashboard/live-auth/ticket-key.pem",
-      NATS_CALLOUT_ISSUER_SEED_FILE: "/etc/fleet-dashboard/live-auth/callout-issuer.nk",
-      NATS_CALLOUT_XKEY_SEED_FILE: "/etc/fleet-dashboard/live-auth/callout-xkey.nk",
-      NATS_CALLOUT_CREDENTIALS_FILE: "/etc/fleet-dashboard/live-auth/callout.creds",
-      NATS_SYSTEM_CREDENTIALS_FILE: "/etc/fleet-dashboard/live-auth/sys.creds",
-      NATS_CALLOUT_ACCOUNT: "FLEET",
+      LIVE_TICKET_KEY_FILE: "/etc/fleet-dashboard/live-auth/tickets.pem",
       DASHBOARD_URL: "https://fleet.example.com",
       SESSION_SECRET: undefined,
       HEARTBEAT_PERIOD_MS: "2000",
@@ -120,17 +115,12 @@ describe("chart - render the dashboard", () => {
     expect(env.get("SESSION_SECRET")?.valueFrom).toStrictEqual({
       secretKeyRef: { name: "fleet-session", key: "cookie" },
     });
-    // The key files come from one Secret, mounted read-only where the variables point.
+    // The ticket key comes from its Secret, mounted read-only where the variable points;
+    // the callout's keys and credentials are the identity service's, not the dashboard's.
     const pod = deployment.spec?.template.spec;
     expect(pod?.volumes?.find((v) => v.name === "live-auth")?.secret).toStrictEqual({
       secretName: "live",
-      items: [
-        "ticket-key.pem",
-        "callout-issuer.nk",
-        "callout-xkey.nk",
-        "callout.creds",
-        "sys.creds",
-      ].map((key) => ({ key, path: key })),
+      items: [{ key: "tickets.pem", path: "tickets.pem" }],
       defaultMode: 292,
     });
     expect(pod?.containers[0]?.volumeMounts).toContainEqual({
@@ -140,10 +130,9 @@ describe("chart - render the dashboard", () => {
     });
   });
 
-  it("dashboard - defaults: the global account, 5 s heartbeats, info logs, readiness from /api/readyz", async () => {
+  it("dashboard - defaults: the ticket key file, 5 s heartbeats, info logs, readiness from /api/readyz", async () => {
     const deployment = await dashboardDeployment();
     const env = envOf(deployment);
-    expect(env.get("NATS_CALLOUT_ACCOUNT")?.value).toBe("$G");
     expect(env.get("LIVE_TICKET_KEY_FILE")?.value).toBe(
       "/etc/fleet-dashboard/live-auth/ticket-key.pem",
     );

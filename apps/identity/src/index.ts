@@ -15,4 +15,10 @@ export {
 } from "./browser/ticket.js";
 export { IDENTITY_ENV_NAMES, SETTINGS as IDENTITY_SETTINGS } from "./config/settings.js";
 export { AUTH_CALLOUT_SUBJECT, CALLOUT_QUEUE } from "./callout/responder.js";
-export type { PolicySource, DevicePolicy, PolicyLookup } from "./policy/index.js";
+export {
+  KubernetesPolicySource,
+  type DevicePolicy,
+  type KubernetesPolicySourceOptions,
+  type PolicyLookup,
+  type PolicySource,
+} from "./policy/index.js";
