@@ -1,4 +1,6 @@
 import { freePort, waitUntil } from "@fleet/local-platform/testing";
+import { writeCredentialsFile } from "@fleet/provisioning";
+import { platformProvisioning } from "@fleet/provisioning/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningAgent } from "../agent.js";
 import { startAgentInProcess } from "../testing/agent-process.js";
@@ -96,5 +98,47 @@ describe("agent - its own identity", () => {
     );
     expect(starts).toHaveLength(1);
     expect(Date.parse(status.latest?.lastHeartbeatAt ?? "")).toBeGreaterThan(expiredAt);
+  });
+
+  it("identity - a rotated key installed over the credential file is used without a restart", async () => {
+    const provisioned = await fx.provision("id-rotate");
+    const { device, credentialsFile } = provisioned;
+    await setTokenLifetime(provisioned.credentials.userId, TOKEN_LIFETIME_SECONDS);
+    const status = await StatusFollower.start(fx.nats.status, device);
+    followers.push(status);
+    agents.push(await startAgentInProcess(await fx.agentArgs(provisioned)));
+    await status.next(() => true, { what: "a first heartbeat", timeoutMs: 30_000 });
+
+    // The old key is removed at the IdP once the new file is handed over: only the new one works.
+    const rotated = await (
+      await platformProvisioning()
+    ).rotateDeviceKey(device, {
+      deliver: (credentials) =>
+        writeCredentialsFile(credentialsFile, credentials, { overwrite: true }),
+    });
+    expect(rotated.keyId).not.toBe(provisioned.credentials.keyId);
+    const rotatedAt = Date.now();
+
+    const name = `iot-agent-${device}`;
+    const expiriesBefore = (await closedConnectionReasons(name)).filter((r) =>
+      /expired/i.test(r),
+    ).length;
+    await waitUntil(
+      async () =>
+        (await closedConnectionReasons(name)).filter((r) => /expired/i.test(r)).length >=
+        expiriesBefore + 2,
+      { what: "two token expiries after the rotation", timeoutMs: 30_000 },
+    );
+    const port = await freePort();
+    const key = await putDesired(
+      fx.nats.desired,
+      { device, namespace: "demo", name: "rotated", generation: 1 },
+      [nginxService("1.0", port)],
+    );
+    const running = await status.next((s) => s.deployments[key]?.phase === "Running", {
+      what: "Running on the rotated key",
+      timeoutMs: 30_000,
+    });
+    expect(Date.parse(running.status.lastHeartbeatAt)).toBeGreaterThan(rotatedAt);
   });
 });

@@ -8,6 +8,7 @@
 import { deviceInboxPrefix, type DeviceCredentials } from "@fleet/contracts";
 import { deviceScopes, fetchTrusting, JwtProfileTokenSource } from "@fleet/zitadel";
 import { tokenAuthenticator, type Authenticator } from "@nats-io/transport-node";
+import { ReloadingTokens } from "../identity/reloading-tokens.js";
 import { TokenKeeper } from "../identity/token-keeper.js";
 import type { Logger } from "../logger.js";
 
@@ -41,10 +42,11 @@ export function identityCredentials(
   file: string,
   logger: Logger,
 ): CredentialSource {
-  const keeper = new TokenKeeper({ tokens: deviceTokenSource(device), logger });
+  const tokens = new ReloadingTokens({ file, device, tokensFor: deviceTokenSource, logger });
+  const keeper = new TokenKeeper({ tokens, logger });
   return {
     describe: () =>
-      `identity of device ${device.deviceId} (machine user ${device.userId}, key ${device.keyId}, from ${file})`,
+      `identity of device ${device.deviceId} (machine user ${device.userId}, from ${file})`,
     inboxPrefix: deviceInboxPrefix(device.deviceId),
     ready: (signal) => keeper.ready(signal),
     keepFresh: (signal) => keeper.keepFresh(signal),
