@@ -22,8 +22,8 @@ export interface IdpAdmin {
   adminKey: ZitadelKey;
 }
 
-/** The IdP's machine users, managed with the admin's key (its token cached and renewed). */
-export function idpMachineUsers(admin: IdpAdmin): MachineUsers {
+/** Zitadel's management API (the IdP's machine users) with the admin's key, its token cached and renewed. */
+export function idpMachineUsers(admin: IdpAdmin): ZitadelManagement {
   const fetch = fetchTrusting(admin.issuerCa);
   const tokens = new JwtProfileTokenSource({
     key: admin.adminKey,

@@ -13,13 +13,7 @@ import {
 import { DeviceClient } from "@fleet/kube";
 import { installDeviceCrd } from "@fleet/kube/testing";
 import { kubeConfigFor } from "@fleet/local-platform/testing";
-import {
-  deviceScopes,
-  fetchTrusting,
-  isZitadelNotFound,
-  isZitadelTokenError,
-  JwtProfileTokenSource,
-} from "@fleet/zitadel";
+import { isZitadelNotFound } from "@fleet/zitadel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialsContext, idpMachineUsers, type ProvisioningSettings } from "./connect.js";
 import { deviceRegistry } from "./device-registry.js";
@@ -27,8 +21,10 @@ import { isProvisioningError } from "./errors.js";
 import type { DeviceRegistry, MachineUsers } from "./ports.js";
 import { createProvisioning, type Provisioning } from "./provisioning.js";
 import {
+  deviceAccessToken,
   platformProvisioningSettings,
   provisionTestDevice,
+  tokenRefused,
   type TestDevice,
 } from "./testing/index.js";
 
@@ -43,27 +39,6 @@ const cleanups: (() => Promise<void>)[] = [];
 
 function provisioningWith(devices: DeviceRegistry): Provisioning {
   return createProvisioning({ idp, devices, credentials: credentialsContext(settings) });
-}
-
-/** An access token for the device's key, the way its agent asks for one; the IdP's refusal as an error. */
-async function exchange(credentials: DeviceCredentials): Promise<string> {
-  const source = new JwtProfileTokenSource({
-    key: credentials,
-    issuer: credentials.issuer,
-    scopes: deviceScopes(credentials.projectId),
-    fetch: fetchTrusting(credentials.issuerCa),
-  });
-  return (await source.token()).value;
-}
-
-async function refused(credentials: DeviceCredentials): Promise<boolean> {
-  return exchange(credentials).then(
-    () => false,
-    (error: unknown) => {
-      if (isZitadelTokenError(error)) return true;
-      throw error;
-    },
-  );
 }
 
 async function device(name: string): Promise<DeviceResource | undefined> {
@@ -118,7 +93,7 @@ describe("provisioning - add", () => {
       natsServers: [...settings.natsServers],
       issuerCa: settings.issuerCa,
     });
-    expect(await exchange(fromFile)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(await deviceAccessToken(fromFile)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
   it("refuses to add a device twice, and the first one keeps working", async () => {
@@ -127,7 +102,7 @@ describe("provisioning - add", () => {
     expect(isProvisioningError(error, "exists")).toBe(true);
     expect((error as Error).message).toBe(`device "${test.deviceId}" already exists`);
     expect((await device(test.deviceId))?.spec.identity?.keyId).toBe(test.credentials.keyId);
-    expect(await refused(test.credentials)).toBe(false);
+    expect(await tokenRefused(test.credentials)).toBe(false);
   });
 
   it("removes the new IdP user again when the Device CR cannot be created (someone else created it meanwhile)", async () => {
@@ -168,12 +143,12 @@ describe("provisioning - disable and enable", () => {
     const test = await added(id("disable"));
     await provisioning.disableDevice(test.deviceId);
     expect((await device(test.deviceId))?.spec.disabled).toBe(true);
-    expect(await refused(test.credentials)).toBe(true);
+    expect(await tokenRefused(test.credentials)).toBe(true);
     // Twice is fine: the state asked for is there.
     await provisioning.disableDevice(test.deviceId);
     await provisioning.enableDevice(test.deviceId);
     expect((await device(test.deviceId))?.spec.disabled).toBe(false);
-    expect(await refused(test.credentials)).toBe(false);
+    expect(await tokenRefused(test.credentials)).toBe(false);
   });
 
   it("names an unknown device", async () => {
@@ -197,8 +172,8 @@ describe("provisioning - rotate the key", () => {
     expect(rotated.keyId).not.toBe(test.credentials.keyId);
     expect(rotated.userId).toBe(test.credentials.userId);
     expect((await device(test.deviceId))?.spec.identity?.keyId).toBe(rotated.keyId);
-    expect(await refused(test.credentials)).toBe(true);
-    expect(await refused(rotated)).toBe(false);
+    expect(await tokenRefused(test.credentials)).toBe(true);
+    expect(await tokenRefused(rotated)).toBe(false);
   });
 
   it("keeps the old key when the new credentials cannot be delivered", async () => {
@@ -210,7 +185,7 @@ describe("provisioning - rotate the key", () => {
     );
     expect((error as Error).message).toBe("disk full");
     expect((await device(test.deviceId))?.spec.identity?.keyId).toBe(test.credentials.keyId);
-    expect(await refused(test.credentials)).toBe(false);
+    expect(await tokenRefused(test.credentials)).toBe(false);
   });
 });
 
@@ -219,7 +194,7 @@ describe("provisioning - remove", () => {
     const test = await added(id("remove"));
     await provisioning.removeDevice(test.deviceId);
     expect(await device(test.deviceId)).toBeUndefined();
-    expect(await refused(test.credentials)).toBe(true);
+    expect(await tokenRefused(test.credentials)).toBe(true);
     const gone = await failure(idp.removeUser(test.credentials.userId));
     expect(isZitadelNotFound(gone)).toBe(true);
     expect(

@@ -18,7 +18,7 @@ import { isConflict, isNotFound } from "@fleet/kube";
 import { assembleCredentials, type CredentialsContext } from "./credentials.js";
 import { ProvisioningError } from "./errors.js";
 import { isIdpNotFound, isIdpPrecondition, isIdpConflict } from "./idp-errors.js";
-import type { DeviceRegistry, MachineUsers } from "./ports.js";
+import type { DeviceRegistry, DryRun, MachineUsers } from "./ports.js";
 
 export interface ProvisioningOptions {
   /** The IdP's machine users (an admin's token; see docs/devices.md for its scope). */
@@ -141,8 +141,30 @@ export function createProvisioning(options: ProvisioningOptions): Provisioning {
     return identity;
   }
 
+  /**
+   * The CR first: from that patch on the identity service refuses (and kicks) a
+   * disabled device. Then the IdP user, so it gets no token either; a user
+   * already in that state is fine.
+   */
+  async function setDisabled(id: string, disabled: boolean): Promise<void> {
+    const device = await existing(validId(id));
+    await devices.patchSpec(id, { disabled });
+    const userId = device.spec.identity?.userId;
+    if (userId === undefined) return;
+    await idempotent(
+      () => (disabled ? idp.deactivateUser(userId) : idp.reactivateUser(userId)),
+      isIdpPrecondition,
+    );
+  }
+
   const alreadyExists = (id: string, cause: unknown): ProvisioningError =>
     new ProvisioningError("exists", `device "${id}" already exists`, { field: "id", cause });
+
+  /** Creates (or dry-runs) the Device; a Device already there (409) is `exists`. */
+  const createDevice = (device: DeviceResource, options: DryRun = {}): Promise<void> =>
+    devices.create(device, options).catch((error: unknown) => {
+      throw isConflict(error) ? alreadyExists(device.metadata.name, error) : error;
+    });
 
   return {
     async addDevice(input, delivery = {}) {
@@ -150,9 +172,7 @@ export function createProvisioning(options: ProvisioningOptions): Provisioning {
       const planned = manifest(id, input.labels);
       if ((await devices.find(id)) !== undefined) throw alreadyExists(id, undefined);
       // Authorization, admission and schema, before the IdP is touched.
-      await devices.create(planned, { dryRun: true }).catch((error: unknown) => {
-        throw isConflict(error) ? alreadyExists(id, error) : error;
-      });
+      await createDevice(planned, { dryRun: true });
       const { userId } = await idp
         .addMachineUser({ userName: id, name: id, description: `fleet device ${id}` })
         .catch((error: unknown) => {
@@ -167,11 +187,7 @@ export function createProvisioning(options: ProvisioningOptions): Provisioning {
       try {
         const { keyId, key } = await idp.addMachineKey(userId);
         const result = assembleCredentials(id, key, credentials);
-        await devices
-          .create(manifest(id, input.labels, { userId, keyId }))
-          .catch((error: unknown) => {
-            throw isConflict(error) ? alreadyExists(id, error) : error;
-          });
+        await createDevice(manifest(id, input.labels, { userId, keyId }));
         if (delivery.deliver !== undefined) {
           await delivery
             .deliver(result)
@@ -185,22 +201,9 @@ export function createProvisioning(options: ProvisioningOptions): Provisioning {
       }
     },
 
-    async disableDevice(id) {
-      const device = await existing(validId(id));
-      // The CR first: the identity service refuses the device (and kicks it) from this patch on.
-      await devices.patchSpec(id, { disabled: true });
-      const identity = device.spec.identity;
-      if (identity !== undefined)
-        await idempotent(() => idp.deactivateUser(identity.userId), isIdpPrecondition);
-    },
+    disableDevice: (id) => setDisabled(id, true),
 
-    async enableDevice(id) {
-      const device = await existing(validId(id));
-      await devices.patchSpec(id, { disabled: false });
-      const identity = device.spec.identity;
-      if (identity !== undefined)
-        await idempotent(() => idp.reactivateUser(identity.userId), isIdpPrecondition);
-    },
+    enableDevice: (id) => setDisabled(id, false),
 
     async rotateDeviceKey(id, delivery = {}) {
       const device = await existing(validId(id));

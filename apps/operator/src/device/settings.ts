@@ -101,9 +101,9 @@ export function listConfig(flags: Record<string, unknown>, env: OperatorEnv): Ku
   return kubeSource(resolveConfig(kubeSettings, { flags, env }).kubeconfig, env);
 }
 
-/** `device disable|enable|remove`: the API server and the IdP. */
-export function idpConfig(flags: Record<string, unknown>, env: OperatorEnv): IdpConfig {
-  const v = resolveConfig(idpSettings, { flags, env });
+type IdpValues = Omit<IdpConfig, keyof KubeSource> & { kubeconfig: string | undefined };
+
+function idpFrom(v: IdpValues, env: OperatorEnv): IdpConfig {
   return {
     ...kubeSource(v.kubeconfig, env),
     issuer: v.issuer,
@@ -113,19 +113,16 @@ export function idpConfig(flags: Record<string, unknown>, env: OperatorEnv): Idp
   };
 }
 
+/** `device disable|enable|remove`: the API server and the IdP. */
+export function idpConfig(flags: Record<string, unknown>, env: OperatorEnv): IdpConfig {
+  return idpFrom(resolveConfig(idpSettings, { flags, env }), env);
+}
+
 /** `device add|rotate-key`: that, plus what goes into the credential file and where. */
 export function credentialConfig(
   flags: Record<string, unknown>,
   env: OperatorEnv,
 ): CredentialConfig {
   const v = resolveConfig(credentialSettings, { flags, env });
-  return {
-    ...kubeSource(v.kubeconfig, env),
-    issuer: v.issuer,
-    issuerCa: v.issuerCa,
-    projectId: v.projectId,
-    adminKey: v.adminKey,
-    natsServers: v.natsUrl,
-    out: v.out,
-  };
+  return { ...idpFrom(v, env), natsServers: v.natsUrl, out: v.out };
 }

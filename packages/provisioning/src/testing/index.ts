@@ -7,6 +7,12 @@ import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DeviceCredentials } from "@fleet/contracts";
+import {
+  deviceScopes,
+  fetchTrusting,
+  isZitadelTokenError,
+  JwtProfileTokenSource,
+} from "@fleet/zitadel";
 import { DeviceClient } from "@fleet/kube";
 import { installDeviceCrd } from "@fleet/kube/testing";
 import {
@@ -82,4 +88,26 @@ export async function provisionTestDevice(
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** An access token for the device's key, asked for the way its agent asks. */
+export async function deviceAccessToken(credentials: DeviceCredentials): Promise<string> {
+  const source = new JwtProfileTokenSource({
+    key: credentials,
+    issuer: credentials.issuer,
+    scopes: deviceScopes(credentials.projectId),
+    fetch: fetchTrusting(credentials.issuerCa),
+  });
+  return (await source.token()).value;
+}
+
+/** Whether the IdP refuses the device's token exchange (disabled, removed, an old key); other failures throw. */
+export async function tokenRefused(credentials: DeviceCredentials): Promise<boolean> {
+  return deviceAccessToken(credentials).then(
+    () => false,
+    (error: unknown) => {
+      if (isZitadelTokenError(error)) return true;
+      throw error;
+    },
+  );
 }

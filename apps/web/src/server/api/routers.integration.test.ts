@@ -20,7 +20,6 @@ import {
 } from "@fleet/local-platform/testing";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { TRPCError } from "@trpc/server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SignedInUser } from "../auth/signed-in-user";
@@ -32,6 +31,7 @@ import { userConfiguration } from "../kube/user-configuration";
 import { AgentStatusCache } from "../nats/agent-status-cache";
 import type { Services } from "../services";
 import { createCaller } from "./root";
+import { rejection } from "./testing";
 
 let alice: SignedInUser;
 let bob: SignedInUser;
@@ -57,15 +57,6 @@ const spec = {
     },
   },
 };
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 beforeAll(async () => {
   const admin = await kubeConfigFor("admin");

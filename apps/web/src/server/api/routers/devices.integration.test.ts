@@ -12,14 +12,8 @@ import { DeviceClient } from "@fleet/kube";
 import { installDeviceCrd } from "@fleet/kube/testing";
 import { kubeConfigFor } from "@fleet/local-platform/testing";
 import { idpMachineUsers, type MachineUsers } from "@fleet/provisioning";
-import { platformProvisioningSettings } from "@fleet/provisioning/testing";
-import {
-  deviceScopes,
-  fetchTrusting,
-  isZitadelTokenError,
-  JwtProfileTokenSource,
-} from "@fleet/zitadel";
-import { TRPCError } from "@trpc/server";
+import { platformProvisioningSettings, tokenRefused } from "@fleet/provisioning/testing";
+import { type TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import type { SignedInUser } from "../../auth/signed-in-user";
@@ -30,6 +24,7 @@ import { deploymentsApi } from "../../kube/deployments-api";
 import { userConfiguration } from "../../kube/user-configuration";
 import type { Services } from "../../services";
 import { createCaller } from "../root";
+import { rejection } from "../testing";
 
 const suffix = randomBytes(3).toString("hex");
 const deviceId = `web-dev-${suffix}`;
@@ -47,15 +42,6 @@ function servicesWith(provisioning: DashboardProvisioning | undefined, base: Ser
     devicesAs: (user) => devicesApi(userConfiguration(kubeCluster, user), provisioning),
     deviceProvisioning: provisioning !== undefined,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
 }
 
 /** Every call the dashboard made to the IdP's management API, by method name. */
@@ -79,22 +65,6 @@ function observed(idp: MachineUsers): MachineUsers {
 function issuePaths(error: TRPCError): PropertyKey[][] {
   if (!(error.cause instanceof ZodError)) throw new Error(`not a ZodError: ${String(error.cause)}`);
   return error.cause.issues.map((issue) => issue.path);
-}
-
-async function tokenRefused(credentials: DeviceCredentials): Promise<boolean> {
-  const source = new JwtProfileTokenSource({
-    key: credentials,
-    issuer: credentials.issuer,
-    scopes: deviceScopes(credentials.projectId),
-    fetch: fetchTrusting(credentials.issuerCa),
-  });
-  return source.token().then(
-    () => false,
-    (error: unknown) => {
-      if (isZitadelTokenError(error)) return true;
-      throw error;
-    },
-  );
 }
 
 async function deviceCr(name: string) {
