@@ -106,6 +106,22 @@ describe("config - loading", () => {
     ]);
   });
 
+  it("config - the removed none, creds and token credentials are refused, saying what to give instead", async () => {
+    const old = await configFile({
+      credentials: { type: "creds", file: "/etc/iot-agent/device.creds" },
+    });
+    const [fromFile] = await problemsOf(loadConfig(inputs({ configFlag: old })));
+    expect(fromFile).toContain(`credentials in ${old} = {"type":"creds"`);
+    for (const text of ["none", "creds:/etc/iot-agent/device.creds", "token:/run/secrets/t"]) {
+      const [problem] = await problemsOf(loadConfig(inputs({ flags: { credentials: text } })));
+      expect(problem).toContain(
+        `--credentials (flag) = "${text}": the "none", "creds:<file>" and "token:<file>" credentials are gone`,
+      );
+      expect(problem).toContain("iot-operator device add <id> --out <file>");
+    }
+    expect(fromFile).toContain("credentials are gone");
+  });
+
   it("config - a credential file that group or others may read is refused, saying chmod 600", async () => {
     const file = await writeCredentialFile(sampleCredentials(), 0o644);
     const problems = await problemsOf(loadConfig(inputs({ flags: { credentials: file } })));

@@ -15,6 +15,22 @@ function seconds(min: number, max: number): z.ZodType<number> {
   return z.preprocess(fromNumberText, z.number({ error: rule }).min(min, rule).max(max, rule));
 }
 
+const CREDENTIAL_FILE_RULE = "must be the path of this device's credential file";
+/** The credential forms of earlier versions, each shared by every device; refused with what to do instead. */
+const REMOVED_FORMS =
+  'the "none", "creds:<file>" and "token:<file>" credentials are gone (nothing connects anonymously or with a shared ' +
+  "identity any more): give the path of this device's credential file (iot-operator device add <id> --out <file>)";
+
+const credentialFileSchema = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "object" && issue.input !== null
+        ? REMOVED_FORMS
+        : CREDENTIAL_FILE_RULE,
+  })
+  .min(1, CREDENTIAL_FILE_RULE)
+  .refine((value) => value !== "none" && !/^(creds|token):/.test(value), REMOVED_FORMS);
+
 const absolutePath = (what: string): z.ZodType<string> =>
   z.string().refine(isAbsolute, `must be an absolute path to ${what}`);
 
@@ -37,7 +53,7 @@ export const SETTINGS = {
     help: "comma-separated NATS server URLs (default: those in the credential file)",
   },
   credentials: {
-    schema: z.string().min(1, "must be the path of the device's credential file"),
+    schema: credentialFileSchema,
     required: true,
     flag: "credentials",
     placeholder: "<file>",
