@@ -39,6 +39,11 @@ const connection = {
 const stack = (dashboardUrl?: string): Stack => ({
   connection,
   devices: ["demo-device-1", "demo-device-2"],
+  credentialsFiles: {
+    "demo-device-1": "/tmp/p/demo/demo-device-1/credentials.json",
+    "demo-device-2": "/tmp/p/demo/demo-device-2/credentials.json",
+  },
+  identityHttpPort: 41235,
   operatorHttpPort: 41234,
   ...(dashboardUrl && { dashboardUrl }),
   apps: [],
@@ -69,5 +74,23 @@ describe("hand-off menu", () => {
     expect(menu).toContain("--print | kubectl apply -f -");
     expect(menu).toContain("kubectl get deployments.iot.nationtech.io -A -w");
     expect(menu).toContain("curl -i http://127.0.0.1:8080/");
+  });
+
+  it("shows the first device's credential file, how to check it and the device commands", () => {
+    const menu = handoffMenu(stack());
+    expect(menu).toContain("http://127.0.0.1:41235/metrics");
+    expect(menu).toContain(
+      "npx iot-agent doctor --credentials /tmp/p/demo/demo-device-1/credentials.json --podman-socket /tmp/p/run/podman.sock",
+    );
+    for (const command of [
+      "list",
+      "disable demo-device-1",
+      "enable demo-device-1",
+      "add my-device-1",
+    ])
+      expect(menu).toContain(`npx iot-operator device ${command}`);
+    expect(menu).toContain(
+      "npx iot-operator device rotate-key my-device-1 --out ./my-device-1.json",
+    );
   });
 });

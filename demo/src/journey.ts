@@ -2,12 +2,20 @@
 // timed; the first failure names its step and the demo exits non-zero.
 import { KubeConfig } from "@kubernetes/client-node";
 import { Kvm } from "@nats-io/kv";
-import { BUCKET_DESIRED_STATE, desiredStateKey, type DeploymentStatus } from "@fleet/contracts";
+import {
+  BUCKET_AGENT_STATUS,
+  BUCKET_DESIRED_STATE,
+  desiredStateKey,
+  type DeploymentStatus,
+} from "@fleet/contracts";
 import { DeploymentClient } from "@fleet/kube";
 import { applyDeployment, deleteDeployment, manifestFromFlags } from "@fleet/operator";
 import { connectAsAdmin, waitUntil, type Progress } from "@fleet/local-platform";
+import { demoProvisioning } from "./demo-devices.js";
 import { DEMO_HOST_PORT, DEMO_NAME, DEMO_NAMESPACE } from "./handoff.js";
+import { deviceIsItself, disableThenEnable } from "./journey-identity.js";
 import { PodmanApi } from "./podman.js";
+import { heartbeatSince } from "./stack-apps.js";
 import type { Stack } from "./stack.js";
 
 const TIMEOUT_MS = 60_000;
@@ -25,7 +33,7 @@ async function pageTag(): Promise<string | undefined> {
   }
 }
 
-/** Runs the five steps in order; `signal` (Ctrl-C) stops it before the next step. */
+/** Runs the seven steps in order; `signal` (Ctrl-C) stops it before the next step. */
 export async function runJourney(
   stack: Stack,
   progress: Progress,
@@ -40,6 +48,7 @@ export async function runJourney(
   // The journey inspects KV as an outsider: the platform admin.
   const nc = await connectAsAdmin({ connection: stack.connection });
   const desired = await new Kvm(nc).open(BUCKET_DESIRED_STATE);
+  const statuses = await new Kvm(nc).open(BUCKET_AGENT_STATUS);
 
   const apply = (tag: string): Promise<unknown> =>
     applyDeployment(
@@ -117,6 +126,18 @@ export async function runJourney(
         async () => (await crs.find(DEMO_NAMESPACE, DEMO_NAME)) === undefined,
       );
     });
+    await step(
+      `6. ${device} is on NATS as itself: its own keys readable, another device's refused (iot-agent doctor)`,
+      () => deviceIsItself(stack, device),
+    );
+    const { provisioning } = await demoProvisioning(stack.connection, kc);
+    await step(
+      `7. disable ${device} → disconnected, its token refused; enable → it heartbeats again`,
+      () =>
+        disableThenEnable(stack, device, provisioning, (since) =>
+          heartbeatSince(statuses, device, since),
+        ),
+    );
   } finally {
     await nc.close();
     await podman.close();

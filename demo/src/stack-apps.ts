@@ -1,10 +1,11 @@
-// The stack's apps, one starter each: the operator, an agent per device and the
-// dashboard. Each returns once its app is ready (or throws naming its log).
+// The stack's apps, one starter each: the identity service, the operator, an
+// agent per device and the dashboard. Each returns once its app is ready (or
+// throws naming its log).
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { Kvm } from "@nats-io/kv";
+import { Kvm, type KV } from "@nats-io/kv";
 import { agentStatusKey, BUCKET_AGENT_STATUS, decodeAgentStatus } from "@fleet/contracts";
 import {
   connectAsAdmin,
@@ -20,6 +21,7 @@ import { startApp, type RunningApp } from "./app-process.js";
 // The apps' own bins, found through their packages (never a path into their source).
 const OPERATOR_BIN = createRequire(import.meta.url).resolve("@fleet/operator/bin");
 const AGENT_BIN = createRequire(import.meta.url).resolve("@fleet/agent/bin");
+const IDENTITY_BIN = createRequire(import.meta.url).resolve("@fleet/identity/bin");
 
 /** Agents heartbeat this often; the operator and the dashboard are told the same. */
 export const HEARTBEAT_SECONDS = 2;
@@ -43,6 +45,48 @@ async function readyOrStop(app: RunningApp, ready: Promise<void>): Promise<Runni
   return app;
 }
 
+/** Resolves once `http://127.0.0.1:<port>/readyz` answers 200. */
+function readyz(app: string, port: number, log: string): Promise<void> {
+  return waitUntil(
+    async () =>
+      (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200,
+    { what: `${app} /readyz`, timeoutMs: 90_000, hint: `see ${log}` },
+  );
+}
+
+/**
+ * The NATS auth callout (iot-identity): devices present IdP access tokens,
+ * browsers the dashboard's tickets; it admits each with exactly its
+ * permissions. Its settings are file paths and URLs, never a secret.
+ */
+export async function startIdentity(
+  connection: PlatformConnection,
+  httpPort: number,
+  log: string,
+): Promise<RunningApp> {
+  const secrets = connection.natsSecrets;
+  const { oidc } = connection;
+  const identity = startApp(
+    "identity",
+    IDENTITY_BIN,
+    [
+      ...["--nats-credentials", secrets.calloutCreds],
+      ...["--system-credentials", secrets.systemCreds],
+      ...["--callout-issuer-seed", secrets.calloutIssuerSeed],
+      ...["--callout-xkey-seed", secrets.calloutXkeySeed],
+      ...["--browser-ticket-public-key", secrets.browserTicketPublicKey],
+      ...["--idp-issuer", oidc.issuer, "--idp-project-id", oidc.projectId],
+      ...["--idp-ca-file", oidc.caFile],
+      // The Device registry, read as the kube admin like the operator's CRs.
+      ...["--kubeconfig", connection.kubeconfig, "--http-port", String(httpPort)],
+    ],
+    // By variable: iot-identity's --nats-url flag does not reach its loader.
+    { NATS_URL: connection.natsUrl },
+    log,
+  );
+  return readyOrStop(identity, readyz("iot-identity", httpPort, log));
+}
+
 export async function startOperator(
   connection: PlatformConnection,
   httpPort: number,
@@ -59,14 +103,14 @@ export async function startOperator(
     },
     log,
   );
-  return readyOrStop(
-    operator,
-    waitUntil(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, {
-      what: "iot-operator /readyz",
-      timeoutMs: 90_000,
-      hint: `see ${log}`,
-    }),
-  );
+  return readyOrStop(operator, readyz("iot-operator", httpPort, log));
+}
+
+/** Whether `device` has sent a heartbeat at or after `since` (epoch ms), as its status in `kv` says. */
+export async function heartbeatSince(kv: KV, device: string, since: number): Promise<boolean> {
+  const entry = await kv.get(agentStatusKey(device));
+  if (!entry || entry.value.length === 0) return false;
+  return Date.parse(decodeAgentStatus(entry.value).lastHeartbeatAt) >= since;
 }
 
 async function waitForHeartbeat(
@@ -78,41 +122,40 @@ async function waitForHeartbeat(
   const nc = await connectAsAdmin({ connection });
   try {
     const kv = await new Kvm(nc).open(BUCKET_AGENT_STATUS);
-    await waitUntil(
-      async () => {
-        const entry = await kv.get(agentStatusKey(device));
-        if (!entry || entry.value.length === 0) return false;
-        return Date.parse(decodeAgentStatus(entry.value).lastHeartbeatAt) >= since;
-      },
-      { what: `heartbeat of ${device}`, timeoutMs: 90_000, hint: `see ${log}` },
-    );
+    await waitUntil(() => heartbeatSince(kv, device, since), {
+      what: `heartbeat of ${device}`,
+      timeoutMs: 90_000,
+      hint: `see ${log}`,
+    });
   } finally {
     await nc.close();
   }
 }
 
-/** An agent for `device`, with its state under <platform>/demo/<device>; ready at its first heartbeat. */
+/**
+ * An agent for `device` with its credential file (the device id and NATS URLs
+ * come from it) and its state in `dataDir`; ready at its first heartbeat.
+ */
 export async function startAgent(
   connection: PlatformConnection,
-  device: string,
-  layout: Layout,
+  device: { id: string; credentialsFile: string; dataDir: string },
   log: string,
 ): Promise<RunningApp> {
-  const dataDir = join(layout.root, "demo", device);
+  const { dataDir } = device;
   await mkdir(dataDir, { recursive: true });
   const since = Date.now();
   const agent = startApp(
-    device,
+    device.id,
     AGENT_BIN,
     [
-      ...["--device-id", device, "--nats-servers", connection.natsUrl],
+      ...["--credentials", device.credentialsFile],
       ...["--podman-socket", connection.podmanSocket],
       ...["--heartbeat-seconds", String(HEARTBEAT_SECONDS), "--data-dir", dataDir],
     ],
     {},
     log,
   );
-  return readyOrStop(agent, waitForHeartbeat(connection, device, since, log));
+  return readyOrStop(agent, waitForHeartbeat(connection, device.id, since, log));
 }
 
 /**

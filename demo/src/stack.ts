@@ -1,6 +1,9 @@
 // Brings the whole platform up on this machine, step by step with progress
-// lines, and takes it down again: local servers (with the IdP), CRD, operator,
-// agents and the dashboard. `npm run demo` and the Playwright suite both use it.
+// lines, and takes it down again: local servers (with the IdP), CRDs, the
+// identity service (NATS auth callout), operator, devices provisioned like
+// `iot-operator device add` with an agent each, and the dashboard. Nothing
+// connects to NATS without an identity. `npm run demo` and the Playwright
+// suite both use it.
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { installCrd } from "@fleet/operator";
@@ -16,7 +19,20 @@ import {
 } from "@fleet/local-platform";
 import type { RunningApp } from "./app-process.js";
 import { cleanupDemoContainers } from "./cleanup.js";
-import { buildDashboard, startAgent, startDashboard, startOperator } from "./stack-apps.js";
+import {
+  demoCredentialsFile,
+  demoDeviceDir,
+  demoProvisioning,
+  provisionDemoDevice,
+  type DemoDeviceOutcome,
+} from "./demo-devices.js";
+import {
+  buildDashboard,
+  startAgent,
+  startDashboard,
+  startIdentity,
+  startOperator,
+} from "./stack-apps.js";
 
 export { HEARTBEAT_SECONDS } from "./stack-apps.js";
 
@@ -38,6 +54,9 @@ export interface StackOptions {
 export interface Stack {
   connection: PlatformConnection;
   devices: string[];
+  /** Each device's credential file (mode 0600), by device id. */
+  credentialsFiles: Record<string, string>;
+  identityHttpPort: number;
   operatorHttpPort: number;
   /** Set when the dashboard was started. */
   dashboardUrl?: string;
@@ -60,6 +79,13 @@ export class TeardownFailed extends Error {
   }
 }
 
+const OUTCOME_WORDS: Record<DemoDeviceOutcome, string> = {
+  added: "added",
+  reused: "already provisioned by an earlier run, its key reused",
+  rotated:
+    "already provisioned; its key was rotated, since no credential file here held the current one",
+};
+
 function addApp(stack: Stack, app: RunningApp, options: StackOptions): void {
   stack.apps.push(app);
   void app.exited.then((how) => {
@@ -78,21 +104,43 @@ async function startApps(
   const log = (app: string): string => join(layout.logDir, `${options.logPrefix}-${app}.log`);
   const kc = new KubeConfig();
   kc.loadFromFile(connection.kubeconfig);
-  await progress.step("install the Deployment CRD (iot-operator install)", () =>
+  await progress.step("install the Deployment and Device CRDs (iot-operator install)", () =>
     installCrd(kc, silentLogger(), 60_000),
   );
+  checkpoint();
+  stack.identityHttpPort = await freePort();
+  const identity = await progress.step(
+    "start the identity service (iot-identity: the NATS auth callout)",
+    () => startIdentity(connection, stack.identityHttpPort, log("identity")),
+  );
+  addApp(stack, identity, options);
   checkpoint();
   stack.operatorHttpPort = await freePort();
   const operator = await progress.step("start the operator (iot-operator run)", () =>
     startOperator(connection, stack.operatorHttpPort, log("operator")),
   );
   addApp(stack, operator, options);
+  const provisioning = await demoProvisioning(connection, kc);
   for (let i = 1; i <= options.devices; i++) {
     checkpoint();
     const device = `${options.devicePrefix ?? "demo-device"}-${i}`;
+    const credentialsFile = demoCredentialsFile(layout, device);
+    const outcome = await progress.step(
+      `provision ${device} (IdP machine user and Device CR, as iot-operator device add does)`,
+      () => provisionDemoDevice(provisioning, device, credentialsFile),
+    );
+    progress.info(`${device}: ${OUTCOME_WORDS[outcome]}; credential file ${credentialsFile}`);
     stack.devices.push(device);
-    const agent = await progress.step(`start an agent for ${device} (iot-agent)`, () =>
-      startAgent(connection, device, layout, log(device)),
+    stack.credentialsFiles[device] = credentialsFile;
+    checkpoint();
+    const agent = await progress.step(
+      `start an agent for ${device} (iot-agent --credentials <its file>)`,
+      () =>
+        startAgent(
+          connection,
+          { id: device, credentialsFile, dataDir: demoDeviceDir(layout, device) },
+          log(device),
+        ),
     );
     addApp(stack, agent, options);
   }
@@ -143,6 +191,8 @@ export async function startStack(
   const stack: Stack = {
     connection: await connectionFor(layout),
     devices: [],
+    credentialsFiles: {},
+    identityHttpPort: 0,
     operatorHttpPort: 0,
     apps: [],
     startedServers: started,

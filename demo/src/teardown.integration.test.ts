@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { applyDeployment, manifestFromFlags } from "@fleet/operator";
 import { down, silentProgress } from "@fleet/local-platform";
 import { freePort, waitUntil } from "@fleet/local-platform/testing";
+import { demoCredentialsFile } from "./demo-devices.js";
 import { PodmanApi } from "./podman.js";
 import {
   busyPorts,
@@ -206,7 +207,10 @@ describe("demo teardown - whatever ends the demo, nothing it started survives", 
       const device = `${instance.devicePrefix}-1`;
       const appPort = operatorPort(run);
 
-      process.kill(pidOf(run, `--device-id ${device}`), "SIGKILL");
+      process.kill(
+        pidOf(run, `--credentials ${demoCredentialsFile(instance.layout, device)}`),
+        "SIGKILL",
+      );
 
       const log = join(instance.layout.logDir, `demo-${device}.log`);
       await expectTornDown(run, instance, {
