@@ -12,6 +12,12 @@ import { keyContainers, servedTag } from "../testing/podman.js";
 /** Short enough that the test sees it expire twice, long enough to connect on a busy machine. */
 const TOKEN_LIFETIME_SECONDS = 5;
 
+/** How many of the device agent's connections nats-server closed because their credential expired. */
+async function expiries(device: string): Promise<number> {
+  const reasons = await closedConnectionReasons(`iot-agent-${device}`);
+  return reasons.filter((reason) => /expired/i.test(reason)).length;
+}
+
 describe("agent - its own identity", () => {
   let fx: Fixture;
   const agents: RunningAgent[] = [];
@@ -26,6 +32,16 @@ describe("agent - its own identity", () => {
     for (const follower of followers) follower.stop();
     await fx.cleanup();
   });
+
+  /** A provisioned device whose tokens live TOKEN_LIFETIME_SECONDS, its agent running, its status followed. */
+  async function startShortLived(label: string) {
+    const provisioned = await fx.provision(label);
+    await setTokenLifetime(provisioned.credentials.userId, TOKEN_LIFETIME_SECONDS);
+    const status = await StatusFollower.start(fx.nats.status, provisioned.device);
+    followers.push(status);
+    agents.push(await startAgentInProcess(await fx.agentArgs(provisioned)));
+    return { ...provisioned, status };
+  }
 
   it("identity - an agent with a device's credential file converges a deployment", async () => {
     const { device, status } = await fx.startDevice("id-converge");
@@ -46,12 +62,7 @@ describe("agent - its own identity", () => {
   });
 
   it("identity - a token that expires while connected is renewed; the agent reconnects and loses nothing", async () => {
-    const provisioned = await fx.provision("id-expiry");
-    const { device } = provisioned;
-    await setTokenLifetime(provisioned.credentials.userId, TOKEN_LIFETIME_SECONDS);
-    const status = await StatusFollower.start(fx.nats.status, device);
-    followers.push(status);
-    agents.push(await startAgentInProcess(await fx.agentArgs(provisioned)));
+    const { device, status } = await startShortLived("id-expiry");
     const port = await freePort();
     const target = { device, namespace: "demo", name: "expiry", generation: 1 };
     const key = await putDesired(fx.nats.desired, target, [nginxService("1.0", port)]);
@@ -62,12 +73,10 @@ describe("agent - its own identity", () => {
     const [before] = await keyContainers(fx.podman, device, key);
 
     // The server ends the agent's connection when the token (and so its user JWT) expires: twice.
-    const name = `iot-agent-${device}`;
-    await waitUntil(
-      async () =>
-        (await closedConnectionReasons(name)).filter((r) => /expired/i.test(r)).length >= 2,
-      { what: "two connections of the agent closed at their token's expiry", timeoutMs: 30_000 },
-    );
+    await waitUntil(async () => (await expiries(device)) >= 2, {
+      what: "two connections of the agent closed at their token's expiry",
+      timeoutMs: 30_000,
+    });
     const expiredAt = Date.now();
 
     // A change made after the expiries is applied: the watch resumed on a fresh token.
@@ -101,12 +110,7 @@ describe("agent - its own identity", () => {
   });
 
   it("identity - a rotated key installed over the credential file is used without a restart", async () => {
-    const provisioned = await fx.provision("id-rotate");
-    const { device, credentialsFile } = provisioned;
-    await setTokenLifetime(provisioned.credentials.userId, TOKEN_LIFETIME_SECONDS);
-    const status = await StatusFollower.start(fx.nats.status, device);
-    followers.push(status);
-    agents.push(await startAgentInProcess(await fx.agentArgs(provisioned)));
+    const { device, credentials, credentialsFile, status } = await startShortLived("id-rotate");
     await status.next(() => true, { what: "a first heartbeat", timeoutMs: 30_000 });
 
     // The old key is removed at the IdP once the new file is handed over: only the new one works.
@@ -116,19 +120,14 @@ describe("agent - its own identity", () => {
       deliver: (credentials) =>
         writeCredentialsFile(credentialsFile, credentials, { overwrite: true }),
     });
-    expect(rotated.keyId).not.toBe(provisioned.credentials.keyId);
+    expect(rotated.keyId).not.toBe(credentials.keyId);
     const rotatedAt = Date.now();
 
-    const name = `iot-agent-${device}`;
-    const expiriesBefore = (await closedConnectionReasons(name)).filter((r) =>
-      /expired/i.test(r),
-    ).length;
-    await waitUntil(
-      async () =>
-        (await closedConnectionReasons(name)).filter((r) => /expired/i.test(r)).length >=
-        expiriesBefore + 2,
-      { what: "two token expiries after the rotation", timeoutMs: 30_000 },
-    );
+    const before = await expiries(device);
+    await waitUntil(async () => (await expiries(device)) >= before + 2, {
+      what: "two token expiries after the rotation",
+      timeoutMs: 30_000,
+    });
     const port = await freePort();
     const key = await putDesired(
       fx.nats.desired,
