@@ -33,6 +33,8 @@ export interface IdentityServiceOptions {
     projectId: string;
     /** A private CA (PEM file) the IdP's certificate is issued by. */
     caFile?: string | undefined;
+    /** Refetch the IdP's keys when older than this (default 10 minutes). */
+    keysMaxAgeMs?: number;
   };
   /** The Device registry; the service starts and stops it. */
   policies: PolicySource;
@@ -70,6 +72,7 @@ export async function startIdentityService(
     projectId: options.idp.projectId,
     issuerCa:
       options.idp.caFile === undefined ? undefined : readFileSync(options.idp.caFile, "utf8"),
+    ...(options.idp.keysMaxAgeMs === undefined ? {} : { keysMaxAgeMs: options.idp.keysMaxAgeMs }),
   });
   const authorizeOptions = {
     idpIssuer: options.idp.issuer,

@@ -5,11 +5,14 @@
 // code for the metrics and a sentence for the log; never the token itself.
 import { fetchTrusting, limitedResponse } from "@fleet/zitadel";
 import {
+  createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
   errors as joseErrors,
+  jwksCache,
   jwtVerify,
   type FetchImplementation,
+  type JWKSCacheInput,
   type JWTVerifyGetKey,
 } from "jose";
 import { z } from "zod";
@@ -21,6 +24,7 @@ const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA
 /** The discovery document and the JWKS are small JSON. */
 const IDP_RESPONSE_MAX_BYTES = 256 * 1024;
 const IDP_TIMEOUT_MS = 5000;
+const DEFAULT_KEYS_MAX_AGE_MS = 10 * 60_000;
 
 export type TokenRefusalCode =
   | "token-malformed"
@@ -62,6 +66,8 @@ export interface AccessTokenVerifierOptions {
   projectId: string;
   /** PEM of a private CA the issuer's certificate comes from (the local platform's). */
   issuerCa?: string | undefined;
+  /** Refetch the IdP's keys when they are older than this (default 10 minutes). */
+  keysMaxAgeMs?: number;
 }
 
 const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
@@ -147,10 +153,25 @@ export class AccessTokenVerifier {
       throw new TokenRefusedError("idp-unavailable", "IdP discovery document is not this issuer's");
     }
     const limited: FetchImplementation = (jwksUrl, init) => this.#limitedFetch(jwksUrl, init);
-    return createRemoteJWKSet(new URL(document.data.jwks_uri), {
+    // jose keeps the last keys it fetched here ({ jwks, uat }).
+    const lastFetched: JWKSCacheInput = {};
+    const remote = createRemoteJWKSet(new URL(document.data.jwks_uri), {
       timeoutDuration: IDP_TIMEOUT_MS,
+      cacheMaxAge: this.options.keysMaxAgeMs ?? DEFAULT_KEYS_MAX_AGE_MS,
       [customFetch]: limited,
+      [jwksCache]: lastFetched,
     });
+    return async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        // The keys are refetched when stale (10 minutes). While the IdP cannot be
+        // reached, the last keys it published keep verifying tokens, so devices
+        // keep connecting through an IdP outage; an unknown key is refused.
+        if (error instanceof joseErrors.JWKSNoMatchingKey || !("jwks" in lastFetched)) throw error;
+        return createLocalJWKSet(lastFetched.jwks)(header, token);
+      }
+    };
   }
 
   async #limitedFetch(url: string, init: RequestInit): Promise<Response> {

@@ -31,6 +31,8 @@ export interface PlatformIdentityOptions {
   policies?: PolicySource;
   httpPort?: number;
   deviceJwtMaxLifetimeMs?: number;
+  /** Refetch the IdP's keys when older than this (default 10 minutes). */
+  idpKeysMaxAgeMs?: number;
   log?: Logger;
 }
 
@@ -59,6 +61,7 @@ export async function startPlatformIdentity(
       issuer: connection.oidc.issuer,
       projectId: connection.oidc.projectId,
       caFile: connection.oidc.caFile,
+      ...(options.idpKeysMaxAgeMs === undefined ? {} : { keysMaxAgeMs: options.idpKeysMaxAgeMs }),
     },
     policies,
     ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),
