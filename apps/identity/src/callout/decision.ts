@@ -2,6 +2,7 @@
 // NATS user with these claims until then, or refuse it for a reason. Reasons
 // are short fixed codes (a bounded metrics label); the detail is for the log.
 import type { User } from "@nats-io/jwt";
+import type { TokenRefusalCode } from "../device/access-token.js";
 
 export type CallerKind = "device" | "browser" | "unknown";
 
@@ -10,15 +11,8 @@ export type RefusalCode =
   | "no-token"
   | "unknown-token"
   | "wrong-connection-type"
-  // devices
-  | "token-malformed"
-  | "token-expired"
-  | "token-not-yet-valid"
-  | "token-signature"
-  | "token-unknown-key"
-  | "wrong-issuer"
-  | "wrong-audience"
-  | "idp-unavailable"
+  // devices: the access token's check, then the registry's answer
+  | TokenRefusalCode
   | "device-unknown"
   | "device-disabled"
   // browsers

@@ -29,7 +29,12 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { accessToken, connectAsDevice, platformIdpAdmin } from "../testing/devices.js";
+import {
+  accessToken,
+  connectAsDevice,
+  forgedAccessToken,
+  platformIdpAdmin,
+} from "../testing/devices.js";
 import { startPlatformIdentity, type PlatformIdentity } from "../testing/index.js";
 
 const DESIRED_STREAM = `KV_${BUCKET_DESIRED_STATE}`;
@@ -206,16 +211,7 @@ describe("device credentials - refused connections", () => {
   });
 
   it("refuses a token signed by another key under the IdP's key id", async () => {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const now = Math.floor(Date.now() / 1000);
-    const forged = await new SignJWT({})
-      .setProtectedHeader({ alg: "RS256", kid: "fleet-local-1", typ: "JWT" })
-      .setIssuer(connection.oidc.issuer)
-      .setSubject(a.credentials.userId)
-      .setAudience([connection.oidc.projectId])
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .sign(privateKey);
+    const forged = await forgedAccessToken(connection, a.credentials.userId);
     await refusedFor("token-signature", () => asDevice(a, forged));
   });
 

@@ -1,7 +1,7 @@
 // The IdP goes away: a device whose token was issued before keeps connecting,
 // verified with the keys the service fetched last, even once they are due for
 // a refetch; a token the keys do not cover is still refused.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { installDeviceCrd } from "@fleet/kube/testing";
 import {
   kubeConfigFor,
@@ -11,9 +11,8 @@ import {
   type PlatformConnection,
 } from "@fleet/local-platform/testing";
 import { provisionTestDevice, type TestDevice } from "@fleet/provisioning/testing";
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessToken, connectAsDevice } from "../testing/devices.js";
+import { accessToken, connectAsDevice, forgedAccessToken } from "../testing/devices.js";
 import { startPlatformIdentity, type PlatformIdentity } from "../testing/index.js";
 
 let connection: PlatformConnection;
@@ -43,16 +42,7 @@ describe("device credentials - the IdP is away", () => {
   it("a token issued before the outage still connects; a forged one is still refused", async () => {
     const token = await accessToken(device.credentials, device.credentials);
     await connects(token.value);
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const now = Math.floor(Date.now() / 1000);
-    const forged = await new SignJWT({})
-      .setProtectedHeader({ alg: "RS256", kid: "fleet-local-1", typ: "JWT" })
-      .setIssuer(connection.oidc.issuer)
-      .setSubject(device.credentials.userId)
-      .setAudience([connection.oidc.projectId])
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .sign(privateKey);
+    const forged = await forgedAccessToken(connection, device.credentials.userId);
     await stopServer("oidc-idp");
     try {
       await connects(token.value);

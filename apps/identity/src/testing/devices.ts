@@ -6,6 +6,8 @@ import { deviceInboxPrefix, type DeviceCredentials, type ZitadelKey } from "@fle
 import type { PlatformConnection } from "@fleet/local-platform/testing";
 import { platformProvisioningSettings } from "@fleet/provisioning/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { generateKeyPairSync } from "node:crypto";
+import { SignJWT } from "jose";
 import {
   deviceScopes,
   fetchTrusting,
@@ -55,4 +57,22 @@ export async function platformIdpAdmin(): Promise<ZitadelManagement> {
     fetch,
   });
   return new ZitadelManagement({ issuer: settings.issuer, tokens, fetch });
+}
+
+/**
+ * A token that looks like the IdP's (its issuer, key id, the project's
+ * audience, this user) but is signed by a key of our own: only the signature
+ * tells it apart.
+ */
+export function forgedAccessToken(connection: PlatformConnection, userId: string): Promise<string> {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "RS256", kid: "fleet-local-1", typ: "JWT" })
+    .setIssuer(connection.oidc.issuer)
+    .setSubject(userId)
+    .setAudience([connection.oidc.projectId])
+    .setIssuedAt(now)
+    .setExpirationTime(now + 600)
+    .sign(privateKey);
 }
