@@ -9,3 +9,4 @@ export {
 } from "./stack.js";
 export { DEMO_HOST_PORT, DEMO_NAME, DEMO_NAMESPACE } from "./handoff.js";
 export { PodmanApi } from "./podman.js";
+export { connectedNatsUsers } from "./nats-monitor.js";

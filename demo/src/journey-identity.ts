@@ -10,23 +10,16 @@ import { accessToken, connectAsDevice } from "@fleet/identity/testing";
 import { inheritedEnvironment, REPO_ROOT, waitUntil } from "@fleet/local-platform";
 import type { Provisioning } from "@fleet/provisioning";
 import { AuthorizationError } from "@nats-io/transport-node";
-import { z } from "zod";
+import { connectedNatsUsers } from "./nats-monitor.js";
 import type { Stack } from "./stack.js";
 
 const AGENT_BIN = createRequire(import.meta.url).resolve("@fleet/agent/bin");
 const TIMEOUT_MS = 60_000;
 
-const connzSchema = z.object({ num_connections: z.number() });
-
 /** How many open NATS connections nats-server has admitted as this device's user. */
 async function deviceConnections(stack: Stack, device: string): Promise<number> {
-  const url = new URL("/connz", stack.connection.natsMonitorUrl);
-  url.searchParams.set("auth", "true");
-  url.searchParams.set("state", "open");
-  url.searchParams.set("user", deviceUserName(device));
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`nats-server ${url.pathname}: HTTP ${res.status}`);
-  return connzSchema.parse(await res.json()).num_connections;
+  const users = await connectedNatsUsers(stack.connection.natsMonitorUrl);
+  return users.filter((user) => user === deviceUserName(device)).length;
 }
 
 function credentialsFileOf(stack: Stack, device: string): string {

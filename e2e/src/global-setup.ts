@@ -1,6 +1,8 @@
 // Playwright global setup: the same stack as `npm run demo` — the local platform
-// with its IdP, the CRD, the real operator, a real agent for demo-device-1, and
-// the dashboard's production build (cached by input hash) on FLEET_WEB_PORT.
+// with its IdP, both CRDs, the identity service (the auth callout that admits
+// devices and browsers), the real operator, demo-device-1 provisioned through
+// @fleet/provisioning with a real agent on its credential file, and the
+// dashboard's production build (cached by input hash) on FLEET_WEB_PORT.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { startStack, stopStack } from "@fleet/demo";

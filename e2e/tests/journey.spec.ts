@@ -1,13 +1,14 @@
 // The whole journey in the browser, against the real operator, a real agent for
-// demo-device-1 and real podman (the stack of `npm run demo`): sign in at the
-// IdP, deploy nginx, watch the phase turn Running with no reload, open the page
-// the device serves, upgrade the image and watch it roll, delete. Each step is
-// timed and leaves a screenshot in e2e/artifacts/journey/.
+// demo-device-1 (provisioned like `iot-operator device add`, on NATS as itself)
+// and real podman (the stack of `npm run demo`): sign in at the IdP, deploy
+// nginx, watch the phase turn Running with no reload, open the page the device
+// serves, upgrade the image and watch it roll, delete. Each step is timed and
+// leaves a screenshot in e2e/artifacts/journey/.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { desiredStateKey } from "@fleet/contracts";
-import { DEMO_HOST_PORT, PodmanApi } from "@fleet/demo";
+import { connectedNatsUsers, DEMO_HOST_PORT, PodmanApi } from "@fleet/demo";
 import { platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import { removeDeployment, runningContainerOf } from "../src/demo-deployment";
 import { ARTIFACTS_DIR } from "../src/paths";
@@ -85,6 +86,9 @@ test("journey - deploy, watch, open, upgrade and delete nginx on a real device",
     await signIn(page, "alice", "/fleet");
     const device = page.getByRole("row").filter({ hasText: DEVICE });
     await expect(device.getByText("online")).toBeVisible();
+    // The device's agent is on NATS as itself: its IdP token admitted by iot-identity.
+    const users = await connectedNatsUsers((await platformConnection()).natsMonitorUrl);
+    expect(users).toContain(`device:${DEVICE}`);
   });
 
   await journeyStep(page, "02-deployed", `2. deploy nginx on ${DEVICE}`, async () => {
