@@ -19,6 +19,7 @@ import {
   connectAsAdmin,
   kubeConfigFor,
   platformConnection,
+  platformZitadel,
   waitUntil,
   type PlatformConnection,
 } from "@fleet/local-platform/testing";
@@ -29,12 +30,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  accessToken,
-  connectAsDevice,
-  forgedAccessToken,
-  platformIdpAdmin,
-} from "../testing/devices.js";
+import { accessToken, connectAsDevice, forgedAccessToken } from "../testing/devices.js";
 import { startPlatformIdentity, type PlatformIdentity } from "../testing/index.js";
 
 const DESIRED_STREAM = `KV_${BUCKET_DESIRED_STATE}`;
@@ -217,7 +213,7 @@ describe("device credentials - refused connections", () => {
 
   it("refuses an expired token", async () => {
     const short = await provision("short");
-    const idp = await platformIdpAdmin();
+    const idp = (await platformZitadel()).management;
     await idp.setMetadata(short.credentials.userId, LOCAL_ACCESS_TOKEN_LIFETIME_METADATA_KEY, "1");
     const token = await accessToken(short.credentials, short.credentials);
     await waitUntil(() => Promise.resolve(Date.now() > token.expiresAt.getTime() + 1000), {

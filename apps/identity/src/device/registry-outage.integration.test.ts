@@ -9,6 +9,7 @@ import { installDeviceCrd } from "@fleet/kube/testing";
 import {
   kubeConfigFor,
   platformConnection,
+  platformZitadel,
   startServer,
   stopServer,
   type PlatformConnection,
@@ -16,7 +17,7 @@ import {
 import { provisionTestDevice, type TestDevice } from "@fleet/provisioning/testing";
 import type { ZitadelKey } from "@fleet/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessToken, connectAsDevice, platformIdpAdmin } from "../testing/devices.js";
+import { accessToken, connectAsDevice } from "../testing/devices.js";
 import { startPlatformIdentity, type PlatformIdentity } from "../testing/index.js";
 
 const suffix = randomBytes(3).toString("hex");
@@ -42,7 +43,7 @@ beforeAll(async () => {
   identity = await startPlatformIdentity({ connection });
   cached = await provisionTestDevice(`id-cached-${suffix}`);
   cleanups.push(() => cached.cleanup());
-  const idp = await platformIdpAdmin();
+  const idp = (await platformZitadel()).management;
   const deviceId = `id-unseen-${suffix}`;
   const { userId } = await idp.addMachineUser({ userName: deviceId, name: deviceId });
   cleanups.push(() => idp.removeUser(userId));

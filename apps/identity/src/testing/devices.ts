@@ -1,21 +1,12 @@
 // Devices on the local platform, for the identity service's tests: access
 // tokens from the local IdP (the JWT-profile grant, as the agent gets them),
-// NATS connections presenting them, and the IdP admin for what provisioning
-// does not offer (a user's token lifetime, a user without a Device).
+// NATS connections presenting them, and forged tokens the service must refuse.
 import { deviceInboxPrefix, type DeviceCredentials, type ZitadelKey } from "@fleet/contracts";
 import type { PlatformConnection } from "@fleet/local-platform/testing";
-import { platformProvisioningSettings } from "@fleet/provisioning/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";
-import {
-  deviceScopes,
-  fetchTrusting,
-  JwtProfileTokenSource,
-  MANAGEMENT_SCOPES,
-  ZitadelManagement,
-  type Token,
-} from "@fleet/zitadel";
+import { deviceScopes, fetchTrusting, JwtProfileTokenSource, type Token } from "@fleet/zitadel";
 
 /** A fresh access token for this key (never a cached one). */
 export function accessToken(
@@ -44,19 +35,6 @@ export function connectAsDevice(
     name: `device-${deviceId}`,
     reconnect: false,
   });
-}
-
-/** The local IdP's management API, as the platform's admin machine user. */
-export async function platformIdpAdmin(): Promise<ZitadelManagement> {
-  const settings = await platformProvisioningSettings();
-  const fetch = fetchTrusting(settings.issuerCa);
-  const tokens = new JwtProfileTokenSource({
-    key: settings.adminKey,
-    issuer: settings.issuer,
-    scopes: MANAGEMENT_SCOPES,
-    fetch,
-  });
-  return new ZitadelManagement({ issuer: settings.issuer, tokens, fetch });
 }
 
 /**

@@ -94,5 +94,5 @@ export async function startPlatformIdentity(
   };
 }
 
-export { accessToken, connectAsDevice, forgedAccessToken, platformIdpAdmin } from "./devices.js";
+export { accessToken, connectAsDevice, forgedAccessToken } from "./devices.js";
 export { signTestTicket, type TestTicketInput } from "./browser-ticket.js";
