@@ -211,10 +211,13 @@ export function createProvisioning(options: ProvisioningOptions): Provisioning {
       await devices.patchSpec(id, { identity: old }, { dryRun: true });
       const { keyId, key } = await idp.addMachineKey(old.userId);
       const removeNewKey = (): Promise<void> => idp.removeMachineKey(old.userId, keyId);
-      await devices
-        .patchSpec(id, { identity: { userId: old.userId, keyId } })
-        .catch((error: unknown) => undoing(error, `removing the new key ${keyId}`, removeNewKey));
-      const result = assembleCredentials(id, key, credentials);
+      let result: DeviceCredentials;
+      try {
+        result = assembleCredentials(id, key, credentials);
+        await devices.patchSpec(id, { identity: { userId: old.userId, keyId } });
+      } catch (error) {
+        return await undoing(error, `removing the new key ${keyId}`, removeNewKey);
+      }
       if (delivery.deliver !== undefined) {
         await delivery.deliver(result).catch((error: unknown) =>
           undoing(error, `restoring key ${old.keyId} on device "${id}"`, async () => {
@@ -227,7 +230,7 @@ export function createProvisioning(options: ProvisioningOptions): Provisioning {
         await idempotent(() => idp.removeMachineKey(old.userId, old.keyId), isIdpNotFound);
       } catch (error) {
         throw new Error(
-          `device "${id}" has its new key ${keyId}, but removing the old key ${old.keyId} at the IdP failed (${describe(error)}); run rotate-key again or remove that key at the IdP`,
+          `device "${id}" has its new key ${keyId}, but removing the old key ${old.keyId} at the IdP failed (${describe(error)}); remove that key at the IdP (user ${old.userId})`,
           { cause: error },
         );
       }
