@@ -108,18 +108,20 @@ async function startApps(
     installCrd(kc, silentLogger(), 60_000),
   );
   checkpoint();
+  // Side by side: neither needs the other (the agents need the identity service).
   stack.identityHttpPort = await freePort();
-  const identity = await progress.step(
-    "start the identity service (iot-identity: the NATS auth callout)",
-    () => startIdentity(connection, stack.identityHttpPort, log("identity")),
-  );
-  addApp(stack, identity, options);
-  checkpoint();
-  stack.operatorHttpPort = await freePort();
-  const operator = await progress.step("start the operator (iot-operator run)", () =>
-    startOperator(connection, stack.operatorHttpPort, log("operator")),
-  );
-  addApp(stack, operator, options);
+  do stack.operatorHttpPort = await freePort();
+  while (stack.operatorHttpPort === stack.identityHttpPort);
+  const started = await Promise.allSettled([
+    progress.step("start the identity service (iot-identity: the NATS auth callout)", () =>
+      startIdentity(connection, stack.identityHttpPort, log("identity")),
+    ),
+    progress.step("start the operator (iot-operator run)", () =>
+      startOperator(connection, stack.operatorHttpPort, log("operator")),
+    ),
+  ]);
+  for (const app of started) if (app.status === "fulfilled") addApp(stack, app.value, options);
+  for (const app of started) if (app.status === "rejected") throw app.reason;
   const provisioning = await demoProvisioning(connection, kc);
   for (let i = 1; i <= options.devices; i++) {
     checkpoint();
