@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError } from "@fleet/runtime";
 import { fromCurveSeed, fromSeed, type KeyPair } from "@nats-io/nkeys";
 import type { CalloutKeys } from "./callout/auth-request.js";
+import { nativeSigner } from "./callout/native-ed25519.js";
 import type { SettingName } from "./config/settings.js";
 
 /** Key files are a line or a PEM block; anything much larger is not one. */
@@ -81,7 +82,7 @@ function ticketPublicKey(path: string): KeyObject {
 
 export function loadServiceKeys(files: KeyFiles): ServiceKeys {
   return {
-    issuer: seed("calloutIssuerSeed", files.calloutIssuerSeed, "SA", fromSeed),
+    issuer: nativeSigner(seed("calloutIssuerSeed", files.calloutIssuerSeed, "SA", fromSeed)),
     xkey: seed("calloutXkeySeed", files.calloutXkeySeed, "SX", fromCurveSeed),
     ticketPublicKey: ticketPublicKey(files.browserTicketPublicKey),
   };

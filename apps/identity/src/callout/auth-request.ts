@@ -1,9 +1,10 @@
 // One auth-callout exchange without the NATS plumbing: open (xkey) and verify
 // the server's authorization request, and seal the signed authorization
 // response (a user JWT, or an error) for the server that asked.
-import { decode, encodeAuthorizationResponse, type AuthorizationRequest } from "@nats-io/jwt";
+import { encodeAuthorizationResponse, type AuthorizationRequest } from "@nats-io/jwt";
 import { fromPublic, type KeyPair } from "@nats-io/nkeys";
 import { z } from "zod";
+import { verifyServerJwt } from "./native-ed25519.js";
 
 /** The header nats-server puts its own xkey in when it encrypts a request. */
 export const SERVER_XKEY_HEADER = "Nats-Server-Xkey";
@@ -36,6 +37,13 @@ export function isUnanswerableRequestError(error: unknown): error is Unanswerabl
   return error instanceof UnanswerableRequestError;
 }
 
+const claimsShape = z.looseObject({
+  iss: z.string(),
+  aud: z.string().optional(),
+  exp: z.number().optional(),
+  nats: z.unknown(),
+});
+
 /** The fields every answer depends on; the server's JSON is not trusted to have them. */
 const requestShape = z.looseObject({
   server_id: z.looseObject({ id: z.string().min(1) }),
@@ -62,10 +70,12 @@ export function openAuthRequest(
   if (!opened) throw new UnanswerableRequestError("request not sealed for our xkey");
   let claims;
   try {
-    // decode() checks the signature against the claims' issuer.
-    claims = decode<AuthorizationRequest>(text.decode(opened));
+    // Checks the signature against the claims' issuer, a server key.
+    claims = claimsShape.parse(verifyServerJwt(text.decode(opened)));
   } catch (error) {
-    throw new UnanswerableRequestError("request is not a signed JWT", { cause: error });
+    throw new UnanswerableRequestError("request is not a JWT signed by a server", {
+      cause: error,
+    });
   }
   if (claims.aud !== REQUEST_AUDIENCE) throw new UnanswerableRequestError("not an auth request");
   if (!requestShape.safeParse(claims.nats).success) {
