@@ -92,5 +92,7 @@ describe("hand-off menu", () => {
     expect(menu).toContain(
       "npx iot-operator device rotate-key my-device-1 --out ./my-device-1.json",
     );
+    // The agent takes only an absolute data dir.
+    expect(menu).toMatch(/npx iot-agent --credentials \.\/my-device-1\.json .* --data-dir \//);
   });
 });

@@ -49,7 +49,7 @@ Provision and revoke devices (the IdP machine user and its Device CR):
   npx iot-operator device disable ${device}    (its agent is disconnected within 2 s and refused)
   npx iot-operator device enable ${device}
   npx iot-operator device add my-device-1 --label site=lab --out ./my-device-1.json
-  npx iot-agent --credentials ./my-device-1.json --podman-socket ${podmanSocket} --data-dir ./my-device-1
+  npx iot-agent --credentials ./my-device-1.json --podman-socket ${podmanSocket} --data-dir /tmp/iot-agent-my-device-1
   npx iot-operator device rotate-key my-device-1 --out ./my-device-1.json --force
   npx iot-operator device remove my-device-1
 
