@@ -31,7 +31,10 @@ export function parseArgs(argv: readonly string[], env: ConfigInputs["env"]): Co
   const options = program.opts<Record<string, string | undefined>>();
   const flags: Partial<Record<SettingName, string>> = {};
   for (const name of SETTING_NAMES) {
-    const value = options[name];
+    // commander keys a value by its flag in camelCase (--nats-url → natsUrl), not by the
+    // setting's name (natsServers), so ask the option for its key.
+    const option = program.options.find((o) => o.long === `--${SETTINGS[name].flag}`);
+    const value = option === undefined ? undefined : options[option.attributeName()];
     if (value !== undefined) flags[name] = value;
   }
   return { flags, configFlag: options.config, env };
