@@ -27,6 +27,10 @@ const SETTINGS = {
   BENCH_SCALE_SECONDS: { env: "BENCH_SCALE_SECONDS", schema: count, default: 45 },
   /** Devices in KV for `dashboard`. */
   BENCH_DASHBOARD_DEVICES: { env: "BENCH_DASHBOARD_DEVICES", schema: count, default: 10_000 },
+  /** Devices connected one by one (callout and nkey floor) by `auth-callout`. */
+  BENCH_CALLOUT_CONNECTS: { env: "BENCH_CALLOUT_CONNECTS", schema: count, default: 100 },
+  /** Devices provisioned and reconnected at once by `auth-callout`'s storm. */
+  BENCH_STORM_DEVICES: { env: "BENCH_STORM_DEVICES", schema: count, default: 1000 },
   /** Chromium for `dashboard` (the system one; never a downloaded browser). */
   BENCH_CHROMIUM: {
     env: "BENCH_CHROMIUM",

@@ -22,7 +22,7 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-function spawn(args: string[], env: Record<string, string>): Child {
+export function spawn(args: string[], env: Record<string, string>): Child {
   const logs: string[] = [];
   const child = execa(process.execPath, args, { reject: false, buffer: false, env });
   const collect = (chunk: Buffer): void => {

@@ -1,5 +1,6 @@
 // The benchmarks by name, in the order `npm run bench` runs them.
 import type { Benchmark } from "../context.js";
+import { authCallout } from "./auth-callout.js";
 import { dashboard } from "./dashboard.js";
 import { failureDetection } from "./failure-detection.js";
 import { fleetScale } from "./fleet-scale.js";
@@ -10,4 +11,5 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   "failure-detection": failureDetection,
   "fleet-scale": fleetScale,
   dashboard,
+  "auth-callout": authCallout,
 };

@@ -1,0 +1,55 @@
+// The identity service (iot-identity) as one child process, configured the way
+// the chart runs it: the local platform's NATS credentials and callout keys as
+// files, its IdP and project, the API server's Devices as the policy store.
+// Benchmarks read its Prometheus counters and its CPU time from /proc.
+import { freePort, waitUntil, type PlatformConnection } from "@fleet/local-platform/testing";
+import { createRequire } from "node:module";
+import { PartError } from "./errors.js";
+import { spawn, type Child } from "./processes.js";
+import { metricSum } from "./prometheus-text.js";
+
+const IDENTITY_MAIN = createRequire(import.meta.url).resolve("@fleet/identity/bin");
+
+export interface IdentityProcess extends Child {
+  port: number;
+  /** Sum of a metric's series whose labels include `labels`, read from /metrics now. */
+  metric(name: string, labels?: Readonly<Record<string, string>>): Promise<number>;
+  /** Whether /readyz says it answers the callout now. */
+  ready(): Promise<boolean>;
+}
+
+export async function startIdentity(connection: PlatformConnection): Promise<IdentityProcess> {
+  const port = await freePort();
+  const secrets = connection.natsSecrets;
+  // Settings by environment, as the chart sets them (secrets are file paths).
+  const child = spawn(["--import", "tsx", IDENTITY_MAIN], {
+    NATS_URL: connection.natsUrl,
+    NATS_CREDENTIALS_FILE: secrets.calloutCreds,
+    NATS_SYSTEM_CREDENTIALS_FILE: secrets.systemCreds,
+    NATS_CALLOUT_ISSUER_SEED_FILE: secrets.calloutIssuerSeed,
+    NATS_CALLOUT_XKEY_SEED_FILE: secrets.calloutXkeySeed,
+    BROWSER_TICKET_PUBLIC_KEY_FILE: secrets.browserTicketPublicKey,
+    OIDC_ISSUER: connection.oidc.issuer,
+    ZITADEL_PROJECT_ID: connection.oidc.projectId,
+    OIDC_CA_FILE: connection.oidc.caFile,
+    KUBECONFIG: connection.kubeconfig,
+    HTTP_PORT: String(port),
+    LOG_LEVEL: "warn",
+  });
+  const metric = async (name: string, labels: Readonly<Record<string, string>> = {}) =>
+    metricSum(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), name, labels);
+  await waitUntil(
+    async () => {
+      if (child.exited()) throw new PartError(`iot-identity exited: ${child.logs.join("\n")}`);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      if (res === undefined) return false;
+      // Not ready yet: its reason becomes the wait's last error.
+      if (res.status !== 200) throw new PartError(await res.text());
+      return true;
+    },
+    { what: "iot-identity ready", timeoutMs: 60_000 },
+  );
+  const ready = async (): Promise<boolean> =>
+    (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200;
+  return { ...child, port, metric, ready };
+}
