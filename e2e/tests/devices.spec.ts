@@ -42,6 +42,7 @@ test("devices - a deployer adds a device, downloads its credentials once, and di
   await expect(
     page.getByRole("status").filter({ hasText: `Device ${deviceId} added` }),
   ).toBeVisible();
+  await expect(form.getByLabel("Device id")).toHaveValue("");
 
   const row = page.getByRole("row").filter({ hasText: deviceId });
   await expect(row).toContainText("site=berlin, tier=edge");

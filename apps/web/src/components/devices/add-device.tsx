@@ -95,12 +95,15 @@ function serverErrors(error: unknown): AddDeviceErrors | undefined {
 export function AddDevice({ onNotice }: { onNotice: (text: string) => void }): ReactElement {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // A new form (empty fields) after each device added.
+  const [added, setAdded] = useState(0);
   const add = useMutation(
     trpc.devices.add.mutationOptions({
       onSuccess: async ({ credentials }) => {
         const file = downloadCredentials(credentials);
         // The key leaves memory with the mutation's result; the download is its only copy.
         add.reset();
+        setAdded((count) => count + 1);
         onNotice(
           `Device ${credentials.deviceId} added. Downloaded ${file} (shown only once): install it on the device with iot-agent --credentials <file>.`,
         );
@@ -110,6 +113,7 @@ export function AddDevice({ onNotice }: { onNotice: (text: string) => void }): R
   );
   return (
     <AddDeviceFormView
+      key={added}
       onSubmit={(input) => {
         add.mutate(input);
       }}
