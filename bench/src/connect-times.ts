@@ -4,8 +4,9 @@
 // presenting that token (nats-server asks iot-identity, which checks it and
 // answers with the device's user JWT), and, as the floor, the same client
 // connecting with an nkey .creds that nats-server accepts itself (the platform
-// admin's, listed in auth_callout.auth_users). The two connects alternate
-// which goes first, so a slow moment of the machine hits both alike.
+// admin's, listed in auth_callout.auth_users), its nonce signed natively
+// (native-nkey.ts; nats.js's own pure-JS signature is timed apart). The two
+// connects alternate which goes first, so a slow moment hits both alike.
 import { deviceInboxPrefix, type DeviceCredentials } from "@fleet/contracts";
 import {
   connect,
@@ -17,6 +18,7 @@ import { readFile } from "node:fs/promises";
 import type { BenchContext } from "./context.js";
 import { deviceTokens } from "./device-tokens.js";
 import type { IdentityProcess } from "./identity-process.js";
+import { nativeCredsAuthenticator } from "./native-nkey.js";
 import { latencyFigure, valueFigure, type Figure } from "./stats.js";
 
 const ADMITTED = { kind: "device", result: "admitted" };
@@ -26,7 +28,9 @@ export async function measureConnectTimes(
   identity: IdentityProcess,
   devices: readonly DeviceCredentials[],
 ): Promise<Figure[]> {
-  const nkey = credsAuthenticator(await readFile(ctx.connection.natsSecrets.adminCreds));
+  const creds = await readFile(ctx.connection.natsSecrets.adminCreds);
+  const nkey = await nativeCredsAuthenticator(creds);
+  const natsJsSigner = credsAuthenticator(creds);
   const timedConnect = async (deviceId: string, authenticator: Authenticator): Promise<number> => {
     const t0 = performance.now();
     const nc = await connect({
@@ -46,7 +50,11 @@ export async function measureConnectTimes(
   const exchanges: number[] = [];
   const callout: number[] = [];
   const floor: number[] = [];
+  const jsSignatures: number[] = [];
   for (const [i, device] of devices.entries()) {
+    const signedAt = performance.now();
+    natsJsSigner(`nonce-${i}`);
+    jsSignatures.push(performance.now() - signedAt);
     const tokens = deviceTokens(device);
     let t0 = performance.now();
     await tokens.token();
@@ -83,6 +91,9 @@ export async function measureConnectTimes(
       serviceCount,
       { note: "iot-identity's own time per admitted device callout (its histogram: sum / count)" },
     ),
+    latencyFigure("callout.floor.nkey_sign_natsjs", jsSignatures, {
+      note: "nats.js's own nkey signature of a nonce (pure JS); the floor signs natively instead",
+    }),
     latencyFigure("callout.token_exchange", exchanges, {
       note: "JWT-profile grant at the IdP (assertion signed, token endpoint, warm TLS connection) — a renewal",
     }),

@@ -1,9 +1,13 @@
 // The identity service (iot-identity) as one child process, configured the way
 // the chart runs it: the local platform's NATS credentials and callout keys as
 // files, its IdP and project, the API server's Devices as the policy store.
-// Benchmarks read its Prometheus counters and its CPU time from /proc.
+// Benchmarks read its Prometheus counters and its CPU time from /proc; its log
+// goes to bench-identity.log in the platform's log folder.
+import { layoutFor, readPlatformEnv } from "@fleet/local-platform";
 import { freePort, waitUntil, type PlatformConnection } from "@fleet/local-platform/testing";
+import { createWriteStream } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { PartError } from "./errors.js";
 import { spawn, type Child } from "./processes.js";
 import { metricSum } from "./prometheus-text.js";
@@ -21,6 +25,7 @@ export interface IdentityProcess extends Child {
 export async function startIdentity(connection: PlatformConnection): Promise<IdentityProcess> {
   const port = await freePort();
   const secrets = connection.natsSecrets;
+  const logFile = join(layoutFor(readPlatformEnv()).logDir, "bench-identity.log");
   // Settings by environment, as the chart sets them (secrets are file paths).
   const child = spawn(["--import", "tsx", IDENTITY_MAIN], {
     NATS_URL: connection.natsUrl,
@@ -34,8 +39,12 @@ export async function startIdentity(connection: PlatformConnection): Promise<Ide
     OIDC_CA_FILE: connection.oidc.caFile,
     KUBECONFIG: connection.kubeconfig,
     HTTP_PORT: String(port),
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
   });
+  // Its log (refusal reasons, reconnects) beside the platform's, for reading after a run.
+  const log = createWriteStream(logFile, { flags: "a", mode: 0o600 });
+  child.child.stdout?.pipe(log);
+  child.child.stderr?.pipe(log);
   const metric = async (name: string, labels: Readonly<Record<string, string>> = {}) =>
     metricSum(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), name, labels);
   await waitUntil(

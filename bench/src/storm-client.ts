@@ -20,6 +20,8 @@ export class StormClient {
   connected = false;
   /** Connections refused or closed (a new one was opened after each). */
   failures = 0;
+  /** The latest status events, for a report on a client that did not come back. */
+  readonly events: string[] = [];
   #nc: NatsConnection | undefined;
   #stopped = false;
   #life: Promise<void> = Promise.resolve();
@@ -56,6 +58,8 @@ export class StormClient {
 
   async #follow(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
+      this.events.push(status.type === "error" ? `error: ${status.error.message}` : status.type);
+      if (this.events.length > 8) this.events.shift();
       if (status.type === "disconnect") this.connected = false;
       else if (status.type === "reconnect") this.#up();
     }

@@ -11,7 +11,7 @@
 // Timings are reported, never asserted.
 import { deviceInboxPrefix, type DeviceCredentials } from "@fleet/contracts";
 import { fetchTrusting } from "@fleet/zitadel";
-import { credsAuthenticator, tokenAuthenticator } from "@nats-io/transport-node";
+import { tokenAuthenticator } from "@nats-io/transport-node";
 import { readFile } from "node:fs/promises";
 import pMap from "p-map";
 import { provisionDevices, removeBenchDevices } from "../bench-devices.js";
@@ -19,6 +19,7 @@ import { measureConnectTimes } from "../connect-times.js";
 import type { BenchContext, Benchmark } from "../context.js";
 import { deviceTokens } from "../device-tokens.js";
 import { startIdentity, type IdentityProcess } from "../identity-process.js";
+import { nativeCredsAuthenticator } from "../native-nkey.js";
 import { installCrd } from "../processes.js";
 import { openClients, reconnectStorm, type StormResult } from "../reconnect-storm.js";
 import { latencyFigure, valueFigure, type Figure } from "../stats.js";
@@ -32,14 +33,16 @@ async function closeAll(clients: readonly StormClient[]): Promise<void> {
   await Promise.all(clients.map((c) => c.close()));
 }
 
-/** The floor storm: as many clients, each with the admin's nkey .creds (no callout). */
+/** The floor storm: as many clients, each with the admin's nkey .creds (no callout), signed natively. */
 async function nkeyStorm(ctx: BenchContext, count: number): Promise<StormResult> {
-  const creds = await readFile(ctx.connection.natsSecrets.adminCreds);
+  const authenticator = await nativeCredsAuthenticator(
+    await readFile(ctx.connection.natsSecrets.adminCreds),
+  );
   const clients = await openClients(count, (i) =>
     StormClient.open({
       servers: ctx.connection.natsUrl,
       name: `bench-storm-nkey-${i}`,
-      authenticator: credsAuthenticator(creds),
+      authenticator,
     }),
   );
   try {
