@@ -130,15 +130,18 @@ export async function startOperator(
   return { ...child, port, metric };
 }
 
-export function startAgent(connection: PlatformConnection, device: string, dataDir: string): Child {
+/** The agent of a provisioned device: its id and NATS servers come from its credential file. */
+export function startAgent(
+  connection: PlatformConnection,
+  credentialsFile: string,
+  dataDir: string,
+): Child {
   return spawn(
     [
       "--import",
       "tsx",
       AGENT_MAIN,
-      `--device-id=${device}`,
-      `--nats-servers=${connection.natsUrl}`,
-      "--credentials=none",
+      `--credentials=${credentialsFile}`,
       `--podman-socket=${connection.podmanSocket}`,
       `--data-dir=${dataDir}`,
       "--heartbeat-seconds=5",

@@ -7,6 +7,7 @@ import { platformConnection } from "@fleet/local-platform/testing";
 import { setTimeout as delay } from "node:timers/promises";
 import { chromium, type Page } from "playwright-core";
 import type { Benchmark } from "../context.js";
+import { startIdentity } from "../identity-process.js";
 import { DeviceStatusWatch } from "../status-watch.js";
 import { latencyFigure } from "../stats.js";
 import { runId } from "../spec.js";
@@ -43,6 +44,9 @@ export const dashboard: Benchmark = async (ctx) => {
   ctx.defer(() => chunks((d) => ctx.kv.status.purge(agentStatusKey(d))));
   await chunks((d) => ctx.kv.status.put(agentStatusKey(d), heartbeat(d, at0)));
 
+  // The browser's live feed connects with a dashboard ticket that iot-identity admits.
+  const identity = await startIdentity(ctx.connection);
+  ctx.defer(() => identity.stop());
   const web = await startDashboard(ctx.connection, ctx.logger);
   ctx.defer(() => web.stop());
   const browser = await chromium.launch({ executablePath: ctx.env.BENCH_CHROMIUM, args: ARGS });
