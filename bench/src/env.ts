@@ -31,6 +31,8 @@ const SETTINGS = {
   BENCH_CALLOUT_CONNECTS: { env: "BENCH_CALLOUT_CONNECTS", schema: count, default: 100 },
   /** Devices provisioned and reconnected at once by `auth-callout`'s storm. */
   BENCH_STORM_DEVICES: { env: "BENCH_STORM_DEVICES", schema: count, default: 1000 },
+  /** Reconnect storms (nats-server restarts) per side of `auth-callout`. */
+  BENCH_STORM_ROUNDS: { env: "BENCH_STORM_ROUNDS", schema: count, default: 3 },
   /** Chromium for `dashboard` (the system one; never a downloaded browser). */
   BENCH_CHROMIUM: {
     env: "BENCH_CHROMIUM",

@@ -33,6 +33,8 @@ export interface StormResult {
     readyMs: number;
     admitted: number;
     refused: number;
+    /** Requests dropped unanswered (e.g. queued past the server's auth timeout). */
+    unanswerable: number;
     cpuSeconds: number;
   };
 }
@@ -48,15 +50,20 @@ export async function openClients(
   );
 }
 
-async function calloutCounts(
-  identity: IdentityProcess,
-): Promise<{ admitted: number; refused: number }> {
+interface CalloutCounts {
+  admitted: number;
+  refused: number;
+  unanswerable: number;
+}
+
+async function calloutCounts(identity: IdentityProcess): Promise<CalloutCounts> {
   const device = await identity.metric("identity_callout_total", { kind: "device" });
   const admitted = await identity.metric("identity_callout_total", {
     kind: "device",
     result: "admitted",
   });
-  return { admitted, refused: device - admitted };
+  const unanswerable = await identity.metric("identity_callout_total", { result: "unanswerable" });
+  return { admitted, refused: device - admitted, unanswerable };
 }
 
 /** When the identity service reports itself ready again after losing NATS. */
@@ -127,6 +134,7 @@ export async function reconnectStorm(
       readyMs: ((await identityReady) ?? serverBack) - serverBack,
       admitted: counts.admitted - counts0.admitted,
       refused: counts.refused - counts0.refused,
+      unanswerable: counts.unanswerable - counts0.unanswerable,
       cpuSeconds: (await procUsage(identity.pid)).cpuSeconds - cpu0,
     };
   }
