@@ -47,6 +47,7 @@ export async function startIdentity(connection: PlatformConnection): Promise<Ide
   child.child.stderr?.pipe(log);
   const metric = async (name: string, labels: Readonly<Record<string, string>> = {}) =>
     metricSum(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), name, labels);
+  // Stopped again if it never gets ready, since no caller holds it yet.
   await waitUntil(
     async () => {
       if (child.exited()) throw new PartError(`iot-identity exited: ${child.logs.join("\n")}`);
@@ -57,7 +58,10 @@ export async function startIdentity(connection: PlatformConnection): Promise<Ide
       return true;
     },
     { what: "iot-identity ready", timeoutMs: 60_000 },
-  );
+  ).catch(async (error: unknown) => {
+    await child.stop();
+    throw error;
+  });
   const ready = async (): Promise<boolean> =>
     (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200;
   return { ...child, port, metric, ready };
