@@ -1,6 +1,6 @@
 // The Containerfiles, built for real with podman on a local Node 24 base image
 // (nothing can be pulled here) and run: the operator image leads against the
-// local platform as uid 1000; the agent image's CLI answers. npm ci inside the
+// local platform as uid 1000; the agent's and the identity service's CLIs answer. npm ci inside the
 // build reaches the npm registry, like a CI builder would.
 import { platformConnection, freePort, waitUntil } from "@fleet/local-platform/testing";
 import { copyFile, chmod, chown, mkdtemp, readFile } from "node:fs/promises";
@@ -14,7 +14,7 @@ import { podman, podmanBuild, podmanResult } from "./podman.js";
 
 const BUILD_TIMEOUT_MS = 15 * 60_000;
 
-async function buildImage(app: "operator" | "agent"): Promise<string> {
+async function buildImage(app: "operator" | "agent" | "identity"): Promise<string> {
   const base = await ensureNodeBaseImage();
   // One fixed tag, overwritten by every run, so runs do not pile up images.
   const ref = `localhost/iot-${app}:chart-test`;
@@ -132,7 +132,21 @@ describe("chart - container images", () => {
       // Bad input: exit 2 with a message naming the missing setting.
       const bad = await podmanResult(["run", "--rm", ref]);
       expect(bad.exitCode).toBe(2);
-      expect(bad.all).toContain("deviceId is required");
+      expect(bad.all).toContain("credentials is required");
+    },
+    BUILD_TIMEOUT_MS,
+  );
+  it(
+    "images - the identity image builds and refuses to start without its settings, as uid 1000",
+    async () => {
+      const ref = await buildImage("identity");
+      const config = await imageConfig(ref);
+      expect(config.User).toBe("1000:1000");
+      expect(config.Entrypoint).toEqual(["node", "/app/iot-identity.mjs"]);
+      // Bad input: exit 2 naming each missing setting (nothing is started).
+      const bad = await podmanResult(["run", "--rm", ref]);
+      expect(bad.exitCode).toBe(2);
+      expect(bad.all).toContain("natsCredentials is required");
     },
     BUILD_TIMEOUT_MS,
   );
