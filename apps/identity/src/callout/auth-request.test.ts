@@ -137,6 +137,24 @@ describe("auth callout - requests that get no answer", () => {
     expect(await open(sealedRequest({ expiresAt: now - 5000 }))).toMatch(/expired/);
   });
 
+  it("drops a request just past its exp (no grace: the server gave up on it)", async () => {
+    expect(await open(sealedRequest({ expiresAt: now - 1 }))).toMatch(/expired/);
+    expect(await open(sealedRequest({ expiresAt: now + 1000 }))).toBe("opened");
+  });
+
+  it("drops an expired request before checking its signature, counted as expired-request", async () => {
+    expect(await open(sealedRequest({ signer: createServer(), expiresAt: now - 1 }))).toMatch(
+      /expired/,
+    );
+    const options = responder({ admit: false, kind: "device", code: "device-unknown", detail: "" });
+    const outcome = await answerCallout(
+      { data: await sealedRequest({ expiresAt: now - 1 }), serverXkey: serverXkey.getPublicKey() },
+      options,
+      now,
+    );
+    expect(outcome).toMatchObject({ answered: false, code: "expired-request" });
+  });
+
   it("drops an oversized request unread", async () => {
     expect(await open(new Uint8Array(64 * 1024 + 1))).toMatch(/too large/);
   });

@@ -5,14 +5,13 @@ import { encodeAuthorizationResponse, type AuthorizationRequest } from "@nats-io
 import { fromPublic, type KeyPair } from "@nats-io/nkeys";
 import { z } from "zod";
 import { verifyServerJwt } from "./native-ed25519.js";
+import { createXkeyBox, type XkeyBox } from "./xkey-box.js";
 
 /** The header nats-server puts its own xkey in when it encrypts a request. */
 export const SERVER_XKEY_HEADER = "Nats-Server-Xkey";
 /** Requests carry a JWT with client info (and TLS certificates at most): far below this. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 const REQUEST_AUDIENCE = "nats-authorization-request";
-/** A request older than this was queued too long: the server gave up on it already. */
-const REQUEST_MAX_AGE_MS = 1000;
 
 export interface CalloutKeys {
   /** Account key pair whose public key is the server's auth_callout.issuer. */
@@ -28,9 +27,17 @@ export interface OpenedRequest {
   serverXkey: string;
 }
 
+/** Why a request gets no answer: unreadable or forged, or nobody waits for it any more. */
+export type UnanswerableReason = "bad-request" | "expired-request";
+
 /** A request that cannot even be answered with a refusal (undecodable, forged, stale). */
 export class UnanswerableRequestError extends Error {
   override readonly name = "UnanswerableRequestError";
+  constructor(message: string, options?: ErrorOptions & { reason?: UnanswerableReason }) {
+    super(message, options);
+    this.reason = options?.reason ?? "bad-request";
+  }
+  readonly reason: UnanswerableReason;
 }
 
 export function isUnanswerableRequestError(error: unknown): error is UnanswerableRequestError {
@@ -55,6 +62,33 @@ const requestShape = z.looseObject({
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
+/** One box per xkey pair, so the shared key with each server is computed once. */
+const boxes = new WeakMap<KeyPair, XkeyBox>();
+
+function boxFor(xkey: KeyPair): XkeyBox {
+  let box = boxes.get(xkey);
+  if (box === undefined) {
+    box = createXkeyBox(xkey);
+    boxes.set(xkey, box);
+  }
+  return box;
+}
+
+/**
+ * The request's `exp`, read before its signature is checked: an expired
+ * request is dropped either way, forged or not, so nothing is trusted here.
+ */
+function unverifiedExpiry(jwt: string): number | undefined {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8"),
+    ) as { exp?: unknown };
+    return typeof payload.exp === "number" ? payload.exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function openAuthRequest(
   message: { data: Uint8Array; serverXkey: string | undefined },
   keys: CalloutKeys,
@@ -66,12 +100,21 @@ export function openAuthRequest(
     throw new UnanswerableRequestError("request not encrypted");
   }
   if (data.length > MAX_REQUEST_BYTES) throw new UnanswerableRequestError("request too large");
-  const opened = keys.xkey.open(data, serverXkey);
+  const opened = boxFor(keys.xkey).open(data, serverXkey);
   if (!opened) throw new UnanswerableRequestError("request not sealed for our xkey");
+  const jwt = text.decode(opened);
+  // nats-server sets `exp` to its send time plus its auth timeout, truncated to
+  // the second, and had started the client's own auth timer earlier, when it
+  // accepted the connection: past `exp` the client is (almost always) gone, so
+  // an answer would only delay the requests still waited for. No grace.
+  const expiry = unverifiedExpiry(jwt);
+  if (expiry !== undefined && expiry * 1000 < now) {
+    throw new UnanswerableRequestError("request expired", { reason: "expired-request" });
+  }
   let claims;
   try {
     // Checks the signature against the claims' issuer, a server key.
-    claims = claimsShape.parse(verifyServerJwt(text.decode(opened)));
+    claims = claimsShape.parse(verifyServerJwt(jwt));
   } catch (error) {
     throw new UnanswerableRequestError("request is not a JWT signed by a server", {
       cause: error,
@@ -85,9 +128,6 @@ export function openAuthRequest(
   // The server signs with its own nkey, whose public key is its id.
   if (request.server_id.id !== claims.iss) {
     throw new UnanswerableRequestError("request not signed by the server it names");
-  }
-  if (claims.exp !== undefined && claims.exp * 1000 < now - REQUEST_MAX_AGE_MS) {
-    throw new UnanswerableRequestError("request expired");
   }
   return { request, serverXkey };
 }
@@ -106,5 +146,5 @@ export async function sealAuthResponse(
     answer,
     {},
   );
-  return keys.xkey.seal(utf8.encode(response), serverXkey);
+  return boxFor(keys.xkey).seal(utf8.encode(response), serverXkey);
 }

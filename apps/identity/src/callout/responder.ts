@@ -14,6 +14,7 @@ import {
   sealAuthResponse,
   SERVER_XKEY_HEADER,
   type CalloutKeys,
+  type UnanswerableReason,
 } from "./auth-request.js";
 import type { Decision } from "./decision.js";
 
@@ -30,7 +31,8 @@ export interface ResponderOptions {
 }
 
 export type CalloutOutcome =
-  { answered: true; reply: Uint8Array; decision: Decision } | { answered: false; reason: string };
+  | { answered: true; reply: Uint8Array; decision: Decision }
+  | { answered: false; reason: string; code: UnanswerableReason };
 
 /** One request, without NATS: what to reply, and why. */
 export async function answerCallout(
@@ -42,7 +44,9 @@ export async function answerCallout(
   try {
     opened = openAuthRequest(message, options.keys, now);
   } catch (error) {
-    if (isUnanswerableRequestError(error)) return { answered: false, reason: error.message };
+    if (isUnanswerableRequestError(error)) {
+      return { answered: false, reason: error.message, code: error.reason };
+    }
     throw error;
   }
   const decision = await options.decide(opened.request, now);
@@ -86,8 +90,10 @@ async function respond(msg: Msg, options: ResponderOptions): Promise<void> {
     return;
   }
   if (!outcome.answered) {
-    metrics.callouts.inc({ kind: "unknown", result: "unanswerable", reason: "bad-request" });
-    log.warn({ reason: outcome.reason }, "unanswerable auth callout request");
+    metrics.callouts.inc({ kind: "unknown", result: "unanswerable", reason: outcome.code });
+    // A storm's expired requests are expected, and many: not worth a warning each.
+    if (outcome.code === "expired-request") log.debug({ reason: outcome.reason }, "dropped");
+    else log.warn({ reason: outcome.reason }, "unanswerable auth callout request");
     return;
   }
   msg.respond(outcome.reply);
