@@ -35,6 +35,10 @@ describe("nats users - the local platform's authorization config", () => {
     }
   });
 
+  it("gives a connection 5 s to authenticate (nats-server's default 2 s times out a reconnect burst)", () => {
+    expect(config.authorization.timeout).toBe(5);
+  });
+
   it("lets every service identity bypass the auth callout", () => {
     const { auth_users } = config.authorization.auth_callout;
     expect(auth_users.sort()).toStrictEqual(Object.values(secrets.users).map(publicKey).sort());

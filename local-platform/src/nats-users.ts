@@ -40,6 +40,8 @@ export interface NatsAuthConfig {
   accounts: Record<string, { users: NatsUser[] }>;
   system_account: string;
   authorization: {
+    /** nats-server's auth timeout, seconds (also the callout's wait and its request's `exp`). */
+    timeout: number;
     users: NatsUser[];
     auth_callout: {
       issuer: string;
@@ -52,6 +54,14 @@ export interface NatsAuthConfig {
 
 const publicUserKey = (seed: string): string =>
   fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+
+/**
+ * nats-server's default auth timeout is 2 s. After a server restart every
+ * device comes back at once and the callout answers them one after the other;
+ * a 1,000-device burst takes longer than 2 s to answer, so the tail timed out
+ * and retried in a new burst (docs/performance.md). 5 s lets the burst drain.
+ */
+export const AUTH_TIMEOUT_SECONDS = 5;
 
 // Services connect over TCP; websocket is for browsers, and every browser comes through the callout.
 const TCP_ONLY: ConnectionType[] = ["STANDARD"];
@@ -69,6 +79,7 @@ export function natsAuthConfig(secrets: NatsSecrets): NatsAuthConfig {
     },
     system_account: SYSTEM_ACCOUNT,
     authorization: {
+      timeout: AUTH_TIMEOUT_SECONDS,
       users: [
         user("admin"),
         user("operator", serverPermissions(operatorPermissions())),
