@@ -15,7 +15,12 @@ interface NatsServerConfig extends NatsAuthConfig {
   server_name: string;
   listen: string;
   http: string;
-  jetstream: { store_dir: string; max_memory_store: number; max_file_store: number };
+  jetstream: {
+    store_dir: string;
+    max_memory_store: number;
+    max_file_store: number;
+    limits: { default_max_consumers: number };
+  };
   websocket: { host: string; port: number; no_tls: boolean };
 }
 
@@ -28,6 +33,9 @@ export function natsServerConfig(layout: Layout, secrets: NatsSecrets): NatsServ
       store_dir: layout.natsDir,
       max_memory_store: 256 * 1024 ** 2,
       max_file_store: 4 * 1024 ** 3,
+      // Every agent keeps one consumer on desired-state (its own keys), so a fleet needs more
+      // than nats-server's default of 1,000 consumers per stream (2.11+); -1 lifts that default.
+      limits: { default_max_consumers: -1 },
     },
     // Users, the system account and the auth callout for devices and browsers (see nats-users.ts).
     ...natsAuthConfig(secrets),
