@@ -3,7 +3,7 @@
 // files, its IdP and project, the API server's Devices as the policy store.
 // Benchmarks read its Prometheus counters and its CPU time from /proc; its log
 // goes to bench-identity.log in the platform's log folder.
-import { layoutFor, readPlatformEnv } from "@fleet/local-platform";
+import { identityEnvironment, layoutFor, readPlatformEnv } from "@fleet/local-platform";
 import { freePort, waitUntil, type PlatformConnection } from "@fleet/local-platform/testing";
 import { createWriteStream } from "node:fs";
 import { createRequire } from "node:module";
@@ -24,21 +24,10 @@ export interface IdentityProcess extends Child {
 
 export async function startIdentity(connection: PlatformConnection): Promise<IdentityProcess> {
   const port = await freePort();
-  const secrets = connection.natsSecrets;
   const logFile = join(layoutFor(readPlatformEnv()).logDir, "bench-identity.log");
   // Settings by environment, as the chart sets them (secrets are file paths).
   const child = spawn(["--import", "tsx", IDENTITY_MAIN], {
-    NATS_URL: connection.natsUrl,
-    NATS_CREDENTIALS_FILE: secrets.calloutCreds,
-    NATS_SYSTEM_CREDENTIALS_FILE: secrets.systemCreds,
-    NATS_CALLOUT_ISSUER_SEED_FILE: secrets.calloutIssuerSeed,
-    NATS_CALLOUT_XKEY_SEED_FILE: secrets.calloutXkeySeed,
-    BROWSER_TICKET_PUBLIC_KEY_FILE: secrets.browserTicketPublicKey,
-    OIDC_ISSUER: connection.oidc.issuer,
-    ZITADEL_PROJECT_ID: connection.oidc.projectId,
-    OIDC_CA_FILE: connection.oidc.caFile,
-    KUBECONFIG: connection.kubeconfig,
-    HTTP_PORT: String(port),
+    ...identityEnvironment(connection, port),
     LOG_LEVEL: "info",
   });
   // Its log (refusal reasons, reconnects) beside the platform's, for reading after a run.

@@ -9,6 +9,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import { agentStatusKey, BUCKET_AGENT_STATUS, decodeAgentStatus } from "@fleet/contracts";
 import {
   connectAsAdmin,
+  identityEnvironment,
   waitUntil,
   type Layout,
   type PlatformConnection,
@@ -64,24 +65,11 @@ export async function startIdentity(
   httpPort: number,
   log: string,
 ): Promise<RunningApp> {
-  const secrets = connection.natsSecrets;
-  const { oidc } = connection;
   const identity = startApp(
     "identity",
     IDENTITY_BIN,
-    [
-      ...["--nats-credentials", secrets.calloutCreds],
-      ...["--system-credentials", secrets.systemCreds],
-      ...["--callout-issuer-seed", secrets.calloutIssuerSeed],
-      ...["--callout-xkey-seed", secrets.calloutXkeySeed],
-      ...["--browser-ticket-public-key", secrets.browserTicketPublicKey],
-      ...["--idp-issuer", oidc.issuer, "--idp-project-id", oidc.projectId],
-      ...["--idp-ca-file", oidc.caFile],
-      // The Device registry, read as the kube admin like the operator's CRs.
-      ...["--kubeconfig", connection.kubeconfig, "--http-port", String(httpPort)],
-    ],
-    // By variable: iot-identity's --nats-url flag does not reach its loader.
-    { NATS_URL: connection.natsUrl },
+    [],
+    identityEnvironment(connection, httpPort),
     log,
   );
   return readyOrStop(identity, readyz("iot-identity", httpPort, log));
