@@ -147,6 +147,13 @@ describe("KubernetesPolicySource - against the real API server", () => {
       await startServer("kube-apiserver");
     }
 
+    // kube-apiserver answers /readyz before its custom resources are served
+    // again, and a loaded machine may take past the 2 s read-through budget:
+    // until then the honest answer is still "unavailable", so await the change.
+    await waitUntil(async () => (await cold.lookup(userOf(unseen))).found, {
+      what: "the unseen device found after the API server returned",
+      timeoutMs: 30_000,
+    });
     expect(await cold.lookup(userOf(unseen))).toMatchObject({
       found: true,
       policy: { deviceId: unseen },
