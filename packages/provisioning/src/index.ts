@@ -30,4 +30,5 @@ export {
   type ProvisioningFailure,
 } from "./errors.js";
 export { readPrivateKeyFile } from "./key-file.js";
+export { enrollmentSecretMatches, hashEnrollmentSecret } from "./enrollment-secret.js";
 export type { DeviceRegistry, DryRun, MachineUsers } from "./ports.js";
