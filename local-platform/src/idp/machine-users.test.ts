@@ -1,4 +1,9 @@
-import { createPublicKey, createPrivateKey } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from "node:crypto";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +42,30 @@ describe("local IdP - machine-user store", () => {
     const file = machineUsersFile(dir);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await readFile(file, "utf8")).not.toContain("PRIVATE KEY");
+  });
+
+  it("registers a holder's RSA public key as given (no private key), and refuses other keys", async () => {
+    const store = await MachineUserStore.open(dir);
+    const userId = await store.addMachineUser({ userName: "pi", name: "Pi", description: "" });
+    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const pkcs1 = publicKey.export({ type: "pkcs1", format: "pem" }).toString();
+    const keyId = await store.addPublicKey(userId, pkcs1, undefined);
+    expect(
+      createPublicKey(store.activeKey(userId, keyId)?.publicKey ?? "").export({ format: "jwk" }),
+    ).toEqual(publicKey.export({ format: "jwk" }));
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey;
+    const short = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey;
+    const spki = (key: KeyObject): string => key.export({ type: "spki", format: "pem" }).toString();
+    expect((await refusal(store.addPublicKey(userId, spki(ec), undefined))).message).toBe(
+      "publicKey must be an RSA key (got ec)",
+    );
+    expect((await refusal(store.addPublicKey(userId, spki(short), undefined))).message).toBe(
+      "publicKey must have at least 2048 bits (got 1024)",
+    );
+    expect((await refusal(store.addPublicKey(userId, "garbage", undefined))).code).toBe(
+      "invalid_argument",
+    );
+    expect(Object.keys(store.user(userId)?.keys ?? {})).toEqual([keyId]);
   });
 
   it("reads back users, keys, state and metadata after reopening", async () => {

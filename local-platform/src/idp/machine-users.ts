@@ -1,9 +1,11 @@
 // The local IdP's machine users and their public keys, as Zitadel keeps them:
 // a user has a user name, a state (active or not), metadata and key pairs of
 // which only the public half is kept. The private half is handed out once, in
-// Zitadel's key-file format, when the key is added. Persisted in one JSON file
+// Zitadel's key-file format, when the key is added; or, as Zitadel's AddMachineKey
+// with `publicKey`, the caller brings its own RSA public key and no private key
+// exists outside its holder. Persisted in one JSON file
 // (0600) under the IdP's state folder, so users and keys survive a restart.
-import { generateKeyPairSync, randomInt } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -54,6 +56,31 @@ export class MachineUserError extends Error {
 /** A Zitadel-like id: a decimal snowflake (time in ms, then random digits). */
 export function newZitadelId(): string {
   return `${Date.now()}${String(randomInt(0, 1_000_000)).padStart(6, "0")}`;
+}
+
+/** Zitadel signs with RS256 only; keys shorter than this are refused. */
+export const MIN_RSA_BITS = 2048;
+
+/** The key as SPKI PEM, or a MachineUserError saying why it is not an acceptable RSA public key. */
+function rsaPublicKeyPem(pem: string): string {
+  let key;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw new MachineUserError("invalid_argument", "publicKey is not a PEM public key");
+  }
+  if (key.asymmetricKeyType !== "rsa")
+    throw new MachineUserError(
+      "invalid_argument",
+      `publicKey must be an RSA key (got ${key.asymmetricKeyType ?? "unknown"})`,
+    );
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS)
+    throw new MachineUserError(
+      "invalid_argument",
+      `publicKey must have at least ${MIN_RSA_BITS} bits (got ${bits})`,
+    );
+  return key.export({ type: "spki", format: "pem" }).toString();
 }
 
 export const machineUsersFile = (stateDir: string): string => join(stateDir, "machine-users.json");
@@ -112,23 +139,38 @@ export class MachineUserStore {
   /** Generates a key pair, keeps the public half, returns the Zitadel key file (the only copy of the private half). */
   addKey(userId: string, expiresAt: Date | undefined): Promise<ZitadelKey> {
     return this.#mutate(() => {
-      const user = this.#existing(userId);
-      if (expiresAt !== undefined && expiresAt.getTime() <= Date.now())
-        throw new MachineUserError("invalid_argument", "expirationDate must be in the future");
       const { publicKey, privateKey } = generateKeyPairSync("rsa", {
         modulusLength: 2048,
         publicKeyEncoding: { type: "spki", format: "pem" },
         // Zitadel hands out PKCS#1 ("BEGIN RSA PRIVATE KEY").
         privateKeyEncoding: { type: "pkcs1", format: "pem" },
       });
-      const keyId = this.#freshId();
-      user.keys[keyId] = {
-        publicKey,
-        createdAt: new Date().toISOString(),
-        expiresAt: expiresAt?.toISOString() ?? null,
-      };
+      const keyId = this.#addPublicKey(userId, publicKey, expiresAt);
       return zitadelKeySchema.parse({ type: "serviceaccount", keyId, key: privateKey, userId });
     });
+  }
+
+  /**
+   * Registers a public key its holder generated (PEM, SPKI or PKCS#1 RSA, at
+   * least 2048 bits) and returns its key id; the JWT-profile grant then
+   * accepts assertions signed with the matching private key.
+   */
+  addPublicKey(userId: string, publicKeyPem: string, expiresAt: Date | undefined): Promise<string> {
+    return this.#mutate(() => this.#addPublicKey(userId, publicKeyPem, expiresAt));
+  }
+
+  #addPublicKey(userId: string, publicKeyPem: string, expiresAt: Date | undefined): string {
+    const user = this.#existing(userId);
+    if (expiresAt !== undefined && expiresAt.getTime() <= Date.now())
+      throw new MachineUserError("invalid_argument", "expirationDate must be in the future");
+    const publicKey = rsaPublicKeyPem(publicKeyPem);
+    const keyId = this.#freshId();
+    user.keys[keyId] = {
+      publicKey,
+      createdAt: new Date().toISOString(),
+      expiresAt: expiresAt?.toISOString() ?? null,
+    };
+    return keyId;
   }
 
   removeKey(userId: string, keyId: string): Promise<void> {

@@ -49,6 +49,8 @@ const addMachineUserSchema = z.object({
 const addKeySchema = z.object({
   type: z.string(),
   expirationDate: z.iso.datetime({ offset: true }).optional(),
+  /** Zitadel's `publicKey` (bytes, so base64 in JSON): the PEM of a key the caller generated. */
+  publicKey: z.base64().max(8192).optional(),
 });
 const metadataSchema = z.object({ value: z.base64().max(4096) });
 const metadataKeySchema = z.string().min(1).max(TEXT_MAX);
@@ -147,6 +149,12 @@ const ROUTES: { method: string; pattern: RegExp; run: Route }[] = [
         throw new ApiError("invalid_argument", "type must be KEY_TYPE_JSON");
       const expires =
         input.expirationDate === undefined ? undefined : new Date(input.expirationDate);
+      if (input.publicKey !== undefined) {
+        // As Zitadel: the caller holds the private key, so there are no key details to return.
+        const pem = Buffer.from(input.publicKey, "base64").toString("utf8");
+        const keyId = await deps.store.addPublicKey(userId, pem, expires);
+        return { keyId, ...details() };
+      }
       const key = await deps.store.addKey(userId, expires);
       return {
         keyId: key.keyId,

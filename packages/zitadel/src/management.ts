@@ -28,6 +28,8 @@ export interface MachineUserInput {
 const detailsSchema = z.object({}).loose();
 const addMachineUserSchema = z.object({ userId: zitadelIdSchema });
 const addMachineKeySchema = z.object({ keyId: zitadelIdSchema, keyDetails: z.string().min(1) });
+// With a public key of the caller's, Zitadel has no key file to return (keyDetails is empty or absent).
+const addPublicMachineKeySchema = z.object({ keyId: zitadelIdSchema });
 const errorBodySchema = z.object({ code: z.number().optional(), message: z.string().optional() });
 
 const MAX_ERROR_MESSAGE_LENGTH = 512;
@@ -62,15 +64,40 @@ export class ZitadelManagement {
     return { userId: body.userId };
   }
 
+  /**
+   * Registers the public half of a key pair its holder generated (PEM; RSA,
+   * as Zitadel's JWT-profile grant verifies RS256): no private key exists
+   * anywhere but with the holder. Zitadel's AddMachineKey takes it as
+   * `publicKey`, base64 of the PEM.
+   */
+  addMachineKey(
+    userId: string,
+    options: { publicKey: string; expirationDate?: Date },
+  ): Promise<{ keyId: string }>;
   /** Adds a key pair to a machine user; the private key comes back once, in Zitadel's key-file format. */
+  addMachineKey(
+    userId: string,
+    options?: { expirationDate?: Date },
+  ): Promise<{ keyId: string; key: ZitadelKey }>;
   async addMachineKey(
     userId: string,
-    options: { expirationDate?: Date } = {},
-  ): Promise<{ keyId: string; key: ZitadelKey }> {
+    options: { publicKey?: string; expirationDate?: Date } = {},
+  ): Promise<{ keyId: string; key?: ZitadelKey }> {
     const operation = userPath(userId, "/keys");
+    const expiration = options.expirationDate
+      ? { expirationDate: options.expirationDate.toISOString() }
+      : {};
+    if (options.publicKey !== undefined) {
+      const body = await this.#call("POST", operation, addPublicMachineKeySchema, {
+        type: "KEY_TYPE_JSON",
+        ...expiration,
+        publicKey: Buffer.from(options.publicKey, "utf8").toString("base64"),
+      });
+      return { keyId: body.keyId };
+    }
     const body = await this.#call("POST", operation, addMachineKeySchema, {
       type: "KEY_TYPE_JSON",
-      ...(options.expirationDate ? { expirationDate: options.expirationDate.toISOString() } : {}),
+      ...expiration,
     });
     let key: ZitadelKey;
     try {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { parseZitadelKey } from "@fleet/contracts";
 import {
@@ -125,6 +126,42 @@ describe("zitadel client - against the local IdP", () => {
     expect((await refusal(source.token())).description).toBe(
       `key ${keyId} is not an active key of machine user ${userId}`,
     );
+  });
+
+  it("registers a key pair's public half: no private key comes back, and the holder's own key gets a token", async () => {
+    const { userId } = await machineUser("device-own-key");
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    });
+    const added = await platform.management.addMachineKey(userId, { publicKey });
+    expect(Object.keys(added)).toEqual(["keyId"]);
+    const source = new JwtProfileTokenSource({
+      key: { type: "serviceaccount", keyId: added.keyId, key: privateKey, userId },
+      issuer: platform.issuer,
+      scopes: deviceScopes(platform.projectId),
+      fetch: platform.fetch,
+    });
+    expect((await source.token()).value).toMatch(/^ey/);
+  });
+
+  it("refuses a public key that is not RSA or is too short, naming publicKey", async () => {
+    const { userId } = await machineUser("device-bad-key");
+    const pem = (key: KeyObject): string => key.export({ type: "spki", format: "pem" }).toString();
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey;
+    const short = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey;
+    for (const [publicKey, said] of [
+      [pem(ec), "publicKey must be an RSA key"],
+      [pem(short), "publicKey must have at least 2048 bits"],
+      ["not a key", "publicKey is not a PEM public key"],
+    ] as const) {
+      const error = await platform.management.addMachineKey(userId, { publicKey }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isZitadelApiError(error) && error.message).toContain(said);
+    }
   });
 
   it("refuses management calls from a machine user that is not the platform admin", async () => {
