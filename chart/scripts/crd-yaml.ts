@@ -3,8 +3,10 @@
 import {
   buildDeploymentCrdManifest,
   buildDeviceCrdManifest,
+  buildEnrollmentTokenCrdManifest,
   CRD_NAME,
   DEVICE_CRD_NAME,
+  ENROLLMENT_TOKEN_CRD_NAME,
   type JsonObject,
 } from "@fleet/contracts";
 import { dump } from "js-yaml";
@@ -35,6 +37,11 @@ function chartCrd(name: string, builder: string, manifest: () => JsonObject): Ch
 export const CHART_CRDS: readonly ChartCrd[] = [
   chartCrd(CRD_NAME, "buildDeploymentCrdManifest", buildDeploymentCrdManifest),
   chartCrd(DEVICE_CRD_NAME, "buildDeviceCrdManifest", buildDeviceCrdManifest),
+  chartCrd(
+    ENROLLMENT_TOKEN_CRD_NAME,
+    "buildEnrollmentTokenCrdManifest",
+    buildEnrollmentTokenCrdManifest,
+  ),
 ];
 
 /**

@@ -79,11 +79,14 @@ describe("aggregate", () => {
   it("aggregate - no targets reported at all: everything unreported, no heartbeat", () => {
     const result = aggregateDeployment(targets("a", "b"), lookupIn(), T0, WINDOW);
     expect(result).toEqual({
+      matchedDevices: 2,
       succeeded: 0,
       failed: 0,
       pending: 0,
       unreported: 2,
+      conflicted: 0,
       recentEvents: [],
+      recentFailures: [],
     });
   });
 

@@ -10,8 +10,10 @@
 import { clipMessage } from "./clip.js";
 import {
   RECENT_AGGREGATE_EVENTS_LIMIT,
+  RECENT_FAILURES_LIMIT,
   type Aggregate,
   type AggregateEvent,
+  type DeviceFailure,
 } from "./deployment-status.js";
 import type { DeviceReport } from "./device-report.js";
 import { isDeviceFresh } from "./freshness.js";
@@ -35,6 +37,7 @@ export const FAILED_WITHOUT_TEXT = "reported Failed without an error message";
 export function aggregateTargets(deployment: {
   namespace: string;
   name: string;
+  /** The devices targeted now: the listed ones, or what the selector matched. */
   targetDevices: readonly string[];
 }): AggregateTarget[] {
   const { namespace, name } = deployment;
@@ -68,6 +71,7 @@ export function aggregateDeployment(
   let lastError: LastError | undefined;
   let lastReceivedMs = -Infinity;
   const events = new RecentEvents(RECENT_AGGREGATE_EVENTS_LIMIT);
+  const failures: DeviceFailure[] = [];
 
   for (const { device, key } of targets) {
     const report = lookup(device);
@@ -103,16 +107,23 @@ export function aggregateDeployment(
         at: deployment.lastEventAt ?? report.heartbeatAt,
       };
       if (newer(candidate, lastError)) lastError = candidate;
+      failures.push(candidate);
     }
   }
+  // Newest first, bounded: the CR's size never follows the size of the fleet.
+  failures.sort((a, b) => (newer(a, b) ? -1 : newer(b, a) ? 1 : 0));
 
   return {
+    matchedDevices: targets.length,
     succeeded,
     failed,
     pending,
     unreported,
+    // Placement decides what is withheld (a host-port clash); it adds that count.
+    conflicted: 0,
     ...(lastError === undefined ? {} : { lastError }),
     recentEvents: events.list(),
+    recentFailures: failures.slice(0, RECENT_FAILURES_LIMIT),
     // When a targeted device was last heard from, on the receiver's clock (the
     // same time freshness is judged by, so the two never disagree on a page).
     ...(lastReceivedMs === -Infinity

@@ -13,6 +13,8 @@ export interface PrinterColumn {
   type: string;
   jsonPath: string;
   description?: string;
+  /** 0 (default): shown by `kubectl get`; 1: only with `-o wide`. */
+  priority?: number;
 }
 
 /** What tells one custom resource definition from another. */

@@ -90,6 +90,63 @@ describe("contracts - the generated CRD on a real kube-apiserver", () => {
     expect(message).toContain("spec.targetDevices");
   });
 
+  it("rejects a Deployment naming both targetDevices and targetSelector, and one naming neither", async () => {
+    const selector = { matchLabels: { app: "kiosk" } };
+    const both = rawDeployment(`both-targets-${runId}`, { ...validSpec, targetSelector: selector });
+    const refusedBoth = await rejection(objects, both);
+    expect(refusedBoth.code).toBe(422);
+    expect(refusedBoth.message).toContain("exactly one of targetDevices and targetSelector");
+    const { targetDevices: _unused, ...withoutTargets } = validSpec;
+    const refusedNeither = await rejection(
+      objects,
+      rawDeployment(`no-targets-${runId}`, withoutTargets),
+    );
+    expect(refusedNeither.code).toBe(422);
+    expect(refusedNeither.message).toContain("exactly one of targetDevices and targetSelector");
+  });
+
+  it("rejects an empty selector (it would match every device) and a bad operator", async () => {
+    const { targetDevices: _unused, ...withoutTargets } = validSpec;
+    const empty = rawDeployment(`empty-selector-${runId}`, {
+      ...withoutTargets,
+      targetSelector: {},
+    });
+    const refusedEmpty = await rejection(objects, empty);
+    expect(refusedEmpty.code).toBe(422);
+    expect(refusedEmpty.message).toContain("spec.targetSelector");
+    const badOperator = rawDeployment(`bad-operator-${runId}`, {
+      ...withoutTargets,
+      targetSelector: { matchExpressions: [{ key: "app", operator: "Near", values: ["x"] }] },
+    });
+    const refusedOperator = await rejection(objects, badOperator);
+    expect(refusedOperator.code).toBe(422);
+    expect(refusedOperator.message).toContain("spec.targetSelector.matchExpressions[0].operator");
+  });
+
+  it("stores a Deployment that targets a selector", async () => {
+    const name = `selector-${runId}`;
+    const { targetDevices: _unused, ...withoutTargets } = validSpec;
+    const manifest = deploymentManifest({
+      namespace,
+      name,
+      spec: {
+        ...withoutTargets,
+        targetSelector: {
+          matchLabels: { app: "kiosk" },
+          matchExpressions: [{ key: "region", operator: "In", values: ["eu", "us"] }],
+        },
+      },
+    });
+    created.push(name);
+    await objects.createNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace,
+      plural: PLURAL,
+      body: manifest,
+    });
+  });
+
   it("rejects a score with an unknown tag, naming the field", async () => {
     const body = rawDeployment(`unknown-tag-${runId}`, { ...validSpec, score: { DockerV9: {} } });
     const { code, message } = await rejection(objects, body);
@@ -154,7 +211,16 @@ describe("contracts - the generated CRD on a real kube-apiserver", () => {
       body: manifest,
     });
 
-    const aggregate = { succeeded: 1, failed: 0, pending: 0, unreported: 0, recentEvents: [] };
+    const aggregate = {
+      matchedDevices: 1,
+      succeeded: 1,
+      failed: 0,
+      pending: 0,
+      unreported: 0,
+      conflicted: 0,
+      recentEvents: [],
+      recentFailures: [],
+    };
     const status: DeploymentStatus = { observedGeneration: 1, conditions: [], aggregate };
     await objects.patchNamespacedCustomObjectStatus(
       { group: API_GROUP, version: API_VERSION, namespace, plural: PLURAL, name, body: { status } },

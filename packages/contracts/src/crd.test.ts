@@ -33,7 +33,11 @@ describe("crd", () => {
   });
 
   it("buildDeploymentOpenApiSchema - carries the zod constraints", () => {
-    expect(at(schema, ["spec"]).required).toEqual(["targetDevices", "score"]);
+    // Exactly one of the two targetings: CEL on spec, since both are optional.
+    expect(at(schema, ["spec"]).required).toEqual(["score"]);
+    expect(JSON.stringify(at(schema, ["spec"])["x-kubernetes-validations"])).toContain(
+      "has(self.targetDevices) != has(self.targetSelector)",
+    );
     expect(at(schema, ["spec", "targetDevices"])).toMatchObject({
       minItems: 1,
       "x-kubernetes-list-type": "set",

@@ -28,11 +28,14 @@ describe("deployment-status", () => {
 
   it("aggregateSchema - defaults counts and events", () => {
     expect(aggregateSchema.parse({})).toEqual({
+      matchedDevices: 0,
       succeeded: 0,
       failed: 0,
       pending: 0,
       unreported: 0,
+      conflicted: 0,
       recentEvents: [],
+      recentFailures: [],
     });
   });
 

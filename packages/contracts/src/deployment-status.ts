@@ -15,8 +15,13 @@ import { timestampSchema } from "./timestamp.js";
 export const CONDITION_READY = "Ready";
 export const CONDITION_PROGRESSING = "Progressing";
 export const CONDITION_DEGRADED = "Degraded";
+/** True while two deployments want one host port on some device (both CRs carry it). */
+export const CONDITION_HOST_PORT_CONFLICT = "HostPortConflict";
 export type ConditionType =
-  typeof CONDITION_READY | typeof CONDITION_PROGRESSING | typeof CONDITION_DEGRADED;
+  | typeof CONDITION_READY
+  | typeof CONDITION_PROGRESSING
+  | typeof CONDITION_DEGRADED
+  | typeof CONDITION_HOST_PORT_CONFLICT;
 
 /** Same shape and limits as metav1.Condition, so kubectl and other tools read it. */
 export const conditionSchema = z.object({
@@ -53,12 +58,25 @@ export const aggregateEventSchema = z.object({
   message: clippedText(),
 });
 
+/** Failures the CR names device by device; the rest stay in KV, where the dashboard reads them. */
+export const RECENT_FAILURES_LIMIT = 20;
+
+export const deviceFailureSchema = z.object({
+  device: deviceIdSchema,
+  message: clippedText(),
+  at: timestampSchema,
+});
+
 export const aggregateSchema = z.object({
+  /** Devices this deployment targets now (its list, or what its selector matches). */
+  matchedDevices: count(),
   succeeded: count(),
   failed: count(),
   pending: count(),
   /** Targeted devices with no heartbeat report for this deployment. */
   unreported: count(),
+  /** Matched devices where this deployment is withheld: an older one holds the same host port there. */
+  conflicted: count(),
   lastError: z
     .object({ device: deviceIdSchema, message: clippedText(), at: timestampSchema })
     .optional(),
@@ -66,10 +84,16 @@ export const aggregateSchema = z.object({
     .array(aggregateEventSchema)
     .max(RECENT_AGGREGATE_EVENTS_LIMIT, `must hold at most ${RECENT_AGGREGATE_EVENTS_LIMIT} events`)
     .default([]),
+  /** The newest failures, one per device, newest first; never the whole fleet. */
+  recentFailures: z
+    .array(deviceFailureSchema)
+    .max(RECENT_FAILURES_LIMIT, `must hold at most ${RECENT_FAILURES_LIMIT} failures`)
+    .default([]),
   lastHeartbeatAt: timestampSchema.optional(),
 });
 
-const conditionsSchema = z
+/** Conditions as metav1 has them: unique by type (Deployment and Device status). */
+export const conditionsSchema = z
   .array(conditionSchema)
   .max(CONDITIONS_MAX_ITEMS, `must hold at most ${CONDITIONS_MAX_ITEMS} conditions`)
   .superRefine((conditions, ctx) => {
@@ -97,4 +121,5 @@ export const deploymentStatusSchema = z.object({
 export type Condition = z.output<typeof conditionSchema>;
 export type AggregateEvent = z.output<typeof aggregateEventSchema>;
 export type Aggregate = z.output<typeof aggregateSchema>;
+export type DeviceFailure = z.output<typeof deviceFailureSchema>;
 export type DeploymentStatus = z.output<typeof deploymentStatusSchema>;

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { deploymentStatusSchema } from "./deployment-status.js";
 import { deviceIdSchema, namespaceNameSchema, resourceNameSchema } from "./kubernetes-names.js";
+import { labelSelectorSchema, type LabelSelector } from "./label-selector.js";
 import { TARGET_DEVICES_MAX_ITEMS } from "./limits.js";
 import { parseOrThrow } from "./payload.js";
 import { scoreSchema } from "./score.js";
@@ -33,10 +34,43 @@ const targetDevicesSchema = z
   })
   .meta({ "x-kubernetes-list-type": "set" });
 
-export const deploymentSpecSchema = z.object({
-  targetDevices: targetDevicesSchema,
-  score: scoreSchema,
-});
+const ONE_TARGETING_MESSAGE = "exactly one of targetDevices and targetSelector must be set";
+
+export const deploymentSpecSchema = z
+  .object({
+    /** Devices named one by one (small fleets, tests); ids without a Device CR are still targeted. */
+    targetDevices: targetDevicesSchema.optional(),
+    /** Enrolled, enabled Devices whose labels match; follows label changes both ways. */
+    targetSelector: labelSelectorSchema.optional(),
+    score: scoreSchema,
+  })
+  .superRefine((spec, ctx) => {
+    if ((spec.targetDevices === undefined) === (spec.targetSelector === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [spec.targetDevices === undefined ? "targetSelector" : "targetDevices"],
+        message: ONE_TARGETING_MESSAGE,
+      });
+  })
+  // The same rule for the API server, so kubectl users get it too.
+  .meta({
+    "x-kubernetes-validations": [
+      {
+        rule: "has(self.targetDevices) != has(self.targetSelector)",
+        message: ONE_TARGETING_MESSAGE,
+      },
+    ],
+  });
+
+/** How a Deployment picks its devices. */
+export type DeploymentTargeting =
+  { kind: "devices"; devices: readonly string[] } | { kind: "selector"; selector: LabelSelector };
+
+/** The targeting of a parsed spec (the schema guarantees exactly one is set). */
+export function targetingOf(spec: DeploymentSpec): DeploymentTargeting {
+  if (spec.targetSelector !== undefined) return { kind: "selector", selector: spec.targetSelector };
+  return { kind: "devices", devices: spec.targetDevices ?? [] };
+}
 
 // Client libraries may hand metadata timestamps over as Date objects.
 const metaTime = z.union([z.string(), z.date()]).optional();

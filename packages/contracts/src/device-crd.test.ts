@@ -52,7 +52,7 @@ describe("device-crd", () => {
     }
   });
 
-  it("buildDeviceCrd - cluster-scoped names, one version, no status subresource yet", () => {
+  it("buildDeviceCrd - cluster-scoped names, one version, the status subresource", () => {
     expect(crd.metadata?.name).toBe("devices.iot.nationtech.io");
     expect(crd.spec.scope).toBe("Cluster");
     expect(crd.spec.names).toEqual({
@@ -65,7 +65,8 @@ describe("device-crd", () => {
     });
     expect(crd.spec.versions).toHaveLength(1);
     expect(version).toMatchObject({ name: "v1alpha1", served: true, storage: true });
-    expect(version?.subresources).toBeUndefined();
+    // Deployers edit spec and labels; status is the platform's, written through /status.
+    expect(version?.subresources).toEqual({ status: {} });
   });
 
   it("buildDeviceCrd - printer columns and the userId selectable field", () => {
@@ -73,6 +74,9 @@ describe("device-crd", () => {
       (version?.additionalPrinterColumns ?? []).map((c) => [c.name, [c.type, c.jsonPath]]),
     );
     expect(columns).toEqual({
+      Phase: ["string", ".status.phase"],
+      Online: ["string", ".status.connectivity"],
+      Version: ["string", ".status.agentVersion"],
       Disabled: ["boolean", ".spec.disabled"],
       UserId: ["string", ".spec.identity.userId"],
       Age: ["date", ".metadata.creationTimestamp"],

@@ -17,6 +17,7 @@ import {
   DEVICE_SINGULAR,
   DEVICE_USER_ID_FIELD,
   deviceSpecSchema,
+  deviceStatusSchema,
 } from "./device.js";
 import type { JsonObject } from "./json.js";
 import { deviceIdSchema } from "./kubernetes-names.js";
@@ -37,11 +38,16 @@ const DEVICE_CRD: CrdDefinition = {
     categories: ["iot"],
   },
   spec: deviceSpecSchema,
+  // The status subresource: deployers may edit spec and labels but not what the platform observed.
+  status: deviceStatusSchema,
   // A device id is one NATS subject token: a DNS-1123 label, no dots.
   objectName: deviceIdSchema,
   printerColumns: [
-    { name: "Disabled", type: "boolean", jsonPath: ".spec.disabled" },
-    { name: "UserId", type: "string", jsonPath: `.${DEVICE_USER_ID_FIELD}` },
+    { name: "Phase", type: "string", jsonPath: ".status.phase" },
+    { name: "Online", type: "string", jsonPath: ".status.connectivity" },
+    { name: "Version", type: "string", jsonPath: ".status.agentVersion" },
+    { name: "Disabled", type: "boolean", jsonPath: ".spec.disabled", priority: 1 },
+    { name: "UserId", type: "string", jsonPath: `.${DEVICE_USER_ID_FIELD}`, priority: 1 },
     { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
   ],
   // The identity service finds a device by its IdP user without listing them all.

@@ -31,6 +31,7 @@ describe("device", () => {
   it("deviceSpecSchema - an empty spec is an enabled device with the default grants", () => {
     expect(deviceSpecSchema.parse({})).toEqual({
       disabled: false,
+      approved: false,
       grants: ["desired-state.read", "agent-status.write"],
     });
     expect(DEFAULT_DEVICE_GRANTS).toEqual(["desired-state.read", "agent-status.write"]);
@@ -65,7 +66,12 @@ describe("device", () => {
       apiVersion: "iot.nationtech.io/v1alpha1",
       kind: "Device",
       metadata: { name: "pi-1", labels: { site: "oslo" } },
-      spec: { disabled: false, identity, grants: ["desired-state.read", "agent-status.write"] },
+      spec: {
+        disabled: false,
+        approved: false,
+        identity,
+        grants: ["desired-state.read", "agent-status.write"],
+      },
     });
     expect(device.metadata).not.toHaveProperty("namespace");
   });
@@ -96,7 +102,7 @@ describe("device", () => {
       },
       spec: { disabled: true, grants: ["agent-status.write"] },
     });
-    expect(read.spec).toEqual({ disabled: true, grants: ["agent-status.write"] });
+    expect(read.spec).toEqual({ disabled: true, approved: false, grants: ["agent-status.write"] });
     expect(read.metadata).toHaveProperty("managedFields");
   });
 });

@@ -1,11 +1,28 @@
 // The Device custom resource: the registry of devices and the store of their
-// policies (ADR 0006). Cluster-scoped; its name is the device id. Minimal for
-// now: disabled, the IdP identity (machine user and key), and the grants.
+// policies (ADR 0006). Cluster-scoped; its name is the device id, its labels
+// are what deployments select on. The spec says what a deployer decided
+// (disabled, approved, labels); the status says what the platform saw:
+// iot-identity writes phase/identity/message, the operator connectivity,
+// version, inventory and the Online condition (each patches only its fields).
 import { z } from "zod";
-import { deviceIdSchema, labelKeySchema, labelValueSchema } from "./kubernetes-names.js";
-import { DEVICE_LABELS_MAX_PROPERTIES, IDENTITY_ID_MAX_LENGTH } from "./limits.js";
-import { parseOrThrow } from "./payload.js";
+import { inventorySchema } from "./agent-status.js";
+import { clippedText } from "./clip.js";
 import { API_GROUP, API_VERSION } from "./deployment.js";
+import { conditionsSchema } from "./deployment-status.js";
+import {
+  deviceIdSchema,
+  labelKeySchema,
+  labelValueSchema,
+  resourceNameSchema,
+} from "./kubernetes-names.js";
+import {
+  DEVICE_DESCRIPTION_MAX_LENGTH,
+  DEVICE_LABELS_MAX_PROPERTIES,
+  ENROLLMENT_PUBLIC_KEY_MAX_LENGTH,
+  IDENTITY_ID_MAX_LENGTH,
+} from "./limits.js";
+import { parseOrThrow } from "./payload.js";
+import { timestampSchema } from "./timestamp.js";
 
 export const DEVICE_KIND = "Device";
 export const DEVICE_LIST_KIND = "DeviceList";
@@ -52,12 +69,85 @@ const grantsSchema = z
   .meta({ "x-kubernetes-list-type": "set" })
   .default([...DEFAULT_DEVICE_GRANTS]);
 
+/** A PEM "PUBLIC KEY" block (SPKI); the identity service checks it is an RSA key. */
+export const PUBLIC_KEY_PEM_PATTERN =
+  /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\r?\n?$/;
+
+export const publicKeyPemSchema = z
+  .string()
+  .max(
+    ENROLLMENT_PUBLIC_KEY_MAX_LENGTH,
+    `must be at most ${ENROLLMENT_PUBLIC_KEY_MAX_LENGTH} characters`,
+  )
+  .regex(PUBLIC_KEY_PEM_PATTERN, "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
+
+/** What a device sent when it enrolled: its own public key (the private key never left it). */
+export const deviceEnrollmentSchema = z.object({
+  publicKey: publicKeyPemSchema,
+  /** The EnrollmentToken it presented. */
+  token: resourceNameSchema,
+  requestedAt: timestampSchema,
+});
+
 export const deviceSpecSchema = z.object({
   /** A disabled device is refused by the identity service and its live connection closed. */
   disabled: z.boolean().default(false),
+  description: z
+    .string()
+    .max(
+      DEVICE_DESCRIPTION_MAX_LENGTH,
+      `must be at most ${DEVICE_DESCRIPTION_MAX_LENGTH} characters`,
+    )
+    .optional(),
+  /** Set by a deployer (or an auto-approve token): iot-identity then issues the identity for the enrolled key. */
+  approved: z.boolean().default(false),
   /** Absent until the device has an IdP identity; such a device cannot connect. */
   identity: deviceIdentitySchema.optional(),
   grants: grantsSchema,
+  /** Present when the device enrolled itself with a token (absent for `device add`). */
+  enrollment: deviceEnrollmentSchema.optional(),
+});
+
+export const DEVICE_PHASES = ["PendingApproval", "Enrolled", "Disabled"] as const;
+export const devicePhaseSchema = z.enum(DEVICE_PHASES);
+export type DevicePhase = z.output<typeof devicePhaseSchema>;
+
+/** The phase a spec implies: iot-identity writes it into status, readers may compute it. */
+export function devicePhaseOf(spec: {
+  disabled?: boolean | undefined;
+  identity?: unknown;
+}): DevicePhase {
+  if (spec.disabled === true) return "Disabled";
+  return spec.identity === undefined ? "PendingApproval" : "Enrolled";
+}
+
+export const DEVICE_CONNECTIVITY = ["Online", "Offline"] as const;
+export const deviceConnectivitySchema = z.enum(DEVICE_CONNECTIVITY);
+export type DeviceConnectivity = z.output<typeof deviceConnectivitySchema>;
+/** The operator's condition on a Device: True while its heartbeats are fresh. */
+export const DEVICE_CONDITION_ONLINE = "Online";
+
+/** The hardware part of a heartbeat's inventory (the version has its own field). */
+export const deviceInventorySummarySchema = inventorySchema.omit({ agentVersion: true });
+
+export const deviceStatusSchema = z.object({
+  phase: devicePhaseSchema.optional(),
+  /** The identity as issued: when, and when its key was last replaced. */
+  identity: z
+    .object({
+      keyId: deviceIdentitySchema.shape.keyId,
+      issuedAt: timestampSchema,
+      rotatedAt: timestampSchema.optional(),
+    })
+    .optional(),
+  /** A human-readable word from iot-identity, e.g. why an approval could not be issued yet. */
+  message: clippedText().optional(),
+  connectivity: deviceConnectivitySchema.optional(),
+  /** Written on each connectivity transition (and at most hourly while online): not per heartbeat. */
+  lastSeenAt: timestampSchema.optional(),
+  agentVersion: clippedText(256).optional(),
+  inventory: deviceInventorySummarySchema.optional(),
+  conditions: conditionsSchema,
 });
 
 /** A Device's labels (the dashboard's add-device form validates with it too). */
@@ -84,12 +174,16 @@ export const deviceResourceSchema = z.object({
   kind: z.literal(DEVICE_KIND),
   metadata: deviceMetadataSchema,
   spec: deviceSpecSchema,
+  status: deviceStatusSchema.optional(),
 });
 
 export type DeviceIdentity = z.output<typeof deviceIdentitySchema>;
 export type DeviceSpec = z.output<typeof deviceSpecSchema>;
 export type DeviceSpecInput = z.input<typeof deviceSpecSchema>;
 export type DeviceResource = z.output<typeof deviceResourceSchema>;
+export type DeviceEnrollment = z.output<typeof deviceEnrollmentSchema>;
+export type DeviceStatus = z.output<typeof deviceStatusSchema>;
+export type DeviceInventorySummary = z.output<typeof deviceInventorySummarySchema>;
 
 /**
  * Builds a Device object ready to create. Name, labels and spec are validated

@@ -64,3 +64,25 @@ export const AGENT_STATUS_MAX_BYTES = 256 * 1024;
 export const IDENTITY_ID_MAX_LENGTH = 128;
 /** Labels on one Device (selectors match on a few; room for many). */
 export const DEVICE_LABELS_MAX_PROPERTIES = 64;
+
+/** A label selector: most matchLabels entries, expressions, and values per expression. */
+export const SELECTOR_MATCH_LABELS_MAX_PROPERTIES = 64;
+export const SELECTOR_EXPRESSIONS_MAX_ITEMS = 32;
+export const SELECTOR_VALUES_MAX_ITEMS = 64;
+/** A selector in kubectl's text syntax (CLI flag, form field). */
+export const SELECTOR_TEXT_MAX_LENGTH = 4096;
+
+/** A device's free-text description. */
+export const DEVICE_DESCRIPTION_MAX_LENGTH = 1024;
+/** A PEM SPKI public key of an RSA key up to 4096 bits fits in well under this. */
+export const ENROLLMENT_PUBLIC_KEY_MAX_LENGTH = 4096;
+/** Enrollment token text: `<name>.<base64url secret>`. */
+export const ENROLLMENT_TOKEN_MAX_LENGTH = 512;
+/** Most devices one enrollment token may enroll. */
+export const ENROLLMENT_TOKEN_MAX_USES = 100_000;
+/** An enrollment request or status request body. */
+export const ENROLLMENT_REQUEST_MAX_BYTES = 16 * 1024;
+/** An enrollment proof JWT. */
+export const ENROLLMENT_PROOF_MAX_LENGTH = 8192;
+/** Token uses an EnrollmentToken's status keeps (newest first); every use is also logged. */
+export const ENROLLMENT_RECENT_USES_LIMIT = 20;

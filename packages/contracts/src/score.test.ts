@@ -10,7 +10,7 @@ import {
   SCORE_MAX_BYTES,
   SERVICES_MAX_ITEMS,
 } from "./limits.js";
-import { podmanV0Schema, portMappingSchema, scoreKind, scoreSchema } from "./score.js";
+import { hostPortsOf, podmanV0Schema, portMappingSchema, scoreKind, scoreSchema } from "./score.js";
 
 const web = { name: "web", image: "nginx:1.27", ports: [{ hostPort: 8080, containerPort: 80 }] };
 
@@ -187,5 +187,23 @@ describe("score", () => {
         /^PodmanV0\.services\[0\]\.image: must be an image reference/,
       );
     });
+  });
+});
+
+describe("hostPortsOf", () => {
+  it("lists every service's host ports with their protocol", () => {
+    const score = scoreSchema.parse({
+      PodmanV0: {
+        services: [
+          { name: "web", image: "nginx:1", ports: [{ hostPort: 8080, containerPort: 80 }] },
+          {
+            name: "dns",
+            image: "coredns:1",
+            ports: [{ hostPort: 53, containerPort: 53, protocol: "UDP" }],
+          },
+        ],
+      },
+    });
+    expect(hostPortsOf(score)).toEqual(["8080/TCP", "53/UDP"]);
   });
 });

@@ -191,3 +191,15 @@ export function scoreKind(score: Score): ScoreKind {
   }
   return kind;
 }
+
+/**
+ * The host ports a score binds on its device, as `<port>/<protocol>` (`8080/TCP`):
+ * two deployments sharing one on a device would fail there with "address
+ * already in use", so the operator checks before anything is written.
+ */
+export function hostPortsOf(score: Score): string[] {
+  // One kind today; a new kind adds its own ports here.
+  return score.PodmanV0.services.flatMap((service) =>
+    service.ports.map((mapping) => `${mapping.hostPort}/${mapping.protocol}`),
+  );
+}
