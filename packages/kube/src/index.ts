@@ -27,6 +27,13 @@ export {
   type DeviceWriteOptions,
 } from "./device-client.js";
 export {
+  EnrollmentTokenClient,
+  type EnrollmentTokenBody,
+  type EnrollmentTokenList,
+  type EnrollmentTokenObject,
+  type EnrollmentTokenWriteOptions,
+} from "./enrollment-token-client.js";
+export {
   ResourceWatch,
   type ResourceWatchHandlers,
   type ResourceWatchOptions,

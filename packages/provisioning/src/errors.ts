@@ -11,7 +11,11 @@ export type ProvisioningFailure =
   /** The Device has no IdP identity, so there is no key to rotate or user to (de)activate. */
   | "no-identity"
   /** Input that fails the contracts (device id, labels). */
-  | "invalid";
+  | "invalid"
+  /** The Device is not waiting for approval (already enrolled, disabled, or never enrolled with a token). */
+  | "not-pending"
+  /** Someone else changed the object between our read and our write, every time we tried. */
+  | "conflict";
 
 export class ProvisioningError extends Error {
   override readonly name = "ProvisioningError";

@@ -31,4 +31,25 @@ export {
 } from "./errors.js";
 export { readPrivateKeyFile } from "./key-file.js";
 export { enrollmentSecretMatches, hashEnrollmentSecret } from "./enrollment-secret.js";
+export {
+  createEnrollmentToken,
+  DEFAULT_ENROLLMENT_TOKEN_TTL_MS,
+  enrollCommandFor,
+  listEnrollmentTokens,
+  MAX_ENROLLMENT_TOKEN_TTL_MS,
+  revokeEnrollmentToken,
+  summaryOf,
+  type CreatedEnrollmentToken,
+  type CreateEnrollmentTokenInput,
+  type EnrollmentTokenState,
+  type EnrollmentTokenSummary,
+} from "./enrollment-tokens.js";
+export { enrollCommand, shellWord, type EnrollCommandInput } from "./enroll-command.js";
+export {
+  approveDevice,
+  changeDeviceLabels,
+  setDeviceLabels,
+  type ApproveDeviceOptions,
+  type LabelChange,
+} from "./device-approval.js";
 export type { DeviceRegistry, DryRun, MachineUsers } from "./ports.js";

@@ -1,2 +1,2 @@
 // @fleet/kube/testing: helpers for integration tests against the local platform.
-export { installDeploymentCrd, installDeviceCrd } from "./crds.js";
+export { installDeploymentCrd, installDeviceCrd, installEnrollmentTokenCrd } from "./crds.js";
