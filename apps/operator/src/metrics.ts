@@ -7,9 +7,11 @@ export interface Metrics {
   errors: Counter<"area">;
   kvWrites: Counter<"op">;
   statusPatches: Counter<"result">;
+  deviceStatusPatches: Counter<"result">;
   queueDepth: Gauge;
   aggregationLag: Histogram;
   devicesTracked: Gauge;
+  devicesRegistered: Gauge;
   deploymentsTracked: Gauge;
   isLeader: Gauge;
   watchRestarts: Counter<"watch" | "reason">;
@@ -45,6 +47,12 @@ export function createMetrics(): Metrics {
       labelNames: ["result"],
       registers,
     }),
+    deviceStatusPatches: new Counter({
+      name: "iot_operator_device_status_patches_total",
+      help: "Device status patches (connectivity, version, inventory transitions), by result (ok, error, gone, rejected).",
+      labelNames: ["result"],
+      registers,
+    }),
     queueDepth: new Gauge({
       name: "iot_operator_queue_depth",
       help: "Deployment keys waiting in the reconcile queue.",
@@ -61,6 +69,11 @@ export function createMetrics(): Metrics {
       help: "Devices whose latest heartbeat is held in memory.",
       registers,
     }),
+    devicesRegistered: new Gauge({
+      name: "iot_operator_devices_registered",
+      help: "Device CRs held (as a small projection) for targeting.",
+      registers,
+    }),
     deploymentsTracked: new Gauge({
       name: "iot_operator_deployments_tracked",
       help: "Deployment CRs whose status this replica aggregates.",
@@ -73,7 +86,7 @@ export function createMetrics(): Metrics {
     }),
     watchRestarts: new Counter({
       name: "iot_operator_watch_restarts_total",
-      help: "Watch restarts, by watch (deployments, agent-status) and reason.",
+      help: "Watch restarts, by watch (deployments, devices, agent-status) and reason.",
       labelNames: ["watch", "reason"],
       registers,
     }),

@@ -44,8 +44,13 @@ async function install(): Promise<string> {
   return result.stdout;
 }
 
-function expectedPayload(cr: StoredDeployment, generation: number, tag: string): Uint8Array {
-  const spec = nginxSpec(["x"], tag);
+function expectedPayload(
+  cr: StoredDeployment,
+  generation: number,
+  tag: string,
+  hostPort?: number,
+): Uint8Array {
+  const spec = nginxSpec(["x"], tag, hostPort);
   return encodeDesiredState({
     schemaVersion: 1,
     deployment: {
@@ -156,14 +161,15 @@ describe("operator - names", () => {
     const device = `n1-${runId}`;
     const name = "web.v1.example";
     const a = await cluster.create(nsA, name, nginxSpec([device], "1.0"));
-    const b = await cluster.create(nsB, name, nginxSpec([device], "1.1"));
+    // Another host port: two CRs publishing one port on a device would clash.
+    const b = await cluster.create(nsB, name, nginxSpec([device], "1.1", 18081));
     const keyA = desiredStateKey({ device, namespace: nsA, name });
     const keyB = desiredStateKey({ device, namespace: nsB, name });
     expect(keyA).not.toBe(keyB);
     await waitUntil(
       async () =>
         sameBytes(await kv.value(keyA), expectedPayload(a, 1, "1.0")) &&
-        sameBytes(await kv.value(keyB), expectedPayload(b, 1, "1.1")),
+        sameBytes(await kv.value(keyB), expectedPayload(b, 1, "1.1", 18081)),
       { what: "both namespaces' entries", timeoutMs: 20_000 },
     );
     await cluster.delete(nsA, name);

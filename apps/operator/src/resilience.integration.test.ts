@@ -71,9 +71,10 @@ describe("operator - restarts", () => {
     const [d1, d2] = [`r1-${runId}`, `r2-${runId}`];
     const first = await operator("op-r1", lease, ns);
     await first.waitForState("leading");
-    await cluster.create(ns, "keep", nginxSpec([d1, d2]));
-    await cluster.create(ns, "change", nginxSpec([d1]));
-    await cluster.create(ns, "doomed", nginxSpec([d2]));
+    // One host port each: CRs sharing a device and a port would clash.
+    await cluster.create(ns, "keep", nginxSpec([d1, d2], "1.0", 18080));
+    await cluster.create(ns, "change", nginxSpec([d1], "1.0", 18081));
+    await cluster.create(ns, "doomed", nginxSpec([d2], "1.0", 18082));
     await waitUntil(
       async () =>
         (await entry(d1, ns, "keep")) !== undefined &&
@@ -87,8 +88,8 @@ describe("operator - restarts", () => {
     );
 
     await first.stop("SIGKILL");
-    await cluster.patchSpec(ns, "change", nginxSpec([d1], "1.1"));
-    await cluster.create(ns, "born", nginxSpec([d2]));
+    await cluster.patchSpec(ns, "change", nginxSpec([d1], "1.1", 18081));
+    await cluster.create(ns, "born", nginxSpec([d2], "1.0", 18083));
     await cluster.delete(ns, "doomed"); // held by the finalizer until the operator is back
 
     const second = await operator("op-r2", lease, ns);

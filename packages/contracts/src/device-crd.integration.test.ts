@@ -1,4 +1,9 @@
-import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
+import {
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+} from "@kubernetes/client-node";
 import { kubeConfigFor } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_GROUP, API_VERSION } from "./deployment.js";
@@ -90,6 +95,7 @@ describe("contracts - the generated Device CRD on a real kube-apiserver", () => 
     };
     expect(stored.spec).toEqual({
       disabled: false,
+      approved: false,
       identity: { userId, keyId: "k1" },
       grants: ["desired-state.read", "agent-status.write"],
     });
@@ -102,5 +108,43 @@ describe("contracts - the generated Device CRD on a real kube-apiserver", () => 
       fieldSelector: `spec.identity.userId=${userId}`,
     })) as { items: { metadata: { name: string } }[] };
     expect(selected.items.map((item) => item.metadata.name)).toEqual([name]);
+  });
+
+  it("keeps status to the /status subresource: a spec update cannot set it, a status patch can", async () => {
+    const name = `status-${runId}`;
+    created.push(name);
+    const body = { ...rawDevice(name, {}), status: { phase: "Enrolled" } };
+    await objects.createClusterCustomObject({ ...base, body });
+    const afterCreate = (await objects.getClusterCustomObject({ ...base, name })) as {
+      status?: unknown;
+    };
+    expect(afterCreate.status).toBeUndefined();
+    await objects.patchClusterCustomObjectStatus(
+      { ...base, name, body: { status: { connectivity: "Online", phase: "PendingApproval" } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    const patched = (await objects.getClusterCustomObject({ ...base, name })) as {
+      status: { connectivity: string; phase: string };
+    };
+    expect(patched.status).toMatchObject({ connectivity: "Online", phase: "PendingApproval" });
+    const refused = await refusal(
+      objects.patchClusterCustomObjectStatus(
+        { ...base, name, body: { status: { phase: "Sleeping" } } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      ),
+    );
+    expect(refused.code).toBe(422);
+    expect(refused.message).toContain("status.phase");
+  });
+
+  it("refuses an enrollment public key that is not a PEM public key", async () => {
+    const enrollment = {
+      publicKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+      token: "kiosks",
+      requestedAt: "2026-11-30T12:00:00Z",
+    };
+    const { code, message } = await rejection(objects, rawDevice(`pem-${runId}`, { enrollment }));
+    expect(code).toBe(422);
+    expect(message).toContain("spec.enrollment.publicKey");
   });
 });

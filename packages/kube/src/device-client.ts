@@ -56,6 +56,8 @@ export interface DeviceList {
   items: DeviceObject[];
   /** Where a watch of the same collection resumes. */
   resourceVersion: string;
+  /** Set when a `limit`ed list has more pages: pass it back as `continue`. */
+  continue?: string;
 }
 
 /** A spec change as a JSON merge patch: fields given are set, `null` removes one (e.g. identity). */
@@ -71,6 +73,11 @@ export interface DeviceWatchOptions {
   cache?: Map<string, DeviceObject>;
   /** What the cache keeps of each Device (default: all of it). */
   keep?: (device: DeviceObject) => DeviceObject;
+  /**
+   * List in pages of this many Devices, each page cut down by `keep` before
+   * the next is read: a fleet of 50,000 is never held whole in memory.
+   */
+  pageSize?: number;
   onRestart?: (reason: WatchRestartReason) => void;
 }
 
@@ -113,13 +120,45 @@ export class DeviceClient {
   }
 
   async list(
-    options: { labelSelector?: string; fieldSelector?: string } = {},
+    options: {
+      labelSelector?: string;
+      fieldSelector?: string;
+      limit?: number;
+      continue?: string;
+    } = {},
   ): Promise<DeviceList> {
-    const list = (await this.#api.listClusterCustomObject({ ...base, ...options })) as {
+    const { continue: token, ...rest } = options;
+    const list = (await this.#api.listClusterCustomObject({
+      ...base,
+      ...rest,
+      ...(token === undefined ? {} : { _continue: token }),
+    })) as {
       items?: DeviceObject[];
-      metadata?: { resourceVersion?: string };
+      metadata?: { resourceVersion?: string; continue?: string };
     };
-    return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
+    const next = list.metadata?.continue;
+    return {
+      items: list.items ?? [],
+      resourceVersion: list.metadata?.resourceVersion ?? "",
+      ...(next === undefined || next === "" ? {} : { continue: next }),
+    };
+  }
+
+  /**
+   * Every Device, read `pageSize` at a time (one consistent snapshot), each
+   * page mapped by `keep` before the next is read.
+   */
+  async listPaged(
+    pageSize: number,
+    keep: (device: DeviceObject) => DeviceObject = (device) => device,
+  ): Promise<DeviceList> {
+    const items: DeviceObject[] = [];
+    let page = await this.list({ limit: pageSize });
+    for (;;) {
+      for (const item of page.items) items.push(keep(item));
+      if (page.continue === undefined) return { items, resourceVersion: page.resourceVersion };
+      page = await this.list({ limit: pageSize, continue: page.continue });
+    }
   }
 
   /**
@@ -212,7 +251,10 @@ export class DeviceClient {
     const watch = new ResourceWatch<DeviceObject>({
       kc: this.#kc,
       path: devicesPath(),
-      list: () => this.list(),
+      list: () =>
+        options.pageSize === undefined
+          ? this.list()
+          : this.listPaged(options.pageSize, options.keep),
       keyOf: deviceNameOf,
       handlers,
       watchdogMs: options.watchdogMs ?? 90_000,

@@ -1,5 +1,6 @@
 // Builds the operator's parts from its configuration and connects them:
-//   CR watch ──▶ work queue ──▶ reconciler ──▶ KV desired state
+//   Device watch ──▶ placement ──▶ (flipped devices) ──▶ work queue
+//   CR watch ──▶ work queue ──▶ reconciler ──▶ placement, KV desired state
 //   KV agent-status watch ──▶ device store ──▶ status flusher ──▶ CR status
 // Nothing here waits for the Lease or opens NATS: run.ts decides when the
 // parts start and stop.
@@ -17,6 +18,9 @@ import { AgentStatusWatch } from "../nats/agent-status-watch.js";
 import { ensureBuckets, type Buckets } from "../nats/buckets.js";
 import { DesiredStateWriter } from "../nats/desired-state-writer.js";
 import { DeploymentRegistry } from "../status/deployment-registry.js";
+import { DeviceRegistry } from "../targeting/device-registry.js";
+import { Placement, type PlacementChanges } from "../targeting/placement.js";
+import { placementView } from "../targeting/placement-view.js";
 import { DeviceStatusStore } from "../status/device-store.js";
 import { StatusFlusher } from "../status/status-flusher.js";
 import { Reconciler } from "./reconciler.js";
@@ -45,7 +49,29 @@ export interface Controller {
 export function wireController(config: RunConfig, deps: WiringDeps): Controller {
   const { kc, log, metrics, canWrite } = deps;
   const api = new DeploymentApi(kc);
-  const registry = new DeploymentRegistry();
+  // Devices first: placement reads them, and the status side reads placement.
+  const devices = new DeviceRegistry(
+    kc,
+    {
+      changed: (device) => {
+        placementChanged(placement.deviceChanged(device));
+      },
+      listed: () => {
+        placementChanged(placement.devicesListed());
+        // CRs are placed only once the Devices are known: a selector evaluated
+        // against an empty registry would remove every entry it has.
+        if (!deploymentsWatched) {
+          deploymentsWatched = true;
+          watch.start();
+        }
+      },
+    },
+    log,
+    metrics,
+  );
+  let deploymentsWatched = false;
+  const placement = new Placement(devices);
+  const registry = new DeploymentRegistry(placementView(placement));
   let buckets: Buckets | undefined;
   const bucket = (pick: (b: Buckets) => KV) => (): KV => {
     if (buckets === undefined) throw new Error("KV buckets are not open yet");
@@ -73,15 +99,20 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
   );
 
   const cache = new Map<string, RawDeployment>();
+  const writer = new DesiredStateWriter(
+    bucket((b) => b.desiredState),
+    metrics,
+    canWrite,
+  );
   const reconciler = new Reconciler({
     cache,
     api,
-    writer: new DesiredStateWriter(
-      bucket((b) => b.desiredState),
-      metrics,
-      canWrite,
-    ),
+    writer,
     registry,
+    placement,
+    placementChanged: (changes) => {
+      placementChanged(changes);
+    },
     statusDirty: (key) => {
       flusher.markDirty(key);
     },
@@ -109,6 +140,15 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
       },
     },
   );
+
+  /** Queues just the devices each CR had flipped, and recomputes the status of every CR touched. */
+  const placementChanged = (changes: PlacementChanges): void => {
+    for (const [key, flipped] of changes.flipped) {
+      reconciler.devicesFlipped(key, flipped);
+      queue.add(key);
+    }
+    for (const key of changes.touched) flusher.markDirty(key);
+  };
 
   let gcRunning = false;
   const collectOrphans = (): void => {
@@ -159,6 +199,8 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
       void ensureBuckets(nc)
         .then((opened) => {
           buckets = opened;
+          // The bucket may have lost (or kept) anything meanwhile: read it again.
+          writer.forgetAll();
           statusWatch.restart("nats-reconnect");
           watch.requestRelist();
         })
@@ -171,13 +213,14 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
       store.start();
       flusher.start();
       statusWatch.start();
-      watch.start();
+      devices.start(); // the CR watch starts after the first list of Devices
       const resync = setInterval(() => {
         metrics.watchRestarts.inc({ watch: "deployments", reason: "resync" });
         watch.requestRelist();
       }, config.resyncPeriodMs);
       const gauges = setInterval(() => {
         metrics.devicesTracked.set(store.size);
+        metrics.devicesRegistered.set(devices.size);
         metrics.deploymentsTracked.set(registry.size);
       }, 1000);
       gauges.unref();
@@ -186,6 +229,7 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
     async stop() {
       for (const timer of timers) clearInterval(timer);
       watch.stop();
+      devices.stop();
       statusWatch.stop();
       store.stop();
       queue.stop();

@@ -47,11 +47,51 @@ describe("buildStatus", () => {
     expect(status.conditions.find((c) => c.type === "Degraded")?.status).toBe("True");
   });
 
+  it("buildStatus - withheld devices count as matched and conflicted, not in the phase counts", () => {
+    const report = heartbeat("a", T0, { [keyFor("a")]: { phase: "Running" } });
+    const status = buildStatus(
+      {
+        generation: 1,
+        targets: [{ device: "a", key: keyFor("a") }],
+        conflict: {
+          withheld: 2,
+          example: { device: "b", other: "ns/older", port: "8080/TCP" },
+          blocking: [],
+        },
+        specProblem: undefined,
+        previousConditions: [],
+      },
+      (d) => (d === "a" ? report : undefined),
+      T0 + 500,
+      15_000,
+    );
+    expect(status.aggregate).toMatchObject({
+      matchedDevices: 3,
+      conflicted: 2,
+      succeeded: 1,
+      unreported: 0,
+    });
+    const conflict = status.conditions.find((c) => c.type === "HostPortConflict");
+    expect(conflict).toMatchObject({ status: "True", reason: "WithheldByOlderDeployment" });
+    expect(conflict?.message).toContain("ns/older");
+    expect(conflict?.message).toContain("8080/TCP");
+    expect(deploymentStatusSchema.parse(status)).toEqual(status);
+  });
+
   it("statusPatchBody - absent optional aggregate fields become null so a merge patch clears them", () => {
     const body = statusPatchBody({
       observedGeneration: 1,
       conditions: [],
-      aggregate: { succeeded: 1, failed: 0, pending: 0, unreported: 0, recentEvents: [] },
+      aggregate: {
+        matchedDevices: 1,
+        succeeded: 1,
+        failed: 0,
+        pending: 0,
+        unreported: 0,
+        conflicted: 0,
+        recentEvents: [],
+        recentFailures: [],
+      },
     });
     expect(body.aggregate).toMatchObject({ lastError: null, lastHeartbeatAt: null, succeeded: 1 });
   });

@@ -7,12 +7,15 @@ import {
   type DeploymentStatus,
   type ReportLookup,
 } from "@fleet/contracts";
+import type { ConflictSummary } from "../targeting/placement.js";
 import { deploymentConditions, type SpecProblem } from "./conditions.js";
 
 export interface StatusInput {
   generation: number;
-  /** Undefined when the spec could not be read (then specProblem says why). */
+  /** The placed devices; undefined when the spec could not be read (then specProblem says why). */
   targets: readonly AggregateTarget[] | undefined;
+  /** Devices withheld by host-port clashes, and the clashes this CR causes. */
+  conflict?: ConflictSummary | undefined;
   specProblem: SpecProblem | undefined;
   previousConditions: readonly Condition[];
 }
@@ -28,13 +31,20 @@ export function buildStatus(
   nowMs: number,
   stalenessWindowMs: number,
 ): DeploymentStatus {
-  const agg =
+  const withheld = input.conflict?.withheld ?? 0;
+  const folded =
     input.specProblem === undefined && input.targets !== undefined
       ? aggregateDeployment(input.targets, lookup, nowMs, stalenessWindowMs)
       : undefined;
+  // Counts are over the placed devices; matched also covers the withheld ones.
+  const agg =
+    folded === undefined
+      ? undefined
+      : { ...folded, matchedDevices: folded.matchedDevices + withheld, conflicted: withheld };
   const conditions = deploymentConditions({
     aggregate: agg,
     targetCount: input.targets?.length ?? 0,
+    conflict: input.conflict,
     specProblem: input.specProblem,
     generation: input.generation,
     previous: input.previousConditions,

@@ -4,11 +4,14 @@ import { describe, expect, it } from "vitest";
 import { deploymentConditions, type ConditionsInput } from "./conditions.js";
 
 const agg = (over: Partial<Aggregate>): Aggregate => ({
+  matchedDevices: 3,
   succeeded: 0,
   failed: 0,
   pending: 0,
   unreported: 0,
+  conflicted: 0,
   recentEvents: [],
+  recentFailures: [],
   ...over,
 });
 const input = (over: Partial<ConditionsInput>): ConditionsInput => ({
@@ -89,5 +92,47 @@ describe("deploymentConditions", () => {
       expect(conditionSchema.parse(condition)).toEqual(condition);
       expect(condition.message.length).toBeLessThanOrEqual(1024);
     }
+  });
+
+  it("deploymentConditions - HostPortConflict names the other deployment and the port, on both sides", () => {
+    const newer = byType(
+      deploymentConditions(
+        input({
+          conflict: {
+            withheld: 1,
+            example: { device: "pi-1", other: "ns/old", port: "8080/TCP" },
+            blocking: [],
+          },
+        }),
+      ),
+    );
+    expect(newer.HostPortConflict).toMatchObject({
+      status: "True",
+      reason: "WithheldByOlderDeployment",
+    });
+    expect(newer.HostPortConflict?.message).toMatch(/ns\/old.*pi-1/);
+    const older = byType(
+      deploymentConditions(
+        input({
+          conflict: {
+            withheld: 0,
+            example: undefined,
+            blocking: [{ other: "ns/new", devices: 2, device: "pi-1", port: "8080/TCP" }],
+          },
+        }),
+      ),
+    );
+    expect(older.HostPortConflict).toMatchObject({
+      status: "True",
+      reason: "WithholdsNewerDeployment",
+    });
+    expect(older.HostPortConflict?.message).toContain("ns/new, withheld on 2 devices");
+    const none = byType(
+      deploymentConditions(input({ conflict: { withheld: 0, example: undefined, blocking: [] } })),
+    );
+    expect(none.HostPortConflict?.status).toBe("False");
+    // Without placement (a spec that cannot be used) there is no such condition.
+    expect(byType(deploymentConditions(input({}))).HostPortConflict).toBeUndefined();
+    for (const c of Object.values(older)) expect(conditionSchema.parse(c)).toEqual(c);
   });
 });

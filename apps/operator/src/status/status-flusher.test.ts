@@ -2,6 +2,7 @@ import { ApiException } from "@kubernetes/client-node";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMetrics } from "../metrics.js";
+import { FixedPlacement } from "../testing/fixed-placement.js";
 import { DeploymentRegistry } from "./deployment-registry.js";
 import { heartbeat, keyFor } from "@fleet/contracts/testing/reports";
 import { MAX_PATCH_BACKOFF_MS, StatusFlusher } from "./status-flusher.js";
@@ -13,16 +14,12 @@ type Patch = (body: Record<string, unknown>) => Promise<void>;
 const accept: Patch = () => Promise.resolve();
 
 function setup(canWrite = () => true, patch: Patch = accept) {
-  const registry = new DeploymentRegistry();
+  const placement = new FixedPlacement()
+    .set("ns/web", [{ device: "a", key: keyFor("a") }])
+    .set("ns/api", [{ device: "b", key: keyFor("b", "api") }]);
+  const registry = new DeploymentRegistry(placement);
   registry.upsert(
-    {
-      key: "ns/web",
-      namespace: "ns",
-      name: "web",
-      generation: 1,
-      targets: [{ device: "a", key: keyFor("a") }],
-      specProblem: undefined,
-    },
+    { key: "ns/web", namespace: "ns", name: "web", generation: 1, specProblem: undefined },
     { conditions: [], statusJson: undefined },
   );
   const reports = new Map<string, DeviceReport>();
@@ -82,14 +79,7 @@ describe("StatusFlusher", () => {
   it("StatusFlusher - one CR's recent patch does not delay another CR's first change", async () => {
     const { registry, reports, patches, flusher } = setup();
     registry.upsert(
-      {
-        key: "ns/api",
-        namespace: "ns",
-        name: "api",
-        generation: 1,
-        targets: [{ device: "b", key: keyFor("b", "api") }],
-        specProblem: undefined,
-      },
+      { key: "ns/api", namespace: "ns", name: "api", generation: 1, specProblem: undefined },
       { conditions: [], statusJson: undefined },
     );
     flusher.start();

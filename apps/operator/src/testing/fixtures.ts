@@ -11,6 +11,7 @@ import {
   type AgentStatusInput,
   type DeploymentSpecInput,
   type DeploymentStatus,
+  type LabelSelector,
 } from "@fleet/contracts";
 import { DeploymentClient } from "@fleet/kube";
 import { connectAsAdmin, kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
@@ -170,20 +171,31 @@ export class Kv {
   }
 }
 
-export const nginxSpec = (targetDevices: string[], tag = "1.0"): DeploymentSpecInput => ({
-  targetDevices,
-  score: {
-    PodmanV0: {
-      services: [
-        {
-          name: "web",
-          image: `localhost/fleet-nginx:${tag}`,
-          ports: [{ hostPort: 18080, containerPort: 80 }],
-        },
-      ],
-    },
+/** nginx publishing `hostPort`: two CRs on one device need different ones (else a clash withholds one). */
+const nginxScore = (tag: string, hostPort: number): DeploymentSpecInput["score"] => ({
+  PodmanV0: {
+    services: [
+      {
+        name: "web",
+        image: `localhost/fleet-nginx:${tag}`,
+        ports: [{ hostPort, containerPort: 80 }],
+      },
+    ],
   },
 });
+
+export const nginxSpec = (
+  targetDevices: string[],
+  tag = "1.0",
+  hostPort = 18080,
+): DeploymentSpecInput => ({ targetDevices, score: nginxScore(tag, hostPort) });
+
+/** nginx on the Devices a label selector matches. */
+export const nginxSelectorSpec = (
+  targetSelector: LabelSelector,
+  hostPort: number,
+  tag = "1.0",
+): DeploymentSpecInput => ({ targetSelector, score: nginxScore(tag, hostPort) });
 
 export const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean =>
   a !== undefined && Buffer.compare(a, b) === 0;
