@@ -41,6 +41,8 @@ export interface DeviceObject {
     labels?: Record<string, string>;
   };
   spec?: unknown;
+  /** Written through the status subresource (patchStatus), never with the spec. */
+  status?: unknown;
 }
 
 /** A whole Device to send (contracts' deviceManifest builds one). */
@@ -210,6 +212,19 @@ export class DeviceClient {
   ): Promise<DeviceObject> {
     return (await this.#api.patchClusterCustomObject(
       { ...base, name, body, ...dryRunOf(options) },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    )) as DeviceObject;
+  }
+
+  /**
+   * JSON merge patch of the status subresource: only the fields given change
+   * (`null` removes one), so writers of different status fields (iot-identity:
+   * phase, identity, message; the operator: connectivity and the rest) never
+   * overwrite each other.
+   */
+  async patchStatus(name: string, status: object): Promise<DeviceObject> {
+    return (await this.#api.patchClusterCustomObjectStatus(
+      { ...base, name, body: { status } },
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
     )) as DeviceObject;
   }

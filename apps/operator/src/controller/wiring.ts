@@ -78,8 +78,8 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
     return pick(buckets);
   };
 
-  const store = new DeviceStatusStore(config.stalenessWindowMs, (device, atMs) => {
-    flusher.markDevice(device, atMs);
+  const store = new DeviceStatusStore(config.stalenessWindowMs, (device, atMs, change) => {
+    flusher.markDevice(device, atMs, change);
   });
   const flusher = new StatusFlusher(
     {

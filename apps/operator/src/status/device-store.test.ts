@@ -1,6 +1,6 @@
 import { agentStatusSchema, isDeviceFresh, type DeviceReport } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
-import { DeviceStatusStore } from "./device-store.js";
+import { DeviceStatusStore, type DeviceChange } from "./device-store.js";
 import { iso, T0 } from "@fleet/contracts/testing/reports";
 
 const beat = (device: string, atMs: number) =>
@@ -75,6 +75,41 @@ describe("DeviceStatusStore", () => {
     expect(fresh(store.get("dead"))).toBe(false);
     // Already known stale when it was put, so the sweep has nothing new to announce.
     expect(store.sweep()).toBe(0);
+  });
+
+  it("DeviceStatusStore - says which deployments a heartbeat changed, and 'all' when freshness did", () => {
+    let now = T0;
+    const changes: DeviceChange[] = [];
+    const store = new DeviceStatusStore(
+      3000,
+      (_device, _at, change) => changes.push(change),
+      () => now,
+    );
+    const withPhases = (phases: Record<string, "Running" | "Failed">) =>
+      agentStatusSchema.parse({
+        deviceId: "a",
+        agentVersion: "t",
+        lastHeartbeatAt: iso(now),
+        deployments: Object.fromEntries(
+          Object.entries(phases).map(([key, phase]) => [key, { phase, lastEventAt: iso(T0) }]),
+        ),
+      });
+    store.put("a", withPhases({ "a.ns.web": "Running", "a.ns.api": "Running" }));
+    now += 1000;
+    store.put("a", withPhases({ "a.ns.web": "Running", "a.ns.api": "Running" }));
+    store.put("a", withPhases({ "a.ns.web": "Failed", "a.ns.api": "Running" }));
+    store.put("a", withPhases({ "a.ns.web": "Failed" }));
+    now += 5000;
+    store.sweep();
+    store.put("a", withPhases({ "a.ns.web": "Failed" }));
+    expect(changes).toEqual([
+      "all",
+      new Set(),
+      new Set(["a.ns.web"]),
+      new Set(["a.ns.api"]),
+      "all",
+      "all",
+    ]);
   });
 
   it("DeviceStatusStore - a receive time in the future is taken as now", () => {

@@ -5,10 +5,33 @@ import {
   isDeviceFresh,
   toDeviceReport,
   type AgentStatus,
+  type DeploymentReport,
   type DeviceReport,
 } from "@fleet/contracts";
 
-export type DeviceChanged = (device: string, atMs: number) => void;
+/**
+ * What a change can alter in the CRs that target the device: "all" when the
+ * device appeared, went or changed freshness (every count moves), else the
+ * desired-state keys whose phase or error changed (empty: only the heartbeat
+ * time or events moved, which the flusher may coalesce longer).
+ */
+export type DeviceChange = "all" | ReadonlySet<string>;
+
+export type DeviceChanged = (device: string, atMs: number, change: DeviceChange) => void;
+
+const sameReport = (a: DeploymentReport | undefined, b: DeploymentReport | undefined): boolean =>
+  a?.phase === b?.phase && a?.lastError === b?.lastError && a?.lastEventAt === b?.lastEventAt;
+
+/** The desired-state keys whose report differs between two heartbeats of one device. */
+export function changedDeployments(
+  before: Readonly<Record<string, DeploymentReport>>,
+  after: Readonly<Record<string, DeploymentReport>>,
+): Set<string> {
+  const changed = new Set<string>();
+  for (const key of Object.keys(after)) if (!sameReport(before[key], after[key])) changed.add(key);
+  for (const key of Object.keys(before)) if (!(key in after)) changed.add(key);
+  return changed;
+}
 
 export class DeviceStatusStore {
   readonly #reports = new Map<string, DeviceReport>();
@@ -37,16 +60,23 @@ export class DeviceStatusStore {
   put(device: string, status: AgentStatus, receivedAtMs: number = this.#now()): void {
     const now = this.#now();
     const report = toDeviceReport(device, status, Math.min(receivedAtMs, now));
+    const previous = this.#reports.get(device);
+    const wasFresh = previous !== undefined && !this.#stale.has(device);
     this.#reports.set(device, report);
-    if (isDeviceFresh(report, now, this.#windowMs)) this.#stale.delete(device);
+    const fresh = isDeviceFresh(report, now, this.#windowMs);
+    if (fresh) this.#stale.delete(device);
     else this.#stale.add(device);
-    this.#onChange(device, now);
+    const change: DeviceChange =
+      previous === undefined || fresh !== wasFresh
+        ? "all"
+        : changedDeployments(previous.deployments, report.deployments);
+    this.#onChange(device, now, change);
   }
 
   remove(device: string): void {
     if (!this.#reports.delete(device)) return;
     this.#stale.delete(device);
-    this.#onChange(device, this.#now());
+    this.#onChange(device, this.#now(), "all");
   }
 
   /** Marks devices whose heartbeat just crossed the window; returns how many. */
@@ -56,7 +86,7 @@ export class DeviceStatusStore {
     for (const [device, report] of this.#reports) {
       if (this.#stale.has(device) || isDeviceFresh(report, now, this.#windowMs)) continue;
       this.#stale.add(device);
-      this.#onChange(device, now);
+      this.#onChange(device, now, "all");
       count++;
     }
     return count;

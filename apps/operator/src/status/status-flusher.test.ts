@@ -5,6 +5,7 @@ import { createMetrics } from "../metrics.js";
 import { FixedPlacement } from "../testing/fixed-placement.js";
 import { DeploymentRegistry } from "./deployment-registry.js";
 import { heartbeat, keyFor } from "@fleet/contracts/testing/reports";
+import { PATCH_BURST } from "./patch-budget.js";
 import { MAX_PATCH_BACKOFF_MS, StatusFlusher } from "./status-flusher.js";
 import type { DeviceReport } from "@fleet/contracts";
 
@@ -60,9 +61,68 @@ describe("StatusFlusher", () => {
       flusher.markDevice("a", Date.now());
       await vi.advanceTimersByTimeAsync(50);
     }
-    // 100 changes over 5 s: the first is flushed at once, then one pass per second.
+    // 100 changes over 5 s: the first two at once (the burst), then one a second.
     expect(patches.length).toBeGreaterThanOrEqual(5);
-    expect(patches.length).toBeLessThanOrEqual(6);
+    expect(patches.length).toBeLessThanOrEqual(5 + PATCH_BURST);
+    flusher.stop();
+  });
+
+  it("StatusFlusher - heartbeats that only move the heartbeat time give one patch per period", async () => {
+    const { reports, patches, flusher } = setup();
+    flusher.start();
+    const deployments = { [keyFor("a")]: { phase: "Running" as const } };
+    reports.set("a", heartbeat("a", Date.now(), deployments));
+    flusher.markDevice("a", Date.now(), "all");
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(1);
+    for (let i = 0; i < 100; i++) {
+      await vi.advanceTimersByTimeAsync(100);
+      reports.set("a", heartbeat("a", Date.now(), deployments));
+      flusher.markDevice("a", Date.now(), new Set());
+    }
+    // 10 s of routine changes: one patch a period, never the burst.
+    expect(patches.length - 1).toBeGreaterThanOrEqual(9);
+    expect(patches.length - 1).toBeLessThanOrEqual(10);
+    flusher.stop();
+  });
+
+  it("StatusFlusher - a failure right after a routine patch is not held back by the period", async () => {
+    const { reports, patches, flusher } = setup();
+    flusher.start();
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now(), "all");
+    await vi.advanceTimersByTimeAsync(2000);
+    // A heartbeat that moves only the heartbeat time: patched, taking one token.
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now(), new Set());
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(2);
+    // The device reports the deployment Failed 50 ms later: out within a batch, not a period.
+    await vi.advanceTimersByTimeAsync(25);
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Failed" } }));
+    flusher.markDevice("a", Date.now(), new Set([keyFor("a")]));
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(3);
+    expect(patches[2]).toMatchObject({ aggregate: { failed: 1 } });
+    flusher.stop();
+  });
+
+  it("StatusFlusher - a change of another deployment on the device is routine for this CR", async () => {
+    const { reports, patches, flusher } = setup();
+    flusher.start();
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now(), "all");
+    await vi.advanceTimersByTimeAsync(2000);
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now(), new Set());
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(2);
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now(), new Set([keyFor("a", "other")]));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(patches).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(patches).toHaveLength(3);
     flusher.stop();
   });
 

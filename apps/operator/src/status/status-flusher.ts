@@ -1,9 +1,14 @@
 // Coalesces status writes: heartbeats only mark CRs dirty; a timer flushes each
-// dirty CR at most once per period (per CR, so a busy fleet never delays another
-// CR's first change), and only if its status actually changed. A failed patch
-// backs off exponentially per CR (up to 5 min), so a status the API server
-// keeps rejecting (too large, invalid) is logged and counted, not hammered.
-import { canonicalJson, type ReportLookup } from "@fleet/contracts";
+// dirty CR within its own patch budget (patch-budget.ts: about one patch per
+// period, per CR, so a busy fleet never delays another CR's first change), and
+// only if its status actually changed. A change of substance (a device's phase
+// or error, a device coming or going) is flushed at once unless the CR was just
+// patched twice; a change of only the newest heartbeat time or events waits for
+// a full budget, so a busy fleet's heartbeats never hold a failure back by a
+// period. A failed patch backs off exponentially per CR (up to 5 min), so a
+// status the API server keeps rejecting (too large, invalid) is logged and
+// counted, not hammered.
+import { canonicalJson, desiredStateKey, type ReportLookup } from "@fleet/contracts";
 import { backoffDelay } from "@fleet/runtime";
 import { forEachLimited } from "../concurrency.js";
 import { describeError } from "../errors.js";
@@ -12,6 +17,8 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { buildStatus, statusPatchBody } from "./build-status.js";
 import type { DeploymentRegistry } from "./deployment-registry.js";
+import type { DeviceChange } from "./device-store.js";
+import { PatchBudget } from "./patch-budget.js";
 import { classifyPatchFailure } from "./patch-rejection.js";
 
 /** Gathers the heartbeats of one burst into one pass. */
@@ -38,9 +45,16 @@ export interface FlusherOptions {
   canWrite: () => boolean;
 }
 
+interface Dirty {
+  /** When it first became dirty (ms), for the lag metric. */
+  sinceMs: number;
+  /** Something beyond the heartbeat time or events may have changed. */
+  substantive: boolean;
+}
+
 export class StatusFlusher {
-  /** CR key -> when it first became dirty (ms), for the lag metric. */
-  readonly #dirty = new Map<string, number>();
+  /** CR key -> what is waiting to be written. */
+  readonly #dirty = new Map<string, Dirty>();
   readonly #registry: DeploymentRegistry;
   readonly #lookup: ReportLookup;
   readonly #patch: StatusPatch;
@@ -51,8 +65,7 @@ export class StatusFlusher {
   #started = false;
   #stopped = false;
   #flushing = false;
-  /** CR key -> when its status was last patched (ms). */
-  readonly #lastPatchAt = new Map<string, number>();
+  readonly #budget: PatchBudget;
   /** CR key -> its run of failed patches, while it lasts. */
   readonly #failures = new Map<string, PatchFailures>();
 
@@ -66,19 +79,35 @@ export class StatusFlusher {
     this.#lookup = deps.lookup;
     this.#patch = deps.patch;
     this.#options = options;
+    this.#budget = new PatchBudget(options.periodMs);
     this.#log = log;
     this.#metrics = metrics;
   }
 
-  markDirty(key: string, sinceMs: number = Date.now()): void {
+  /** `substantive` false: only the newest heartbeat time or events can have moved. */
+  markDirty(key: string, sinceMs: number = Date.now(), substantive = true): void {
     const current = this.#dirty.get(key);
-    if (current === undefined || sinceMs < current) this.#dirty.set(key, sinceMs);
+    this.#dirty.set(key, {
+      sinceMs: Math.min(sinceMs, current?.sinceMs ?? sinceMs),
+      substantive: substantive || (current?.substantive ?? false),
+    });
     this.#schedule();
   }
 
-  /** Every CR that targets the device. */
-  markDevice(device: string, sinceMs: number): void {
-    for (const key of this.#registry.deploymentsOf(device)) this.markDirty(key, sinceMs);
+  /** Every CR that targets the device; a change of substance for those whose deployment it touched. */
+  markDevice(device: string, sinceMs: number, change: DeviceChange = "all"): void {
+    for (const key of this.#registry.deploymentsOf(device)) {
+      this.markDirty(key, sinceMs, change === "all" || this.#touches(change, device, key));
+    }
+  }
+
+  /** Whether the device's changed deployments include this CR's. */
+  #touches(changed: ReadonlySet<string>, device: string, key: string): boolean {
+    const tracked = this.#registry.get(key);
+    if (tracked === undefined) return false;
+    return changed.has(
+      desiredStateKey({ device, namespace: tracked.namespace, name: tracked.name }),
+    );
   }
 
   start(): void {
@@ -92,10 +121,10 @@ export class StatusFlusher {
     this.#timer = undefined;
   }
 
-  /** When the CR may be patched again: a period after the last patch, later while failing. */
-  #dueAt(key: string): number {
-    const afterPatch = (this.#lastPatchAt.get(key) ?? 0) + this.#options.periodMs;
-    return Math.max(afterPatch, this.#failures.get(key)?.retryAt ?? 0);
+  /** When the CR may be patched again: within its budget, later while failing. */
+  #dueAt(key: string, dirty: Dirty, nowMs: number): number {
+    const budgeted = this.#budget.dueAt(key, dirty.substantive, nowMs);
+    return Math.max(budgeted, this.#failures.get(key)?.retryAt ?? 0);
   }
 
   /** Records a failed attempt; returns the wait before the next one. */
@@ -112,17 +141,17 @@ export class StatusFlusher {
   }
 
   /**
-   * Leading edge per CR: a CR's change after its own quiet period is flushed
-   * within a few ms; a CR patched less than one period ago waits for the rest
-   * of it, so each CR gets at most one patch per period however many
-   * heartbeats arrive.
+   * Leading edge per CR: a change within the CR's budget is flushed within a
+   * few ms; otherwise it waits until the budget allows, so each CR gets about
+   * one patch per period however many heartbeats arrive.
    */
   #schedule(): void {
     if (!this.#started || this.#stopped || this.#timer !== undefined || this.#flushing) return;
     if (this.#dirty.size === 0) return;
+    const now = Date.now();
     let due = Number.POSITIVE_INFINITY;
-    for (const key of this.#dirty.keys()) due = Math.min(due, this.#dueAt(key));
-    const wait = Math.max(BATCH_MS, due - Date.now());
+    for (const [key, dirty] of this.#dirty) due = Math.min(due, this.#dueAt(key, dirty, now));
+    const wait = Math.max(BATCH_MS, due - now);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#flushing = true;
@@ -140,12 +169,15 @@ export class StatusFlusher {
   async flush(everything = false): Promise<void> {
     if (this.#dirty.size === 0 || !this.#options.canWrite()) return;
     const passAt = Date.now();
-    const batch = [...this.#dirty].filter(([key]) => everything || this.#dueAt(key) <= passAt);
+    const batch = [...this.#dirty].filter(
+      ([key, dirty]) => everything || this.#dueAt(key, dirty, passAt) <= passAt,
+    );
     for (const [key] of batch) this.#dirty.delete(key);
-    await forEachLimited(batch, 8, async ([key, sinceMs]) => {
+    await forEachLimited(batch, 8, async ([key, dirty]) => {
+      const { sinceMs } = dirty;
       const tracked = this.#registry.get(key);
       if (tracked === undefined) {
-        this.#lastPatchAt.delete(key);
+        this.#budget.forget(key);
         this.#failures.delete(key);
         return;
       }
@@ -155,10 +187,10 @@ export class StatusFlusher {
       if (json === tracked.lastStatusJson) return;
       if (!this.#options.canWrite()) return;
       const where = { namespace: tracked.namespace, name: tracked.name };
+      this.#budget.spend(key, Date.now());
       try {
         await this.#patch(tracked.namespace, tracked.name, statusPatchBody(status));
         if (this.#failures.delete(key)) this.#log.info(where, "status patch works again");
-        this.#lastPatchAt.set(key, Date.now());
         this.#registry.written(key, status.conditions, json);
         this.#metrics.statusPatches.inc({ result: "ok" });
         this.#metrics.aggregationLag.observe((Date.now() - sinceMs) / 1000);
@@ -192,7 +224,7 @@ export class StatusFlusher {
           );
         }
         // Tried again once due: a later status may differ (or the spec shrink).
-        this.markDirty(key, sinceMs);
+        this.markDirty(key, sinceMs, dirty.substantive);
       }
     });
   }
