@@ -3,7 +3,12 @@ export { up, down, status, type UpResult, type ComponentStatus } from "./platfor
 export { connectionFor, exportLines, type PlatformConnection } from "./connection.js";
 export { connectAsAdmin, connectAsOperator, type PlatformNatsOptions } from "./nats-clients.js";
 export { dashboardEnvironment, type DashboardOverrides } from "./dashboard-environment.js";
-export { identityEnvironment } from "./identity-environment.js";
+export {
+  enrollmentTls,
+  enrollmentUrl,
+  identityEnvironment,
+  type EnrollmentTls,
+} from "./identity-environment.js";
 export { readPlatformEnv, type PlatformEnv } from "./env.js";
 export { layoutFor, type Layout } from "./layout.js";
 export { consoleProgress, silentProgress, type Progress } from "./progress.js";

@@ -1,17 +1,53 @@
 #!/usr/bin/env -S npx tsx
 // iot-identity: validate the configuration and keys before touching anything
-// (exit 2 with every problem named), then answer the auth callout until
-// SIGTERM/SIGINT.
+// (exit 2 with every problem named), then answer the auth callout (and, with
+// the IdP admin key, run enrollment) until SIGTERM/SIGINT.
+import { readFileSync } from "node:fs";
+import type { ZitadelKey } from "@fleet/contracts";
+import { idpMachineUsers } from "@fleet/provisioning";
 import { createLogger, isConfigError } from "@fleet/runtime";
 import { KubeConfig } from "@kubernetes/client-node";
 import { CommanderError } from "commander";
 import { parseArgs } from "./cli.js";
 import { loadConfig } from "./config/load.js";
+import type { IdentityConfig } from "./config/settings.js";
+import type { EnrollmentOptions } from "./enrollment/enrollment-service.js";
 import { readEnv } from "./env.js";
 import { KubernetesPolicySource } from "./policy/index.js";
 import { startIdentityService, type IdentityService } from "./service.js";
 
 const EXIT_CONFIG = 2;
+
+/** The registrar with the IdP admin's key, and the enrollment API when its certificate is set. */
+function enrollmentOptions(
+  config: IdentityConfig,
+  adminKey: ZitadelKey,
+  kubeConfig: KubeConfig,
+): EnrollmentOptions {
+  const { enrollmentTlsCert, enrollmentTlsKey, enrollmentPublicUrl } = config;
+  return {
+    kubeConfig,
+    idp: idpMachineUsers({
+      issuer: config.idpIssuer,
+      issuerCa: config.idpCaFile === undefined ? undefined : readFileSync(config.idpCaFile, "utf8"),
+      adminKey,
+    }),
+    deviceNatsServers: config.deviceNatsServers ?? config.natsServers,
+    // loadConfig has checked that these come all together.
+    ...(enrollmentTlsCert === undefined ||
+    enrollmentTlsKey === undefined ||
+    enrollmentPublicUrl === undefined
+      ? {}
+      : {
+          server: {
+            port: config.enrollmentPort,
+            tlsCertFile: enrollmentTlsCert,
+            tlsKeyFile: enrollmentTlsKey,
+            publicUrl: enrollmentPublicUrl,
+          },
+        }),
+  };
+}
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
@@ -49,6 +85,9 @@ async function main(): Promise<number> {
       deviceJwtMaxLifetimeMs: config.deviceJwtMaxLifetimeSeconds * 1000,
       httpPort: config.httpPort,
       log,
+      ...(config.idpAdminKey === undefined
+        ? {}
+        : { enrollment: enrollmentOptions(config, config.idpAdminKey, kubeConfig) }),
     });
   } catch (error) {
     // A key file of the wrong kind is a configuration error too.

@@ -10,6 +10,10 @@ export interface Metrics {
   kicks: Counter<"result">;
   /** Browser session verdicts heard from the dashboard. */
   verdictsReceived: Counter<"result">;
+  /** Enrollment API answers, by route (enroll, status) and HTTP status code. */
+  enrollmentRequests: Counter<"route" | "code">;
+  /** The registrar's work: identities issued (or failed), Device status patches. */
+  registrar: Counter<"action" | "result">;
 }
 
 export function createMetrics(): Metrics {
@@ -41,6 +45,18 @@ export function createMetrics(): Metrics {
       name: "identity_session_verdicts_total",
       help: "Browser session verdicts received from the dashboard, by result (applied, malformed).",
       labelNames: ["result"],
+      registers,
+    }),
+    enrollmentRequests: new Counter({
+      name: "identity_enrollment_requests_total",
+      help: "Enrollment API answers by route (enroll, status, unknown) and HTTP status code.",
+      labelNames: ["route", "code"],
+      registers,
+    }),
+    registrar: new Counter({
+      name: "identity_registrar_actions_total",
+      help: "The registrar's writes by action (issue: an approved device's identity; status: a Device status patch) and result (done, failed).",
+      labelNames: ["action", "result"],
       registers,
     }),
   };

@@ -1,9 +1,16 @@
 // The identity service, in-process: answers the auth callout for devices and
 // browsers, closes the live connections that a Device change or a session
-// verdict no longer allows, and serves /healthz, /readyz and /metrics.
+// verdict no longer allows, serves /healthz, /readyz and /metrics and, when
+// configured, enrollment (the HTTPS enrollment API and the registrar).
 // main.ts runs it as iot-identity; tests and the demo start it directly.
 import { KeptConnection, type NatsHealth } from "@fleet/nats";
-import { silentLogger, startHttpServer, type Logger, type Readiness } from "@fleet/runtime";
+import {
+  silentLogger,
+  startHttpServer,
+  type HttpServer,
+  type Logger,
+  type Readiness,
+} from "@fleet/runtime";
 import { readFileSync } from "node:fs";
 import { SessionVerdicts } from "./browser/session-verdicts.js";
 import { listenForVerdicts } from "./browser/verdict-listener.js";
@@ -11,6 +18,11 @@ import { authorize } from "./callout/authorize.js";
 import { listenForCallouts } from "./callout/responder.js";
 import { AccessTokenVerifier } from "./device/access-token.js";
 import { deviceUserName } from "./device/admit-device.js";
+import {
+  startEnrollment,
+  type Enrollment,
+  type EnrollmentOptions,
+} from "./enrollment/enrollment-service.js";
 import { loadServiceKeys, type KeyFiles } from "./keys.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import type { PolicySource } from "./policy/index.js";
@@ -45,6 +57,8 @@ export interface IdentityServiceOptions {
   log?: Logger;
   /** The connections' names in nats-server (connz); iot-identity unless set. */
   name?: string;
+  /** Enrollment (ADR 0008): the registrar, and the HTTPS enrollment API when it has a certificate. Off when unset. */
+  enrollment?: EnrollmentOptions;
 }
 
 export interface IdentityService {
@@ -52,6 +66,8 @@ export interface IdentityService {
   readiness(): Readiness;
   /** The port of /healthz, /readyz and /metrics, when served. */
   httpPort: number | undefined;
+  /** The port of the HTTPS enrollment API, when served. */
+  enrollmentPort: number | undefined;
   metrics: Metrics;
   stop(): Promise<void>;
 }
@@ -67,11 +83,12 @@ export async function startIdentityService(
   const metrics = createMetrics();
   const verdicts = new SessionVerdicts();
   const { policies } = options;
+  const issuerCa =
+    options.idp.caFile === undefined ? undefined : readFileSync(options.idp.caFile, "utf8");
   const verifier = new AccessTokenVerifier({
     issuer: options.idp.issuer,
     projectId: options.idp.projectId,
-    issuerCa:
-      options.idp.caFile === undefined ? undefined : readFileSync(options.idp.caFile, "utf8"),
+    issuerCa,
     ...(options.idp.keysMaxAgeMs === undefined ? {} : { keysMaxAgeMs: options.idp.keysMaxAgeMs }),
   });
   const authorizeOptions = {
@@ -153,23 +170,48 @@ export async function startIdentityService(
       reason: down.map(([part, health]) => `${part}: ${health.reason}`).join("; "),
     };
   };
-  const http =
-    options.httpPort === undefined
-      ? undefined
-      : await startHttpServer({ port: options.httpPort, registry: metrics.registry, readiness });
-  log.info({ servers: options.nats.servers, httpPort: http?.port }, "identity service started");
+  let enrollment: Enrollment | undefined;
+  let http: HttpServer | undefined;
+  const stop = async (): Promise<void> => {
+    await enrollment?.stop();
+    unsubscribe();
+    revoker.stop();
+    await Promise.all([responder.stop(), system.stop()]);
+    // Not waiting for its start: with the API server down that may never finish.
+    await policies.stop();
+    await http?.close();
+  };
+  try {
+    if (options.enrollment !== undefined)
+      enrollment = await startEnrollment(
+        options.enrollment,
+        { issuer: options.idp.issuer, projectId: options.idp.projectId, issuerCa },
+        log,
+        metrics,
+      );
+    if (options.httpPort !== undefined)
+      http = await startHttpServer({
+        port: options.httpPort,
+        registry: metrics.registry,
+        readiness,
+      });
+  } catch (error) {
+    // A port in use, an unreadable certificate: stop what already runs before failing.
+    await stop();
+    throw error;
+  }
+  log.info(
+    { servers: options.nats.servers, httpPort: http?.port, enrollmentPort: enrollment?.port },
+    "identity service started",
+  );
 
   return {
     readiness,
     httpPort: http?.port,
+    enrollmentPort: enrollment?.port,
     metrics,
     stop: async () => {
-      unsubscribe();
-      revoker.stop();
-      await Promise.all([responder.stop(), system.stop()]);
-      // Not waiting for its start: with the API server down that may never finish.
-      await policies.stop();
-      await http?.close();
+      await stop();
       log.info("identity service stopped");
     },
   };

@@ -3,7 +3,8 @@
 // docs/identity.md cannot drift apart. Secrets are only ever file paths.
 import { accessSync, constants } from "node:fs";
 import { isAbsolute } from "node:path";
-import { natsServersSchema } from "@fleet/contracts";
+import { natsServersSchema, type ZitadelKey } from "@fleet/contracts";
+import { readPrivateKeyFile } from "@fleet/provisioning";
 import { logLevelSchema, type ConfigValues, type Setting } from "@fleet/runtime";
 import { z } from "zod";
 
@@ -28,6 +29,22 @@ const httpsUrl = z
   .url({ error: "must be an https URL" })
   .refine((url) => url.startsWith("https://"), "must be an https URL")
   .transform((url) => url.replace(/\/$/, ""));
+
+/** A Zitadel key file, private to its owner (mode 0600), read and checked at start. */
+const zitadelKeyFile = z
+  .string()
+  .min(1, "must be the path of a Zitadel key file")
+  .transform((path, ctx): ZitadelKey => {
+    try {
+      return readPrivateKeyFile(path);
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: error instanceof Error ? error.message : String(error),
+      });
+      return z.NEVER;
+    }
+  });
 
 const integer = (min: number, max: number, what: string): z.ZodType<number> => {
   const rule = `must be ${what} from ${min} to ${max}`;
@@ -134,6 +151,49 @@ export const SETTINGS = {
     placeholder: "<seconds>",
     env: "DEVICE_JWT_MAX_LIFETIME_SECONDS",
     help: "a device's NATS user JWT expires at the latest this long after it connected",
+  },
+  idpAdminKey: {
+    schema: zitadelKeyFile,
+    flag: "idp-admin-key-file",
+    placeholder: "<file>",
+    env: "ZITADEL_ADMIN_KEY_FILE",
+    help: "key file (0600) of an IdP machine user that may manage users: turns on the registrar, which issues approved enrolled devices their identity and keeps Devices' status.phase (without it: no enrollment)",
+  },
+  enrollmentPort: {
+    schema: integer(0, 65_535, "a port (0: any free one)"),
+    default: 8443,
+    flag: "enrollment-port",
+    placeholder: "<port>",
+    env: "ENROLLMENT_PORT",
+    help: "port of the HTTPS enrollment API (served when its certificate is set)",
+  },
+  enrollmentTlsCert: {
+    schema: readableFile("a PEM certificate (chain)"),
+    flag: "enrollment-tls-cert",
+    placeholder: "<file>",
+    env: "ENROLLMENT_TLS_CERT_FILE",
+    help: "serving certificate (PEM) of the enrollment API; with its key and public URL it turns the API on",
+  },
+  enrollmentTlsKey: {
+    schema: readableFile("a PEM private key"),
+    flag: "enrollment-tls-key",
+    placeholder: "<file>",
+    env: "ENROLLMENT_TLS_KEY_FILE",
+    help: "private key (PEM, 0600) of the enrollment API's certificate",
+  },
+  enrollmentPublicUrl: {
+    schema: httpsUrl,
+    flag: "enrollment-public-url",
+    placeholder: "<url>",
+    env: "ENROLLMENT_PUBLIC_URL",
+    help: "the https URL devices reach the enrollment API at (what `iot-agent enroll --server` is given)",
+  },
+  deviceNatsServers: {
+    schema: natsServersSchema,
+    flag: "device-nats-url",
+    placeholder: "<urls>",
+    env: "DEVICE_NATS_URL",
+    help: "comma-separated NATS URLs enrolled devices connect to (default: --nats-url)",
   },
   httpPort: {
     schema: integer(0, 65_535, "a port (0: any free one)"),

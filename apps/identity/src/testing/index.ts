@@ -2,18 +2,24 @@
 // in-process against the local platform (its NATS credentials and callout
 // keys, its IdP, its API server as the Device registry), plus what plays the
 // dashboard's part: the ticket signing key and publishing session verdicts.
+// With `enrollment`, it also runs the registrar (the IdP admin's key) and the
+// HTTPS enrollment API on loopback, with a certificate from the platform CA.
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { BROWSER_AUTH_SESSIONS_SUBJECT, type SessionVerdict } from "@fleet/contracts";
+import { enrollmentTls, enrollmentUrl, layoutFor, readPlatformEnv } from "@fleet/local-platform";
 import {
+  freePort,
   kubeConfigFor,
   platformConnection,
   waitUntil,
   type PlatformConnection,
 } from "@fleet/local-platform/testing";
+import { idpMachineUsers, readPrivateKeyFile } from "@fleet/provisioning";
 import { silentLogger, type Logger } from "@fleet/runtime";
 import { connect, credsAuthenticator } from "@nats-io/transport-node";
 import { KubernetesPolicySource, type PolicySource } from "../policy/index.js";
+import type { EnrollmentOptions } from "../enrollment/enrollment-service.js";
 import { startIdentityService, type IdentityService } from "../service.js";
 
 export interface PlatformIdentity {
@@ -22,7 +28,17 @@ export interface PlatformIdentity {
   ticketKey: KeyObject;
   /** Publishes a session verdict as the dashboard does; resolves once the server has it. */
   decide(verdict: SessionVerdict): Promise<void>;
+  /** Where devices enroll, when started with `enrollment`. */
+  enrollment: PlatformEnrollment | undefined;
   stop(): Promise<void>;
+}
+
+export interface PlatformEnrollment {
+  /** The enrollment API's base URL (`iot-agent enroll --server`). */
+  url: string;
+  /** The CA its certificate comes from: PEM file (`--server-ca`) and text. */
+  caFile: string;
+  ca: string;
 }
 
 export interface PlatformIdentityOptions {
@@ -34,6 +50,37 @@ export interface PlatformIdentityOptions {
   /** Refetch the IdP's keys when older than this (default 10 minutes). */
   idpKeysMaxAgeMs?: number;
   log?: Logger;
+  /** Run enrollment: the registrar and the HTTPS enrollment API (on a free loopback port). */
+  enrollment?: boolean | { maxStatusPatchesPerSecond?: number };
+}
+
+async function enrollmentOptions(
+  connection: PlatformConnection,
+  settings: { maxStatusPatchesPerSecond?: number },
+): Promise<{ options: EnrollmentOptions; enrollment: PlatformEnrollment }> {
+  const tls = await enrollmentTls(layoutFor(readPlatformEnv()));
+  const url = enrollmentUrl(await freePort());
+  const issuerCa = await readFile(connection.oidc.caFile, "utf8");
+  return {
+    options: {
+      kubeConfig: await kubeConfigFor("admin"),
+      idp: idpMachineUsers({
+        issuer: connection.oidc.issuer,
+        issuerCa,
+        adminKey: readPrivateKeyFile(connection.oidc.adminKeyFile),
+      }),
+      deviceNatsServers: [connection.natsUrl],
+      server: {
+        port: Number(new URL(url).port),
+        host: "127.0.0.1",
+        tlsCertFile: tls.certFile,
+        tlsKeyFile: tls.keyFile,
+        publicUrl: url,
+      },
+      ...settings,
+    },
+    enrollment: { url, caFile: tls.caFile, ca: await readFile(tls.caFile, "utf8") },
+  };
 }
 
 export async function startPlatformIdentity(
@@ -46,6 +93,10 @@ export async function startPlatformIdentity(
   const policies =
     options.policies ??
     new KubernetesPolicySource({ kubeConfig: await kubeConfigFor("admin"), log: silentLogger() });
+  const enrollment =
+    options.enrollment === undefined || options.enrollment === false
+      ? undefined
+      : await enrollmentOptions(connection, options.enrollment === true ? {} : options.enrollment);
   const service = await startIdentityService({
     nats: {
       servers: [connection.natsUrl],
@@ -69,6 +120,7 @@ export async function startPlatformIdentity(
       ? {}
       : { deviceJwtMaxLifetimeMs: options.deviceJwtMaxLifetimeMs }),
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(enrollment === undefined ? {} : { enrollment: enrollment.options }),
     name: "iot-identity-test",
   });
   await waitUntil(() => Promise.resolve(service.readiness().ready), {
@@ -83,6 +135,7 @@ export async function startPlatformIdentity(
   return {
     service,
     ticketKey,
+    enrollment: enrollment?.enrollment,
     async decide(verdict) {
       dashboard.publish(BROWSER_AUTH_SESSIONS_SUBJECT, JSON.stringify(verdict));
       await dashboard.flush();

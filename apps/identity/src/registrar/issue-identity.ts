@@ -1,0 +1,76 @@
+// Issues an approved, enrolled device its identity: an IdP machine user named
+// after the device and, as its only key, the public key the device enrolled
+// with (Zitadel's AddMachineKey with `publicKey`: no private key is made or
+// seen here). spec.identity is then written on exactly the version of the
+// Device that was read, so a deployer who withdrew the approval, disabled or
+// removed the device meanwhile wins: the user is removed again and nothing is
+// written. A failure after the user was added removes it too.
+import { deviceSpecSchema, type DeviceSpec } from "@fleet/contracts";
+import { isNotFound, type DeviceClient } from "@fleet/kube";
+import { isZitadelAlreadyExists } from "@fleet/zitadel";
+
+/** The part of Zitadel's management API (ZitadelManagement) that issuing needs. */
+export interface MachineIdentities {
+  addMachineUser(user: {
+    userName: string;
+    name: string;
+    description?: string;
+  }): Promise<{ userId: string }>;
+  addMachineKey(userId: string, options: { publicKey: string }): Promise<{ keyId: string }>;
+  removeUser(userId: string): Promise<void>;
+}
+
+/** An approved device that enrolled with a key and has no identity yet. */
+export const needsIdentity = (spec: DeviceSpec): boolean =>
+  spec.approved && !spec.disabled && spec.enrollment !== undefined && spec.identity === undefined;
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+export type IssueOutcome = "issued" | "not-needed";
+
+export async function issueIdentity(
+  deviceId: string,
+  deps: { devices: DeviceClient; idp: MachineIdentities },
+): Promise<IssueOutcome> {
+  // Read afresh: the watch's cache keeps no keys, and the version must be the newest.
+  const device = await deps.devices.find(deviceId);
+  if (device === undefined) return "not-needed";
+  const spec = deviceSpecSchema.parse(device.spec);
+  const enrollment = spec.enrollment;
+  if (!needsIdentity(spec) || enrollment === undefined) return "not-needed";
+  const { userId } = await deps.idp
+    .addMachineUser({
+      userName: deviceId,
+      name: deviceId,
+      description: `fleet device ${deviceId}, enrolled with token ${enrollment.token}`,
+    })
+    .catch((error: unknown) => {
+      if (isZitadelAlreadyExists(error))
+        throw new Error(
+          `the IdP already has a user named "${deviceId}" (left over from an interrupted issue, or another system's); remove it there`,
+          { cause: error },
+        );
+      throw error;
+    });
+  try {
+    const { keyId } = await deps.idp.addMachineKey(userId, { publicKey: enrollment.publicKey });
+    await deps.devices.mergePatch(deviceId, {
+      metadata: { resourceVersion: device.metadata?.resourceVersion },
+      spec: { identity: { userId, keyId } },
+    });
+    return "issued";
+  } catch (error) {
+    try {
+      await deps.idp.removeUser(userId);
+    } catch (undoError) {
+      throw new Error(
+        `${describe(error)}; and removing the IdP user ${userId} again failed: ${describe(undoError)}`,
+        { cause: error },
+      );
+    }
+    // Gone meanwhile: nothing to issue for (the user went with it).
+    if (isNotFound(error)) return "not-needed";
+    throw error;
+  }
+}
