@@ -27,6 +27,8 @@ const SETTINGS = {
   BENCH_SCALE_SECONDS: { env: "BENCH_SCALE_SECONDS", schema: count, default: 45 },
   /** Devices in KV for `dashboard`. */
   BENCH_DASHBOARD_DEVICES: { env: "BENCH_DASHBOARD_DEVICES", schema: count, default: 10_000 },
+  /** Heartbeats timed put → screen by `dashboard` (p99 needs more than a handful). */
+  BENCH_DASHBOARD_HEARTBEATS: { env: "BENCH_DASHBOARD_HEARTBEATS", schema: count, default: 50 },
   /** Devices connected one by one (callout and nkey floor) by `auth-callout`. */
   BENCH_CALLOUT_CONNECTS: { env: "BENCH_CALLOUT_CONNECTS", schema: count, default: 100 },
   /** Devices provisioned and reconnected at once by `auth-callout`'s storm. */

@@ -8,6 +8,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { chromium, type Page } from "playwright-core";
 import type { Benchmark } from "../context.js";
 import { startIdentity } from "../identity-process.js";
+import { installCrd } from "../processes.js";
 import { DeviceStatusWatch } from "../status-watch.js";
 import { latencyFigure } from "../stats.js";
 import { runId } from "../spec.js";
@@ -21,6 +22,18 @@ const ARGS = [
   "--no-first-run",
   "--disable-quic",
 ];
+
+interface LongTaskWindow {
+  __longTasks: { start: number; duration: number }[];
+}
+
+/** Collects the page's long tasks (main thread busy ≥ 50 ms) into window.__longTasks. */
+const LONG_TASKS = `
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: "longtask", buffered: true });
+`;
 
 async function signIn(page: Page, url: string): Promise<void> {
   const { oidc } = await platformConnection();
@@ -44,7 +57,9 @@ export const dashboard: Benchmark = async (ctx) => {
   ctx.defer(() => chunks((d) => ctx.kv.status.purge(agentStatusKey(d))));
   await chunks((d) => ctx.kv.status.put(agentStatusKey(d), heartbeat(d, at0)));
 
-  // The browser's live feed connects with a dashboard ticket that iot-identity admits.
+  // The browser's live feed connects with a dashboard ticket that iot-identity admits;
+  // iot-identity reads the Device registry, so its CRD must be served first.
+  await installCrd(ctx.connection);
   const identity = await startIdentity(ctx.connection);
   ctx.defer(() => identity.stop());
   const web = await startDashboard(ctx.connection, ctx.logger);
@@ -53,6 +68,23 @@ export const dashboard: Benchmark = async (ctx) => {
   ctx.defer(() => browser.close());
   // The local IdP's certificate is from the platform's own CA, unknown to this profile.
   const page = await browser.newPage({ ignoreHTTPSErrors: true });
+  // Where a slow sample's time went: main-thread tasks over 50 ms and the
+  // page's own requests, both logged on the bench's clock beside each sample.
+  await page.addInitScript(LONG_TASKS);
+  const benchStart = performance.now();
+  page.on("requestfinished", (request) => {
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith("/api/")) return;
+    const timing = request.timing();
+    ctx.logger.debug(
+      {
+        path: url.pathname,
+        at: Math.round(performance.now() - benchStart),
+        ms: Math.round(timing.responseEnd),
+      },
+      "dashboard request",
+    );
+  });
   await signIn(page, web.url);
 
   const first = ids[0] ?? "";
@@ -73,7 +105,7 @@ export const dashboard: Benchmark = async (ctx) => {
   });
   const toScreen: number[] = [];
   const toWatch: number[] = [];
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < ctx.env.BENCH_DASHBOARD_HEARTBEATS; i++) {
     const at = new Date().toISOString();
     const delivered = watch.next((s) => s.lastHeartbeatAt === at);
     const onScreen = page
@@ -86,9 +118,38 @@ export const dashboard: Benchmark = async (ctx) => {
     toWatch.push((await delivered) - t0);
     await onScreen;
     toScreen.push(performance.now() - t0);
+    ctx.logger.debug(
+      {
+        sample: i,
+        at: Math.round(t0 - benchStart),
+        ms: Math.round(performance.now() - t0),
+        watchMs: Math.round(toWatch.at(-1) ?? 0),
+      },
+      "dashboard heartbeat → screen",
+    );
     // Pacing, not waiting for a condition: heartbeats a little apart, as real ones are.
     await delay(300);
   }
+  const longTasks = await page.evaluate(
+    () => (globalThis as unknown as LongTaskWindow).__longTasks,
+  );
+  const pageStart = await page.evaluate(() => performance.timeOrigin);
+  for (const task of longTasks.filter((t) => t.duration >= 200)) {
+    ctx.logger.debug(
+      {
+        pageAtMs: Math.round(pageStart + task.start - Date.now()),
+        durationMs: Math.round(task.duration),
+      },
+      "dashboard long task (ms before the end of the run)",
+    );
+  }
+  ctx.logger.info(
+    {
+      samples: toScreen.map(Math.round),
+      longTasksOver200ms: longTasks.filter((t) => t.duration >= 200).length,
+    },
+    "dashboard heartbeat → screen samples",
+  );
   return [
     latencyFigure(`dashboard.${size}.first_render`, renders, {
       target: "≤ 1500 ms",

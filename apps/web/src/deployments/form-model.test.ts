@@ -30,3 +30,75 @@ describe("deployment form model - validation with the contracts' schemas", () =>
     }
   });
 });
+
+describe("deployment form model - targeting a label selector", () => {
+  const selectorValues = { ...initialValues(), targeting: "selector" as const };
+
+  it("turns kubectl text into spec.targetSelector, with no device list", () => {
+    const result = validate({
+      ...selectorValues,
+      selectorText: "app=kiosk,region in (eu,us),!legacy",
+    });
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.input.spec.targetDevices).toBeUndefined();
+      expect(result.input.spec.targetSelector).toEqual({
+        matchLabels: { app: "kiosk" },
+        matchExpressions: [
+          { key: "region", operator: "In", values: ["eu", "us"] },
+          { key: "legacy", operator: "DoesNotExist" },
+        ],
+      });
+    }
+  });
+
+  it("puts a syntax error on the selector field, naming where", () => {
+    const result = validate({ ...selectorValues, selectorText: "app=kiosk,region in (eu" });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.errors.targetSelector).toMatch(/expected ',' or '\)' \(at character \d+\)/);
+  });
+
+  it("refuses an empty selector (it would match every device)", () => {
+    const result = validate({ ...selectorValues, selectorText: "  " });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.targetSelector).toMatch(/empty/);
+  });
+
+  it("builds matchLabels from the rows, skipping blank ones", () => {
+    const result = validate({
+      ...selectorValues,
+      selectorMode: "labels",
+      labelRows: [
+        { key: "app", value: "kiosk" },
+        { key: "", value: "" },
+        { key: "region", value: "eu" },
+      ],
+    });
+    expect(result.ok).toBe(true);
+    if (result.ok)
+      expect(result.input.spec.targetSelector).toEqual({
+        matchLabels: { app: "kiosk", region: "eu" },
+      });
+  });
+
+  it("puts an invalid label key from the rows on the selector field", () => {
+    const result = validate({
+      ...selectorValues,
+      selectorMode: "labels",
+      labelRows: [{ key: "not a key", value: "x" }],
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.targetSelector).toBeDefined();
+  });
+
+  it("ignores a picked device list while targeting a selector", () => {
+    const result = validate({
+      ...selectorValues,
+      targetDevices: ["pi-1"],
+      selectorText: "app=kiosk",
+    });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.input.spec.targetDevices).toBeUndefined();
+  });
+});

@@ -1,7 +1,20 @@
 // The new-deployment form's values, turned into the tRPC input and validated
 // with the same contracts schemas the server uses; issues land on their field.
+// A deployment targets either a list of devices or a label selector (never
+// both: the contracts refuse that), written in kubectl's syntax or as rows of
+// label = value.
+import { parseLabelSelector, type LabelSelector } from "@fleet/contracts";
 import type { z } from "zod";
 import { createDeploymentInput, NGINX_PRESET } from "./inputs";
+
+export type Targeting = "devices" | "selector";
+/** How the selector is written: kubectl text, or matchLabels rows. */
+export type SelectorMode = "text" | "labels";
+
+export interface LabelRow {
+  key: string;
+  value: string;
+}
 
 export interface FormValues {
   name: string;
@@ -9,11 +22,22 @@ export interface FormValues {
   image: string;
   hostPort: string;
   containerPort: string;
+  targeting: Targeting;
   targetDevices: string[];
+  selectorMode: SelectorMode;
+  /** kubectl syntax, e.g. `app=kiosk,region in (eu,us),!legacy`. */
+  selectorText: string;
+  labelRows: LabelRow[];
 }
 
 export type FieldName =
-  "name" | "namespace" | "image" | "hostPort" | "containerPort" | "targetDevices";
+  | "name"
+  | "namespace"
+  | "image"
+  | "hostPort"
+  | "containerPort"
+  | "targetDevices"
+  | "targetSelector";
 export type FieldErrors = Partial<Record<FieldName | "form", string>>;
 
 export const initialValues = (): FormValues => ({
@@ -22,20 +46,63 @@ export const initialValues = (): FormValues => ({
   image: NGINX_PRESET.image,
   hostPort: String(NGINX_PRESET.hostPort),
   containerPort: String(NGINX_PRESET.containerPort),
+  targeting: "devices",
   targetDevices: [],
+  selectorMode: "text",
+  selectorText: "",
+  labelRows: [{ key: "", value: "" }],
 });
+
+/** The selector the form's rows describe; rows left blank are ignored, the schema checks the rest. */
+function selectorOfRows(rows: readonly LabelRow[]): LabelSelector {
+  const matchLabels: Record<string, string> = {};
+  for (const row of rows) {
+    if (row.key.trim() === "" && row.value.trim() === "") continue;
+    matchLabels[row.key.trim()] = row.value.trim();
+  }
+  return { matchLabels };
+}
+
+export type SelectorReading = { ok: true; selector: LabelSelector } | { ok: false; error: string };
+
+/**
+ * The selector as written, parsed with the contracts' kubectl parser (its
+ * errors name the position) or built from the rows. Rows are checked by the
+ * schema when the form is validated, so their issues land on the field too.
+ */
+export function readSelector(values: FormValues): SelectorReading {
+  if (values.selectorMode === "labels")
+    return { ok: true, selector: selectorOfRows(values.labelRows) };
+  try {
+    return { ok: true, selector: parseLabelSelector(values.selectorText) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 /** Service names are DNS labels; derive one from the deployment name. */
 const serviceName = (name: string): string => name.replaceAll(".", "-").slice(0, 63) || "main";
 
 const toPort = (value: string): number => (value.trim() === "" ? Number.NaN : Number(value));
 
-export function toInput(values: FormValues): z.input<typeof createDeploymentInput> {
+function targetsOf(
+  values: FormValues,
+  selector: LabelSelector | undefined,
+): { targetDevices: string[] } | { targetSelector: LabelSelector | undefined } {
+  return values.targeting === "devices"
+    ? { targetDevices: values.targetDevices }
+    : { targetSelector: selector };
+}
+
+export function toInput(
+  values: FormValues,
+  selector?: LabelSelector,
+): z.input<typeof createDeploymentInput> {
   return {
     name: values.name.trim(),
     namespace: values.namespace.trim(),
     spec: {
-      targetDevices: values.targetDevices,
+      ...targetsOf(values, selector),
       score: {
         PodmanV0: {
           services: [
@@ -58,6 +125,7 @@ export function fieldFor(path: readonly PropertyKey[]): FieldName | "form" {
   const [head] = path;
   if (head === "name" || head === "namespace") return head;
   if (path.includes("targetDevices")) return "targetDevices";
+  if (path.includes("targetSelector")) return "targetSelector";
   if (path.includes("hostPort")) return "hostPort";
   if (path.includes("containerPort")) return "containerPort";
   if (path.includes("image")) return "image";
@@ -80,7 +148,15 @@ export type Validated =
   { ok: true; input: z.output<typeof createDeploymentInput> } | { ok: false; errors: FieldErrors };
 
 export function validate(values: FormValues): Validated {
-  const parsed = createDeploymentInput.safeParse(toInput(values));
+  const reading = values.targeting === "selector" ? readSelector(values) : undefined;
+  const parsed = createDeploymentInput.safeParse(
+    toInput(values, reading?.ok === true ? reading.selector : undefined),
+  );
+  if (reading?.ok === false) {
+    // The selector's own syntax error says more than "required".
+    const errors = parsed.success ? {} : fieldErrorsFrom(parsed.error.issues);
+    return { ok: false, errors: { ...errors, targetSelector: reading.error } };
+  }
   return parsed.success
     ? { ok: true, input: parsed.data }
     : { ok: false, errors: fieldErrorsFrom(parsed.error.issues) };

@@ -2,7 +2,12 @@
 // shows (computed from live heartbeats), never read from a CR status that may
 // be older: a page cannot say "Ready" next to "1 failed". The rules are the
 // operator's own (contracts' conditionDrafts); this only adds how they look.
-import { conditionDrafts, type ConditionCounts, type ConditionType } from "@fleet/contracts";
+import {
+  CONDITION_HOST_PORT_CONFLICT,
+  conditionDrafts,
+  type ConditionCounts,
+  type ConditionType,
+} from "@fleet/contracts";
 import type { Tone } from "@fleet/ui";
 
 export interface ShownCondition {
@@ -19,6 +24,7 @@ const looks: Record<ConditionType, { tone: Tone; label: (holds: boolean) => stri
   Ready: { tone: "good", label: (holds) => (holds ? "Ready" : "Not ready") },
   Progressing: { tone: "warn", label: () => "Progressing" },
   Degraded: { tone: "bad", label: () => "Degraded" },
+  HostPortConflict: { tone: "bad", label: () => "Host port conflict" },
 };
 
 /** All three conditions; `status` is the condition's truth, `label` what to print. */
@@ -35,6 +41,28 @@ export function liveConditions(counts: ConditionCounts, total: number): ShownCon
       message: draft.message,
     };
   });
+}
+
+/**
+ * The operator's HostPortConflict condition from the CR's status, shown as it
+ * is: only the operator sees every deployment on a device, so the browser
+ * cannot derive it from heartbeats.
+ */
+export function hostPortConflict(
+  conditions: readonly { type: string; status: string; message: string }[] | undefined,
+): ShownCondition[] {
+  const condition = conditions?.find((c) => c.type === CONDITION_HOST_PORT_CONFLICT);
+  if (condition?.status !== "True") return [];
+  const look = looks.HostPortConflict;
+  return [
+    {
+      type: CONDITION_HOST_PORT_CONFLICT,
+      status: true,
+      label: look.label(true),
+      tone: look.tone,
+      message: condition.message,
+    },
+  ];
 }
 
 /** What a page prints: Ready or Not ready, then only the conditions that hold. */

@@ -64,16 +64,37 @@ function deviceRow(
   };
 }
 
+/**
+ * The devices a selector deployment was placed on, as far as this page knows
+ * without asking: those whose heartbeat reports it. (The detail page asks the
+ * server for the full match, which also counts the ones not heard from.)
+ */
+export function reportingDevices(
+  deployment: DeploymentResource,
+  devices: ReadonlyMap<string, DeviceSummary>,
+): string[] {
+  const { namespace, name } = deployment.metadata;
+  const ids: string[] = [];
+  for (const device of devices.values()) {
+    if (device.deployments.some((d) => d.namespace === namespace && d.name === name))
+      ids.push(device.deviceId);
+  }
+  return ids;
+}
+
 export function deploymentPageModel(
   deployment: DeploymentResource,
   devices: ReadonlyMap<string, DeviceSummary>,
   nowMs: number,
   heartbeatPeriodMs: number,
+  /** The selector's targets; a device list deployment targets its list. */
+  matched?: readonly string[],
 ): DeploymentPageModel {
   const targets = aggregateTargets({
     namespace: deployment.metadata.namespace,
     name: deployment.metadata.name,
-    targetDevices: deployment.spec.targetDevices,
+    targetDevices:
+      deployment.spec.targetDevices ?? matched ?? reportingDevices(deployment, devices),
   });
   const lookup: Lookup = (device) => {
     const summary = devices.get(device);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { agentStatusSchema } from "@fleet/contracts";
-import { deviceSummary, isOnline, mergeDevices, reportOf } from "./device-summary";
+import {
+  deviceSummary,
+  isOnline,
+  mergeDevices,
+  replaceKnown,
+  reportOf,
+  type DeviceSummary,
+} from "./device-summary";
 
 const at = (iso: string): number => Date.parse(iso);
 
@@ -140,5 +147,55 @@ describe("device summary - from AgentStatus", () => {
       ["a", undefined],
       ["b", "x"],
     ]);
+  });
+});
+
+describe("device summary - merging heartbeats into a large list", () => {
+  const summary = (deviceId: string, sentAt?: string): DeviceSummary => ({
+    deviceId,
+    sentAt,
+    lastHeartbeatAt: sentAt,
+    deployments: [],
+  });
+  const list = [summary("a", "2026-01-01T00:00:00Z"), summary("b", "2026-01-01T00:00:00Z")];
+
+  it("replaces a known device in place, keeping every other entry's object", () => {
+    const update = summary("b", "2026-01-01T00:00:05Z");
+    const merged = mergeDevices(list, [update]);
+    expect(merged).not.toBe(list);
+    expect(merged[0]).toBe(list[0]);
+    expect(merged[1]).toBe(update);
+    // Positions carry over: the next merge into the new list still lands in place.
+    const again = mergeDevices(merged, [summary("a", "2026-01-01T00:00:06Z")]);
+    expect(again.map((d) => [d.deviceId, d.sentAt])).toEqual([
+      ["a", "2026-01-01T00:00:06Z"],
+      ["b", "2026-01-01T00:00:05Z"],
+    ]);
+  });
+
+  it("adds a new device in id order", () => {
+    expect(mergeDevices(list, [summary("0")]).map((d) => d.deviceId)).toEqual(["0", "a", "b"]);
+  });
+
+  it("with onlyNewer, keeps what the live feed showed over an older server view", () => {
+    const live = mergeDevices(list, [summary("a", "2026-01-01T00:00:10Z")]);
+    const server = [summary("a", "2026-01-01T00:00:05Z"), summary("b", "2026-01-01T00:00:07Z")];
+    const merged = mergeDevices(live, server, { onlyNewer: true });
+    expect(merged.map((d) => [d.deviceId, d.sentAt])).toEqual([
+      ["a", "2026-01-01T00:00:10Z"],
+      ["b", "2026-01-01T00:00:07Z"],
+    ]);
+  });
+
+  it("gives back the same list when nothing is newer", () => {
+    expect(mergeDevices(list, [summary("a", "2026-01-01T00:00:00Z")], { onlyNewer: true })).toBe(
+      list,
+    );
+  });
+
+  it("replaces only the devices a short list already shows", () => {
+    const update = summary("b", "2026-01-01T00:00:09Z");
+    expect(replaceKnown(list, [update, summary("z")])).toEqual([list[0], update]);
+    expect(replaceKnown(list, [summary("z")])).toBe(list);
   });
 });

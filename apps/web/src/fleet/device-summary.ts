@@ -39,6 +39,11 @@ export interface DeviceSummary {
   receivedAtMs?: number | undefined;
   /** The device's own heartbeat time, clamped to receivedAtMs; for display. */
   lastHeartbeatAt?: string | undefined;
+  /**
+   * The heartbeat's time as the device wrote it (not clamped): one device's own
+   * clock, so it orders that device's heartbeats whoever received them.
+   */
+  sentAt?: string | undefined;
   agentVersion?: string | undefined;
   inventory?: Inventory | undefined;
   deployments: DeviceDeployment[];
@@ -87,6 +92,7 @@ export function deviceSummary({ status, receivedAtMs }: ReceivedHeartbeat): Devi
     deviceId: status.deviceId,
     receivedAtMs,
     lastHeartbeatAt: report.heartbeatAt,
+    sentAt: status.lastHeartbeatAt,
     agentVersion: status.agentVersion,
     inventory: status.inventory,
     deployments,
@@ -133,21 +139,77 @@ export function reportOf(device: DeviceSummary): DeviceReport | undefined {
   return report;
 }
 
-/** Replaces (or adds) devices by id, keeping the list sorted by id. */
-export function mergeDevices(
-  current: readonly DeviceSummary[],
-  updates: Iterable<DeviceSummary>,
-): DeviceSummary[] {
-  const byId = new Map(current.map((d) => [d.deviceId, d]));
-  let added = false;
-  for (const update of updates) {
-    if (!byId.has(update.deviceId)) added = true;
-    byId.set(update.deviceId, update);
+const byDeviceId = (a: DeviceSummary, b: DeviceSummary): number =>
+  a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0;
+
+/** The list in the order every fleet view keeps: by device id. */
+export const sortedDevices = (devices: Iterable<DeviceSummary>): DeviceSummary[] =>
+  [...devices].sort(byDeviceId);
+
+/**
+ * Where each device sits in a merged list. Kept beside the list (not in it, so
+ * it never crosses the wire) and handed on while positions stay the same: a
+ * heartbeat then costs one array copy and a lookup, not a rebuild and re-sort
+ * of every device (50 000 at scale).
+ */
+const positions = new WeakMap<readonly DeviceSummary[], ReadonlyMap<string, number>>();
+
+function positionsOf(list: readonly DeviceSummary[]): ReadonlyMap<string, number> {
+  let index = positions.get(list);
+  if (!index) {
+    index = new Map(list.map((d, i) => [d.deviceId, i]));
+    positions.set(list, index);
   }
-  const merged = [...byId.values()];
-  if (added) merged.sort((a, b) => a.deviceId.localeCompare(b.deviceId));
-  else merged.sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
-  return merged;
+  return index;
+}
+
+/** A heartbeat's summary replaces the current one unless the current is newer on the device's own clock. */
+export function isNewer(update: DeviceSummary, current: DeviceSummary): boolean {
+  if (update.sentAt === undefined || current.sentAt === undefined) return true;
+  return Date.parse(update.sentAt) > Date.parse(current.sentAt);
+}
+
+/**
+ * Replaces (or adds) devices by id, keeping the list sorted by id. With
+ * `onlyNewer`, a device whose current summary is at least as recent (by its
+ * own heartbeat time) is kept: the server's view must not undo a heartbeat
+ * the live feed already showed. Returns `current` itself when nothing changed.
+ */
+export function mergeDevices(
+  current: DeviceSummary[],
+  updates: Iterable<DeviceSummary>,
+  { onlyNewer = false }: { onlyNewer?: boolean } = {},
+): DeviceSummary[] {
+  const index = positionsOf(current);
+  let merged: DeviceSummary[] | undefined;
+  const added = new Map<string, DeviceSummary>();
+  for (const update of updates) {
+    const at = index.get(update.deviceId);
+    if (at === undefined) {
+      added.set(update.deviceId, update);
+      continue;
+    }
+    const existing = (merged ?? current)[at];
+    if (onlyNewer && existing !== undefined && !isNewer(update, existing)) continue;
+    merged ??= [...current];
+    merged[at] = update;
+  }
+  if (added.size === 0) {
+    if (merged === undefined) return current;
+    positions.set(merged, index);
+    return merged;
+  }
+  // A new device: the rare case pays for the sort (and a fresh index on next use).
+  return sortedDevices([...(merged ?? current), ...added.values()]);
+}
+
+/** Replaces the devices a short list already has; others are not its business. */
+export function replaceKnown(
+  list: DeviceSummary[],
+  updates: readonly DeviceSummary[],
+): DeviceSummary[] {
+  const byId = new Map(updates.map((d) => [d.deviceId, d]));
+  return list.some((d) => byId.has(d.deviceId)) ? list.map((d) => byId.get(d.deviceId) ?? d) : list;
 }
 
 export function formatBytes(bytes: number): string {

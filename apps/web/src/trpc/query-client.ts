@@ -25,8 +25,11 @@ export function shouldRetry(failureCount: number, error: unknown): boolean {
   return !(status !== undefined && NO_RETRY.has(status)) && failureCount < 3;
 }
 
+/** The tRPC path of the fleet's queries (`trpc.fleet.pathKey()`), without a React context. */
+const FLEET_PATH_KEY = [["fleet"]];
+
 export function makeQueryClient(): QueryClient {
-  return new QueryClient({
+  const client = new QueryClient({
     defaultOptions: {
       queries: { staleTime: 30_000, retry: shouldRetry },
       mutations: { retry: false },
@@ -36,4 +39,10 @@ export function makeQueryClient(): QueryClient {
       },
     },
   });
+  // The fleet list holds one entry per device (50 000 at scale) and every
+  // heartbeat batch replaces it; TanStack's structural sharing would compare
+  // old and new entry by entry on each one. Unchanged devices keep their
+  // objects anyway (mergeDevices copies references), so sharing saves nothing.
+  client.setQueryDefaults(FLEET_PATH_KEY, { structuralSharing: false });
+  return client;
 }

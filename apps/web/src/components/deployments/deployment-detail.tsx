@@ -14,14 +14,18 @@ import {
   type Column,
 } from "@fleet/ui";
 import {
+  formatLabelSelector,
   offlineAfterMs,
   servicesOf,
   type AggregateTarget,
+  type DeploymentResource,
+  type LabelSelector,
   type ScoreService,
 } from "@fleet/contracts";
-import { useSuspenseQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useMemo, type ReactElement } from "react";
 import type { DeploymentPageModel } from "../../deployments/page-model";
+import { hostPortConflict } from "../../deployments/live-conditions";
 import { deploymentPageModel } from "../../deployments/page-model";
 import { useTRPC } from "../../trpc/react";
 import { DeleteDeployment } from "./delete-deployment";
@@ -95,6 +99,47 @@ function Services({ services }: { services: readonly ScoreService[] }): ReactEle
   );
 }
 
+/** How often the selector's matches are re-read (labels change on Device CRs, not in heartbeats). */
+const MATCH_REFRESH_MS = 10_000;
+
+/** The ids a selector targets now, from the server; undefined until the first answer. */
+function useSelectorTargets(selector: LabelSelector | undefined): readonly string[] | undefined {
+  const trpc = useTRPC();
+  const query = useQuery({
+    ...trpc.fleet.matching.queryOptions({ selector: selector ?? {}, targetedOnly: true }),
+    enabled: selector !== undefined,
+    refetchInterval: MATCH_REFRESH_MS,
+  });
+  return query.data?.deviceIds;
+}
+
+function Targeting({ deployment }: { deployment: DeploymentResource }): ReactElement {
+  const { targetSelector, targetDevices } = deployment.spec;
+  const aggregate = deployment.status?.aggregate;
+  return (
+    <section aria-label="Targeting" className="grid gap-1 text-sm">
+      {targetSelector === undefined ? (
+        <p>
+          Targets {targetDevices?.length ?? 0} listed{" "}
+          {targetDevices?.length === 1 ? "device" : "devices"}.
+        </p>
+      ) : (
+        <p>
+          Targets devices matching{" "}
+          <code data-testid="target-selector">{formatLabelSelector(targetSelector)}</code>
+        </p>
+      )}
+      {aggregate && (
+        <p className="text-slate-600">
+          Operator: <span data-testid="matched-devices">{aggregate.matchedDevices}</span> matched ·{" "}
+          <span data-testid="conflicted-devices">{aggregate.conflicted}</span> withheld by a
+          host-port conflict
+        </p>
+      )}
+    </section>
+  );
+}
+
 export function DeploymentDetail({
   namespace,
   name,
@@ -107,6 +152,7 @@ export function DeploymentDetail({
   const trpc = useTRPC();
   const { deployment, deleted, push } = useLiveDeployment({ namespace, name });
   const { data: fleet } = useSuspenseQuery(trpc.fleet.devices.queryOptions());
+  const matched = useSelectorTargets(deployment.spec.targetSelector);
   const now = useNow();
   const devices = useMemo(
     () => new Map(fleet.devices.map((d) => [d.deviceId, d])),
@@ -153,7 +199,8 @@ export function DeploymentDetail({
     );
   }
 
-  const model = deploymentPageModel(deployment, devices, now, fleet.heartbeatPeriodMs);
+  const model = deploymentPageModel(deployment, devices, now, fleet.heartbeatPeriodMs, matched);
+  const conflict = hostPortConflict(deployment.status?.conditions);
   const { aggregate } = model;
   // Deleted but held by the operator's finalizer until its devices' desired state is gone.
   const deleting = deployment.metadata.deletionTimestamp !== undefined;
@@ -161,9 +208,15 @@ export function DeploymentDetail({
     <div className="flex flex-col gap-6" data-deployment-state={deleting ? "deleting" : "present"}>
       <div className="flex flex-wrap items-center gap-3">
         {heading}
-        <ConditionBadges conditions={model.conditions} />
+        <ConditionBadges conditions={[...model.conditions, ...conflict]} />
         {canWrite && <DeleteDeployment namespace={namespace} name={name} disabled={deleting} />}
       </div>
+      {conflict.map((c) => (
+        <p key={c.type} role="alert" className="rounded bg-red-50 p-2 text-sm text-red-900">
+          Host port conflict: {c.message}
+        </p>
+      ))}
+      <Targeting deployment={deployment} />
       <PushProblem push={push} what="Changes to this deployment" />
       {deleting && (
         <p role="status" className="rounded bg-amber-50 p-2 text-sm text-amber-950">

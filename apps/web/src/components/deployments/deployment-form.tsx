@@ -1,17 +1,22 @@
 "use client";
-// New deployment: name, namespace, targets picked from the fleet, image and
-// ports, plus a one-click "Deploy nginx". Errors appear at their field.
+// New deployment: name, namespace, targets (devices picked from the fleet, or
+// a label selector with a live count of what it matches), image and ports,
+// plus a one-click "Deploy nginx". Errors appear at their field.
+import { labelSelectorSchema, type LabelSelector } from "@fleet/contracts";
 import { FormField } from "@fleet/ui";
-import { useState, type ReactElement } from "react";
+import { useState, type ReactElement, type ReactNode } from "react";
 import { NGINX_PRESET } from "../../deployments/inputs";
 import {
   initialValues,
+  readSelector,
   validate,
   type FieldErrors,
   type FormValues,
+  type Targeting,
 } from "../../deployments/form-model";
 import type { CreateDeploymentInput } from "../../deployments/inputs";
 import { DevicePicker } from "./device-picker";
+import { SelectorField } from "./selector-field";
 
 export interface DeploymentFormViewProps {
   devices: readonly { deviceId: string; online: boolean }[];
@@ -19,6 +24,16 @@ export interface DeploymentFormViewProps {
   pending: boolean;
   /** Errors from the server (e.g. 403, 409), by field or for the whole form. */
   serverErrors?: FieldErrors | undefined;
+  /** The live match count of a selector (undefined: nothing valid is written yet). */
+  selectorPreview?: (selector: LabelSelector | undefined) => ReactNode;
+}
+
+/** The selector to preview: only one the contracts accept, so the server is never asked about a typo. */
+function previewable(values: FormValues): LabelSelector | undefined {
+  const reading = readSelector(values);
+  if (!reading.ok) return undefined;
+  const checked = labelSelectorSchema.safeParse(reading.selector);
+  return checked.success ? checked.data : undefined;
 }
 
 export function DeploymentFormView({
@@ -26,6 +41,7 @@ export function DeploymentFormView({
   onSubmit,
   pending,
   serverErrors,
+  selectorPreview,
 }: DeploymentFormViewProps): ReactElement {
   const [values, setValues] = useState<FormValues>(initialValues);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -40,9 +56,9 @@ export function DeploymentFormView({
     if (result.ok) onSubmit(result.input);
   };
   const deployNginx = (): void => {
-    // One click: the preset image and ports on the chosen devices, or on every online one.
+    // One click: the preset image and ports on the selector, the chosen devices, or every online one.
     const targets =
-      values.targetDevices.length > 0
+      values.targeting === "selector" || values.targetDevices.length > 0
         ? values.targetDevices
         : devices.filter((d) => d.online).map((d) => d.deviceId);
     submit({
@@ -73,7 +89,7 @@ export function DeploymentFormView({
         </button>
         <p className="text-sm text-slate-700">
           {NGINX_PRESET.image}, host port {NGINX_PRESET.hostPort} → {NGINX_PRESET.containerPort}, on
-          the selected devices (or every online device).
+          the selected devices or selector (or every online device).
         </p>
       </div>
       <div className="grid grid-cols-2 gap-4">
@@ -116,14 +132,54 @@ export function DeploymentFormView({
           error={shown.containerPort}
         />
       </div>
-      <DevicePicker
-        devices={devices}
-        selected={values.targetDevices}
-        onChange={(targetDevices) => {
-          setValues({ ...values, targetDevices });
-        }}
-        error={shown.targetDevices}
-      />
+      <fieldset className="flex gap-4 text-sm">
+        <legend className="mb-1 text-sm font-medium text-slate-800">Target</legend>
+        {(
+          [
+            ["devices", "Devices by name"],
+            ["selector", "Devices by label selector"],
+          ] as const satisfies readonly (readonly [Targeting, string])[]
+        ).map(([targeting, label]) => (
+          <label key={targeting} className="flex items-center gap-1">
+            <input
+              type="radio"
+              name="targeting"
+              checked={values.targeting === targeting}
+              onChange={() => {
+                setValues({ ...values, targeting });
+              }}
+            />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      {values.targeting === "devices" ? (
+        <DevicePicker
+          devices={devices}
+          selected={values.targetDevices}
+          onChange={(targetDevices) => {
+            setValues({ ...values, targetDevices });
+          }}
+          error={shown.targetDevices}
+        />
+      ) : (
+        <SelectorField
+          mode={values.selectorMode}
+          text={values.selectorText}
+          rows={values.labelRows}
+          onMode={(selectorMode) => {
+            setValues({ ...values, selectorMode });
+          }}
+          onText={(selectorText) => {
+            setValues({ ...values, selectorText });
+          }}
+          onRows={(labelRows) => {
+            setValues({ ...values, labelRows });
+          }}
+          error={shown.targetSelector}
+          preview={selectorPreview?.(previewable(values))}
+        />
+      )}
       {shown.form && (
         <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">
           {shown.form}

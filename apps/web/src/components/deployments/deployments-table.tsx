@@ -3,13 +3,14 @@
 // server-sent events), with counts and conditions computed from the live
 // heartbeats by the same rules as each deployment's own page.
 import { PhaseBar, VirtualTable, useNow, type Column } from "@fleet/ui";
-import { servicesOf, type DeploymentResource } from "@fleet/contracts";
+import { formatLabelSelector, servicesOf, type DeploymentResource } from "@fleet/contracts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, type ReactElement } from "react";
 import { deploymentPageModel, type DeploymentPageModel } from "../../deployments/page-model";
 import type { DeviceSummary } from "../../fleet/device-summary";
 import { useTRPC } from "../../trpc/react";
+import { hostPortConflict } from "../../deployments/live-conditions";
 import { ConditionBadges } from "./condition-badges";
 import { PushProblem } from "./push-problem";
 import { useLiveDeploymentList } from "./use-live-deployments";
@@ -43,7 +44,21 @@ const columns: Column<Row>[] = [
       return <span title={images}>{images}</span>;
     },
   },
-  { header: "Devices", width: "4.5rem", cell: ({ deployment: d }) => d.spec.targetDevices.length },
+  {
+    header: "Devices",
+    width: "minmax(4.5rem,0.6fr)",
+    cell: ({ deployment: d, model }) => {
+      if (d.spec.targetSelector === undefined) return d.spec.targetDevices?.length ?? 0;
+      const selector = formatLabelSelector(d.spec.targetSelector);
+      // The operator's count of what the selector matches; the bar counts those heard from.
+      const matched = d.status?.aggregate?.matchedDevices ?? model.targets.length;
+      return (
+        <span title={`selector: ${selector}`}>
+          {matched} <code className="text-xs text-slate-500">{selector}</code>
+        </span>
+      );
+    },
+  },
   {
     header: "Status",
     width: "minmax(14rem,1.5fr)",
@@ -52,7 +67,11 @@ const columns: Column<Row>[] = [
   {
     header: "Conditions",
     width: "minmax(16rem,1fr)",
-    cell: ({ model }) => <ConditionBadges conditions={model.conditions} />,
+    cell: ({ deployment: d, model }) => (
+      <ConditionBadges
+        conditions={[...model.conditions, ...hostPortConflict(d.status?.conditions)]}
+      />
+    ),
   },
 ];
 

@@ -8,6 +8,7 @@ import { isOnline } from "../../fleet/device-summary";
 import { useTRPC } from "../../trpc/react";
 import { serverErrorsOf } from "../../trpc/server-errors";
 import { DeploymentFormView } from "./deployment-form";
+import { SelectorPreview } from "./selector-preview";
 
 function serverErrors(error: unknown): FieldErrors | undefined {
   const server = serverErrorsOf(error);
@@ -47,6 +48,7 @@ export function NewDeployment(): ReactElement {
       }}
       pending={create.isPending}
       serverErrors={serverErrors(create.error)}
+      selectorPreview={(selector) => <SelectorPreview selector={selector} />}
     />
   );
 }

@@ -10,11 +10,12 @@ import {
   useNow,
   type Column,
 } from "@fleet/ui";
-import { useSuspenseQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactElement } from "react";
+import { useMemo, useState, type ReactElement } from "react";
 import { formatBytes, isOnline, type DeviceSummary } from "../../fleet/device-summary";
 import { useTRPC } from "../../trpc/react";
+import { LabelFilter, useLabelFilter } from "./label-filter";
 
 export function FleetTableView({
   devices,
@@ -88,18 +89,67 @@ export function FleetTableView({
   );
 }
 
-export function FleetTable(): ReactElement {
+/**
+ * The devices to show: the whole live list once the browser has it, else the
+ * server's first screenful (heartbeats update both), with the fleet's counts.
+ */
+function useFleet(): {
+  devices: DeviceSummary[];
+  heartbeatPeriodMs: number;
+  /** False until the whole list is here; until then the counts come from the server. */
+  complete: boolean;
+  total: number;
+  serverOnline: number;
+} {
   const trpc = useTRPC();
-  const { data } = useSuspenseQuery(trpc.fleet.devices.queryOptions());
+  const overview = useSuspenseQuery(trpc.fleet.overview.queryOptions()).data;
+  const full = useQuery(trpc.fleet.devices.queryOptions()).data;
+  return full
+    ? {
+        devices: full.devices,
+        heartbeatPeriodMs: full.heartbeatPeriodMs,
+        complete: true,
+        total: full.devices.length,
+        serverOnline: 0,
+      }
+    : {
+        devices: overview.firstRows,
+        heartbeatPeriodMs: overview.heartbeatPeriodMs,
+        complete: false,
+        total: overview.total,
+        serverOnline: overview.online,
+      };
+}
+
+export function FleetTable(): ReactElement {
+  const fleet = useFleet();
   const now = useNow();
-  const online = data.devices.filter((d) => isOnline(d, now, data.heartbeatPeriodMs)).length;
+  const [selectorText, setSelectorText] = useState("");
+  const filter = useLabelFilter(selectorText);
+  // Heartbeats replace the list many times a second; the filter only re-runs then.
+  const shown = useMemo(
+    () =>
+      filter.matching === undefined
+        ? fleet.devices
+        : fleet.devices.filter((d) => filter.matching?.has(d.deviceId) === true),
+    [fleet.devices, filter.matching],
+  );
+  const online = fleet.complete
+    ? shown.filter((d) => isOnline(d, now, fleet.heartbeatPeriodMs)).length
+    : fleet.serverOnline;
+  const counts =
+    filter.matching === undefined || !fleet.complete
+      ? `${fleet.total} devices`
+      : `${shown.length} of ${fleet.total} devices match`;
   return (
     <section className="flex flex-col gap-3">
-      <p className="text-sm text-slate-600">
-        {data.devices.length} devices · {online} online · offline after{" "}
-        {offlineAfterMs(data.heartbeatPeriodMs) / 1000} s without a heartbeat
+      <LabelFilter text={selectorText} onText={setSelectorText} filter={filter} />
+      <p className="text-sm text-slate-600" data-testid="fleet-counts" aria-busy={!fleet.complete}>
+        {counts} · {online} online · offline after {offlineAfterMs(fleet.heartbeatPeriodMs) / 1000}{" "}
+        s without a heartbeat
+        {!fleet.complete && fleet.total > fleet.devices.length && " · loading the rest…"}
       </p>
-      <FleetTableView devices={data.devices} heartbeatPeriodMs={data.heartbeatPeriodMs} now={now} />
+      <FleetTableView devices={shown} heartbeatPeriodMs={fleet.heartbeatPeriodMs} now={now} />
     </section>
   );
 }

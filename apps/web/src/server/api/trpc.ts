@@ -40,6 +40,9 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure;
 
+/** A protected procedure's context: the user is signed in. */
+export type ProtectedContext = TRPCContext & { user: SignedInUser };
+
 /** Any signed-in user; 401 without a session. */
 export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.user)

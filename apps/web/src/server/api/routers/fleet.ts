@@ -3,31 +3,86 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { deviceIdSchema } from "@fleet/contracts";
 import {
-  deviceDetail,
-  deviceSummary,
-  mergeDevices,
-  type DeviceSummary,
-} from "../../../fleet/device-summary";
-import { protectedProcedure } from "../trpc";
+  deviceIdSchema,
+  isDeviceFresh,
+  labelSelectorSchema,
+  offlineAfterMs,
+} from "@fleet/contracts";
+import { deviceDetail, sortedDevices, type DeviceSummary } from "../../../fleet/device-summary";
+import { summaryOf } from "../../../fleet/summaries";
+import { matchingIds, selectorPreview } from "../../../fleet/selector-matches";
+import { protectedProcedure, type ProtectedContext } from "../trpc";
+
+/** A selector as a Deployment carries it; the form and the fleet filter parse kubectl text into it. */
+const selectorInput = z.object({ selector: labelSelectorSchema });
+
+/** Rows the fleet page renders on the server: a screenful, whatever the fleet's size. */
+export const OVERVIEW_ROWS = 50;
+
+/** Every device, sorted by id, with this server's clock before it was read (see `changes`). */
+async function fleetList(
+  ctx: ProtectedContext,
+): Promise<{ asOfMs: number; devices: DeviceSummary[] }> {
+  // Taken first: a heartbeat received while the list is read is re-read by the next resync.
+  const asOfMs = Date.now();
+  const [statuses, deployments] = await Promise.all([
+    ctx.services.agentStatus.snapshot(),
+    ctx.services.deploymentsAs(ctx.user).list(),
+  ]);
+  const reported = statuses.map(summaryOf);
+  const known = new Set(reported.map((d) => d.deviceId));
+  const unreported: DeviceSummary[] = [
+    ...new Set(
+      deployments.flatMap((d) => d.spec.targetDevices ?? []).filter((id) => !known.has(id)),
+    ),
+  ].map((deviceId) => ({ deviceId, deployments: [] }));
+  return { asOfMs, devices: sortedDevices([...reported, ...unreported]) };
+}
 
 export const fleetRouter = {
-  devices: protectedProcedure.query(async ({ ctx }) => {
-    const [statuses, deployments] = await Promise.all([
-      ctx.services.agentStatus.snapshot(),
-      ctx.services.deploymentsAs(ctx.user).list(),
-    ]);
-    const reported = statuses.map(deviceSummary);
-    const known = new Set(reported.map((d) => d.deviceId));
-    const unreported: DeviceSummary[] = [
-      ...new Set(deployments.flatMap((d) => d.spec.targetDevices).filter((id) => !known.has(id))),
-    ].map((deviceId) => ({ deviceId, deployments: [] }));
+  devices: protectedProcedure.query(async ({ ctx }) => ({
+    heartbeatPeriodMs: ctx.services.heartbeatPeriodMs,
+    ...(await fleetList(ctx)),
+  })),
+  /**
+   * The fleet page's first view: counts and the first screenful of rows. Its
+   * size does not grow with the fleet, so the page renders at once; the whole
+   * list (fleet.devices) follows from the browser.
+   */
+  overview: protectedProcedure.query(async ({ ctx }) => {
+    const { asOfMs, devices } = await fleetList(ctx);
+    const windowMs = offlineAfterMs(ctx.services.heartbeatPeriodMs);
     return {
       heartbeatPeriodMs: ctx.services.heartbeatPeriodMs,
-      devices: mergeDevices(reported, unreported),
+      asOfMs,
+      total: devices.length,
+      online: devices.filter(
+        (d) =>
+          d.receivedAtMs !== undefined &&
+          isDeviceFresh({ receivedAtMs: d.receivedAtMs }, asOfMs, windowMs),
+      ).length,
+      firstRows: devices.slice(0, OVERVIEW_ROWS),
     };
   }),
+  /**
+   * The devices whose heartbeat this server received at or after `sinceMs` (its
+   * own clock, from `asOfMs`): what a browser missed while its live feed was
+   * away, without re-reading the whole fleet.
+   */
+  changes: protectedProcedure
+    .input(z.object({ sinceMs: z.number().int().nonnegative() }))
+    .query(async ({ ctx, input }) => {
+      const asOfMs = Date.now();
+      // Read after asOfMs, so nothing received in between is lost to the next resync.
+      const statuses = await ctx.services.agentStatus.snapshot();
+      return {
+        asOfMs,
+        devices: sortedDevices(
+          statuses.filter((s) => s.receivedAtMs >= input.sinceMs).map(summaryOf),
+        ),
+      };
+    }),
   device: protectedProcedure
     .input(z.object({ deviceId: deviceIdSchema }))
     .query(async ({ ctx, input }) => {
@@ -40,4 +95,26 @@ export const fleetRouter = {
       }
       return { heartbeatPeriodMs: ctx.services.heartbeatPeriodMs, device: deviceDetail(status) };
     }),
+  /**
+   * How many devices a selector targets now (the new-deployment form's live
+   * preview): Device CRs listed as the user, so RBAC decides what is counted.
+   */
+  selectorPreview: protectedProcedure
+    .input(selectorInput)
+    .query(async ({ ctx, input }) =>
+      selectorPreview(input.selector, await ctx.services.devicesAs(ctx.user).list()),
+    ),
+  /**
+   * The ids a selector matches: every labelled device (the fleet page's filter),
+   * or only those a deployment targets (its detail page's rows).
+   */
+  matching: protectedProcedure
+    .input(selectorInput.extend({ targetedOnly: z.boolean().default(false) }))
+    .query(async ({ ctx, input }) => ({
+      deviceIds: matchingIds(
+        input.selector,
+        await ctx.services.devicesAs(ctx.user).list(),
+        input.targetedOnly,
+      ),
+    })),
 } satisfies TRPCRouterRecord;
