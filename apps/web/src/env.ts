@@ -63,6 +63,21 @@ const schema = z.object({
   ZITADEL_PROJECT_ID: z.string().min(1).optional(),
   /** The NATS URL(s) devices connect to, comma-separated (written into their credential files). */
   DEVICE_NATS_URL: natsServersSchema.optional(),
+  /**
+   * Enrollment from the Devices page ("Add device"): the enrollment server's https URL as
+   * devices reach it (iot-identity's ENROLLMENT_PUBLIC_URL), written into the shown
+   * `iot-agent enroll` command as --server. Unset: the page creates no enrollment tokens.
+   */
+  ENROLLMENT_URL: z
+    .url()
+    .max(2048)
+    .refine((url) => url.startsWith("https://"), "must be an https URL")
+    .optional(),
+  /**
+   * Where devices keep the CA bundle that signed the enrollment server's certificate,
+   * written into the command as --server-ca; unset when that certificate is publicly trusted.
+   */
+  ENROLLMENT_SERVER_CA: z.string().min(1).max(1024).optional(),
   /** The agents' heartbeat period; a device is offline after 3 periods without one. */
   HEARTBEAT_PERIOD_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),

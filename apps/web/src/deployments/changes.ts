@@ -19,21 +19,31 @@ const idOf = (d: DeploymentResource): string => `${d.metadata.namespace}/${d.met
 const isOne = (d: DeploymentResource, id: DeploymentId): boolean =>
   d.metadata.namespace === id.namespace && d.metadata.name === id.name;
 
+/** A list kept sorted by `idOf` (as the server lists it) after one change. */
+export function applyChange<T>(
+  list: readonly T[],
+  change: Change<T>,
+  idOf: (item: T) => string,
+): T[] {
+  const byId = (a: T, b: T): number => idOf(a).localeCompare(idOf(b));
+  switch (change.type) {
+    case "snapshot":
+      return [...change.items].sort(byId);
+    case "deleted":
+      return list.filter((item) => idOf(item) !== idOf(change.item));
+    case "upsert": {
+      const rest = list.filter((item) => idOf(item) !== idOf(change.item));
+      return [...rest, change.item].sort(byId);
+    }
+  }
+}
+
 /** The deployments list (sorted by namespace/name, as the server lists it) after one change. */
 export function applyToList(
   list: readonly DeploymentResource[],
   change: DeploymentChange,
 ): DeploymentResource[] {
-  switch (change.type) {
-    case "snapshot":
-      return [...change.items].sort((a, b) => idOf(a).localeCompare(idOf(b)));
-    case "deleted":
-      return list.filter((d) => idOf(d) !== idOf(change.item));
-    case "upsert": {
-      const rest = list.filter((d) => idOf(d) !== idOf(change.item));
-      return [...rest, change.item].sort((a, b) => idOf(a).localeCompare(idOf(b)));
-    }
-  }
+  return applyChange(list, change, idOf);
 }
 
 /** What an open deployment page shows of its CR. */

@@ -1,6 +1,7 @@
 // The add-device form's values: an id and labels typed as `key=value` items
 // (comma or newline separated), turned into the tRPC input and validated with
 // its schema; each issue lands on its field.
+import { deviceLabelsSchema } from "@fleet/contracts";
 import { addDeviceInput, type AddDeviceInput } from "./inputs";
 
 export interface AddDeviceValues {
@@ -29,6 +30,25 @@ export function parseLabels(
   }
   return { ok: true, labels };
 }
+
+/** Labels text checked with the contracts' schema; the error names the label. */
+export function validateLabels(
+  text: string,
+): { ok: true; labels: Record<string, string> } | { ok: false; error: string } {
+  const parsed = parseLabels(text);
+  if (!parsed.ok) return parsed;
+  const checked = deviceLabelsSchema.safeParse(parsed.labels);
+  if (checked.success) return { ok: true, labels: checked.data };
+  const [issue] = checked.error.issues;
+  const key = issue?.path[0] === undefined ? "" : `${String(issue.path[0])}: `;
+  return { ok: false, error: `${key}${issue?.message ?? "invalid labels"}` };
+}
+
+/** `{ a: "1", b: "2" }` → `a=1, b=2`, the text parseLabels reads back. */
+export const labelsText = (labels: Readonly<Record<string, string>>): string =>
+  Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(", ");
 
 /** An issue path (`id`, `labels.site`) to its form field. */
 export function deviceFieldFor(path: readonly PropertyKey[]): AddDeviceField {

@@ -4,6 +4,8 @@ import { idpMachineUsers } from "@fleet/provisioning";
 import { env } from "../env";
 import type { SignedInUser } from "./auth/signed-in-user";
 import { devicesApi, type DevicesApi } from "./devices/devices-api";
+import { enrollmentSettings } from "./devices/enrollment-settings";
+import { enrollmentTokensApi, type EnrollmentTokensApi } from "./devices/enrollment-tokens-api";
 import { provisioningSettings } from "./devices/provisioning-settings";
 import { deploymentsApi, type DeploymentsApi } from "./kube/deployments-api";
 import { serviceKubeConfig } from "./kube/service-kubeconfig";
@@ -18,6 +20,10 @@ export interface Services {
   devicesAs(user: SignedInUser): DevicesApi;
   /** Whether this dashboard may provision devices (configured with an IdP admin key). */
   deviceProvisioning: boolean;
+  /** EnrollmentToken CRs as this user (RBAC decides), with the command for ENROLLMENT_URL. */
+  enrollmentTokensAs(user: SignedInUser): EnrollmentTokensApi;
+  /** Whether this dashboard knows where devices enroll (ENROLLMENT_URL). */
+  enrollment: boolean;
   agentStatus: AgentStatusSource;
   heartbeatPeriodMs: number;
 }
@@ -29,10 +35,14 @@ export function services(): Services {
     const { HEARTBEAT_PERIOD_MS } = env();
     const settings = provisioningSettings(env());
     const provisioning = settings && { settings, idp: idpMachineUsers(settings) };
+    const enrollment = enrollmentSettings(env());
     holder.fleetWebServices = {
       deploymentsAs: (user) => deploymentsApi(userConfiguration(serviceKubeConfig(), user)),
       devicesAs: (user) => devicesApi(userConfiguration(serviceKubeConfig(), user), provisioning),
       deviceProvisioning: provisioning !== undefined,
+      enrollmentTokensAs: (user) =>
+        enrollmentTokensApi(userConfiguration(serviceKubeConfig(), user), enrollment),
+      enrollment: enrollment !== undefined,
       agentStatus: liveServices().agentStatus,
       heartbeatPeriodMs: HEARTBEAT_PERIOD_MS,
     };

@@ -28,7 +28,7 @@ export interface LiveDeployment {
   push: PushState;
 }
 
-function pushState(status: string, error: { message: string } | null): PushState {
+export function pushState(status: string, error: { message: string } | null): PushState {
   if (status === "error") return { status: "error", error: error?.message };
   return { status: status === "pending" ? "live" : "connecting" };
 }

@@ -1,9 +1,12 @@
 "use client";
-// Add a device (deployers): an id and labels, validated with the contracts'
-// schemas before the request; the new credential file downloads once and is
-// dropped from memory. Errors sit at their field, or under the form.
+// Provision a device with a credential file (deployers, on a dashboard with the
+// IdP admin key): an id and labels, validated with the contracts' schemas
+// before the request; the new credential file downloads once and is dropped
+// from memory. Errors sit at their field, or under the form. Enrollment
+// ("Add device", add-device.tsx) is the usual way; this one is for devices
+// that cannot reach the enrollment server.
 import { FormField } from "@fleet/ui";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState, type ReactElement } from "react";
 import {
   deviceFieldFor,
@@ -16,7 +19,7 @@ import { downloadCredentials } from "../../devices/download";
 import { useTRPC } from "../../trpc/react";
 import { serverErrorsOf } from "../../trpc/server-errors";
 
-export interface AddDeviceFormViewProps {
+export interface ProvisionDeviceFormViewProps {
   onSubmit: (input: AddDeviceInput) => void;
   pending: boolean;
   serverErrors?: AddDeviceErrors | undefined;
@@ -24,11 +27,11 @@ export interface AddDeviceFormViewProps {
 
 const empty: AddDeviceValues = { id: "", labels: "" };
 
-export function AddDeviceFormView({
+export function ProvisionDeviceFormView({
   onSubmit,
   pending,
   serverErrors,
-}: AddDeviceFormViewProps): ReactElement {
+}: ProvisionDeviceFormViewProps): ReactElement {
   const [values, setValues] = useState<AddDeviceValues>(empty);
   const [errors, setErrors] = useState<AddDeviceErrors>({});
   const shown = { ...serverErrors, ...errors };
@@ -38,7 +41,7 @@ export function AddDeviceFormView({
   return (
     <form
       noValidate
-      aria-label="Add a device"
+      aria-label="Provision a device"
       className="flex flex-wrap items-start gap-3 rounded border border-slate-200 bg-white p-3"
       onSubmit={(event) => {
         event.preventDefault();
@@ -70,7 +73,7 @@ export function AddDeviceFormView({
           disabled={pending}
           className="rounded bg-slate-800 px-4 py-1.5 text-sm text-white disabled:opacity-50"
         >
-          {pending ? "Adding…" : "Add device"}
+          {pending ? "Provisioning…" : "Provision device"}
         </button>
       </div>
       {shown.form && (
@@ -92,14 +95,13 @@ function serverErrors(error: unknown): AddDeviceErrors | undefined {
   return errors;
 }
 
-export function AddDevice({ onNotice }: { onNotice: (text: string) => void }): ReactElement {
+export function ProvisionDevice({ onNotice }: { onNotice: (text: string) => void }): ReactElement {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   // A new form (empty fields) after each device added.
   const [added, setAdded] = useState(0);
   const add = useMutation(
     trpc.devices.add.mutationOptions({
-      onSuccess: async ({ credentials }) => {
+      onSuccess: ({ credentials }) => {
         const file = downloadCredentials(credentials);
         // The key leaves memory with the mutation's result; the download is its only copy.
         add.reset();
@@ -107,12 +109,11 @@ export function AddDevice({ onNotice }: { onNotice: (text: string) => void }): R
         onNotice(
           `Device ${credentials.deviceId} added. Downloaded ${file} (shown only once): install it on the device with iot-agent --credentials <file>.`,
         );
-        await queryClient.invalidateQueries({ queryKey: trpc.devices.list.queryKey() });
       },
     }),
   );
   return (
-    <AddDeviceFormView
+    <ProvisionDeviceFormView
       key={added}
       onSubmit={(input) => {
         add.mutate(input);

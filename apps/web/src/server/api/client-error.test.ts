@@ -18,6 +18,10 @@ const failingServices: Services = {
     throw new Error(SECRET_TEXT);
   },
   deviceProvisioning: true,
+  enrollmentTokensAs: () => {
+    throw new Error(SECRET_TEXT);
+  },
+  enrollment: true,
   agentStatus: {
     snapshot: () => Promise.resolve([]),
     get: () => Promise.reject(new Error(SECRET_TEXT)),

@@ -26,6 +26,7 @@ import type { SignedInUser } from "../auth/signed-in-user";
 import { dashboardKubeConfig, signInAtIdp } from "../auth/testing";
 import { applyDashboardRbac } from "../kube/apply";
 import { devicesApi } from "../devices/devices-api";
+import { enrollmentTokensApi } from "../devices/enrollment-tokens-api";
 import { deploymentsApi } from "../kube/deployments-api";
 import { userConfiguration } from "../kube/user-configuration";
 import { AgentStatusCache } from "../nats/agent-status-cache";
@@ -77,6 +78,9 @@ beforeAll(async () => {
     // Devices have their own tests (routers/devices.integration.test.ts).
     devicesAs: (user) => devicesApi(userConfiguration(dashboard, user), undefined),
     deviceProvisioning: false,
+    enrollmentTokensAs: (user) =>
+      enrollmentTokensApi(userConfiguration(dashboard, user), undefined),
+    enrollment: false,
     agentStatus: cache,
     heartbeatPeriodMs: 5000,
   };

@@ -6,7 +6,7 @@ import { z } from "zod";
 export interface KubeAction {
   verb: "list" | "get" | "create" | "update" | "delete";
   /** What is acted on; deployments unless said otherwise. */
-  kind?: "deployment" | "device";
+  kind?: "deployment" | "device" | "enrollment token";
   namespace?: string;
   name?: string;
 }

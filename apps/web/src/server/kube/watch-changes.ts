@@ -32,6 +32,8 @@ export interface WatchChangesOptions<T> {
   /** Objects that fail the contracts are skipped. */
   parse: (object: unknown) => T | undefined;
   signal: AbortSignal;
+  /** The collection in words, for a refusal ("devices"); deployments by default. */
+  what?: string;
 }
 
 const WATCH_SECONDS = 25;
@@ -85,11 +87,11 @@ function statusCodeOf(error: unknown): number | undefined {
   return undefined;
 }
 
-function refused(code: number): TRPCError {
+function refused(code: number, what: string): TRPCError {
   return code === 403
     ? new TRPCError({
         code: "FORBIDDEN",
-        message: "You may not watch deployments (Kubernetes RBAC)",
+        message: `You may not watch ${what} (Kubernetes RBAC)`,
       })
     : new TRPCError({
         code: "UNAUTHORIZED",
@@ -169,7 +171,7 @@ export async function* watchChanges<T>(options: WatchChangesOptions<T>): AsyncGe
         const next = await inbox.next();
         if (next.kind === "end") {
           const code = statusCodeOf(next.error);
-          if (code === 401 || code === 403) throw refused(code);
+          if (code === 401 || code === 403) throw refused(code, options.what ?? "deployments");
           if (code === 410) relist = true;
           else if (next.error !== null && next.error !== undefined && !aborted()) {
             await pause(backoff.next(), signal);

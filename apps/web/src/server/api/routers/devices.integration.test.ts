@@ -18,10 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import type { SignedInUser } from "../../auth/signed-in-user";
 import { dashboardKubeConfig, signInAtIdp } from "../../auth/testing";
-import { devicesApi, type DashboardProvisioning } from "../../devices/devices-api";
+import { devicePageServices } from "../../devices/testing";
 import { applyDashboardRbac } from "../../kube/apply";
-import { deploymentsApi } from "../../kube/deployments-api";
-import { userConfiguration } from "../../kube/user-configuration";
 import type { Services } from "../../services";
 import { createCaller } from "../root";
 import { rejection } from "../testing";
@@ -35,14 +33,6 @@ let services: Services;
 let devices: DeviceClient;
 /** The dashboard's kubeconfig: where the API server is; requests carry each user's own token. */
 let kubeCluster: Awaited<ReturnType<typeof dashboardKubeConfig>>;
-
-function servicesWith(provisioning: DashboardProvisioning | undefined, base: Services): Services {
-  return {
-    ...base,
-    devicesAs: (user) => devicesApi(userConfiguration(kubeCluster, user), provisioning),
-    deviceProvisioning: provisioning !== undefined,
-  };
-}
 
 /** Every call the dashboard made to the IdP's management API, by method name. */
 const idpCalls: string[] = [];
@@ -81,16 +71,9 @@ beforeAll(async () => {
   bob = (await signInAtIdp("bob")).user;
   kubeCluster = await dashboardKubeConfig();
   const settings = await platformProvisioningSettings();
-  const base: Services = {
-    deploymentsAs: (user) => deploymentsApi(userConfiguration(kubeCluster, user)),
-    devicesAs: () => {
-      throw new Error("replaced below");
-    },
-    deviceProvisioning: false,
-    agentStatus: { snapshot: () => Promise.resolve([]), get: () => Promise.resolve(undefined) },
-    heartbeatPeriodMs: 5000,
-  };
-  services = servicesWith({ settings, idp: observed(idpMachineUsers(settings)) }, base);
+  services = devicePageServices(kubeCluster, {
+    provisioning: { settings, idp: observed(idpMachineUsers(settings)) },
+  });
 });
 
 afterAll(async () => {
@@ -133,6 +116,8 @@ describe("devices router - RBAC on Device CRs decides, with the users' own token
       id: deviceId,
       labels: { site: "berlin" },
       disabled: false,
+      approved: false,
+      phase: "Enrolled",
       userId: credentials.userId,
       keyId: credentials.keyId,
     });
@@ -210,7 +195,7 @@ describe("devices router - input and configuration", () => {
   });
 
   it("without an IdP admin key: lists, and says provisioning is not configured", async () => {
-    const unconfigured = servicesWith(undefined, services);
+    const unconfigured = devicePageServices(kubeCluster);
     const caller = createCaller({ user: alice, services: unconfigured });
     expect((await caller.devices.list()).provisioning).toBe(false);
     const error = await rejection(caller.devices.add({ id: `web-y-${suffix}`, labels: {} }));
