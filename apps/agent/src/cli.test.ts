@@ -36,3 +36,33 @@ describe("cli", () => {
     expect(() => parseArgs(["doctor", "--credential", "/d.json"], env)).toThrow(/unknown option/);
   });
 });
+
+describe("cli - enroll", () => {
+  it("cli - enroll takes its own flags; --no-wait; the token never as a flag", () => {
+    const args = parseArgs(
+      [
+        "enroll",
+        "--server",
+        "https://fleet.example:8443",
+        "--token-file",
+        "/run/token",
+        "--device-id",
+        "pi-9",
+        "--no-wait",
+      ],
+      env,
+    );
+    expect(args.command).toBe("enroll");
+    expect(args.enroll).toEqual({
+      flags: { server: "https://fleet.example:8443", tokenFile: "/run/token", deviceId: "pi-9" },
+      wait: false,
+      tokenOnCommandLine: false,
+    });
+    expect(parseArgs(["enroll", "--server", "https://x"], env).enroll?.wait).toBe(true);
+    expect(parseArgs(["enroll", "--token", "t.s"], env).enroll?.tokenOnCommandLine).toBe(true);
+  });
+
+  it("cli - an unknown enroll flag is refused", () => {
+    expect(() => parseArgs(["enroll", "--wait-forever"], env)).toThrow(/unknown option/);
+  });
+});

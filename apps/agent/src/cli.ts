@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import { DEFAULT_CONFIG_FILE, type ConfigInputs } from "./config/load.js";
 import { SETTING_NAMES, SETTINGS, type SettingName } from "./config/settings.js";
+import { enrollCommand, enrollArgs, type EnrollArgs } from "./enroll/command.js";
 import { AGENT_VERSION } from "./version.js";
 
 /** Adds --config and one option per setting. */
@@ -49,12 +50,15 @@ export function buildProgram(): Command {
       ),
     ),
   );
+  program.addCommand(enrollCommand());
   return program;
 }
 
 export interface ParsedArgs extends ConfigInputs {
-  command: "run" | "doctor";
+  command: "run" | "doctor" | "enroll";
   checkConfig: boolean;
+  /** The enroll subcommand's own flags, when it was chosen. */
+  enroll?: EnrollArgs;
 }
 
 type Options = Record<string, string | undefined> & { checkConfig?: boolean };
@@ -73,6 +77,12 @@ export function parseArgs(argv: readonly string[], env: ConfigInputs["env"]): Pa
     // Settings given before `doctor` count too; its own win.
     options = { ...program.opts<Options>(), ...doctor.opts<Options>() };
   });
+  let enroll: EnrollArgs | undefined;
+  const enrollSubcommand = program.commands.find((c) => c.name() === "enroll");
+  enrollSubcommand?.exitOverride().action(() => {
+    command = "enroll";
+    enroll = enrollArgs(enrollSubcommand);
+  });
   program.parse(argv, { from: "user" });
   const flags: Partial<Record<SettingName, string>> = {};
   for (const name of SETTING_NAMES) {
@@ -85,5 +95,6 @@ export function parseArgs(argv: readonly string[], env: ConfigInputs["env"]): Pa
     configFlag: options.config,
     env,
     checkConfig: options.checkConfig === true,
+    ...(enroll === undefined ? {} : { enroll }),
   };
 }

@@ -3,11 +3,13 @@
 // error can say which source a bad value came from.
 import { z } from "zod";
 import { SETTINGS } from "./config/settings.js";
+import { ENROLL_ENV_VARIABLES } from "./enroll/settings.js";
 
-/** Every variable the agent reads: one per setting, plus the config file's path. */
+/** Every variable the agent reads: one per setting, the config file's path, and those of `enroll`. */
 export const ENV_VARIABLES = [
   "IOT_AGENT_CONFIG",
   ...Object.values(SETTINGS).map((setting) => setting.env),
+  ...ENROLL_ENV_VARIABLES,
 ] as const;
 
 const envSchema = z.object(

@@ -1,11 +1,13 @@
 #!/usr/bin/env tsx
 // iot-agent entry point: validate the configuration before touching anything
 // (exit 2 with every problem named), then run until SIGTERM/SIGINT; or, as
-// `iot-agent doctor`, check the set-up and exit (0 only if every check passed).
+// `iot-agent doctor`, check the set-up and exit (0 only if every check passed);
+// or, as `iot-agent enroll`, enroll this device and write its credential file.
 import { CommanderError } from "commander";
 import { parseArgs } from "./cli.js";
 import { configFromSettings, loadSettings, type ResolvedSettings } from "./config/load.js";
 import { runDoctor } from "./doctor/doctor.js";
+import { runEnroll } from "./enroll/run-enroll.js";
 import { formatReport } from "./doctor/report.js";
 import { startAgent } from "./agent.js";
 import { readEnv } from "./env.js";
@@ -29,7 +31,14 @@ async function doctor(resolved: ResolvedSettings): Promise<never> {
 async function main(): Promise<number> {
   let config;
   try {
-    const args = parseArgs(process.argv.slice(2), readEnv());
+    const env = readEnv();
+    const args = parseArgs(process.argv.slice(2), env);
+    if (args.enroll !== undefined) {
+      return await runEnroll(args.enroll, env, {
+        line: (text) => process.stdout.write(`${text}\n`),
+        error: (text) => process.stderr.write(`iot-agent enroll: ${text}\n`),
+      });
+    }
     const resolved = await loadSettings(args);
     if (args.command === "doctor") return await doctor(resolved);
     config = await configFromSettings(resolved);

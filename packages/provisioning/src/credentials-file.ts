@@ -15,6 +15,9 @@ import {
 } from "@fleet/contracts";
 import { CredentialsFileExistsError } from "./errors.js";
 
+// What writing may throw, for importers of this file alone (the agent: no Kubernetes client in its bundle).
+export { CredentialsFileExistsError };
+
 export const CREDENTIALS_FILE_MODE = 0o600;
 
 export interface WriteCredentialsOptions {
@@ -66,7 +69,15 @@ export async function writeCredentialsFile(
   credentials: DeviceCredentials,
   options: WriteCredentialsOptions = {},
 ): Promise<void> {
-  const text = credentialsFileText(credentials);
+  await writePrivateFile(path, credentialsFileText(credentials), options);
+}
+
+/** Writes any secret `text` at `path` the same way (the agent's pending enrollment key too). */
+export async function writePrivateFile(
+  path: string,
+  text: string,
+  options: WriteCredentialsOptions = {},
+): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   // "wx": never follow or reuse something already at the temporary name.
   const handle = await open(temporary, "wx", CREDENTIALS_FILE_MODE);
