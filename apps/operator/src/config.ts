@@ -86,6 +86,22 @@ const runSettings = {
     schema: minDuration(100),
     default: "1s",
   },
+  deviceStatusPatchesPerSecond: {
+    flag: "device-status-patches-per-second",
+    env: "DEVICE_STATUS_PATCHES_PER_SECOND",
+    schema: z.coerce
+      .number({ error: "must be a number of patches per second" })
+      .int("must be a whole number of patches per second")
+      .min(1, "must be at least 1 patch per second")
+      .max(1000, "must be at most 1000 patches per second"),
+    default: "20",
+  },
+  lastSeenRefresh: {
+    flag: "last-seen-refresh",
+    env: "LAST_SEEN_REFRESH",
+    schema: minDuration(1000),
+    default: "60m",
+  },
   resyncPeriod: {
     flag: "resync-period",
     env: "RESYNC_PERIOD",
@@ -141,6 +157,10 @@ export interface RunConfig extends KubeSource {
   heartbeatPeriodMs: number;
   stalenessWindowMs: number;
   statusFlushPeriodMs: number;
+  /** Device status patches (connectivity, version, inventory) allowed per second, over all devices. */
+  deviceStatusPatchesPerSecond: number;
+  /** While a device stays online, its Device's lastSeenAt is rewritten after this long. */
+  lastSeenRefreshMs: number;
   resyncPeriodMs: number;
   lease: {
     namespace: string;
@@ -190,6 +210,8 @@ export function runConfig(flags: Record<string, unknown>, env: OperatorEnv): Run
     heartbeatPeriodMs,
     stalenessWindowMs,
     statusFlushPeriodMs: v.statusFlushPeriod,
+    deviceStatusPatchesPerSecond: v.deviceStatusPatchesPerSecond,
+    lastSeenRefreshMs: v.lastSeenRefresh,
     resyncPeriodMs: v.resyncPeriod,
     lease: {
       namespace: v.leaseNamespace,

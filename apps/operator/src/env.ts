@@ -14,6 +14,8 @@ const envSchema = z.object({
   HEARTBEAT_PERIOD: optional,
   STALENESS_WINDOW: optional,
   STATUS_FLUSH_PERIOD: optional,
+  DEVICE_STATUS_PATCHES_PER_SECOND: optional,
+  LAST_SEEN_REFRESH: optional,
   RESYNC_PERIOD: optional,
   LEASE_NAMESPACE: optional,
   LEASE_NAME: optional,

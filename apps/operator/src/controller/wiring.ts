@@ -2,6 +2,7 @@
 //   Device watch ──▶ placement ──▶ (flipped devices) ──▶ work queue
 //   CR watch ──▶ work queue ──▶ reconciler ──▶ placement, KV desired state
 //   KV agent-status watch ──▶ device store ──▶ status flusher ──▶ CR status
+//                         └──▶ Device status writer ──▶ Device status (transitions only)
 // Nothing here waits for the Lease or opens NATS: run.ts decides when the
 // parts start and stop.
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -14,6 +15,7 @@ import { DeploymentApi, type RawDeployment } from "../kube/deployment-api.js";
 import { DeploymentWatch } from "../kube/deployment-watch.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import { deviceStatusPart } from "../device-status/device-status-part.js";
 import { AgentStatusWatch } from "../nats/agent-status-watch.js";
 import { ensureBuckets, type Buckets } from "../nats/buckets.js";
 import { DesiredStateWriter } from "../nats/desired-state-writer.js";
@@ -91,9 +93,10 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
     log,
     metrics,
   );
+  const deviceStatus = deviceStatusPart(config, { kc, log, metrics, canWrite });
   const statusWatch = new AgentStatusWatch(
     bucket((b) => b.agentStatus),
-    store,
+    deviceStatus.alongside(store),
     log,
     metrics,
   );
@@ -212,6 +215,7 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
     start() {
       store.start();
       flusher.start();
+      deviceStatus.start();
       statusWatch.start();
       devices.start(); // the CR watch starts after the first list of Devices
       const resync = setInterval(() => {
@@ -232,6 +236,7 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
       devices.stop();
       statusWatch.stop();
       store.stop();
+      await deviceStatus.stop();
       queue.stop();
       await queue.idle();
       flusher.stop();

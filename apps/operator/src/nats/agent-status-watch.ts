@@ -8,6 +8,7 @@ import {
   isInvalidKeyError,
   isPayloadError,
   parseAgentStatusKey,
+  type AgentStatus,
 } from "@fleet/contracts";
 import { Backoff } from "@fleet/runtime";
 import type { KV, KvWatchEntry } from "@nats-io/kv";
@@ -15,7 +16,12 @@ import { setTimeout as delay } from "node:timers/promises";
 import { describeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import type { DeviceStatusStore } from "../status/device-store.js";
+
+/** Where heartbeats go: the device store (CR aggregation), and the Device status writer. */
+export interface HeartbeatSink {
+  put(device: string, status: AgentStatus, receivedAtMs: number): void;
+  remove(device: string): void;
+}
 
 interface Stoppable {
   stop(): void;
@@ -23,13 +29,13 @@ interface Stoppable {
 
 export class AgentStatusWatch {
   readonly #kv: () => KV;
-  readonly #store: DeviceStatusStore;
+  readonly #store: HeartbeatSink;
   readonly #log: Logger;
   readonly #metrics: Metrics;
   #current: Stoppable | undefined;
   #stopped = false;
 
-  constructor(kv: () => KV, store: DeviceStatusStore, log: Logger, metrics: Metrics) {
+  constructor(kv: () => KV, store: HeartbeatSink, log: Logger, metrics: Metrics) {
     this.#kv = kv;
     this.#store = store;
     this.#log = log;
