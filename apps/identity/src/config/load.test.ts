@@ -80,3 +80,52 @@ describe("identity config - bad settings are named", () => {
     expect(message).toContain('--http-port (flag) = "70000": must be a port');
   });
 });
+
+describe("identity config - enrollment", () => {
+  it("runs no enrollment by default", async () => {
+    const config = await loadConfig(parseArgs([], required));
+    expect(config.idpAdminKey).toBeUndefined();
+    expect(config.enrollmentTlsCert).toBeUndefined();
+    expect(config.enrollmentPort).toBe(8443);
+  });
+
+  it("reads the IdP admin key and takes the enrollment API's settings together", async () => {
+    const adminKey = join(dir, "admin-key.json");
+    const key = {
+      type: "serviceaccount",
+      keyId: "1",
+      userId: "2",
+      key: "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n",
+    };
+    await writeFile(adminKey, JSON.stringify(key), { mode: 0o600 });
+    const config = await loadConfig(
+      parseArgs(["--enrollment-public-url", "https://enroll.example.com/"], {
+        ...required,
+        ZITADEL_ADMIN_KEY_FILE: adminKey,
+        ENROLLMENT_TLS_CERT_FILE: file,
+        ENROLLMENT_TLS_KEY_FILE: file,
+        DEVICE_NATS_URL: "tls://nats.example.com:4222",
+      }),
+    );
+    expect(config.idpAdminKey).toEqual(key);
+    expect(config.enrollmentPublicUrl).toBe("https://enroll.example.com");
+    expect(config.deviceNatsServers).toEqual(["tls://nats.example.com:4222"]);
+  });
+
+  it("names what the enrollment API is missing: its other settings and the IdP admin key", async () => {
+    const message = await problems([], { ...required, ENROLLMENT_TLS_CERT_FILE: file });
+    expect(message).toContain(
+      "ENROLLMENT_TLS_KEY_FILE (--enrollment-tls-key) is missing: the enrollment API needs",
+    );
+    expect(message).toContain("ENROLLMENT_PUBLIC_URL (--enrollment-public-url) is missing");
+    expect(message).toContain("ZITADEL_ADMIN_KEY_FILE (--idp-admin-key-file) is missing");
+  });
+
+  it("refuses an admin key file others may read", async () => {
+    const open = join(dir, "open-key.json");
+    await writeFile(open, "{}", { mode: 0o644 });
+    const message = await problems([], { ...required, ZITADEL_ADMIN_KEY_FILE: open });
+    expect(message).toContain("ZITADEL_ADMIN_KEY_FILE (env)");
+    expect(message).toContain("chmod 600");
+  });
+});
