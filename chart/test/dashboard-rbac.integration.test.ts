@@ -5,7 +5,7 @@
 // groups the API server maps their roles to: as a viewer they may only read
 // CRs, as a deployer also write them (asked as the admin with --as/--as-group,
 // which the admin may do; the dashboard never does).
-import { API_GROUP, DEVICE_PLURAL, PLURAL } from "@fleet/contracts";
+import { API_GROUP, DEVICE_PLURAL, ENROLLMENT_TOKEN_PLURAL, PLURAL } from "@fleet/contracts";
 import { httpStatusOf } from "@fleet/kube";
 import {
   CoreV1Api,
@@ -25,6 +25,7 @@ import { actAsServiceAccount, type ServiceAccountIdentity } from "./service-acco
 const release = `dash-${runId}`;
 const CRS = `${PLURAL}.${API_GROUP}`;
 const DEVICES = `${DEVICE_PLURAL}.${API_GROUP}`;
+const TOKENS = `${ENROLLMENT_TOKEN_PLURAL}.${API_GROUP}`;
 const READ = ["get", "list", "watch"];
 const WRITE = ["create", "update", "patch", "delete"];
 
@@ -153,6 +154,26 @@ describe("chart - dashboard RBAC", () => {
       update: false,
     });
     expect(await answers([...READ, ...WRITE], undefined, DEVICES)).toStrictEqual(
+      all([...READ, ...WRITE], false),
+    );
+  });
+
+  it("dashboard-rbac - enrollment tokens: a viewer may only read them; a deployer may also create, revoke (patch) and delete; nobody writes their or a Device's status", async () => {
+    const viewer = { user: `oidc:viewer-${runId}`, group: ROLE_GROUPS.viewer };
+    const deployer = { user: `oidc:deployer-${runId}`, group: ROLE_GROUPS.deployer };
+    expect(await answers([...READ, ...WRITE], viewer, TOKENS)).toStrictEqual({
+      ...all(READ, true),
+      ...all(WRITE, false),
+    });
+    expect(await answers([...READ, ...WRITE], deployer, TOKENS)).toStrictEqual({
+      ...all([...READ, ...WRITE], true),
+      update: false,
+    });
+    for (const resource of [TOKENS, DEVICES])
+      expect(await canI("patch", resource, { as: deployer, subresource: "status" }), resource).toBe(
+        false,
+      );
+    expect(await answers([...READ, ...WRITE], undefined, TOKENS)).toStrictEqual(
       all([...READ, ...WRITE], false),
     );
   });

@@ -1,7 +1,7 @@
 // What the chart must grant and wire, written once from the apps' code
 // (apps/operator/src, apps/web/src, apps/identity/src): the unit tests compare the rendered chart
 // with it, the integration tests prove it is enough by running the operator with it.
-import { API_GROUP, DEVICE_PLURAL, PLURAL } from "@fleet/contracts";
+import { API_GROUP, DEVICE_PLURAL, ENROLLMENT_TOKEN_PLURAL, PLURAL } from "@fleet/contracts";
 import { IDENTITY_SETTINGS } from "@fleet/identity";
 import type { V1PolicyRule } from "@kubernetes/client-node";
 
@@ -9,6 +9,16 @@ import type { V1PolicyRule } from "@kubernetes/client-node";
 export const OPERATOR_RULES: V1PolicyRule[] = [
   { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ["list", "watch", "patch"] },
   { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ["patch"] },
+];
+
+/**
+ * Device CRs (cluster-scoped, so always a ClusterRole): list+watch for label
+ * targeting, merge-patch of the status subresource for online/offline,
+ * version and inventory.
+ */
+export const OPERATOR_DEVICE_RULES: V1PolicyRule[] = [
+  { apiGroups: [API_GROUP], resources: [DEVICE_PLURAL], verbs: ["list", "watch"] },
+  { apiGroups: [API_GROUP], resources: [`${DEVICE_PLURAL}/status`], verbs: ["patch"] },
 ];
 
 /** One Lease (leader/lease.ts): create when missing, then get and compare-and-swap update. */
@@ -40,9 +50,25 @@ export const DASHBOARD_REQUIRED_ENV_NAMES: readonly string[] = [
   "SESSION_SECRET",
 ];
 
-/** Device CRs: list+watch into the policy cache; a miss is a list by field selector (apps/identity/src/policy). */
+/**
+ * Device CRs: list+watch into the policy cache and the registrar (a miss is a
+ * list by field selector, apps/identity/src/policy); create an enrolling
+ * device's Device; patch spec.identity (registrar) and its own status fields.
+ * EnrollmentTokens: get the one presented, patch its status to count a use.
+ */
 export const IDENTITY_RULES: V1PolicyRule[] = [
-  { apiGroups: [API_GROUP], resources: [DEVICE_PLURAL], verbs: ["list", "watch"] },
+  {
+    apiGroups: [API_GROUP],
+    resources: [DEVICE_PLURAL],
+    verbs: ["list", "watch", "create", "patch"],
+  },
+  { apiGroups: [API_GROUP], resources: [`${DEVICE_PLURAL}/status`], verbs: ["patch"] },
+  { apiGroups: [API_GROUP], resources: [ENROLLMENT_TOKEN_PLURAL], verbs: ["get"] },
+  {
+    apiGroups: [API_GROUP],
+    resources: [`${ENROLLMENT_TOKEN_PLURAL}/status`],
+    verbs: ["patch"],
+  },
 ];
 
 /** Variables apps/identity's settings read; the chart must set no other. */

@@ -1,8 +1,17 @@
 // The chart's RBAC is enough for the real identity service and no more: the
 // service runs with a token of the chart's ServiceAccount, watches the Device
 // registry, admits a device that was registered a moment ago and closes it
-// once disabled; the same token is refused (403) everything else.
-import { API_GROUP, API_VERSION, DEVICE_PLURAL, PLURAL, deviceManifest } from "@fleet/contracts";
+// once disabled; the same token may create and patch Devices (enrollment, the
+// registrar), patch their status and count a token's use, and is refused
+// (403) everything else.
+import {
+  API_GROUP,
+  API_VERSION,
+  DEVICE_PLURAL,
+  ENROLLMENT_TOKEN_PLURAL,
+  PLURAL,
+  enrollmentTokenManifest,
+} from "@fleet/contracts";
 import {
   accessToken,
   connectAsDevice,
@@ -80,35 +89,67 @@ describe("chart - identity service RBAC", () => {
     );
   });
 
-  it("rbac - the same token may list and watch Devices but is refused everything else", async () => {
+  it("rbac - the same token may do what enrollment and the registrar need, and is refused everything else", async () => {
     const objects = sa.kc.makeApiClient(CustomObjectsApi);
     const devices = { group: API_GROUP, version: API_VERSION, plural: DEVICE_PLURAL };
+    const tokens = { group: API_GROUP, version: API_VERSION, plural: ENROLLMENT_TOKEN_PLURAL };
     expect(await statusOf(objects.listClusterCustomObject(devices))).toBe(200);
     const review = sa.kc.makeApiClient(AuthorizationV1Api);
-    for (const verb of ["list", "watch"]) {
-      const answer = await review.createSelfSubjectAccessReview({
-        body: {
-          spec: { resourceAttributes: { group: API_GROUP, resource: DEVICE_PLURAL, verb } },
-        },
-      });
-      expect(answer.status?.allowed, verb).toBe(true);
-    }
+    const allowed = async (resource: string, verb: string, subresource?: string) =>
+      (
+        await review.createSelfSubjectAccessReview({
+          body: {
+            spec: {
+              resourceAttributes: {
+                group: API_GROUP,
+                resource,
+                verb,
+                ...(subresource === undefined ? {} : { subresource }),
+              },
+            },
+          },
+        })
+      ).status?.allowed;
+    const granted: [string, string, string?][] = [
+      [DEVICE_PLURAL, "list"],
+      [DEVICE_PLURAL, "watch"],
+      [DEVICE_PLURAL, "create"],
+      [DEVICE_PLURAL, "patch"],
+      [DEVICE_PLURAL, "patch", "status"],
+      [ENROLLMENT_TOKEN_PLURAL, "get"],
+      [ENROLLMENT_TOKEN_PLURAL, "patch", "status"],
+    ];
+    for (const [resource, verb, subresource] of granted)
+      expect(
+        await allowed(resource, verb, subresource),
+        `${verb} ${resource}/${subresource ?? ""}`,
+      ).toBe(true);
     const core = sa.kc.makeApiClient(CoreV1Api);
-    const intruder = deviceManifest({ name: `intruder-${runId}` });
+    const intruder = enrollmentTokenManifest({
+      name: `intruder-${runId}`,
+      spec: { secretHash: `sha256:${"0".repeat(64)}` },
+    });
     const refused: Record<string, () => Promise<unknown>> = {
       "get a Device (a miss is read through by a list)": () =>
         objects.getClusterCustomObject({ ...devices, name: device.deviceId }),
-      "create a Device": () =>
-        objects.createClusterCustomObject({ ...devices, body: intruder, dryRun: DRY_RUN }),
-      "patch a Device": () =>
-        objects.patchClusterCustomObject({
-          ...devices,
-          name: device.deviceId,
-          body: { spec: { disabled: false } },
-          dryRun: DRY_RUN,
-        }),
       "delete a Device": () =>
         objects.deleteClusterCustomObject({ ...devices, name: device.deviceId, dryRun: DRY_RUN }),
+      "list EnrollmentTokens": () => objects.listClusterCustomObject(tokens),
+      "create an EnrollmentToken": () =>
+        objects.createClusterCustomObject({ ...tokens, body: intruder, dryRun: DRY_RUN }),
+      "change an EnrollmentToken's spec": () =>
+        objects.patchClusterCustomObject({
+          ...tokens,
+          name: intruder.metadata.name,
+          body: { spec: { maxUses: 1000 } },
+          dryRun: DRY_RUN,
+        }),
+      "delete an EnrollmentToken": () =>
+        objects.deleteClusterCustomObject({
+          ...tokens,
+          name: intruder.metadata.name,
+          dryRun: DRY_RUN,
+        }),
       "list Deployment CRs": () =>
         objects.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural: PLURAL }),
       "list secrets in the release namespace": () => core.listNamespacedSecret({ namespace }),

@@ -10,6 +10,9 @@ import {
   decodeDesiredState,
   deploymentManifest,
   desiredStateKey,
+  DEVICE_PLURAL,
+  deviceManifest,
+  ENROLLMENT_TOKEN_PLURAL,
   FINALIZER,
   PLURAL,
   type DeploymentSpecInput,
@@ -19,6 +22,7 @@ import { connectAsAdmin, platformConnection, waitUntil } from "@fleet/local-plat
 import {
   ApiextensionsV1Api,
   AppsV1Api,
+  AuthorizationV1Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -212,5 +216,65 @@ describe("chart - operator RBAC", () => {
     for (const [what, request] of Object.entries(refused))
       statuses[what] = await statusOf(request());
     expect(statuses).toStrictEqual(Object.fromEntries(Object.keys(refused).map((k) => [k, 403])));
+  });
+
+  it("rbac - on Devices the token may list, watch and patch status, and nothing else; no EnrollmentToken at all", async () => {
+    const review = sa.kc.makeApiClient(AuthorizationV1Api);
+    const allowed = async (resource: string, verb: string, subresource?: string) =>
+      (
+        await review.createSelfSubjectAccessReview({
+          body: {
+            spec: {
+              resourceAttributes: {
+                group: API_GROUP,
+                resource,
+                verb,
+                ...(subresource === undefined ? {} : { subresource }),
+              },
+            },
+          },
+        })
+      ).status?.allowed ?? false;
+    const answers: Record<string, boolean> = {};
+    const asked: [string, string, string?][] = [
+      [DEVICE_PLURAL, "list"],
+      [DEVICE_PLURAL, "watch"],
+      [DEVICE_PLURAL, "patch", "status"],
+      [DEVICE_PLURAL, "get"],
+      [DEVICE_PLURAL, "create"],
+      [DEVICE_PLURAL, "patch"],
+      [DEVICE_PLURAL, "update"],
+      [DEVICE_PLURAL, "delete"],
+      [ENROLLMENT_TOKEN_PLURAL, "get"],
+      [ENROLLMENT_TOKEN_PLURAL, "list"],
+    ];
+    for (const [resource, verb, subresource] of asked)
+      answers[`${verb} ${resource}${subresource === undefined ? "" : `/${subresource}`}`] =
+        await allowed(resource, verb, subresource);
+    expect(answers).toStrictEqual({
+      "list devices": true,
+      "watch devices": true,
+      "patch devices/status": true,
+      "get devices": false,
+      "create devices": false,
+      "patch devices": false,
+      "update devices": false,
+      "delete devices": false,
+      "get enrollmenttokens": false,
+      "list enrollmenttokens": false,
+    });
+    // And the API server agrees on a real request: creating a Device is refused.
+    const objects = sa.kc.makeApiClient(CustomObjectsApi);
+    const devices = { group: API_GROUP, version: API_VERSION, plural: DEVICE_PLURAL };
+    expect(await statusOf(objects.listClusterCustomObject(devices))).toBe(200);
+    expect(
+      await statusOf(
+        objects.createClusterCustomObject({
+          ...devices,
+          body: deviceManifest({ name: `intruder-${runId}` }),
+          dryRun: DRY_RUN,
+        }),
+      ),
+    ).toBe(403);
   });
 });

@@ -123,7 +123,7 @@ describe("chart - render the identity service", () => {
     expect(deployment.spec?.template.spec?.volumes?.map((v) => v.name)).toStrictEqual(["secrets"]);
   });
 
-  it("identity - its ClusterRole lists and watches Devices, nothing else, bound to its ServiceAccount", async () => {
+  it("identity - its ClusterRole grants exactly what it does with Devices and EnrollmentTokens, bound to its ServiceAccount", async () => {
     const objects = await render({ release: "edge", namespace: "team-a", values: IDENTITY_VALUES });
     const name = "edge-fleet-identity";
     expect(one(objects, "ClusterRole", name).rules).toStrictEqual(IDENTITY_RULES);

@@ -4,7 +4,12 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { DASHBOARD_VALUES } from "./dashboard-values.js";
-import { OPERATOR_ENV_NAMES, OPERATOR_RULES, leaderElectionRules } from "./expected.js";
+import {
+  OPERATOR_DEVICE_RULES,
+  OPERATOR_ENV_NAMES,
+  OPERATOR_RULES,
+  leaderElectionRules,
+} from "./expected.js";
 import {
   containerOf,
   DEFAULT_NAMESPACE,
@@ -31,6 +36,8 @@ describe("chart - render", () => {
     const objects = await render();
     expect(kindsOf(objects)).toEqual([
       "ClusterRole",
+      "ClusterRole",
+      "ClusterRoleBinding",
       "ClusterRoleBinding",
       "Deployment",
       "Role",
@@ -44,9 +51,9 @@ describe("chart - render", () => {
 
   it("render - the ClusterRole grants exactly what the operator uses, bound to its ServiceAccount", async () => {
     const objects = await render();
-    const role = one(objects, "ClusterRole");
+    const role = one(objects, "ClusterRole", OPERATOR);
     expect(role.rules).toStrictEqual(OPERATOR_RULES);
-    const binding = one(objects, "ClusterRoleBinding");
+    const binding = one(objects, "ClusterRoleBinding", OPERATOR);
     expect(binding.roleRef).toStrictEqual({
       apiGroup: "rbac.authorization.k8s.io",
       kind: "ClusterRole",
@@ -186,9 +193,26 @@ describe("chart - render", () => {
     expect(pod?.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 1000 });
   });
 
-  it("render - watchNamespace swaps the ClusterRole for a Role in that namespace", async () => {
+  it("render - the operator's Device rules are a ClusterRole of their own, bound to the same ServiceAccount", async () => {
+    const objects = await render();
+    const role = one(objects, "ClusterRole", `${OPERATOR}-devices`);
+    expect(role.rules).toStrictEqual(OPERATOR_DEVICE_RULES);
+    const binding = one(objects, "ClusterRoleBinding", `${OPERATOR}-devices`);
+    expect(binding.roleRef).toStrictEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "ClusterRole",
+      name: `${OPERATOR}-devices`,
+    });
+    expect(binding.subjects).toStrictEqual([
+      { kind: "ServiceAccount", name: OPERATOR, namespace: DEFAULT_NAMESPACE },
+    ]);
+  });
+
+  it("render - watchNamespace swaps the Deployment ClusterRole for a Role in that namespace; Devices stay cluster-wide", async () => {
     const objects = await render({ values: { operator: { watchNamespace: "apps" } } });
-    expect(objects.some((o) => CLUSTER_SCOPED.has(o.kind))).toBe(false);
+    expect(
+      objects.filter((o) => CLUSTER_SCOPED.has(o.kind)).map((o) => o.metadata.name),
+    ).toStrictEqual([`${OPERATOR}-devices`, `${OPERATOR}-devices`]);
     const role = one(objects, "Role", OPERATOR);
     expect(role.metadata?.namespace).toBe("apps");
     expect(role.rules).toStrictEqual(OPERATOR_RULES);

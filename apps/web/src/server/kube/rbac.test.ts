@@ -29,6 +29,23 @@ describe("rbac - typed ClusterRoles", () => {
     expect(rule?.verbs).toEqual(["get", "list", "watch", "create", "patch", "delete"]);
   });
 
+  it("lets viewers only read enrollment tokens", () => {
+    expect(viewerClusterRole().rules?.[2]).toEqual({
+      apiGroups: ["iot.nationtech.io"],
+      resources: ["enrollmenttokens"],
+      verbs: ["get", "list", "watch"],
+    });
+  });
+
+  it("lets deployers create, revoke (patch) and delete enrollment tokens, never their status", () => {
+    const rule = deployerClusterRole().rules?.[2];
+    expect(rule?.resources).toEqual(["enrollmenttokens"]);
+    expect(rule?.verbs).toEqual(["get", "list", "watch", "create", "patch", "delete"]);
+    const resources = deployerClusterRole().rules?.flatMap((r) => r.resources ?? []);
+    expect(resources).not.toContain("enrollmenttokens/status");
+    expect(resources).not.toContain("devices/status");
+  });
+
   it("grants nobody the right to impersonate", () => {
     const verbs = dashboardRbacObjects().flatMap((o) =>
       "rules" in o ? (o.rules ?? []).flatMap((r) => r.verbs) : [],

@@ -1,15 +1,18 @@
 // The Kubernetes RBAC that gives the dashboard's roles their meaning, as typed
 // values (no YAML). The chart renders the same objects.
 //   viewer   -> group fleet:viewers   -> get/list/watch Deployment CRs and their status,
-//                                        and Device CRs
+//                                        and Device CRs and EnrollmentTokens
 //   deployer -> group fleet:deployers -> that, plus create/update/patch/delete of Deployments,
 //                                        and create/patch/delete of Devices (provisioning,
-//                                        disabling, key rotation, removal)
+//                                        disabling, key rotation, removal, approval,
+//                                        labels), and create/patch/delete of
+//                                        EnrollmentTokens (viewers may read them:
+//                                        they hold only the secret's hash)
 // The API server puts IdP users in these groups itself (their ID token's role
 // claim), whether they come through the dashboard or kubectl. The dashboard's
 // own identity needs no right at all: it forwards each user's own token.
 import type { V1ClusterRole, V1ClusterRoleBinding } from "@kubernetes/client-node";
-import { API_GROUP, DEVICE_PLURAL, PLURAL } from "@fleet/contracts";
+import { API_GROUP, DEVICE_PLURAL, ENROLLMENT_TOKEN_PLURAL, PLURAL } from "@fleet/contracts";
 import { ROLE_GROUPS } from "../auth/roles";
 
 const READ = ["get", "list", "watch"];
@@ -18,6 +21,9 @@ const WRITE = ["create", "update", "patch", "delete"];
 const DEVICE_WRITE = ["create", "patch", "delete"];
 const deploymentResources = [PLURAL, `${PLURAL}/status`];
 const deviceResources = [DEVICE_PLURAL];
+// Tokens are created, revoked (a merge patch of spec.revoked) and deleted; their status is iot-identity's.
+const ENROLLMENT_TOKEN_WRITE = ["create", "patch", "delete"];
+const enrollmentTokenResources = [ENROLLMENT_TOKEN_PLURAL];
 
 export const VIEWER_CLUSTER_ROLE = "fleet-dashboard-viewer";
 export const DEPLOYER_CLUSTER_ROLE = "fleet-dashboard-deployer";
@@ -26,7 +32,7 @@ const labels = { "app.kubernetes.io/part-of": "fleet", "app.kubernetes.io/compon
 
 function clusterRole(
   name: string,
-  verbs: { deployments: string[]; devices: string[] },
+  verbs: { deployments: string[]; devices: string[]; enrollmentTokens: string[] },
 ): V1ClusterRole {
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
@@ -35,6 +41,11 @@ function clusterRole(
     rules: [
       { apiGroups: [API_GROUP], resources: deploymentResources, verbs: verbs.deployments },
       { apiGroups: [API_GROUP], resources: deviceResources, verbs: verbs.devices },
+      {
+        apiGroups: [API_GROUP],
+        resources: enrollmentTokenResources,
+        verbs: verbs.enrollmentTokens,
+      },
     ],
   };
 }
@@ -50,11 +61,12 @@ function groupBinding(role: string, group: string): V1ClusterRoleBinding {
 }
 
 export const viewerClusterRole = (): V1ClusterRole =>
-  clusterRole(VIEWER_CLUSTER_ROLE, { deployments: READ, devices: READ });
+  clusterRole(VIEWER_CLUSTER_ROLE, { deployments: READ, devices: READ, enrollmentTokens: READ });
 export const deployerClusterRole = (): V1ClusterRole =>
   clusterRole(DEPLOYER_CLUSTER_ROLE, {
     deployments: [...READ, ...WRITE],
     devices: [...READ, ...DEVICE_WRITE],
+    enrollmentTokens: [...READ, ...ENROLLMENT_TOKEN_WRITE],
   });
 
 /** The role objects and their bindings to the groups the API server maps the roles to. */
