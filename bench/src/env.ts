@@ -6,6 +6,10 @@ import { z } from "zod";
 
 const COUNT_RULE = "must be a whole number above 0";
 const count = z.coerce.number({ error: COUNT_RULE }).int(COUNT_RULE).positive(COUNT_RULE);
+const sizes = z
+  .string()
+  .transform((text) => text.split(",").map((part) => Number(part.trim())))
+  .pipe(z.array(z.number().int().positive()).min(1));
 
 /** Each setting is read from the variable of its own name. */
 const SETTINGS = {
@@ -15,15 +19,18 @@ const SETTINGS = {
   /** Out-of-band kills measured by `failure-detection`. */
   BENCH_KILLS: { env: "BENCH_KILLS", schema: count, default: 20 },
   /** Fleet sizes of `fleet-scale`, comma-separated. */
-  BENCH_SCALE_SIZES: {
-    env: "BENCH_SCALE_SIZES",
-    schema: z
-      .string()
-      .transform((text) => text.split(",").map((part) => Number(part.trim())))
-      .pipe(z.array(z.number().int().positive()).min(1)),
-    default: "1000,5000,10000",
+  BENCH_SCALE_SIZES: { env: "BENCH_SCALE_SIZES", schema: sizes, default: "1000,5000,10000" },
+  /** Fleet sizes of `fleet-selector` (Device CRs), comma-separated; run in ascending order. */
+  BENCH_SELECTOR_SIZES: {
+    env: "BENCH_SELECTOR_SIZES",
+    schema: sizes,
+    default: "10000,25000,50000",
   },
-  /** Measuring time per fleet size. */
+  /** Devices relabelled at once by `fleet-selector` at each size. */
+  BENCH_RELABEL_DEVICES: { env: "BENCH_RELABEL_DEVICES", schema: count, default: 1000 },
+  /** Requests in flight while `fleet-selector` creates or relabels Device CRs. */
+  BENCH_DEVICE_CONCURRENCY: { env: "BENCH_DEVICE_CONCURRENCY", schema: count, default: 32 },
+  /** Measuring time per fleet size (fleet-scale and fleet-selector). */
   BENCH_SCALE_SECONDS: { env: "BENCH_SCALE_SECONDS", schema: count, default: 45 },
   /** Devices in KV for `dashboard`. */
   BENCH_DASHBOARD_DEVICES: { env: "BENCH_DASHBOARD_DEVICES", schema: count, default: 10_000 },

@@ -18,6 +18,8 @@ const TICK_MS = 100;
 
 export class HeartbeatSimulator {
   readonly failing = new Set<string>();
+  /** Heartbeats acknowledged so far (the rate achieved, against the one intended). */
+  puts = 0;
   #stopped = false;
   #loop: Promise<void> = Promise.resolve();
 
@@ -63,6 +65,7 @@ export class HeartbeatSimulator {
         },
       }),
     );
+    this.puts += 1;
   }
 
   /** A method, not a field read, because stop() flips it while the loop awaits. */

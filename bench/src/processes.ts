@@ -19,6 +19,8 @@ export interface Child {
   pid: number;
   logs: string[];
   exited(): boolean;
+  /** Rejects (with its last log lines) if the process ends before stop() is called. */
+  died(): Promise<never>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export function spawn(args: string[], env: Record<string, string>): Child {
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
   let done = false;
+  let stopping = false;
   void child.then(() => {
     done = true;
   });
@@ -42,7 +45,18 @@ export function spawn(args: string[], env: Record<string, string>): Child {
     pid,
     logs,
     exited: () => done,
+    died() {
+      const death = child.then((result): Promise<never> => {
+        if (stopping) return new Promise<never>(() => undefined);
+        const reason = result.signal ?? `code ${String(result.exitCode)}`;
+        throw new PartError(`process ${pid} exited (${reason}): ${logs.slice(-20).join("\n")}`);
+      });
+      // Handled here too, so a death after the race it was raced in never goes unhandled.
+      death.catch(() => undefined);
+      return death;
+    },
     async stop() {
+      stopping = true;
       if (done) return;
       child.kill("SIGTERM");
       await child;

@@ -4,20 +4,30 @@ import { NGINX_CONTAINER_PORT, nginxImageRef } from "@fleet/local-platform/testi
 
 export const NGINX_IMAGE = nginxImageRef("1.0");
 
-export const nginxSpec = (targetDevices: string[], hostPort: number): DeploymentSpecInput => ({
-  targetDevices,
-  score: {
-    PodmanV0: {
-      services: [
-        {
-          name: "web",
-          image: NGINX_IMAGE,
-          ports: [{ hostPort, containerPort: NGINX_CONTAINER_PORT }],
-        },
-      ],
-    },
+const nginxScore = (hostPort: number): DeploymentSpecInput["score"] => ({
+  PodmanV0: {
+    services: [
+      {
+        name: "web",
+        image: NGINX_IMAGE,
+        ports: [{ hostPort, containerPort: NGINX_CONTAINER_PORT }],
+      },
+    ],
   },
 });
+
+export const nginxSpec = (targetDevices: string[], hostPort: number): DeploymentSpecInput => ({
+  targetDevices,
+  score: nginxScore(hostPort),
+});
+
+export type TargetSelector = NonNullable<DeploymentSpecInput["targetSelector"]>;
+
+/** The same workload on every Device whose labels match `targetSelector`. */
+export const nginxSelectorSpec = (
+  targetSelector: TargetSelector,
+  hostPort: number,
+): DeploymentSpecInput => ({ targetSelector, score: nginxScore(hostPort) });
 
 /** A short unique suffix, so reruns never collide with leftovers. */
 export const runId = (): string => Date.now().toString(36);

@@ -4,21 +4,17 @@
 // watch), operator RSS and CPU (/proc), status patches per second (operator
 // metric and CR resourceVersion changes), NATS messages per second (/varz),
 // and, as the API-server floor, one status PATCH and GET of an equal-size CR.
-import { setTimeout as delay } from "node:timers/promises";
 import type { BenchContext, Benchmark } from "../context.js";
 import { CrWatch } from "../cr-watch.js";
 import { HeartbeatSimulator } from "../heartbeat-simulator.js";
 import { timeStatusPatches } from "../patch-probe.js";
-import { bundleOperator, installCrd, procUsage, startOperator } from "../processes.js";
+import { bundleOperator, installCrd, startOperator } from "../processes.js";
+import { metricSum } from "../prometheus-text.js";
 import { latencyFigure, valueFigure, type Figure } from "../stats.js";
 import { nginxSpec, runId } from "../spec.js";
+import { measureSteadyState } from "../steady-state.js";
 
 const NAME = "fleet";
-
-async function natsInMsgs(monitorUrl: string): Promise<number> {
-  const varz = (await (await fetch(`${monitorUrl}/varz`)).json()) as { in_msgs: number };
-  return varz.in_msgs;
-}
 
 async function measureSize(ctx: BenchContext, size: number, bundle?: string): Promise<Figure[]> {
   const id = runId();
@@ -41,37 +37,18 @@ async function measureSize(ctx: BenchContext, size: number, bundle?: string): Pr
     const convergeMs = performance.now() - t0;
     ctx.logger.info({ size, convergeMs: Math.round(convergeMs) }, "fleet converged; measuring");
 
-    const patches0 = await operator.metric("iot_operator_status_patches_total", 'result="ok"');
-    const versions0 = crs.versions.get(NAME) ?? 0;
-    const msgs0 = await natsInMsgs(ctx.connection.natsMonitorUrl);
-    const usage0 = await procUsage(operator.pid);
-    const started = performance.now();
-    const lags: number[] = [];
-    const rss: number[] = [];
-    while (performance.now() - started < ctx.env.BENCH_SCALE_SECONDS * 1000) {
-      const index = Math.floor(Math.random() * size);
-      const device = ids[index] ?? "";
-      if (sim.failing.has(device)) continue;
-      sim.failing.add(device);
-      const want = sim.failing.size;
-      const seen = crs.until(NAME, (a) => (a?.failed ?? 0) >= want, 60_000, `failed ≥ ${want}`);
-      const tBeat = performance.now();
-      await sim.beat(index);
-      lags.push((await seen) - tBeat);
-      rss.push((await procUsage(operator.pid)).rss);
-      await delay(1000);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const usage1 = await procUsage(operator.pid);
-    const patches =
-      (await operator.metric("iot_operator_status_patches_total", 'result="ok"')) - patches0;
-    const versions = (crs.versions.get(NAME) ?? 0) - versions0;
-    const msgs = (await natsInMsgs(ctx.connection.natsMonitorUrl)) - msgs0;
+    const steady = await measureSteadyState(ctx, { operator, crs, sim, name: NAME });
+    const { seconds, lags } = steady;
+    const patchesOf = (page: string): number =>
+      metricSum(page, "iot_operator_status_patches_total", { result: "ok" });
+    const patches = patchesOf(steady.metricsAfter) - patchesOf(steady.metricsBefore);
+    const versions = steady.crVersions;
+    const msgs = steady.natsInMsgs;
     const heap = await operator.metric("iot_operator_nodejs_heap_size_used_bytes");
     // The floor is timed with the simulator stopped: sharing this process's
     // event loop with 2 000 puts/s would inflate each round trip.
     await sim.stop();
-    const probe = await timeStatusPatches(ctx.cluster, spec, 5);
+    const probe = await timeStatusPatches(ctx.cluster, spec, size, 5);
     const mb = (bytes: number): number => bytes / 1024 ** 2;
     return [
       latencyFigure(`${label}.status_lag`, lags, {
@@ -81,16 +58,11 @@ async function measureSize(ctx: BenchContext, size: number, bundle?: string): Pr
       valueFigure(`${label}.converge`, convergeMs, "ms", 1, {
         note: "CR created → aggregate.succeeded = all devices",
       }),
-      valueFigure(`${label}.operator_rss_max`, mb(Math.max(...rss, usage1.rss)), "MB", rss.length, {
+      valueFigure(`${label}.operator_rss_max`, mb(steady.rssMaxBytes), "MB", steady.rssSamples, {
         ...(size === 10_000 ? { target: "≤ 300 MB" } : {}),
         note: `heap used at end ${Math.round(mb(heap))} MB`,
       }),
-      valueFigure(
-        `${label}.operator_cpu`,
-        (usage1.cpuSeconds - usage0.cpuSeconds) / seconds,
-        "cores",
-        1,
-      ),
+      valueFigure(`${label}.operator_cpu`, steady.cpuCores, "cores", 1),
       valueFigure(`${label}.status_patches_per_s`, patches / seconds, "patches/s/CR", 1, {
         target: "≤ 1",
         note: `CR resourceVersion changes/s: ${(versions / seconds).toFixed(2)}`,

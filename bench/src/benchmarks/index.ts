@@ -4,12 +4,14 @@ import { authCallout } from "./auth-callout.js";
 import { dashboard } from "./dashboard.js";
 import { failureDetection } from "./failure-detection.js";
 import { fleetScale } from "./fleet-scale.js";
+import { fleetSelector } from "./fleet-selector.js";
 import { reconcile } from "./reconcile.js";
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   reconcile,
   "failure-detection": failureDetection,
   "fleet-scale": fleetScale,
+  "fleet-selector": fleetSelector,
   dashboard,
   "auth-callout": authCallout,
 };

@@ -1,0 +1,60 @@
+// The API server's view of what happens to the Devices: one list-then-watch
+// (the shared ResourceWatch) that counts every write to a Device (in a window
+// with no label edits, each one is a status patch) and how many Devices'
+// status says Online. Of each Device only its name and version are cached.
+import { DeviceClient, deviceNameOf, type DeviceObject, type ResourceWatch } from "@fleet/kube";
+import { kubeConfigFor } from "@fleet/local-platform/testing";
+import type { Logger } from "./logger.js";
+
+const isOnline = (device: DeviceObject): boolean =>
+  (device as { status?: { connectivity?: string } }).status?.connectivity === "Online";
+
+const nameAndVersion = (device: DeviceObject): DeviceObject => ({
+  metadata: { name: deviceNameOf(device), resourceVersion: device.metadata?.resourceVersion ?? "" },
+});
+
+export class DeviceWritesWatch {
+  /** Device writes seen since the watch listed (adds and modifications). */
+  writes = 0;
+  readonly #online = new Set<string>();
+  #watch: ResourceWatch<DeviceObject> | undefined;
+
+  static async open(logger: Logger): Promise<DeviceWritesWatch> {
+    const client = DeviceClient.forKubeConfig(await kubeConfigFor("admin"));
+    const observer = new DeviceWritesWatch();
+    await new Promise<void>((synced) => {
+      observer.#watch = client.watch(
+        {
+          changed: (name, device) => {
+            observer.writes += 1;
+            observer.#note(name, device);
+          },
+          deleted: (name) => {
+            observer.#online.delete(name);
+          },
+          listed: (_names, items) => {
+            observer.#online.clear();
+            for (const device of items) observer.#note(deviceNameOf(device), device);
+            synced();
+          },
+        },
+        { log: logger, keep: nameAndVersion },
+      );
+    });
+    return observer;
+  }
+
+  #note(name: string, device: DeviceObject): void {
+    if (isOnline(device)) this.#online.add(name);
+    else this.#online.delete(name);
+  }
+
+  /** Devices whose status.connectivity is Online now. */
+  online(): number {
+    return this.#online.size;
+  }
+
+  async close(): Promise<void> {
+    await this.#watch?.close();
+  }
+}

@@ -1,0 +1,128 @@
+// Device CRs for simulated devices: each has labels and a fake identity (an
+// IdP user and key id that exist nowhere), so the operator counts it as an
+// enrolled device its selectors may target. No IdP user is made: these devices
+// never connect themselves (the heartbeat simulator speaks for them). Created
+// and relabelled in parallel with a bounded number of requests in flight;
+// removed with one delete-collection call by their label.
+import { API_GROUP, API_VERSION, DEVICE_PLURAL, deviceManifest } from "@fleet/contracts";
+import { DeviceClient } from "@fleet/kube";
+import { kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
+import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
+import pMap from "p-map";
+import type { TargetSelector } from "./spec.js";
+
+/** Label on every simulated Device; its value is the run's id. */
+export const SIM_DEVICE_LABEL = "fleet-bench-sim";
+/** The fleet size at which a Device was created, so a selector can take the first N. */
+const SIZE_LABEL = "bench-size";
+
+export interface Growth {
+  created: number;
+  seconds: number;
+  perSecond: number;
+}
+
+export class SimDeviceRegistry {
+  /** The Device names created so far, in order. */
+  readonly ids: string[] = [];
+  /** The sizes grown to so far (each one's new Devices carry it in SIZE_LABEL). */
+  readonly #sizes: number[] = [];
+
+  private constructor(
+    private readonly kc: KubeConfig,
+    private readonly devices: DeviceClient,
+    readonly run: string,
+    private readonly concurrency: number,
+  ) {}
+
+  static async open(run: string, concurrency: number): Promise<SimDeviceRegistry> {
+    const kc = await kubeConfigFor("admin");
+    return new SimDeviceRegistry(kc, DeviceClient.forKubeConfig(kc), run, concurrency);
+  }
+
+  /** A selector matching the first `size` Devices (a size grown to), and `extra` labels. */
+  selectorUpTo(size: number, extra: Record<string, string> = {}): TargetSelector {
+    return {
+      matchLabels: { [SIM_DEVICE_LABEL]: this.run, ...extra },
+      matchExpressions: [
+        {
+          key: SIZE_LABEL,
+          operator: "In",
+          values: this.#sizes.filter((grown) => grown <= size).map(String),
+        },
+      ],
+    };
+  }
+
+  /** Creates Devices until `size` exist; resolves with how long that took. */
+  async growTo(size: number): Promise<Growth> {
+    const from = this.ids.length;
+    const fresh = Array.from({ length: Math.max(0, size - from) }, (_, k) => from + k);
+    const started = performance.now();
+    await pMap(
+      fresh,
+      async (index) => {
+        const name = `sim-${index}-${this.run}`;
+        await this.devices.create(
+          deviceManifest({
+            name,
+            labels: { [SIM_DEVICE_LABEL]: this.run, [SIZE_LABEL]: String(size) },
+            spec: { identity: { userId: `bench-user-${index}`, keyId: `bench-key-${index}` } },
+          }),
+        );
+      },
+      { concurrency: this.concurrency },
+    );
+    for (const index of fresh) this.ids.push(`sim-${index}-${this.run}`);
+    if (fresh.length > 0) this.#sizes.push(size);
+    const seconds = (performance.now() - started) / 1000;
+    return { created: fresh.length, seconds, perSecond: fresh.length / seconds };
+  }
+
+  /**
+   * Merge-patches the labels of `names` (null removes a label); calls `sent`
+   * with each device just before its request goes out.
+   */
+  async relabel(
+    names: readonly string[],
+    labels: Record<string, string | null>,
+    sent: (name: string, at: number) => void,
+  ): Promise<void> {
+    await pMap(
+      names,
+      async (name) => {
+        sent(name, performance.now());
+        await this.devices.mergePatch(name, { metadata: { labels } });
+      },
+      { concurrency: this.concurrency },
+    );
+  }
+
+  /** Deletes every Device of this run (one request; the API server deletes them one by one). */
+  async removeAll(): Promise<void> {
+    await deleteDevices(this.kc, `${SIM_DEVICE_LABEL}=${this.run}`);
+    this.ids.length = 0;
+  }
+
+  /** Deletes the simulated Devices of every run, e.g. those an interrupted run left. */
+  static async removeLeftovers(): Promise<void> {
+    const kc = await kubeConfigFor("admin");
+    // Just after the CRD is installed, its storage may answer 429 for a moment.
+    await waitUntil(
+      async () => {
+        await deleteDevices(kc, SIM_DEVICE_LABEL);
+        return true;
+      },
+      { what: "leftover simulated Devices removed", timeoutMs: 30_000 },
+    );
+  }
+}
+
+async function deleteDevices(kc: KubeConfig, labelSelector: string): Promise<void> {
+  await kc.makeApiClient(CustomObjectsApi).deleteCollectionClusterCustomObject({
+    group: API_GROUP,
+    version: API_VERSION,
+    plural: DEVICE_PLURAL,
+    labelSelector,
+  });
+}
