@@ -2,7 +2,7 @@
 // environment, secrets as files; it answers /healthz, /readyz and /metrics once
 // it can answer the callout, stops on SIGTERM, and exits 2 naming a bad setting.
 import { createRequire } from "node:module";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -11,6 +11,15 @@ import {
   waitUntil,
   type PlatformConnection,
 } from "@fleet/local-platform/testing";
+import { ENROLLMENT_PATH } from "@fleet/contracts";
+import {
+  enrollmentTls,
+  enrollmentUrl,
+  identityEnvironment,
+  layoutFor,
+  readPlatformEnv,
+} from "@fleet/local-platform";
+import { fetchTrusting } from "@fleet/zitadel";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -76,6 +85,33 @@ describe("iot-identity - the process", () => {
     const result = await child;
     expect(result.exitCode).toBe(0);
     expect(result.all).toContain("identity service stopped");
+  });
+
+  it("with the IdP admin key and a certificate it serves the enrollment API over HTTPS, as identityEnvironment sets it up", async () => {
+    const [httpPort, enrollmentPort] = [await freePort(), await freePort()];
+    const tls = await enrollmentTls(layoutFor(readPlatformEnv()));
+    const child = run(identityEnvironment(connection, httpPort, { port: enrollmentPort, tls }));
+    const trusting = fetchTrusting(await readFile(tls.caFile, "utf8"));
+    try {
+      const enroll = (): Promise<Response> =>
+        trusting(`${enrollmentUrl(enrollmentPort)}${ENROLLMENT_PATH}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ token: "x", deviceId: "pi", publicKey: "x" }),
+        });
+      await waitUntil(async () => (await enroll().catch(() => undefined)) !== undefined, {
+        what: "the enrollment API answering",
+        timeoutMs: 30_000,
+      });
+      const answer = await enroll();
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toEqual({
+        error: expect.stringContaining("publicKey") as unknown,
+      });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect((await child).exitCode).toBe(0);
   });
 
   it("exits 2 naming each bad setting, before connecting anywhere", async () => {
