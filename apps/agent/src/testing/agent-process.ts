@@ -3,7 +3,8 @@
 // — one process, so a signal hits the agent itself, not a wrapper (npx and
 // the tsx CLI each put a parent process in between). Either way the agent
 // gets its settings as flags, through the same resolution as `iot-agent`,
-// and its identity from a provisioned device's credential file.
+// and its identity from a provisioned device's credential file. `iot-agent
+// enroll` runs the same way, as a device would run it.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
@@ -84,6 +85,45 @@ export async function runDoctorProcess(args: AgentArgs): Promise<DoctorRun> {
       .filter((line) => line !== ""),
     stderr: String(result.stderr),
   };
+}
+
+export interface EnrollArgs {
+  server: string;
+  serverCa: string;
+  /** The file holding the enrollment token (never given on the command line). */
+  tokenFile: string;
+  deviceId: string;
+  credentialsFile: string;
+  pollMaxSeconds?: number;
+}
+
+export interface EnrollProcess {
+  child: ResultPromise;
+  /** Its progress lines (stdout) and errors (stderr), as they come. */
+  lines: string[];
+}
+
+/** `iot-agent enroll` as a device runs it: a child process whose output lines are collected. */
+export function startEnrollProcess(args: EnrollArgs): EnrollProcess {
+  const lines: string[] = [];
+  const child = runAgentBin(
+    [
+      "enroll",
+      `--server=${args.server}`,
+      `--server-ca=${args.serverCa}`,
+      `--token-file=${args.tokenFile}`,
+      `--device-id=${args.deviceId}`,
+      `--credentials=${args.credentialsFile}`,
+      `--poll-max-seconds=${String(args.pollMaxSeconds ?? 1)}`,
+    ],
+    "pipe",
+  );
+  const collect = (chunk: Buffer): void => {
+    for (const line of chunk.toString().split("\n")) if (line.trim() !== "") lines.push(line);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  return { child, lines };
 }
 
 export async function startAgentInProcess(args: AgentArgs): Promise<RunningAgent> {
