@@ -64,6 +64,7 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
         // against an empty registry would remove every entry it has.
         if (!deploymentsWatched) {
           deploymentsWatched = true;
+          log.info({ devices: devices.size }, "device registry listed; placing deployments");
           watch.start();
         }
       },

@@ -133,7 +133,7 @@ export class Placement {
     }
     this.#index(targets);
     for (const device of this.#candidates(targets)) devices.add(device);
-    for (const device of devices) this.#decide(device, changes);
+    for (const device of devices) this.#placeOne(state, device, changes);
     changes.touched.add(targets.key);
     return changes;
   }
@@ -202,6 +202,49 @@ export class Placement {
       keys?.delete(targets.key);
       if (keys?.size === 0) this.#listedBy.delete(device);
     }
+  }
+
+  /** Whether one deployment wants one device, before clashes. */
+  #wants(targets: DeploymentTargets, device: string): boolean {
+    const summary = this.#devices.get(device);
+    if (targets.targeting.kind === "devices")
+      return summary?.disabled !== true && this.#listedBy.get(device)?.has(targets.key) === true;
+    return (
+      summary !== undefined &&
+      summary.enrolled &&
+      !summary.disabled &&
+      matchesSelector(targets.targeting.selector, summary.labels)
+    );
+  }
+
+  /**
+   * Re-decides one device for one changed deployment. Without a clash there
+   * (none withheld, no shared port with the others placed) only this
+   * deployment can move, so the others are not re-evaluated: a spec change
+   * over 50,000 devices stays linear in the devices, not in devices x CRs.
+   */
+  #placeOne(state: DeploymentState, device: string, changes: PlacementChanges): void {
+    const here = this.#onDevice.get(device);
+    const { key, hostPorts } = state.targets;
+    const others = (here?.placed ?? []).filter((other) => other !== key);
+    const shared = others.some((other) =>
+      this.#deployments.get(other)?.targets.hostPorts.some((port) => hostPorts.includes(port)),
+    );
+    if (here?.withheld !== undefined || state.withheld.has(device) || shared) {
+      this.#decide(device, changes);
+      return;
+    }
+    const wanted = this.#wants(state.targets, device);
+    if (wanted === state.placed.has(device)) return;
+    if (wanted) state.placed.add(device);
+    else state.placed.delete(device);
+    let devices = changes.flipped.get(key);
+    if (devices === undefined) changes.flipped.set(key, (devices = new Set()));
+    devices.add(device);
+    changes.touched.add(key);
+    const placed = wanted ? [...others, key] : others;
+    if (placed.length === 0) this.#onDevice.delete(device);
+    else this.#onDevice.set(device, { placed, withheld: undefined });
   }
 
   #wanting(device: string): Contender[] {
