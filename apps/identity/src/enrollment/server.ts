@@ -3,6 +3,7 @@
 // body size, time to send headers and the whole request. A refusal is a 4xx
 // with `{ error }`; anything unexpected is a 500 that says only to look in
 // iot-identity's log (where the cause is).
+import { once } from "node:events";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -130,21 +131,16 @@ export async function startEnrollmentServer(
       void answer(req, res);
     },
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  server.listen(options.port, options.host ?? "0.0.0.0");
+  // Rejects with the listen error (e.g. the port is taken).
+  await once(server, "listening");
   return {
     port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      // Keep-alive connections of devices would hold close() open.
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
