@@ -71,6 +71,13 @@ export const dashboard: Benchmark = async (ctx) => {
   // Where a slow sample's time went: main-thread tasks over 50 ms and the
   // page's own requests, both logged on the bench's clock beside each sample.
   await page.addInitScript(LONG_TASKS);
+  page.on("pageerror", (error) => {
+    ctx.logger.warn({ err: error }, "dashboard page error");
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error")
+      ctx.logger.warn({ text: message.text() }, "dashboard console error");
+  });
   const benchStart = performance.now();
   page.on("requestfinished", (request) => {
     const url = new URL(request.url());

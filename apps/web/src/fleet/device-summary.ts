@@ -203,13 +203,23 @@ export function mergeDevices(
   return sortedDevices([...(merged ?? current), ...added.values()]);
 }
 
-/** Replaces the devices a short list already has; others are not its business. */
+/**
+ * Replaces the devices a short list already has (others are not its
+ * business); with `onlyNewer`, only by a newer heartbeat (see isNewer).
+ */
 export function replaceKnown(
   list: DeviceSummary[],
   updates: readonly DeviceSummary[],
+  { onlyNewer = false }: { onlyNewer?: boolean } = {},
 ): DeviceSummary[] {
   const byId = new Map(updates.map((d) => [d.deviceId, d]));
-  return list.some((d) => byId.has(d.deviceId)) ? list.map((d) => byId.get(d.deviceId) ?? d) : list;
+  const replacement = (d: DeviceSummary): DeviceSummary | undefined => {
+    const update = byId.get(d.deviceId);
+    return update && (!onlyNewer || isNewer(update, d)) ? update : undefined;
+  };
+  return list.some((d) => replacement(d) !== undefined)
+    ? list.map((d) => replacement(d) ?? d)
+    : list;
 }
 
 export function formatBytes(bytes: number): string {

@@ -5,7 +5,7 @@
 // server since its last answer is re-read (fleet.changes), never the whole
 // fleet: at 50 000 devices a full re-read stalls the page for seconds, and the
 // server's view, read before a heartbeat the feed already showed, must not undo it.
-import { useQueryClient } from "@tanstack/react-query";
+import { hashKey, useQueryClient } from "@tanstack/react-query";
 import {
   createContext,
   useContext,
@@ -19,6 +19,7 @@ import {
   deviceSummary,
   mergeDevices,
   replaceKnown,
+  type DeviceSummary,
   type ReceivedHeartbeat,
 } from "../fleet/device-summary";
 import { useTRPC } from "../trpc/react";
@@ -40,8 +41,42 @@ export function LiveUpdates({ children }: { children: ReactNode }): ReactElement
   const [state, setState] = useState<LiveState>("connecting");
 
   useEffect(() => {
+    // The newest heartbeat the feed showed of each device. A list read from the
+    // server may have been read before some of them reached it; they are laid
+    // back over it when it arrives, so the page never steps back in time.
+    const shown = new Map<string, DeviceSummary>();
+    const devicesHash = hashKey(trpc.fleet.devices.queryKey());
+    const overviewHash = hashKey(trpc.fleet.overview.queryKey());
+    const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
+      // Only answers from the server; our own setQueryData is marked manual.
+      if (event.type !== "updated" || event.action.type !== "success" || event.action.manual)
+        return;
+      if (shown.size === 0) return;
+      if (event.query.queryHash === devicesHash) {
+        queryClient.setQueryData(trpc.fleet.devices.queryKey(), (current) =>
+          current
+            ? {
+                ...current,
+                devices: mergeDevices(current.devices, shown.values(), { onlyNewer: true }),
+              }
+            : current,
+        );
+      } else if (event.query.queryHash === overviewHash) {
+        queryClient.setQueryData(trpc.fleet.overview.queryKey(), (current) =>
+          current
+            ? {
+                ...current,
+                firstRows: replaceKnown(current.firstRows, [...shown.values()], {
+                  onlyNewer: true,
+                }),
+              }
+            : current,
+        );
+      }
+    });
     const apply = (heartbeats: ReceivedHeartbeat[]): void => {
       const summaries = heartbeats.map(deviceSummary);
+      for (const summary of summaries) shown.set(summary.deviceId, summary);
       queryClient.setQueryData(trpc.fleet.devices.queryKey(), (current) =>
         current ? { ...current, devices: mergeDevices(current.devices, summaries) } : current,
       );
@@ -77,7 +112,7 @@ export function LiveUpdates({ children }: { children: ReactNode }): ReactElement
           : current,
       );
     };
-    return startLiveFeed({
+    const stopFeed = startLiveFeed({
       onState: setState,
       onHeartbeats: apply,
       // Heartbeats sent while the connection was away are re-read from the server.
@@ -93,6 +128,10 @@ export function LiveUpdates({ children }: { children: ReactNode }): ReactElement
         );
       },
     });
+    return () => {
+      stopFeed();
+      unsubscribe();
+    };
   }, [queryClient, trpc]);
 
   return <LiveStateContext value={state}>{children}</LiveStateContext>;

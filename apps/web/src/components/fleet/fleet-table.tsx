@@ -10,12 +10,13 @@ import {
   useNow,
   type Column,
 } from "@fleet/ui";
-import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState, type ReactElement } from "react";
 import { formatBytes, isOnline, type DeviceSummary } from "../../fleet/device-summary";
 import { useTRPC } from "../../trpc/react";
 import { LabelFilter, useLabelFilter } from "./label-filter";
+import { useWholeFleet } from "./use-whole-fleet";
 
 export function FleetTableView({
   devices,
@@ -103,7 +104,7 @@ function useFleet(): {
 } {
   const trpc = useTRPC();
   const overview = useSuspenseQuery(trpc.fleet.overview.queryOptions()).data;
-  const full = useQuery(trpc.fleet.devices.queryOptions()).data;
+  const full = useWholeFleet();
   return full
     ? {
         devices: full.devices,

@@ -19,6 +19,8 @@ const selectorInput = z.object({ selector: labelSelectorSchema });
 
 /** Rows the fleet page renders on the server: a screenful, whatever the fleet's size. */
 export const OVERVIEW_ROWS = 50;
+/** The most devices one page of the list carries (see devicesPage). */
+export const DEVICES_PAGE_MAX = 5000;
 
 /** Every device, sorted by id, with this server's clock before it was read (see `changes`). */
 async function fleetList(
@@ -40,11 +42,48 @@ async function fleetList(
   return { asOfMs, devices: sortedDevices([...reported, ...unreported]) };
 }
 
+/** The index of the first device whose id sorts after `id` (binary search of the sorted list). */
+function firstAfter(devices: readonly DeviceSummary[], id: string): number {
+  let low = 0;
+  let high = devices.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((devices[middle]?.deviceId ?? "") <= id) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 export const fleetRouter = {
   devices: protectedProcedure.query(async ({ ctx }) => ({
     heartbeatPeriodMs: ctx.services.heartbeatPeriodMs,
     ...(await fleetList(ctx)),
   })),
+  /**
+   * The list in pages by device id (`after` = the last id of the previous
+   * page): the fleet page loads a large fleet this way, so no single response
+   * holds the browser's main thread long enough to delay a heartbeat on screen.
+   */
+  devicesPage: protectedProcedure
+    .input(
+      z.object({
+        after: deviceIdSchema.optional(),
+        limit: z.number().int().min(1).max(DEVICES_PAGE_MAX),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { asOfMs, devices } = await fleetList(ctx);
+      const { after } = input;
+      const start = after === undefined ? 0 : firstAfter(devices, after);
+      const page = devices.slice(start, start + input.limit);
+      const last = page.at(-1);
+      return {
+        heartbeatPeriodMs: ctx.services.heartbeatPeriodMs,
+        asOfMs,
+        devices: page,
+        next: start + input.limit < devices.length && last ? last.deviceId : undefined,
+      };
+    }),
   /**
    * The fleet page's first view: counts and the first screenful of rows. Its
    * size does not grow with the fleet, so the page renders at once; the whole
