@@ -238,9 +238,7 @@ export async function enroll(request: EnrollRequest, deps: EnrollDeps): Promise<
             ? "still pending approval"
             : `pending approval: ${answer.message}`;
         lastMessage = answer.message;
-        print(
-          `${said}; waiting for a deployer to approve ${pending.deviceId}, next check in ${seconds(delay)}`,
-        );
+        print(`${said}; next check in ${seconds(delay)}`);
         await pause(delay);
         break;
       }
