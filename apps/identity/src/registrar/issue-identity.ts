@@ -1,12 +1,14 @@
 // Issues an approved, enrolled device its identity: an IdP machine user named
 // after the device and, as its only key, the public key the device enrolled
 // with (Zitadel's AddMachineKey with `publicKey`: no private key is made or
-// seen here). spec.identity is then written on exactly the version of the
-// Device that was read, so a deployer who withdrew the approval, disabled or
-// removed the device meanwhile wins: the user is removed again and nothing is
-// written. A failure after the user was added removes it too.
+// seen here). spec.identity is then written only if the Device's spec is
+// still the one that was read (same uid and generation; status writes do not
+// move the generation), so a deployer who withdrew the approval, disabled or
+// removed the device meanwhile, or another replica that issued first, wins:
+// the user is removed again and nothing is written. A failure after the user
+// was added removes it too.
 import { deviceSpecSchema, type DeviceSpec } from "@fleet/contracts";
-import { isNotFound, type DeviceClient } from "@fleet/kube";
+import { isNotFound, isUnprocessable, type DeviceClient } from "@fleet/kube";
 import { isZitadelAlreadyExists } from "@fleet/zitadel";
 
 /** The part of Zitadel's management API (ZitadelManagement) that issuing needs. */
@@ -55,10 +57,11 @@ export async function issueIdentity(
     });
   try {
     const { keyId } = await deps.idp.addMachineKey(userId, { publicKey: enrollment.publicKey });
-    await deps.devices.mergePatch(deviceId, {
-      metadata: { resourceVersion: device.metadata?.resourceVersion },
-      spec: { identity: { userId, keyId } },
-    });
+    await deps.devices.jsonPatch(deviceId, [
+      { op: "test", path: "/metadata/uid", value: device.metadata?.uid },
+      { op: "test", path: "/metadata/generation", value: device.metadata?.generation },
+      { op: "add", path: "/spec/identity", value: { userId, keyId } },
+    ]);
     return "issued";
   } catch (error) {
     try {
@@ -69,8 +72,8 @@ export async function issueIdentity(
         { cause: error },
       );
     }
-    // Gone meanwhile: nothing to issue for (the user went with it).
-    if (isNotFound(error)) return "not-needed";
+    // Gone or changed meanwhile: the next look at the Device decides again.
+    if (isNotFound(error) || isUnprocessable(error)) return "not-needed";
     throw error;
   }
 }

@@ -1,0 +1,162 @@
+// The registrar against the real servers when things go wrong: the IdP away
+// while a device is approved (the Device says why it waits, and it is issued
+// once the IdP is back), and two iot-identity replicas (the chart runs two)
+// racing to issue the same approved device (exactly one identity is written,
+// and it works).
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import {
+  ENROLLMENT_PATH,
+  deviceResourceSchema,
+  enrollmentTokenManifest,
+  formatEnrollmentToken,
+  type DeviceResource,
+} from "@fleet/contracts";
+import { DeviceClient, EnrollmentTokenClient } from "@fleet/kube";
+import { installDeviceCrd, installEnrollmentTokenCrd } from "@fleet/kube/testing";
+import {
+  kubeConfigFor,
+  platformConnection,
+  platformZitadel,
+  startServer,
+  stopServer,
+  waitUntil,
+  type PlatformConnection,
+  type PlatformZitadel,
+} from "@fleet/local-platform/testing";
+import { hashEnrollmentSecret } from "@fleet/provisioning";
+import { deviceScopes, fetchTrusting, JwtProfileTokenSource } from "@fleet/zitadel";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPlatformIdentity, type PlatformIdentity } from "../testing/index.js";
+
+const run = randomBytes(3).toString("hex");
+let connection: PlatformConnection;
+let zitadel: PlatformZitadel;
+let devices: DeviceClient;
+let tokens: EnrollmentTokenClient;
+const identities: PlatformIdentity[] = [];
+const tokenNames: string[] = [];
+const deviceNames: string[] = [];
+
+beforeAll(async () => {
+  connection = await platformConnection();
+  zitadel = await platformZitadel();
+  const kc = await kubeConfigFor("admin");
+  await installDeviceCrd(kc);
+  await installEnrollmentTokenCrd(kc);
+  devices = DeviceClient.forKubeConfig(kc);
+  tokens = EnrollmentTokenClient.forKubeConfig(kc);
+});
+
+afterAll(async () => {
+  await startServer("oidc-idp");
+  for (const identity of identities) await identity.stop();
+  for (const name of deviceNames) {
+    const userId = deviceResourceSchema.safeParse(await devices.find(name)).data?.spec.identity
+      ?.userId;
+    if (userId !== undefined) await zitadel.management.removeUser(userId).catch(() => undefined);
+    await devices.deleteIfPresent(name);
+  }
+  for (const name of tokenNames) await tokens.deleteIfPresent(name);
+});
+
+async function startIdentity(): Promise<PlatformIdentity> {
+  const identity = await startPlatformIdentity({ connection, enrollment: true });
+  identities.push(identity);
+  return identity;
+}
+
+/** Enrolls a new device through `identity`'s API; returns its id and private key (PKCS#1 PEM). */
+async function enrolled(identity: PlatformIdentity, what: string) {
+  const name = `rt-${run}-${what}`;
+  const secret = randomBytes(32).toString("base64url");
+  await tokens.create(
+    enrollmentTokenManifest({ name, spec: { secretHash: hashEnrollmentSecret(secret) } }),
+  );
+  tokenNames.push(name);
+  const id = `reg-${what}-${run}`;
+  deviceNames.push(id);
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const enrollment = identity.enrollment;
+  if (enrollment === undefined) throw new Error("enrollment was not started");
+  const answer = await fetchTrusting(enrollment.ca)(`${enrollment.url}${ENROLLMENT_PATH}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      token: formatEnrollmentToken(name, secret),
+      deviceId: id,
+      publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    }),
+  });
+  expect(answer.status).toBe(201);
+  return { id, privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString() };
+}
+
+async function deviceWhere(
+  id: string,
+  what: string,
+  test: (device: DeviceResource) => boolean,
+): Promise<DeviceResource> {
+  let last: DeviceResource | undefined;
+  await waitUntil(
+    async () => {
+      last = deviceResourceSchema.parse(await devices.get(id));
+      return test(last);
+    },
+    { what: `device ${id}: ${what}`, timeoutMs: 45_000 },
+  );
+  return last as DeviceResource;
+}
+
+/** The IdP gives the device's own key a token for the identity on its Device. */
+async function keyWorks(device: DeviceResource, privateKeyPem: string): Promise<void> {
+  const identity = device.spec.identity;
+  if (identity === undefined) throw new Error("no identity");
+  const source = new JwtProfileTokenSource({
+    key: { type: "serviceaccount", ...identity, key: privateKeyPem },
+    issuer: zitadel.issuer,
+    scopes: deviceScopes(zitadel.projectId),
+    fetch: zitadel.fetch,
+  });
+  expect((await source.token()).value).toMatch(/^ey/);
+}
+
+describe("registrar - when things go wrong", () => {
+  it("IdP away: an approved device says why it waits, and is issued its identity once the IdP is back", async () => {
+    const identity = await startIdentity();
+    const { id, privateKeyPem } = await enrolled(identity, "idp");
+    await stopServer("oidc-idp");
+    try {
+      await devices.patchSpec(id, { approved: true });
+      const waiting = await deviceWhere(id, "message says issuing failed", (d) =>
+        (d.status?.message ?? "").startsWith(
+          "approved, but issuing its identity failed (retrying)",
+        ),
+      );
+      expect(waiting.status?.phase).toBe("PendingApproval");
+      expect(waiting.spec.identity).toBeUndefined();
+    } finally {
+      await startServer("oidc-idp");
+    }
+    const issued = await deviceWhere(id, "Enrolled", (d) => d.status?.phase === "Enrolled");
+    expect(issued.status?.message).toBeUndefined();
+    await keyWorks(issued, privateKeyPem);
+    await identity.stop();
+    identities.splice(identities.indexOf(identity), 1);
+  });
+
+  it("two replicas racing to issue one approved device: one identity is written, and it works", async () => {
+    const first = await startIdentity();
+    await startIdentity();
+    const { id, privateKeyPem } = await enrolled(first, "replicas");
+    await devices.patchSpec(id, { approved: true });
+    const issued = await deviceWhere(
+      id,
+      "Enrolled with no message left",
+      (d) => d.status?.phase === "Enrolled" && d.status.message === undefined,
+    );
+    await keyWorks(issued, privateKeyPem);
+    // Its identity stays the one written: the losing replica wrote none over it.
+    const again = deviceResourceSchema.parse(await devices.get(id));
+    expect(again.spec.identity).toEqual(issued.spec.identity);
+  });
+});
