@@ -112,6 +112,8 @@ describe("buildStatus", () => {
     expect(aggregate?.unreported).toBe(TARGET_DEVICES_MAX_ITEMS - RECENT_AGGREGATE_EVENTS_LIMIT);
     const degraded = status.conditions.find((c) => c.type === "Degraded");
     expect(degraded?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    const conflict = status.conditions.find((c) => c.type === "HostPortConflict");
+    expect(conflict?.message).toHaveLength(MESSAGE_MAX_LENGTH);
     // Valid for the CRD, and within budget as JSON and as the merge-patch body.
     expect(deploymentStatusSchema.parse(status)).toEqual(status);
     const bytes = new TextEncoder().encode(canonicalJson(statusPatchBody(status))).length;

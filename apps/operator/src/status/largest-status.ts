@@ -4,6 +4,7 @@
 import {
   agentStatusSchema,
   DNS1123_LABEL_MAX_LENGTH,
+  DNS1123_SUBDOMAIN_MAX_LENGTH,
   RECENT_AGGREGATE_EVENTS_LIMIT,
   RECENT_EVENTS_LIMIT,
   TARGET_DEVICES_MAX_ITEMS,
@@ -64,10 +65,19 @@ export function largestFoldedStatus(namespace: string, name: string): Deployment
     const device = longDevice(i);
     targets.push({ device, key: `${device}.${namespace}.${name}` });
   }
+  // Clashes both ways, with the longest names: the HostPortConflict message at its clip limit.
+  const other = `${"n".repeat(DNS1123_LABEL_MAX_LENGTH)}/${"x".repeat(DNS1123_SUBDOMAIN_MAX_LENGTH)}`;
+  const clash = { device: longDevice(0), other, port: "65535/SCTP" };
+  const conflict = {
+    withheld: TARGET_DEVICES_MAX_ITEMS,
+    example: clash,
+    blocking: Array.from({ length: 8 }, () => ({ ...clash, devices: TARGET_DEVICES_MAX_ITEMS })),
+  };
   return buildStatus(
     {
       generation: Number.MAX_SAFE_INTEGER,
       targets,
+      conflict,
       specProblem: undefined,
       previousConditions: [],
     },

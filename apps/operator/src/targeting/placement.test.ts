@@ -1,7 +1,8 @@
-import type { DeploymentTargeting } from "@fleet/contracts";
+import { desiredStateKey, type DeploymentTargeting } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
 import type { DeviceSummary } from "./device-summary.js";
 import { Placement, type DeploymentTargets, type PlacementChanges } from "./placement.js";
+import { placementView } from "./placement-view.js";
 
 /** A Device registry as the watch would hold it. */
 class Devices {
@@ -184,5 +185,25 @@ describe("Placement - host-port clashes", () => {
     expect(flipped(changes)).toEqual({ "ns/new": ["a"] });
     expect(p.conflictOf("ns/old").blocking).toEqual([]);
     expect(p.conflictOf("ns/new").withheld).toBe(0);
+  });
+});
+
+describe("placementView", () => {
+  it("placementView - targets carry each device's key and follow placement changes", () => {
+    const devices = new Devices();
+    devices.set("a", { app: "kiosk" });
+    const p = new Placement(devices);
+    p.setDeployment(deployment("ns/web.v1", selector({ app: "kiosk" })));
+    const view = placementView(p);
+    const first = view.targetsOf("ns/web.v1");
+    expect(first).toEqual([
+      { device: "a", key: desiredStateKey({ device: "a", namespace: "ns", name: "web.v1" }) },
+    ]);
+    expect(view.targetsOf("ns/web.v1")).toBe(first); // unchanged placement: the same list
+    devices.set("b", { app: "kiosk" });
+    p.deviceChanged("b");
+    expect(view.targetsOf("ns/web.v1").map((t) => t.device)).toEqual(["a", "b"]);
+    p.removeDeployment("ns/web.v1");
+    expect(view.targetsOf("ns/web.v1")).toEqual([]);
   });
 });

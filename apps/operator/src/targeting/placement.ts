@@ -40,6 +40,8 @@ export interface ConflictSummary {
 interface DeploymentState {
   targets: DeploymentTargets;
   placed: Set<string>;
+  /** Bumped whenever `placed` changes, so readers can keep what they derived from it. */
+  version: number;
   withheld: Map<string, Withholding>;
   /** Newer deployment -> on how many devices this one withholds it. */
   blocking: Map<string, number>;
@@ -89,6 +91,11 @@ export class Placement {
     return this.#deployments.get(key)?.placed ?? new Set();
   }
 
+  /** Changes whenever the deployment's placed devices change (undefined once it is gone). */
+  versionOf(key: string): number | undefined {
+    return this.#deployments.get(key)?.version;
+  }
+
   isPlaced(key: string, device: string): boolean {
     return this.#deployments.get(key)?.placed.has(device) ?? false;
   }
@@ -123,7 +130,7 @@ export class Placement {
     if (state !== undefined && sameTargets(state.targets, targets)) return changes;
     const devices = new Set<string>();
     if (state === undefined) {
-      state = { targets, placed: new Set(), withheld: new Map(), blocking: new Map() };
+      state = { targets, placed: new Set(), version: 0, withheld: new Map(), blocking: new Map() };
       this.#deployments.set(targets.key, state);
     } else {
       this.#unindex(state.targets);
@@ -238,6 +245,7 @@ export class Placement {
     if (wanted === state.placed.has(device)) return;
     if (wanted) state.placed.add(device);
     else state.placed.delete(device);
+    state.version++;
     let devices = changes.flipped.get(key);
     if (devices === undefined) changes.flipped.set(key, (devices = new Set()));
     devices.add(device);
@@ -277,6 +285,7 @@ export class Placement {
       if (state === undefined) return;
       if (placed) state.placed.add(device);
       else state.placed.delete(device);
+      state.version++;
       let devices = changes.flipped.get(key);
       if (devices === undefined) changes.flipped.set(key, (devices = new Set()));
       devices.add(device);
