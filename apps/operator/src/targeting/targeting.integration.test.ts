@@ -91,14 +91,17 @@ describe("targeting - label selectors", () => {
       { what: "matchedDevices 2 in the CR status", ...WAIT },
     );
     const m2Revision = await kv.revision(key(m2));
+    const puts = (): Promise<number> => operator.metric("iot_operator_kv_writes_total", 'op="put"');
+    const putsBefore = await puts();
 
-    // Gains the label -> gets the workload; the other devices' entries are not rewritten.
+    // Gains the label -> gets the workload: one put, the other devices' entries not rewritten.
     await setLabels(other, { app });
     await waitUntil(async () => (await kv.value(key(other))) !== undefined, {
       what: "entry on the relabelled device",
       ...WAIT,
     });
     expect(await kv.revision(key(m2))).toBe(m2Revision);
+    expect(await puts()).toBe(putsBefore + 1);
 
     // Loses the label -> the workload is removed.
     await setLabels(m1, { app: null });
