@@ -11,6 +11,7 @@ import {
 } from "@fleet/contracts";
 import type { DeviceClient } from "@fleet/kube";
 import { pendingApprovalMessage } from "../registrar/device-status.js";
+import { readDevice } from "../registrar/read-device.js";
 import { verifyEnrollmentProof } from "./proof.js";
 import { enrollmentPublicKey } from "./public-key.js";
 import { EnrollmentRefusal } from "./refusal.js";
@@ -28,7 +29,7 @@ export async function enrollmentStatus(
   deps: StatusDependencies,
 ): Promise<EnrollmentStatusResponse> {
   const { deviceId } = request;
-  const device = await deps.devices.find(deviceId);
+  const device = await readDevice(deps.devices, deviceId);
   if (device === undefined)
     throw new EnrollmentRefusal(
       404,

@@ -10,6 +10,7 @@
 import { deviceSpecSchema, type DeviceSpec } from "@fleet/contracts";
 import { isNotFound, isUnprocessable, type DeviceClient } from "@fleet/kube";
 import { isZitadelAlreadyExists } from "@fleet/zitadel";
+import { readDevice } from "./read-device.js";
 
 /** The part of Zitadel's management API (ZitadelManagement) that issuing needs. */
 export interface MachineIdentities {
@@ -36,7 +37,7 @@ export async function issueIdentity(
   deps: { devices: DeviceClient; idp: MachineIdentities },
 ): Promise<IssueOutcome> {
   // Read afresh: the watch's cache keeps no keys, and the version must be the newest.
-  const device = await deps.devices.find(deviceId);
+  const device = await readDevice(deps.devices, deviceId);
   if (device === undefined) return "not-needed";
   const spec = deviceSpecSchema.parse(device.spec);
   const enrollment = spec.enrollment;

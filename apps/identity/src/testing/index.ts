@@ -17,6 +17,7 @@ import {
 } from "@fleet/local-platform/testing";
 import { idpMachineUsers, readPrivateKeyFile } from "@fleet/provisioning";
 import { silentLogger, type Logger } from "@fleet/runtime";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { connect, credsAuthenticator } from "@nats-io/transport-node";
 import { KubernetesPolicySource, type PolicySource } from "../policy/index.js";
 import type { EnrollmentOptions } from "../enrollment/enrollment-service.js";
@@ -50,20 +51,24 @@ export interface PlatformIdentityOptions {
   /** Refetch the IdP's keys when older than this (default 10 minutes). */
   idpKeysMaxAgeMs?: number;
   log?: Logger;
-  /** Run enrollment: the registrar and the HTTPS enrollment API (on a free loopback port). */
-  enrollment?: boolean | { maxStatusPatchesPerSecond?: number };
+  /**
+   * Run enrollment: the registrar and the HTTPS enrollment API (on a free
+   * loopback port), acting on Devices and EnrollmentTokens as the kube admin
+   * unless `kubeConfig` says otherwise (e.g. the chart's ServiceAccount).
+   */
+  enrollment?: boolean | { maxStatusPatchesPerSecond?: number; kubeConfig?: KubeConfig };
 }
 
 async function enrollmentOptions(
   connection: PlatformConnection,
-  settings: { maxStatusPatchesPerSecond?: number },
+  settings: { maxStatusPatchesPerSecond?: number; kubeConfig?: KubeConfig },
 ): Promise<{ options: EnrollmentOptions; enrollment: PlatformEnrollment }> {
   const tls = await enrollmentTls(layoutFor(readPlatformEnv()));
   const url = enrollmentUrl(await freePort());
   const issuerCa = await readFile(connection.oidc.caFile, "utf8");
   return {
     options: {
-      kubeConfig: await kubeConfigFor("admin"),
+      kubeConfig: settings.kubeConfig ?? (await kubeConfigFor("admin")),
       idp: idpMachineUsers({
         issuer: connection.oidc.issuer,
         issuerCa,
@@ -77,7 +82,9 @@ async function enrollmentOptions(
         tlsKeyFile: tls.keyFile,
         publicUrl: url,
       },
-      ...settings,
+      ...(settings.maxStatusPatchesPerSecond === undefined
+        ? {}
+        : { maxStatusPatchesPerSecond: settings.maxStatusPatchesPerSecond }),
     },
     enrollment: { url, caFile: tls.caFile, ca: await readFile(tls.caFile, "utf8") },
   };
