@@ -167,6 +167,41 @@ describe("DeviceClient - against the real API server", () => {
     expect(watch.cache.has(after)).toBe(false);
   });
 
+  it("listPaged - reads every Device a page at a time, each page cut down by keep; the watch lists that way too", async () => {
+    const paged = [name("page-a"), name("page-b"), name("page-c")];
+    for (const device of paged)
+      await client.create(deviceManifest({ name: device, labels: { run: runId } }));
+    const kept = (device: DeviceObject): DeviceObject => ({
+      metadata: { name: device.metadata?.name ?? "" },
+    });
+    const list = await client.listPaged(1, kept);
+    const ours = list.items.filter((item) => paged.includes(item.metadata?.name ?? ""));
+    expect(ours.map((item) => item.metadata?.name).sort()).toEqual([...paged].sort());
+    // Only what keep returned: not the spec, not the labels.
+    expect(
+      ours.every((item) => item.spec === undefined && item.metadata?.labels === undefined),
+    ).toBe(true);
+    expect(list.resourceVersion).not.toBe("");
+    const first = await client.list({ limit: 1 });
+    expect(first.items).toHaveLength(1);
+    expect(first.continue).toBeDefined();
+
+    const watch = client.watch(
+      { changed: () => undefined, deleted: () => undefined, listed: () => undefined },
+      { log: silentLogger(), keep: kept, pageSize: 1 },
+    );
+    try {
+      await waitUntil(async () => Promise.resolve(watch.synced), {
+        what: "the first (paged) list",
+        timeoutMs: 10_000,
+      });
+      for (const device of paged)
+        expect(watch.cache.get(device)).toEqual({ metadata: { name: device } });
+    } finally {
+      await watch.close();
+    }
+  });
+
   it("watch - a client made from a Configuration cannot watch, and says how to", async () => {
     const { createConfiguration } = await import("@kubernetes/client-node");
     const other = DeviceClient.forConfiguration(createConfiguration({ authMethods: {} }));
