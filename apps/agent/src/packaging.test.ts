@@ -26,9 +26,23 @@ describe("packaging - single-file bundle", () => {
       "--podman-socket",
       "--data-dir",
       "doctor",
+      "enroll",
     ]) {
       expect(result.stdout).toContain(flag);
     }
+  });
+
+  it("packaging - the bundle enrolls without the Kubernetes client; a bad enroll flag exits 2 naming it", async () => {
+    // Enroll writes the credential file with @fleet/provisioning's writer, imported alone.
+    expect(await readFile(BUNDLE, "utf8")).not.toContain("@kubernetes/client-node");
+    const result = await execa(
+      process.execPath,
+      [BUNDLE, "enroll", "--server", "http://fleet.example", "--credentials", "/tmp/x.json"],
+      { reject: false, cwd: tmpdir(), env: { IOT_ENROLL_TOKEN: "" } },
+    );
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--server (flag) = "http://fleet.example"');
+    expect(result.stderr).toContain("http:// is refused");
   });
 
   it("packaging - the bundle refuses to start without a credential and says how to get one", async () => {
