@@ -6,7 +6,7 @@ import {
   type DeploymentStatus,
 } from "@fleet/contracts";
 import { DeploymentClient, deploymentsPath } from "@fleet/kube";
-import { kubeConfigFor } from "@fleet/local-platform/testing";
+import { adminKubeConfig } from "./kube-admin.js";
 import { CoreV1Api, Watch, type KubeConfig } from "@kubernetes/client-node";
 
 export interface StoredDeployment {
@@ -24,7 +24,7 @@ export class Cluster {
   }
 
   static async connect(): Promise<Cluster> {
-    return new Cluster(await kubeConfigFor("admin"));
+    return new Cluster(await adminKubeConfig());
   }
 
   /** The local platform has no namespace controller: one fresh namespace per run. */

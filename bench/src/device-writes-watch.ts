@@ -1,16 +1,20 @@
 // The API server's view of what happens to the Devices: one list-then-watch
 // (the shared ResourceWatch) that counts every write to a Device (in a window
 // with no label edits, each one is a status patch) and how many Devices'
-// status says Online. Of each Device only its name and version are cached.
+// status says Online. Of each Device only its name, version and connectivity
+// are kept (paged list, each page cut down before the next).
 import { DeviceClient, deviceNameOf, type DeviceObject, type ResourceWatch } from "@fleet/kube";
-import { kubeConfigFor } from "@fleet/local-platform/testing";
+import { adminKubeConfig } from "./kube-admin.js";
 import type { Logger } from "./logger.js";
 
-const isOnline = (device: DeviceObject): boolean =>
-  (device as { status?: { connectivity?: string } }).status?.connectivity === "Online";
+const connectivityOf = (device: DeviceObject): string | undefined =>
+  (device.status as { connectivity?: string } | undefined)?.connectivity;
 
-const nameAndVersion = (device: DeviceObject): DeviceObject => ({
+const isOnline = (device: DeviceObject): boolean => connectivityOf(device) === "Online";
+
+const cutDown = (device: DeviceObject): DeviceObject => ({
   metadata: { name: deviceNameOf(device), resourceVersion: device.metadata?.resourceVersion ?? "" },
+  status: { connectivity: connectivityOf(device) },
 });
 
 export class DeviceWritesWatch {
@@ -20,7 +24,7 @@ export class DeviceWritesWatch {
   #watch: ResourceWatch<DeviceObject> | undefined;
 
   static async open(logger: Logger): Promise<DeviceWritesWatch> {
-    const client = DeviceClient.forKubeConfig(await kubeConfigFor("admin"));
+    const client = DeviceClient.forKubeConfig(await adminKubeConfig());
     const observer = new DeviceWritesWatch();
     await new Promise<void>((synced) => {
       observer.#watch = client.watch(
@@ -38,7 +42,7 @@ export class DeviceWritesWatch {
             synced();
           },
         },
-        { log: logger, keep: nameAndVersion },
+        { log: logger, keep: cutDown, pageSize: 500 },
       );
     });
     return observer;

@@ -15,6 +15,8 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as delay } from "node:timers/promises";
 
 const TICK_MS = 100;
+/** The agent version every simulated device reports. */
+export const SIM_AGENT_VERSION = "bench-sim";
 
 export class HeartbeatSimulator {
   readonly failing = new Set<string>();
@@ -56,7 +58,7 @@ export class HeartbeatSimulator {
       agentStatusKey(device),
       encodeAgentStatus({
         deviceId: device,
-        agentVersion: "bench-sim",
+        agentVersion: SIM_AGENT_VERSION,
         lastHeartbeatAt: new Date().toISOString(),
         deployments: {
           [key]: this.failing.has(device)

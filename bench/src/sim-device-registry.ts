@@ -1,12 +1,23 @@
 // Device CRs for simulated devices: each has labels and a fake identity (an
 // IdP user and key id that exist nowhere), so the operator counts it as an
 // enrolled device its selectors may target. No IdP user is made: these devices
-// never connect themselves (the heartbeat simulator speaks for them). Created
-// and relabelled in parallel with a bounded number of requests in flight;
-// removed with one delete-collection call by their label.
-import { API_GROUP, API_VERSION, DEVICE_PLURAL, deviceManifest } from "@fleet/contracts";
+// never connect themselves (the heartbeat simulator speaks for them). Each is
+// created with the status an operator leaves on a device that is online (as
+// after an operator restart), so what the operator patches afterwards is the
+// fleet's steady state, not a whole fleet's first transition to Online.
+// Created and relabelled in parallel with a bounded number of requests in
+// flight; removed with one delete-collection call by their label.
+import {
+  API_GROUP,
+  API_VERSION,
+  DEVICE_CONDITION_ONLINE,
+  DEVICE_PLURAL,
+  deviceManifest,
+  type DeviceStatus,
+} from "@fleet/contracts";
 import { DeviceClient } from "@fleet/kube";
-import { kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
+import { waitUntil } from "@fleet/local-platform/testing";
+import { adminKubeConfig } from "./kube-admin.js";
 import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import pMap from "p-map";
 import type { TargetSelector } from "./spec.js";
@@ -19,7 +30,27 @@ const SIZE_LABEL = "bench-size";
 export interface Growth {
   created: number;
   seconds: number;
+  /** Devices created per second, each with its status written. */
   perSecond: number;
+}
+
+/** What the operator's Device status writer leaves on a device whose heartbeats are fresh. */
+function onlineStatus(agentVersion: string): Partial<DeviceStatus> {
+  const now = new Date().toISOString();
+  return {
+    connectivity: "Online",
+    lastSeenAt: now,
+    agentVersion,
+    conditions: [
+      {
+        type: DEVICE_CONDITION_ONLINE,
+        status: "True",
+        reason: "HeartbeatFresh",
+        message: "heartbeats arrive within the staleness window",
+        lastTransitionTime: now,
+      },
+    ],
+  };
 }
 
 export class SimDeviceRegistry {
@@ -32,12 +63,15 @@ export class SimDeviceRegistry {
     private readonly kc: KubeConfig,
     private readonly devices: DeviceClient,
     readonly run: string,
-    private readonly concurrency: number,
+    private readonly options: { concurrency: number; agentVersion: string },
   ) {}
 
-  static async open(run: string, concurrency: number): Promise<SimDeviceRegistry> {
-    const kc = await kubeConfigFor("admin");
-    return new SimDeviceRegistry(kc, DeviceClient.forKubeConfig(kc), run, concurrency);
+  static async open(
+    run: string,
+    options: { concurrency: number; agentVersion: string },
+  ): Promise<SimDeviceRegistry> {
+    const kc = await adminKubeConfig();
+    return new SimDeviceRegistry(kc, DeviceClient.forKubeConfig(kc), run, options);
   }
 
   /** A selector matching the first `size` Devices (a size grown to), and `extra` labels. */
@@ -54,7 +88,7 @@ export class SimDeviceRegistry {
     };
   }
 
-  /** Creates Devices until `size` exist; resolves with how long that took. */
+  /** Creates Devices (each with an Online status) until `size` exist; resolves with how long that took. */
   async growTo(size: number): Promise<Growth> {
     const from = this.ids.length;
     const fresh = Array.from({ length: Math.max(0, size - from) }, (_, k) => from + k);
@@ -70,8 +104,9 @@ export class SimDeviceRegistry {
             spec: { identity: { userId: `bench-user-${index}`, keyId: `bench-key-${index}` } },
           }),
         );
+        await this.devices.patchStatus(name, onlineStatus(this.options.agentVersion));
       },
-      { concurrency: this.concurrency },
+      { concurrency: this.options.concurrency },
     );
     for (const index of fresh) this.ids.push(`sim-${index}-${this.run}`);
     if (fresh.length > 0) this.#sizes.push(size);
@@ -94,7 +129,7 @@ export class SimDeviceRegistry {
         sent(name, performance.now());
         await this.devices.mergePatch(name, { metadata: { labels } });
       },
-      { concurrency: this.concurrency },
+      { concurrency: this.options.concurrency },
     );
   }
 
@@ -106,7 +141,7 @@ export class SimDeviceRegistry {
 
   /** Deletes the simulated Devices of every run, e.g. those an interrupted run left. */
   static async removeLeftovers(): Promise<void> {
-    const kc = await kubeConfigFor("admin");
+    const kc = await adminKubeConfig();
     // Just after the CRD is installed, its storage may answer 429 for a moment.
     await waitUntil(
       async () => {

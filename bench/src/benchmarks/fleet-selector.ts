@@ -14,7 +14,7 @@ import type { BenchContext, Benchmark } from "../context.js";
 import { CrWatch } from "../cr-watch.js";
 import { DesiredKeysWatch } from "../desired-keys-watch.js";
 import { DeviceWritesWatch } from "../device-writes-watch.js";
-import { HeartbeatSimulator } from "../heartbeat-simulator.js";
+import { HeartbeatSimulator, SIM_AGENT_VERSION } from "../heartbeat-simulator.js";
 import { timeStatusPatches } from "../patch-probe.js";
 import { bundleOperator, installCrd, startOperator, type Operator } from "../processes.js";
 import { metricSum } from "../prometheus-text.js";
@@ -241,7 +241,10 @@ async function measureSize(
 export const fleetSelector: Benchmark = async (ctx) => {
   await installCrd(ctx.connection);
   await SimDeviceRegistry.removeLeftovers();
-  const registry = await SimDeviceRegistry.open(runId(), ctx.env.BENCH_DEVICE_CONCURRENCY);
+  const registry = await SimDeviceRegistry.open(runId(), {
+    concurrency: ctx.env.BENCH_DEVICE_CONCURRENCY,
+    agentVersion: SIM_AGENT_VERSION,
+  });
   ctx.defer(() => registry.removeAll());
   const bundle = await bundleOperator();
   const sizes = [...ctx.env.BENCH_SELECTOR_SIZES].sort((a, b) => a - b);
@@ -251,7 +254,7 @@ export const fleetSelector: Benchmark = async (ctx) => {
     const growth = await registry.growTo(size);
     figures.push(
       valueFigure(`selector.${size}.devices_created`, growth.seconds, "s", growth.created, {
-        note: `${growth.created} Device CRs created, ${growth.perSecond.toFixed(0)}/s with ${ctx.env.BENCH_DEVICE_CONCURRENCY} in flight; ${load}`,
+        note: `${growth.created} Device CRs created (create + status patch each), ${growth.perSecond.toFixed(0)}/s with ${ctx.env.BENCH_DEVICE_CONCURRENCY} in flight; ${load}`,
       }),
     );
     // The operator as its image ships it: bundled by esbuild, run by plain node.
