@@ -62,17 +62,23 @@ export async function enroll(
     throw error;
   }
   const approved = token.spec.autoApprove;
-  const device = deviceManifest({
-    name: deviceId,
-    ...(token.spec.labels === undefined ? {} : { labels: token.spec.labels }),
-    spec: {
-      approved,
-      enrollment: { publicKey: request.publicKey, token: name, requestedAt: now().toISOString() },
-    },
-  });
   try {
-    await deps.devices.create(device);
+    await deps.devices.create(
+      deviceManifest({
+        name: deviceId,
+        ...(token.spec.labels === undefined ? {} : { labels: token.spec.labels }),
+        spec: {
+          approved,
+          enrollment: {
+            publicKey: request.publicKey,
+            token: name,
+            requestedAt: now().toISOString(),
+          },
+        },
+      }),
+    );
   } catch (error) {
+    // Whatever stopped the Device (taken id, API server, RBAC), the use is given back.
     const reason = isConflict(error)
       ? `device "${deviceId}" already exists; enroll with another device id (--device-id), or remove that Device first`
       : `the Device could not be created: ${describe(error)}`;

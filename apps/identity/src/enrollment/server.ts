@@ -44,6 +44,8 @@ export interface EnrollmentServer {
   close(): Promise<void>;
 }
 
+/** Requests worked on at once; more are turned away (503) rather than queued. */
+const MAX_IN_FLIGHT = 64;
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_HEADER_BYTES = 8 * 1024;
@@ -55,6 +57,15 @@ function send(res: ServerResponse, status: number, body: unknown): void {
     "x-content-type-options": "nosniff",
   });
   res.end(JSON.stringify(body));
+}
+
+/** The request's path; a target URL cannot parse is no path of ours. */
+function pathOf(target: string | undefined): string {
+  try {
+    return new URL(target ?? "/", "https://enrollment").pathname;
+  } catch {
+    return "(unreadable)";
+  }
 }
 
 interface Route {
@@ -86,11 +97,21 @@ export async function startEnrollmentServer(
     ],
   ]);
 
+  let inFlight = 0;
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "https://enrollment").pathname;
+    const path = pathOf(req.url);
     const route = routes.get(path);
     let status: number;
+    inFlight++;
     try {
+      // Each request may read the API server: a flood must not become the API server's load.
+      if (inFlight > MAX_IN_FLIGHT) {
+        res.setHeader("retry-after", "5");
+        throw new EnrollmentRefusal(
+          503,
+          "the enrollment server is busy; try again in a few seconds",
+        );
+      }
       if (route === undefined)
         throw new EnrollmentRefusal(404, `no such endpoint: ${path.slice(0, 100)}`);
       if (req.method !== "POST") {
@@ -114,6 +135,8 @@ export async function startEnrollmentServer(
         );
         send(res, status, { error: "the enrollment server failed; see iot-identity's log" });
       }
+    } finally {
+      inFlight--;
     }
     options.onAnswer?.(route?.name ?? "unknown", status);
   }
