@@ -11,6 +11,7 @@ import {
   connectAsAdmin,
   identityEnvironment,
   waitUntil,
+  type EnrollmentTls,
   type Layout,
   type PlatformConnection,
   type Progress,
@@ -58,18 +59,20 @@ function readyz(app: string, port: number, log: string): Promise<void> {
 /**
  * The NATS auth callout (iot-identity): devices present IdP access tokens,
  * browsers the dashboard's tickets; it admits each with exactly its
- * permissions. Its settings are file paths and URLs, never a secret.
+ * permissions. With `enrollment`, also the HTTPS enrollment API and the
+ * registrar (ADR 0008). Its settings are file paths and URLs, never a secret.
  */
 export async function startIdentity(
   connection: PlatformConnection,
   httpPort: number,
   log: string,
+  enrollment?: { port: number; tls: EnrollmentTls },
 ): Promise<RunningApp> {
   const identity = startApp(
     "identity",
     IDENTITY_BIN,
     [],
-    identityEnvironment(connection, httpPort),
+    identityEnvironment(connection, httpPort, enrollment),
     log,
   );
   return readyOrStop(identity, readyz("iot-identity", httpPort, log));
@@ -176,7 +179,12 @@ export async function startDashboard(
   kc: KubeConfig,
   layout: Layout,
   progress: Progress,
-  options: { logPrefix: string; built: Promise<void> },
+  options: {
+    logPrefix: string;
+    built: Promise<void>;
+    /** Where devices enroll: the Devices page's "Add device" command names it. */
+    enrollment?: { url: string; caFile: string } | undefined;
+  },
 ): Promise<DashboardServer> {
   await options.built;
   await progress.step(
@@ -189,6 +197,7 @@ export async function startDashboard(
       port,
       logFile: join(layout.logDir, `${options.logPrefix}-dashboard.log`),
       heartbeatPeriodMs: HEARTBEAT_SECONDS * 1000,
+      ...(options.enrollment === undefined ? {} : { enrollment: options.enrollment }),
     }),
   );
 }

@@ -11,6 +11,8 @@ import { silentLogger } from "@fleet/runtime";
 import {
   connectionFor,
   down,
+  enrollmentTls,
+  enrollmentUrl,
   freePort,
   up,
   type Layout,
@@ -58,6 +60,8 @@ export interface Stack {
   credentialsFiles: Record<string, string>;
   identityHttpPort: number;
   operatorHttpPort: number;
+  /** iot-identity's enrollment API (`iot-agent enroll --server`), and the CA devices verify it by. */
+  enrollment?: { url: string; caFile: string };
   /** Set when the dashboard was started. */
   dashboardUrl?: string;
   /** In start order; stopped in reverse. */
@@ -104,17 +108,28 @@ async function startApps(
   const log = (app: string): string => join(layout.logDir, `${options.logPrefix}-${app}.log`);
   const kc = new KubeConfig();
   kc.loadFromFile(connection.kubeconfig);
-  await progress.step("install the Deployment and Device CRDs (iot-operator install)", () =>
-    installCrd(kc, silentLogger(), 60_000),
+  await progress.step(
+    "install the Deployment, Device and EnrollmentToken CRDs (iot-operator install)",
+    () => installCrd(kc, silentLogger(), 60_000),
   );
   checkpoint();
   // Side by side: neither needs the other (the agents need the identity service).
   stack.identityHttpPort = await freePort();
   do stack.operatorHttpPort = await freePort();
   while (stack.operatorHttpPort === stack.identityHttpPort);
+  let enrollmentPort: number;
+  do enrollmentPort = await freePort();
+  while ([stack.identityHttpPort, stack.operatorHttpPort].includes(enrollmentPort));
+  const enrollmentCertificate = await enrollmentTls(layout);
+  stack.enrollment = { url: enrollmentUrl(enrollmentPort), caFile: enrollmentCertificate.caFile };
   const started = await Promise.allSettled([
-    progress.step("start the identity service (iot-identity: the NATS auth callout)", () =>
-      startIdentity(connection, stack.identityHttpPort, log("identity")),
+    progress.step(
+      `start the identity service (iot-identity: the NATS auth callout, enrollment on ${stack.enrollment.url})`,
+      () =>
+        startIdentity(connection, stack.identityHttpPort, log("identity"), {
+          port: enrollmentPort,
+          tls: enrollmentCertificate,
+        }),
     ),
     progress.step("start the operator (iot-operator run)", () =>
       startOperator(connection, stack.operatorHttpPort, log("operator")),
@@ -151,6 +166,7 @@ async function startApps(
     const server = await startDashboard(connection, kc, layout, progress, {
       logPrefix: options.logPrefix,
       built: options.dashboardBuilt,
+      enrollment: stack.enrollment,
     });
     const app: RunningApp = {
       name: "dashboard",

@@ -10,6 +10,8 @@ export interface DashboardOverrides {
   logLevel?: string;
   /** Must match the agents' heartbeat period, or devices show offline too early or too late. */
   heartbeatPeriodMs?: number;
+  /** Where devices enroll (iot-identity's enrollment API): the Devices page's "Add device" command. */
+  enrollment?: { url: string; caFile: string };
 }
 
 export function dashboardEnvironment(
@@ -39,6 +41,14 @@ export function dashboardEnvironment(
     DEVICE_NATS_URL: connection.natsUrl,
     // A new one per start: sessions of a local dashboard do not outlive it.
     SESSION_SECRET: randomBytes(32).toString("base64url"),
+    // "Add device" shows `iot-agent enroll --server <url> --server-ca <platform CA>`; devices
+    // here run on this machine, so the CA's path is theirs too.
+    ...(overrides.enrollment === undefined
+      ? {}
+      : {
+          ENROLLMENT_URL: overrides.enrollment.url,
+          ENROLLMENT_SERVER_CA: overrides.enrollment.caFile,
+        }),
     HEARTBEAT_PERIOD_MS: String(overrides.heartbeatPeriodMs ?? 5000),
     LOG_LEVEL: overrides.logLevel ?? "info",
   };

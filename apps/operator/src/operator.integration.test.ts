@@ -90,8 +90,12 @@ describe("operator - install", () => {
     const second = await install();
     expect(second).toContain("CRD already up to date");
     expect(second).toContain("CRD established");
-    // Both CRDs: the Device registry is installed with the Deployments.
-    for (const crd of ["deployments.iot.nationtech.io", "devices.iot.nationtech.io"]) {
+    // Every CRD: the Device registry and its EnrollmentTokens are installed with the Deployments.
+    for (const crd of [
+      "deployments.iot.nationtech.io",
+      "devices.iot.nationtech.io",
+      "enrollmenttokens.iot.nationtech.io",
+    ]) {
       expect(second).toContain(`"crd":"${crd}"`);
     }
   });

@@ -1,11 +1,10 @@
 // The Devices page's tRPC inputs, from the contracts' schemas: the browser's
 // forms validate with the same ones, so a field error shows before a request.
 import {
-  DEVICE_DESCRIPTION_MAX_LENGTH,
-  ENROLLMENT_TOKEN_MAX_USES,
   deviceIdSchema,
   deviceLabelsSchema,
   enrollmentTokenNameSchema,
+  enrollmentTokenSpecSchema,
 } from "@fleet/contracts";
 import { z } from "zod";
 
@@ -33,6 +32,9 @@ export const setDeviceLabelsInput = z.object({
 /** A year: a longer-lived enrollment secret is better made again when needed. */
 export const ENROLLMENT_TOKEN_MAX_HOURS = 24 * 365;
 
+/** The token's own fields are the EnrollmentToken's (contracts), but for its expiry: hours from now. */
+const tokenSpec = enrollmentTokenSpecSchema.shape;
+
 export const createEnrollmentTokenInput = z.object({
   /** Given to every device that enrolls with it. */
   labels: deviceLabelsSchema.default({}),
@@ -42,19 +44,9 @@ export const createEnrollmentTokenInput = z.object({
     .min(1, "must be at least 1 hour")
     .max(ENROLLMENT_TOKEN_MAX_HOURS, `must be at most ${ENROLLMENT_TOKEN_MAX_HOURS} hours`)
     .optional(),
-  maxUses: z
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(ENROLLMENT_TOKEN_MAX_USES, `must be at most ${ENROLLMENT_TOKEN_MAX_USES}`)
-    .default(1),
-  autoApprove: z.boolean().default(false),
-  description: z
-    .string()
-    .max(
-      DEVICE_DESCRIPTION_MAX_LENGTH,
-      `must be at most ${DEVICE_DESCRIPTION_MAX_LENGTH} characters`,
-    )
-    .optional(),
+  maxUses: tokenSpec.maxUses,
+  autoApprove: tokenSpec.autoApprove,
+  description: tokenSpec.description,
 });
 
 export const enrollmentTokenRefInput = z.object({ name: enrollmentTokenNameSchema });

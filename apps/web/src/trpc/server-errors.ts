@@ -17,3 +17,23 @@ export function serverErrorsOf(error: unknown): ServerErrors | undefined {
       : undefined;
   return { fieldErrors, message: error.message };
 }
+
+/**
+ * A failed call as a form's errors: each field error on the field its input
+ * path belongs to (the first one wins), or the message under the whole form.
+ */
+export function formErrorsOf<Field extends string>(
+  error: unknown,
+  fieldFor: (path: readonly string[]) => Field | "form",
+): Partial<Record<Field | "form", string>> | undefined {
+  const server = serverErrorsOf(error);
+  if (!server) return undefined;
+  const errors: Partial<Record<Field | "form", string>> = {};
+  if (!server.fieldErrors) {
+    errors.form = server.message;
+    return errors;
+  }
+  for (const [path, message] of Object.entries(server.fieldErrors))
+    errors[fieldFor(path.split("."))] ??= message;
+  return errors;
+}

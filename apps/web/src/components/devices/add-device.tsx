@@ -16,7 +16,7 @@ import {
 } from "../../devices/enrollment-form-model";
 import type { CreateEnrollmentTokenInput } from "../../devices/inputs";
 import { useTRPC } from "../../trpc/react";
-import { serverErrorsOf } from "../../trpc/server-errors";
+import { formErrorsOf } from "../../trpc/server-errors";
 
 export interface EnrollmentFormViewProps {
   onSubmit: (input: CreateEnrollmentTokenInput) => void;
@@ -185,16 +185,6 @@ export function EnrollmentTokenView({
   );
 }
 
-function serverErrors(error: unknown): EnrollmentErrors | undefined {
-  const server = serverErrorsOf(error);
-  if (!server) return undefined;
-  if (!server.fieldErrors) return { form: server.message };
-  const errors: EnrollmentErrors = {};
-  for (const [path, message] of Object.entries(server.fieldErrors))
-    errors[enrollmentFieldFor(path.split("."))] ??= message;
-  return errors;
-}
-
 export function AddDevice({ enrollment }: { enrollment: boolean }): ReactElement {
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);
@@ -252,7 +242,7 @@ export function AddDevice({ enrollment }: { enrollment: boolean }): ReactElement
         setOpen(false);
       }}
       pending={create.isPending}
-      serverErrors={serverErrors(create.error)}
+      serverErrors={formErrorsOf(create.error, enrollmentFieldFor)}
     />
   );
 }

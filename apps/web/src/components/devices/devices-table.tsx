@@ -29,7 +29,7 @@ function PhaseCell({ device }: { device: DeviceRowView }): ReactElement {
   // Approved, but iot-identity has not issued the identity yet (or says why not).
   const waiting = device.phase === "PendingApproval" && device.approved;
   return (
-    <span className="flex flex-col" title={device.message}>
+    <span className="flex flex-col items-start" title={device.message}>
       <Badge tone={phaseTones[device.phase]}>{device.phase}</Badge>
       {waiting && (
         <span className="truncate text-xs text-slate-500">{device.message ?? "approved"}</span>

@@ -17,7 +17,7 @@ import {
 import type { AddDeviceInput } from "../../devices/inputs";
 import { downloadCredentials } from "../../devices/download";
 import { useTRPC } from "../../trpc/react";
-import { serverErrorsOf } from "../../trpc/server-errors";
+import { formErrorsOf } from "../../trpc/server-errors";
 
 export interface ProvisionDeviceFormViewProps {
   onSubmit: (input: AddDeviceInput) => void;
@@ -85,16 +85,6 @@ export function ProvisionDeviceFormView({
   );
 }
 
-function serverErrors(error: unknown): AddDeviceErrors | undefined {
-  const server = serverErrorsOf(error);
-  if (!server) return undefined;
-  if (!server.fieldErrors) return { form: server.message };
-  const errors: AddDeviceErrors = {};
-  for (const [path, message] of Object.entries(server.fieldErrors))
-    errors[deviceFieldFor(path.split("."))] ??= message;
-  return errors;
-}
-
 export function ProvisionDevice({ onNotice }: { onNotice: (text: string) => void }): ReactElement {
   const trpc = useTRPC();
   // A new form (empty fields) after each device added.
@@ -119,7 +109,7 @@ export function ProvisionDevice({ onNotice }: { onNotice: (text: string) => void
         add.mutate(input);
       }}
       pending={add.isPending}
-      serverErrors={serverErrors(add.error)}
+      serverErrors={formErrorsOf(add.error, deviceFieldFor)}
     />
   );
 }
