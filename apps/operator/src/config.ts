@@ -87,8 +87,8 @@ const runSettings = {
     default: "1s",
   },
   deviceStatusPatchesPerSecond: {
-    flag: "device-status-patches-per-second",
-    env: "DEVICE_STATUS_PATCHES_PER_SECOND",
+    flag: "device-status-rate",
+    env: "DEVICE_STATUS_RATE",
     schema: z.coerce
       .number({ error: "must be a number of patches per second" })
       .int("must be a whole number of patches per second")

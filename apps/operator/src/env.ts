@@ -14,7 +14,7 @@ const envSchema = z.object({
   HEARTBEAT_PERIOD: optional,
   STALENESS_WINDOW: optional,
   STATUS_FLUSH_PERIOD: optional,
-  DEVICE_STATUS_PATCHES_PER_SECOND: optional,
+  DEVICE_STATUS_RATE: optional,
   LAST_SEEN_REFRESH: optional,
   RESYNC_PERIOD: optional,
   LEASE_NAMESPACE: optional,

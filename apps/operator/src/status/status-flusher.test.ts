@@ -107,6 +107,60 @@ describe("StatusFlusher", () => {
     flusher.stop();
   });
 
+  it("StatusFlusher - a failure is not held behind a round of other CRs' routine patches", async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    const placement = new FixedPlacement();
+    for (const name of names)
+      placement.set(`ns/${name}`, [{ device: "a", key: keyFor("a", name) }]);
+    const registry = new DeploymentRegistry(placement);
+    for (const name of names) {
+      registry.upsert(
+        { key: `ns/${name}`, namespace: "ns", name, generation: 1, specProblem: undefined },
+        { conditions: [], statusJson: undefined },
+      );
+    }
+    const reports = new Map<string, DeviceReport>();
+    const started: { name: string; failed: unknown }[] = [];
+    const flusher = new StatusFlusher(
+      {
+        registry,
+        lookup: (device) => reports.get(device),
+        // Each patch takes 100 ms, as on a busy API server.
+        patch: (_ns, name, body) => {
+          started.push({ name, failed: (body.aggregate as { failed?: number }).failed });
+          return new Promise((resolve) => setTimeout(resolve, 100));
+        },
+      },
+      { periodMs: 1000, stalenessWindowMs: 60_000, canWrite: () => true },
+      log,
+      createMetrics(),
+    );
+    const phases = (failing?: string) =>
+      Object.fromEntries(
+        names.map((n) => [
+          keyFor("a", n),
+          { phase: n === failing ? "Failed" : "Running" } as const,
+        ]),
+      );
+    flusher.start();
+    reports.set("a", heartbeat("a", Date.now(), phases()));
+    flusher.markDevice("a", Date.now(), "all");
+    await vi.advanceTimersByTimeAsync(2000);
+    started.length = 0;
+    // A heartbeat that moves only the heartbeat time: a round of 20 routine patches, 8 at a time.
+    reports.set("a", heartbeat("a", Date.now(), phases()));
+    flusher.markDevice("a", Date.now(), new Set());
+    await vi.advanceTimersByTimeAsync(30);
+    reports.set("a", heartbeat("a", Date.now(), phases("c19")));
+    flusher.markDevice("a", Date.now(), new Set([keyFor("a", "c19")]));
+    await vi.advanceTimersByTimeAsync(1000);
+    // It takes the first lane that frees up, before the rest of the round.
+    const failedAt = started.findIndex((p) => p.name === "c19" && p.failed === 1);
+    expect(failedAt).toBeGreaterThanOrEqual(0);
+    expect(failedAt).toBeLessThanOrEqual(8);
+    flusher.stop();
+  });
+
   it("StatusFlusher - a change of another deployment on the device is routine for this CR", async () => {
     const { reports, patches, flusher } = setup();
     flusher.start();

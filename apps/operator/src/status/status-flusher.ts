@@ -5,9 +5,11 @@
 // or error, a device coming or going) is flushed at once unless the CR was just
 // patched twice; a change of only the newest heartbeat time or events waits for
 // a full budget, so a busy fleet's heartbeats never hold a failure back by a
-// period. A failed patch backs off exponentially per CR (up to 5 min), so a
-// status the API server keeps rejecting (too large, invalid) is logged and
-// counted, not hammered.
+// period. Each CR is patched on its own as soon as it is due and one of a few
+// lanes is free, changes of substance first, so one CR's change never waits for
+// a whole round of other CRs' patches. A failed patch backs off exponentially
+// per CR (up to 5 min), so a status the API server keeps rejecting (too large,
+// invalid) is logged and counted, not hammered.
 import { canonicalJson, desiredStateKey, type ReportLookup } from "@fleet/contracts";
 import { backoffDelay } from "@fleet/runtime";
 import { forEachLimited } from "../concurrency.js";
@@ -21,8 +23,10 @@ import type { DeviceChange } from "./device-store.js";
 import { PatchBudget } from "./patch-budget.js";
 import { classifyPatchFailure } from "./patch-rejection.js";
 
-/** Gathers the heartbeats of one burst into one pass. */
+/** Gathers the heartbeats of one burst into one patch. */
 const BATCH_MS = 20;
+/** Status patches in flight at once, over all CRs. */
+const LANES = 8;
 /** Longest wait between two patch attempts of a CR whose patches keep failing. */
 export const MAX_PATCH_BACKOFF_MS = 5 * 60_000;
 
@@ -64,7 +68,9 @@ export class StatusFlusher {
   #timer: NodeJS.Timeout | undefined;
   #started = false;
   #stopped = false;
-  #flushing = false;
+  /** CR keys whose patch is in flight (a CR is never patched twice at once). */
+  readonly #inFlight = new Set<string>();
+  #idleWaiters: (() => void)[] = [];
   readonly #budget: PatchBudget;
   /** CR key -> its run of failed patches, while it lasts. */
   readonly #failures = new Map<string, PatchFailures>();
@@ -121,10 +127,10 @@ export class StatusFlusher {
     this.#timer = undefined;
   }
 
-  /** When the CR may be patched again: within its budget, later while failing. */
+  /** When the CR may be patched: a burst's heartbeats gathered, within its budget, later while failing. */
   #dueAt(key: string, dirty: Dirty, nowMs: number): number {
     const budgeted = this.#budget.dueAt(key, dirty.substantive, nowMs);
-    return Math.max(budgeted, this.#failures.get(key)?.retryAt ?? 0);
+    return Math.max(budgeted, dirty.sinceMs + BATCH_MS, this.#failures.get(key)?.retryAt ?? 0);
   }
 
   /** Records a failed attempt; returns the wait before the next one. */
@@ -143,89 +149,141 @@ export class StatusFlusher {
   /**
    * Leading edge per CR: a change within the CR's budget is flushed within a
    * few ms; otherwise it waits until the budget allows, so each CR gets about
-   * one patch per period however many heartbeats arrive.
+   * one patch per period however many heartbeats arrive. The timer is only
+   * armed while a lane is free: a finished patch pumps the next one itself.
    */
   #schedule(): void {
-    if (!this.#started || this.#stopped || this.#timer !== undefined || this.#flushing) return;
-    if (this.#dirty.size === 0) return;
+    if (!this.#started || this.#stopped || this.#timer !== undefined) return;
+    if (this.#dirty.size === 0 || this.#inFlight.size >= LANES) return;
     const now = Date.now();
     let due = Number.POSITIVE_INFINITY;
-    for (const [key, dirty] of this.#dirty) due = Math.min(due, this.#dueAt(key, dirty, now));
-    const wait = Math.max(BATCH_MS, due - now);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#flushing = true;
-      void this.flush().finally(() => {
-        this.#flushing = false;
+    for (const [key, dirty] of this.#dirty) {
+      if (!this.#inFlight.has(key)) due = Math.min(due, this.#dueAt(key, dirty, now));
+    }
+    if (due === Number.POSITIVE_INFINITY) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#pump();
         this.#schedule();
-      });
-    }, wait);
+      },
+      Math.max(BATCH_MS, due - now),
+    );
+  }
+
+  /** The next due CR not in flight: a change of substance before a routine one. */
+  #nextDue(nowMs: number): [string, Dirty] | undefined {
+    let routine: [string, Dirty] | undefined;
+    for (const entry of this.#dirty) {
+      const [key, dirty] = entry;
+      if (this.#inFlight.has(key) || this.#dueAt(key, dirty, nowMs) > nowMs) continue;
+      if (dirty.substantive) return entry;
+      routine ??= entry;
+    }
+    return routine;
+  }
+
+  /** Starts due patches while lanes are free. */
+  #pump(): void {
+    if (this.#stopped || !this.#options.canWrite()) return;
+    const now = Date.now();
+    while (this.#inFlight.size < LANES) {
+      const next = this.#nextDue(now);
+      if (next === undefined) return;
+      this.#launch(next);
+    }
+  }
+
+  #launch([key, dirty]: [string, Dirty]): void {
+    this.#dirty.delete(key);
+    this.#inFlight.add(key);
+    void this.#flushOne(key, dirty).finally(() => {
+      this.#inFlight.delete(key);
+      if (this.#inFlight.size === 0) {
+        const waiters = this.#idleWaiters;
+        this.#idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+      this.#pump();
+      this.#schedule();
+    });
+  }
+
+  #idle(): Promise<void> {
+    if (this.#inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /**
-   * One pass over the dirty CRs that are due (all of them with `everything`, as
-   * at shutdown); a failed patch stays dirty for the next pass.
+   * Writes what is due now and waits for every patch in flight; with
+   * `everything` (at shutdown, after stop()) every dirty CR is written once,
+   * whatever its budget. A failed patch stays dirty.
    */
   async flush(everything = false): Promise<void> {
-    if (this.#dirty.size === 0 || !this.#options.canWrite()) return;
-    const passAt = Date.now();
-    const batch = [...this.#dirty].filter(
-      ([key, dirty]) => everything || this.#dueAt(key, dirty, passAt) <= passAt,
-    );
-    for (const [key] of batch) this.#dirty.delete(key);
-    await forEachLimited(batch, 8, async ([key, dirty]) => {
-      const { sinceMs } = dirty;
-      const tracked = this.#registry.get(key);
-      if (tracked === undefined) {
-        this.#budget.forget(key);
-        this.#failures.delete(key);
+    if (!everything) {
+      this.#pump();
+      await this.#idle();
+      return;
+    }
+    await this.#idle();
+    if (!this.#options.canWrite()) return;
+    const batch = [...this.#dirty];
+    this.#dirty.clear();
+    await forEachLimited(batch, LANES, ([key, dirty]) => this.#flushOne(key, dirty));
+  }
+
+  async #flushOne(key: string, dirty: Dirty): Promise<void> {
+    const { sinceMs } = dirty;
+    const tracked = this.#registry.get(key);
+    if (tracked === undefined) {
+      this.#budget.forget(key);
+      this.#failures.delete(key);
+      return;
+    }
+    const now = Date.now();
+    const status = buildStatus(tracked, this.#lookup, now, this.#options.stalenessWindowMs);
+    const json = canonicalJson(status);
+    if (json === tracked.lastStatusJson) return;
+    if (!this.#options.canWrite()) return;
+    const where = { namespace: tracked.namespace, name: tracked.name };
+    this.#budget.spend(key, Date.now());
+    try {
+      await this.#patch(tracked.namespace, tracked.name, statusPatchBody(status));
+      if (this.#failures.delete(key)) this.#log.info(where, "status patch works again");
+      this.#registry.written(key, status.conditions, json);
+      this.#metrics.statusPatches.inc({ result: "ok" });
+      this.#metrics.aggregationLag.observe((Date.now() - sinceMs) / 1000);
+      this.#log.debug(
+        { namespace: tracked.namespace, name: tracked.name, aggregate: status.aggregate },
+        "status patched",
+      );
+    } catch (error) {
+      if (isNotFound(error)) {
+        this.#metrics.statusPatches.inc({ result: "gone" });
         return;
       }
-      const now = Date.now();
-      const status = buildStatus(tracked, this.#lookup, now, this.#options.stalenessWindowMs);
-      const json = canonicalJson(status);
-      if (json === tracked.lastStatusJson) return;
-      if (!this.#options.canWrite()) return;
-      const where = { namespace: tracked.namespace, name: tracked.name };
-      this.#budget.spend(key, Date.now());
-      try {
-        await this.#patch(tracked.namespace, tracked.name, statusPatchBody(status));
-        if (this.#failures.delete(key)) this.#log.info(where, "status patch works again");
-        this.#registry.written(key, status.conditions, json);
-        this.#metrics.statusPatches.inc({ result: "ok" });
-        this.#metrics.aggregationLag.observe((Date.now() - sinceMs) / 1000);
-        this.#log.debug(
-          { namespace: tracked.namespace, name: tracked.name, aggregate: status.aggregate },
-          "status patched",
+      this.#metrics.errors.inc({ area: "status-patch" });
+      const failure = classifyPatchFailure(error);
+      if (failure === "transient") {
+        this.#metrics.statusPatches.inc({ result: "error" });
+        const retryInMs = this.#backOff(key);
+        this.#log.warn(
+          { ...where, err: describeError(error), retryInMs },
+          "status patch failed; will retry",
         );
-      } catch (error) {
-        if (isNotFound(error)) {
-          this.#metrics.statusPatches.inc({ result: "gone" });
-          return;
-        }
-        this.#metrics.errors.inc({ area: "status-patch" });
-        const failure = classifyPatchFailure(error);
-        if (failure === "transient") {
-          this.#metrics.statusPatches.inc({ result: "error" });
-          const retryInMs = this.#backOff(key);
-          this.#log.warn(
-            { ...where, err: describeError(error), retryInMs },
-            "status patch failed; will retry",
-          );
-        } else {
-          this.#metrics.statusPatches.inc({ result: "rejected" });
-          const retryInMs = this.#backOff(key);
-          const bytes = new TextEncoder().encode(json).length;
-          this.#log.error(
-            { ...where, reason: failure, bytes, err: describeError(error), retryInMs },
-            failure === "too-large"
-              ? "status patch rejected: the object is too large; backing off"
-              : "status patch rejected as invalid; backing off",
-          );
-        }
-        // Tried again once due: a later status may differ (or the spec shrink).
-        this.markDirty(key, sinceMs, dirty.substantive);
+      } else {
+        this.#metrics.statusPatches.inc({ result: "rejected" });
+        const retryInMs = this.#backOff(key);
+        const bytes = new TextEncoder().encode(json).length;
+        this.#log.error(
+          { ...where, reason: failure, bytes, err: describeError(error), retryInMs },
+          failure === "too-large"
+            ? "status patch rejected: the object is too large; backing off"
+            : "status patch rejected as invalid; backing off",
+        );
       }
-    });
+      // Tried again once due: a later status may differ (or the spec shrink).
+      this.markDirty(key, sinceMs, dirty.substantive);
+    }
   }
 }
