@@ -7,7 +7,12 @@
 // The server and the clock come in as parameters, so the flow is unit-tested
 // with a fake server; the real one is in the enrollment-flow integration test.
 import { setTimeout as sleepFor } from "node:timers/promises";
-import type { DeviceCredentials, EnrollmentStatusResponse, Inventory } from "@fleet/contracts";
+import type {
+  DeviceCredentials,
+  EnrollmentStatusResponse,
+  Inventory,
+  IssuedIdentity,
+} from "@fleet/contracts";
 import {
   checkCredentialsTarget,
   CredentialsFileExistsError,
@@ -103,6 +108,21 @@ async function resumable(request: EnrollRequest): Promise<PendingEnrollment | un
   return existing;
 }
 
+/** The credential file's content: the identity issued for the key plus that key (the device's own). */
+function credentialsFor(pending: PendingEnrollment, identity: IssuedIdentity): DeviceCredentials {
+  return {
+    type: "serviceaccount",
+    keyId: identity.keyId,
+    key: pending.privateKeyPem,
+    userId: identity.userId,
+    deviceId: pending.deviceId,
+    issuer: identity.issuer,
+    projectId: identity.projectId,
+    natsServers: identity.natsServers,
+    ...(identity.issuerCa === undefined ? {} : { issuerCa: identity.issuerCa }),
+  };
+}
+
 export async function enroll(request: EnrollRequest, deps: EnrollDeps): Promise<EnrollResult> {
   const sleep = deps.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
   const now = deps.now ?? Date.now;
@@ -127,12 +147,13 @@ export async function enroll(request: EnrollRequest, deps: EnrollDeps): Promise<
     print(`resuming the pending enrollment of ${pending.deviceId} (key in ${pending.path})`);
   }
 
-  /** Waits `ms`, or ends the enroll when interrupted; the key stays for the next run. */
+  /** Said when a signal ends the wait: the key stays for the next run. */
   const interrupted = (cause: unknown): EnrollmentInterruptedError =>
     new EnrollmentInterruptedError(
       `stopped while waiting; the pending key stays in ${pending.path}: run the same command again to resume`,
       { cause },
     );
+  /** Waits `ms`, or ends the enroll when interrupted. */
   const pause = async (ms: number): Promise<void> => {
     try {
       await sleep(ms, signal);
@@ -249,17 +270,7 @@ export async function enroll(request: EnrollRequest, deps: EnrollDeps): Promise<
         );
       case "Enrolled": {
         const { identity } = answer;
-        const credentials: DeviceCredentials = {
-          type: "serviceaccount",
-          keyId: identity.keyId,
-          key: pending.privateKeyPem,
-          userId: identity.userId,
-          deviceId: pending.deviceId,
-          issuer: identity.issuer,
-          projectId: identity.projectId,
-          natsServers: identity.natsServers,
-          ...(identity.issuerCa === undefined ? {} : { issuerCa: identity.issuerCa }),
-        };
+        const credentials = credentialsFor(pending, identity);
         // Checked against the contract before a byte is written; 0600, atomic, never over another file.
         await writeCredentialsFile(request.credentialsFile, credentials);
         await removePendingEnrollment(pending);
