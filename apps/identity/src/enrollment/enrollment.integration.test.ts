@@ -3,6 +3,7 @@
 // (Zitadel's management API and JWT-profile grant) and nats-server with the
 // auth callout. A device holds its own key pair; only its public half is sent.
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { request as httpsRequest } from "node:https";
 import {
   ENROLLMENT_PATH,
   ENROLLMENT_REQUEST_MAX_BYTES,
@@ -132,6 +133,29 @@ async function post(
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The status of a POST with this exact request target (fetch would normalise it). */
+function rawStatus(target: string): Promise<number | undefined> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: target,
+        method: "POST",
+        ca: identity.enrollment?.ca,
+        headers: { "content-type": "application/json" },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      },
+    );
+    req.once("error", reject);
+    req.end("{}");
+  });
 }
 
 function enroll(id: string, tokenText: string, keys: DeviceKeys = deviceKeys()) {
@@ -296,6 +320,9 @@ describe("enrollment - tokens", () => {
     expect(form.status).toBe(415);
     const get = await trusting(`${baseUrl}${ENROLLMENT_PATH}`);
     expect(get.status).toBe(405);
+    // A request target no URL parser takes is just no path of ours (it once was an unhandled rejection).
+    expect(await rawStatus("//[")).toBe(404);
+    expect((await trusting(`${baseUrl}${ENROLLMENT_PATH}`)).status).toBe(405);
     expect(await devices.find(id)).toBeUndefined();
   });
 });
