@@ -28,6 +28,8 @@ const envSchema = z.object({
   OIDC_CA_FILE: optional,
   ZITADEL_PROJECT_ID: optional,
   ZITADEL_ADMIN_KEY_FILE: optional,
+  /** `enrollment create`: the enrollment server's URL, for the printed `iot-agent enroll` command. */
+  ENROLLMENT_PUBLIC_URL: optional,
   /** Set by the kubelet inside a pod; selects the in-cluster kube config. */
   KUBERNETES_SERVICE_HOST: optional,
 });

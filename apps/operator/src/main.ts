@@ -1,7 +1,8 @@
 #!/usr/bin/env -S npx tsx
-// iot-operator CLI: `install` applies the CRD, `run` runs the controller,
-// `apply` is the typed applier for Deployment CRs, `device …` provisions and
-// revokes devices.
+// iot-operator CLI: `install` applies the CRDs, `run` runs the controller,
+// `apply` is the typed applier for Deployment CRs, `device …` provisions,
+// approves, labels and revokes devices, `enrollment …` manages the tokens
+// devices enroll with.
 import { isConfigError, LOG_LEVELS } from "@fleet/runtime";
 import { Command, Option } from "commander";
 import { applyDeployment, deleteDeployment, printableManifest } from "./apply/apply.js";
@@ -13,6 +14,7 @@ import {
 import { applyKubeConfig, installConfig, runConfig } from "./config.js";
 import { addDeviceCommands } from "./device/commands.js";
 import { deviceFailure } from "./device/failure.js";
+import { addEnrollmentCommands } from "./enrollment/commands.js";
 import { readEnv } from "./env.js";
 import { describeError } from "./errors.js";
 import { installCrd } from "./install.js";
@@ -42,7 +44,9 @@ const commonOptions = (command: Command): Command =>
     );
 
 commonOptions(program.command("install"))
-  .description("apply the Deployment CRD (server-side apply) and wait until it is Established")
+  .description(
+    "apply the CRDs (Deployment, Device, EnrollmentToken; server-side apply) and wait until each is Established",
+  )
   .option("--timeout <duration>", "how long to wait for Established (default 60s)")
   .action(async (flags: Record<string, unknown>) => {
     const config = installConfig(flags, readEnv());
@@ -119,7 +123,11 @@ commonOptions(program.command("apply"))
   )
   .option("--name <name>", "the Deployment's name")
   .option("--namespace <namespace>", "its namespace (default default)")
-  .option("--target-device <id>", "a device to run on (repeatable)", collect)
+  .option("--target-device <id>", "a device to run on (repeatable; or --selector)", collect)
+  .option(
+    "--selector <selector>",
+    "the devices to run on by label, kubectl syntax, e.g. 'app=kiosk,region in (eu,us)' (or --target-device)",
+  )
   .option("--image <image>", "container image, e.g. localhost/fleet-nginx:1.0")
   .option(
     "--port <host:container>",
@@ -155,6 +163,7 @@ commonOptions(program.command("apply"))
   );
 
 addDeviceCommands(program.command("device"));
+addEnrollmentCommands(program.command("enrollment"));
 
 try {
   await program.parseAsync();

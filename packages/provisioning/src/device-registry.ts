@@ -15,8 +15,8 @@ export function deviceRegistry(client: DeviceClient): DeviceRegistry {
       const found = await client.find(id);
       return found === undefined ? undefined : parse(found);
     },
-    async list() {
-      const { items } = await client.list();
+    async list(options = {}) {
+      const { items } = await client.list(options);
       return items
         .flatMap((item) => {
           const parsed = deviceResourceSchema.safeParse(item);

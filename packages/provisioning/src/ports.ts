@@ -30,8 +30,8 @@ export interface DryRun {
 export interface DeviceRegistry {
   /** undefined when there is no such Device. */
   find(id: string): Promise<DeviceResource | undefined>;
-  /** Sorted by id. */
-  list(): Promise<DeviceResource[]>;
+  /** Sorted by id; only those matching `labelSelector` (the API server's syntax) when given. */
+  list(options?: { labelSelector?: string }): Promise<DeviceResource[]>;
   create(device: DeviceResource, options?: DryRun): Promise<void>;
   /** Merge patch of spec fields. */
   patchSpec(id: string, spec: Partial<DeviceSpec>, options?: DryRun): Promise<void>;

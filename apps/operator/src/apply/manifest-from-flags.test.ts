@@ -73,6 +73,42 @@ describe("apply - flags to a typed Deployment", () => {
     expect(lines[1]).toMatch(/^--port \(flag\): spec\.score\.PodmanV0\.services\[0\]\.ports/);
   });
 
+  it("targets devices by label with --selector (kubectl syntax)", () => {
+    const { targetDevice: _, ...noDevices } = nginx;
+    const manifest = manifestFromFlags({
+      ...noDevices,
+      selector: "app=kiosk,region in (eu,us),!legacy",
+    });
+    expect(manifest.spec.targetDevices).toBeUndefined();
+    expect(manifest.spec.targetSelector).toEqual({
+      matchLabels: { app: "kiosk" },
+      matchExpressions: [
+        { key: "region", operator: "In", values: ["eu", "us"] },
+        { key: "legacy", operator: "DoesNotExist" },
+      ],
+    });
+  });
+
+  it("wants exactly one of --target-device and --selector, saying so", () => {
+    const { targetDevice: _, ...noDevices } = nginx;
+    expect(configMessage(() => manifestFromFlags(noDevices))).toBe(
+      "give the devices to run on with --target-device <id> (repeatable) or --selector <selector>",
+    );
+    expect(configMessage(() => manifestFromFlags({ ...nginx, selector: "app=kiosk" }))).toMatch(
+      /^--target-device and --selector cannot be used together/,
+    );
+  });
+
+  it("names --selector and the position of a syntax error in it", () => {
+    const { targetDevice: _, ...noDevices } = nginx;
+    expect(
+      configMessage(() => manifestFromFlags({ ...noDevices, selector: "app=kiosk,region in (eu" })),
+    ).toMatch(/^--selector \(flag\) = "app=kiosk,region in \(eu": .*at character \d+/);
+    expect(configMessage(() => manifestFromFlags({ ...noDevices, selector: "" }))).toMatch(
+      /^--selector \(flag\) = "": is empty/,
+    );
+  });
+
   it("needs only the identity to delete", () => {
     expect(identityFromFlags({ name: "web.v2" })).toEqual({ name: "web.v2", namespace: "default" });
   });

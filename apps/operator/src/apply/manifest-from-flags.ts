@@ -1,20 +1,26 @@
 // Turns the applier's flags into a typed Deployment CR. Validation is the
 // contracts' zod schema, so a bad flag is reported with the field it feeds.
+// The devices are either listed (--target-device, repeatable) or selected by
+// label (--selector, kubectl syntax): exactly one of the two.
 import {
   deploymentManifest,
   isPayloadError,
   namespaceNameSchema,
   resourceNameSchema,
   type DeploymentResource,
+  type LabelSelector,
   type PayloadIssue,
   type PortMapping,
 } from "@fleet/contracts";
 import { ConfigError, type ConfigProblem } from "@fleet/runtime";
+import { selectorFromFlag } from "../device/selector-flag.js";
 
 export interface ApplyFlags {
   name?: string;
   namespace?: string;
   targetDevice?: string[];
+  /** kubectl's label selector syntax, e.g. `app=kiosk,region in (eu,us)`. */
+  selector?: string;
   image?: string;
   port?: string[];
   serviceName?: string;
@@ -66,6 +72,7 @@ const SERVICE = "spec.score.PodmanV0.services[0]";
 /** Each field of the CR built here, and the flag that fills it. */
 const FLAG_OF_FIELD: readonly (readonly [field: string, flag: string])[] = [
   ["spec.targetDevices", "target-device"],
+  ["spec.targetSelector", "selector"],
   [`${SERVICE}.ports`, "port"],
   [`${SERVICE}.image`, "image"],
   [`${SERVICE}.name`, "service-name"],
@@ -84,8 +91,31 @@ function problemOf(issue: PayloadIssue): ConfigProblem {
     : { setting: flag, source: { kind: "flag", flag }, reason };
 }
 
+const ONE_TARGETING =
+  "give the devices to run on with --target-device <id> (repeatable) or --selector <selector>";
+
+/** spec.targetDevices or spec.targetSelector, from exactly one of the two flags. */
+function targetingFromFlags(
+  flags: ApplyFlags,
+): { targetDevices: string[] } | { targetSelector: LabelSelector } {
+  const devices = flags.targetDevice;
+  const selector = flags.selector;
+  if (devices !== undefined && selector !== undefined)
+    throw new ConfigError([
+      {
+        setting: "selector",
+        source: undefined,
+        reason: `--target-device and --selector cannot be used together: ${ONE_TARGETING}, not both`,
+      },
+    ]);
+  if (selector !== undefined) return { targetSelector: selectorFromFlag(selector) };
+  if (devices !== undefined) return { targetDevices: devices };
+  throw new ConfigError([{ setting: "target-device", source: undefined, reason: ONE_TARGETING }]);
+}
+
 export function manifestFromFlags(flags: ApplyFlags): DeploymentResource {
   const { name, namespace } = identityFromFlags(flags);
+  const targeting = targetingFromFlags(flags);
   const image = requireFlag(flags.image, "image");
   const ports = (flags.port ?? []).map(parsePortFlag);
   const service = { name: flags.serviceName ?? "main", image, ports };
@@ -94,7 +124,7 @@ export function manifestFromFlags(flags: ApplyFlags): DeploymentResource {
       namespace,
       name,
       spec: {
-        targetDevices: flags.targetDevice ?? [],
+        ...targeting,
         score: { PodmanV0: { services: [service] } },
       },
     });

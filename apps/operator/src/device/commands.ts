@@ -1,9 +1,13 @@
-// `iot-operator device add|disable|enable|rotate-key|list|remove`: devices'
-// identities (IdP machine users with keys) and their Device CRs, through
-// @fleet/provisioning. The kubeconfig's user is who acts on the Device CRs,
-// so Kubernetes RBAC decides; the IdP calls use the admin key file.
+// `iot-operator device add|disable|enable|rotate-key|list|remove|approve|label`:
+// devices' identities (IdP machine users with keys) and their Device CRs,
+// through @fleet/provisioning. The kubeconfig's user is who acts on the Device
+// CRs, so Kubernetes RBAC decides; the IdP calls use the admin key file.
+// approve and label touch only the Device (iot-identity issues an approved
+// device's identity), so they need no IdP settings.
 import { DeviceClient } from "@fleet/kube";
 import {
+  approveDevice,
+  changeDeviceLabels,
   checkCredentialsTarget,
   deviceRegistry,
   provisioningWith,
@@ -14,7 +18,8 @@ import type { Command } from "commander";
 import { readEnv } from "../env.js";
 import { loadKubeConfig } from "../kube/kube-config.js";
 import { deviceTable } from "./device-table.js";
-import { labelsFromFlags } from "./labels.js";
+import { labelChangesFromArgs, labelsFromFlags } from "./labels.js";
+import { labelSelectorFromFlag } from "./selector-flag.js";
 import {
   credentialConfig,
   idpConfig,
@@ -121,10 +126,48 @@ export function addDeviceCommands(device: Command): void {
     });
 
   kubeOption(device.command("list"))
-    .description("list the Device CRs")
+    .description("list the Device CRs: phase, online, identity, labels")
+    .option(
+      "--selector <selector>",
+      "only devices whose labels match, kubectl syntax, e.g. 'app=kiosk,region in (eu,us)'",
+    )
     .action(async (flags: Flags) => {
+      const labelSelector = labelSelectorFromFlag(flags.selector as string | undefined);
       const client = DeviceClient.forKubeConfig(loadKubeConfig(listConfig(flags, readEnv())));
-      process.stdout.write(deviceTable(await deviceRegistry(client).list()));
+      const devices = await deviceRegistry(client).list(
+        labelSelector === undefined ? {} : { labelSelector },
+      );
+      process.stdout.write(deviceTable(devices));
+    });
+
+  kubeOption(device.command("approve <id>"))
+    .description(
+      "approve a device that enrolled with a token (PendingApproval); iot-identity then issues its identity",
+    )
+    .option(
+      "--label <key=value>",
+      "a label to add to the Device as it is approved (repeatable)",
+      collect,
+    )
+    .action(async (id: string, flags: Flags) => {
+      const labels = labelsFromFlags(flags.label as string[] | undefined);
+      const client = DeviceClient.forKubeConfig(loadKubeConfig(listConfig(flags, readEnv())));
+      await approveDevice(client, id, { labels });
+      say(`device ${id} approved; iot-identity issues its identity for the key it enrolled with`);
+    });
+
+  kubeOption(device.command("label <id> <changes...>"))
+    .description(
+      "change a Device's labels, like kubectl label: key=value sets one, key- removes one",
+    )
+    .action(async (id: string, changes: string[], flags: Flags) => {
+      const { set, remove } = labelChangesFromArgs(changes);
+      const client = DeviceClient.forKubeConfig(loadKubeConfig(listConfig(flags, readEnv())));
+      const device = await changeDeviceLabels(client, id, { set, remove });
+      const labels = Object.entries(device.metadata.labels ?? {})
+        .map(([key, value]) => `${key}=${value}`)
+        .join(",");
+      say(`device ${id} labelled: ${labels === "" ? "(no labels)" : labels}`);
     });
 
   idpOptions(device.command("remove <id>"))

@@ -114,9 +114,9 @@ describe("iot-operator device - the whole life of a device", () => {
     const run = await cli(["list"]);
     expect(run.exitCode).toBe(0);
     const [head, ...rows] = run.stdout.split("\n");
-    expect(head).toMatch(/^ID\s+DISABLED\s+USER ID\s+KEY ID\s+LABELS$/);
+    expect(head).toMatch(/^ID\s+PHASE\s+ONLINE\s+USER ID\s+KEY ID\s+LABELS$/);
     expect(rows.find((row) => row.startsWith(`${deviceId} `))).toMatch(
-      /^\S+\s+no\s+\S+\s+\S+\s+site=berlin,tier=edge$/,
+      /^\S+\s+Enrolled\s+-\s+\S+\s+\S+\s+site=berlin,tier=edge$/,
     );
   });
 
