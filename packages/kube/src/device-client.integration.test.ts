@@ -202,6 +202,20 @@ describe("DeviceClient - against the real API server", () => {
     }
   });
 
+  it("patchStatus - merge-patches only the fields given: another writer's status fields and the spec stay", async () => {
+    const device = name("status");
+    await client.create(deviceManifest({ name: device, spec: { identity: identity(4) } }));
+    // Two writers, each of its own fields (iot-identity: phase; the operator: connectivity).
+    await client.patchStatus(device, { phase: "Enrolled", message: "hello" });
+    await client.patchStatus(device, { connectivity: "Online" });
+    const patched = await client.patchStatus(device, { message: null });
+    expect(patched.status).toEqual({ phase: "Enrolled", connectivity: "Online", conditions: [] });
+    expect(deviceSpecSchema.parse(specOf(patched)).identity).toEqual(identity(4));
+    // Status is a subresource: a spec write cannot set it.
+    await client.mergePatch(device, { status: { phase: "Disabled" } });
+    expect((await client.get(device)).status).toMatchObject({ phase: "Enrolled" });
+  });
+
   it("watch - a client made from a Configuration cannot watch, and says how to", async () => {
     const { createConfiguration } = await import("@kubernetes/client-node");
     const other = DeviceClient.forConfiguration(createConfiguration({ authMethods: {} }));
