@@ -5,7 +5,7 @@
 // server since its last answer is re-read (fleet.changes), never the whole
 // fleet: at 50 000 devices a full re-read stalls the page for seconds, and the
 // server's view, read before a heartbeat the feed already showed, must not undo it.
-import { hashKey, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import {
   createContext,
   useContext,
@@ -19,10 +19,10 @@ import {
   deviceSummary,
   mergeDevices,
   replaceKnown,
-  type DeviceSummary,
   type ReceivedHeartbeat,
 } from "../fleet/device-summary";
 import { useTRPC } from "../trpc/react";
+import { keepShownHeartbeats } from "./keep-shown";
 import { startLiveFeed, type LiveState } from "./live-feed";
 
 /**
@@ -41,42 +41,19 @@ export function LiveUpdates({ children }: { children: ReactNode }): ReactElement
   const [state, setState] = useState<LiveState>("connecting");
 
   useEffect(() => {
-    // The newest heartbeat the feed showed of each device. A list read from the
-    // server may have been read before some of them reached it; they are laid
-    // back over it when it arrives, so the page never steps back in time.
-    const shown = new Map<string, DeviceSummary>();
-    const devicesHash = hashKey(trpc.fleet.devices.queryKey());
-    const overviewHash = hashKey(trpc.fleet.overview.queryKey());
-    const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
-      // Only answers from the server; our own setQueryData is marked manual.
-      if (event.type !== "updated" || event.action.type !== "success" || event.action.manual)
-        return;
-      if (shown.size === 0) return;
-      if (event.query.queryHash === devicesHash) {
-        queryClient.setQueryData(trpc.fleet.devices.queryKey(), (current) =>
-          current
-            ? {
-                ...current,
-                devices: mergeDevices(current.devices, shown.values(), { onlyNewer: true }),
-              }
-            : current,
-        );
-      } else if (event.query.queryHash === overviewHash) {
-        queryClient.setQueryData(trpc.fleet.overview.queryKey(), (current) =>
-          current
-            ? {
-                ...current,
-                firstRows: replaceKnown(current.firstRows, [...shown.values()], {
-                  onlyNewer: true,
-                }),
-              }
-            : current,
-        );
-      }
-    });
+    // Set once the feed is subscribed: from then on, a list that finishes
+    // loading is followed by a resync of what changed while it loaded.
+    let subscribed = false;
+    const kept = keepShownHeartbeats(
+      queryClient,
+      { devices: trpc.fleet.devices.queryKey(), overview: trpc.fleet.overview.queryKey() },
+      () => {
+        if (subscribed) resyncSoon();
+      },
+    );
     const apply = (heartbeats: ReceivedHeartbeat[]): void => {
       const summaries = heartbeats.map(deviceSummary);
-      for (const summary of summaries) shown.set(summary.deviceId, summary);
+      kept.remember(summaries);
       queryClient.setQueryData(trpc.fleet.devices.queryKey(), (current) =>
         current ? { ...current, devices: mergeDevices(current.devices, summaries) } : current,
       );
@@ -112,15 +89,19 @@ export function LiveUpdates({ children }: { children: ReactNode }): ReactElement
           : current,
       );
     };
+    function resyncSoon(): void {
+      resync().catch(() => {
+        // Could not reach the server: re-read the list when it next can.
+        void queryClient.invalidateQueries({ queryKey: trpc.fleet.devices.queryKey() });
+      });
+    }
     const stopFeed = startLiveFeed({
       onState: setState,
       onHeartbeats: apply,
       // Heartbeats sent while the connection was away are re-read from the server.
       onResync: () => {
-        resync().catch(() => {
-          // Could not reach the server: re-read the list when it next can.
-          void queryClient.invalidateQueries({ queryKey: trpc.fleet.devices.queryKey() });
-        });
+        subscribed = true;
+        resyncSoon();
       },
       onUnauthorized: () => {
         window.location.assign(
@@ -130,7 +111,7 @@ export function LiveUpdates({ children }: { children: ReactNode }): ReactElement
     });
     return () => {
       stopFeed();
-      unsubscribe();
+      kept.stop();
     };
   }, [queryClient, trpc]);
 

@@ -9,7 +9,7 @@ import type { DeviceSummary } from "../../fleet/device-summary";
 import { useTRPC, useTRPCClient } from "../../trpc/react";
 
 /** Devices per request: small enough to parse in a few milliseconds. */
-export const FLEET_PAGE_SIZE = 2000;
+export const FLEET_PAGE_SIZE = 5000;
 
 export interface WholeFleet {
   heartbeatPeriodMs: number;

@@ -9,9 +9,15 @@ import {
   labelSelectorSchema,
   offlineAfterMs,
 } from "@fleet/contracts";
-import { deviceDetail, sortedDevices, type DeviceSummary } from "../../../fleet/device-summary";
+import {
+  deviceDetail,
+  mergeDevices,
+  sortedDevices,
+  type DeviceSummary,
+} from "../../../fleet/device-summary";
 import { summaryOf } from "../../../fleet/summaries";
 import { matchingIds, selectorPreview } from "../../../fleet/selector-matches";
+import type { AgentStatusSource } from "../../nats/agent-status-cache";
 import { protectedProcedure, type ProtectedContext } from "../trpc";
 
 /** A selector as a Deployment carries it; the form and the fleet filter parse kubectl text into it. */
@@ -26,20 +32,50 @@ export const DEVICES_PAGE_MAX = 5000;
 async function fleetList(
   ctx: ProtectedContext,
 ): Promise<{ asOfMs: number; devices: DeviceSummary[] }> {
-  // Taken first: a heartbeat received while the list is read is re-read by the next resync.
-  const asOfMs = Date.now();
-  const [statuses, deployments] = await Promise.all([
-    ctx.services.agentStatus.snapshot(),
+  const [reported, deployments] = await Promise.all([
+    reportedDevices(ctx.services.agentStatus),
     ctx.services.deploymentsAs(ctx.user).list(),
   ]);
-  const reported = statuses.map(summaryOf);
-  const known = new Set(reported.map((d) => d.deviceId));
-  const unreported: DeviceSummary[] = [
+  const unreported = [
     ...new Set(
-      deployments.flatMap((d) => d.spec.targetDevices ?? []).filter((id) => !known.has(id)),
+      deployments
+        .flatMap((d) => d.spec.targetDevices ?? [])
+        .filter((id) => !reported.known.has(id)),
     ),
-  ].map((deviceId) => ({ deviceId, deployments: [] }));
-  return { asOfMs, devices: sortedDevices([...reported, ...unreported]) };
+  ].map((deviceId): DeviceSummary => ({ deviceId, deployments: [] }));
+  return {
+    asOfMs: reported.asOfMs,
+    devices:
+      unreported.length === 0 ? reported.devices : mergeDevices(reported.devices, unreported),
+  };
+}
+
+interface Reported {
+  /** This server's clock just before the heartbeats were read. */
+  asOfMs: number;
+  /** Sorted by id; shared between requests, never mutated. */
+  devices: DeviceSummary[];
+  known: ReadonlySet<string>;
+}
+
+/** How long one sorted read of the heartbeats serves requests (the pages of one list load). */
+const REPORTED_REUSE_MS = 1000;
+const reportedBySource = new WeakMap<AgentStatusSource, Reported>();
+
+/**
+ * The devices that reported, sorted by id, reused for up to a second: a
+ * 50 000-device list read in pages must not sort the whole fleet per page.
+ * What changed meanwhile is after asOfMs, so the next resync reads it.
+ */
+async function reportedDevices(source: AgentStatusSource): Promise<Reported> {
+  const cached = reportedBySource.get(source);
+  if (cached && Date.now() - cached.asOfMs < REPORTED_REUSE_MS) return cached;
+  // Taken first: a heartbeat received while the list is read is re-read by the next resync.
+  const asOfMs = Date.now();
+  const devices = sortedDevices((await source.snapshot()).map(summaryOf));
+  const reported = { asOfMs, devices, known: new Set(devices.map((d) => d.deviceId)) };
+  reportedBySource.set(source, reported);
+  return reported;
 }
 
 /** The index of the first device whose id sorts after `id` (binary search of the sorted list). */
