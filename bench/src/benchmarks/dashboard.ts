@@ -1,4 +1,4 @@
-// dashboard: 10 000 devices in the agent-status KV; in the system Chromium
+// dashboard: BENCH_DASHBOARD_DEVICES (10 000; the target is set at 50 000) in the agent-status KV; in the system Chromium
 // (playwright-core), the fleet page's time to first render (navigation → the
 // first device's row visible) and a heartbeat put → its new timestamp on the
 // screen. Floor of the latter: the same put → a KV watch delivering it.
@@ -178,12 +178,12 @@ export const dashboard: Benchmark = async (ctx) => {
   );
   return [
     latencyFigure(`dashboard.${size}.first_render`, renders, {
-      target: "≤ 1500 ms",
+      target: "≤ 1000 ms (at 50 000 devices)",
       note: "goto /fleet (signed in) → first device row visible; no floor measured",
     }),
     latencyFigure(`dashboard.${size}.heartbeat_to_screen`, toScreen, {
       floorSamples: toWatch,
-      target: "≤ 500 ms",
+      target: "p99 ≤ 300 ms (at 50 000 devices)",
       note: "KV put → new time[datetime] in the row; floor = put → KV watch delivery",
     }),
   ];
