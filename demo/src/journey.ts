@@ -13,6 +13,11 @@ import { applyDeployment, deleteDeployment, manifestFromFlags } from "@fleet/ope
 import { connectAsAdmin, waitUntil, type Progress } from "@fleet/local-platform";
 import { demoProvisioning } from "./demo-devices.js";
 import { DEMO_HOST_PORT, DEMO_NAME, DEMO_NAMESPACE } from "./handoff.js";
+import {
+  enrollmentJourney,
+  ENROLLED_DEVICE,
+  type EnrollmentJourney,
+} from "./journey-enrollment.js";
 import { deviceIsItself, disableThenEnable } from "./journey-identity.js";
 import { PodmanApi } from "./podman.js";
 import { heartbeatSince } from "./stack-apps.js";
@@ -33,7 +38,7 @@ async function pageTag(): Promise<string | undefined> {
   }
 }
 
-/** Runs the seven steps in order; `signal` (Ctrl-C) stops it before the next step. */
+/** Runs the nine steps in order; `signal` (Ctrl-C) stops it before the next step. */
 export async function runJourney(
   stack: Stack,
   progress: Progress,
@@ -83,6 +88,7 @@ export async function runJourney(
   const wait = (what: string, check: () => Promise<boolean>): Promise<void> =>
     waitUntil(check, { what, timeoutMs: TIMEOUT_MS });
 
+  let enrolled: EnrollmentJourney | undefined;
   try {
     let firstId = "";
     await step("1. apply nginx 1.0 → running → HTTP 200 from the device", async () => {
@@ -138,7 +144,18 @@ export async function runJourney(
           heartbeatSince(statuses, device, since),
         ),
     );
+    const enrollment = enrollmentJourney(stack, kc, provisioning);
+    enrolled = enrollment;
+    await step(
+      `8. ${ENROLLED_DEVICE} enrolls with a token (iot-agent enroll) → PendingApproval → approved with role=kiosk → its agent runs`,
+      () => enrollment.enroll(),
+    );
+    await step(
+      "9. a Deployment selecting enrolled-by=demo,role=kiosk → running on the enrolled device only → HTTP 200",
+      () => enrollment.targetBySelector(),
+    );
   } finally {
+    await enrolled?.cleanup();
     await nc.close();
     await podman.close();
   }
