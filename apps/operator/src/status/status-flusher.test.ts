@@ -161,6 +161,29 @@ describe("StatusFlusher", () => {
     flusher.stop();
   });
 
+  it("StatusFlusher - a failure is not held until another CR's routine change is due", async () => {
+    const { registry, reports, patches, flusher } = setup();
+    registry.upsert(
+      { key: "ns/api", namespace: "ns", name: "api", generation: 1, specProblem: undefined },
+      { conditions: [], statusJson: undefined },
+    );
+    flusher.start();
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now(), "all");
+    await vi.advanceTimersByTimeAsync(25);
+    // A routine change of ns/web right after its patch: due only in about a period.
+    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
+    flusher.markDevice("a", Date.now(), new Set());
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(1);
+    reports.set("b", heartbeat("b", Date.now(), { [keyFor("b", "api")]: { phase: "Failed" } }));
+    flusher.markDevice("b", Date.now(), "all");
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(2);
+    expect(patches[1]).toMatchObject({ aggregate: { failed: 1 } });
+    flusher.stop();
+  });
+
   it("StatusFlusher - a change of another deployment on the device is routine for this CR", async () => {
     const { reports, patches, flusher } = setup();
     flusher.start();

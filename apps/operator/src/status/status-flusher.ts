@@ -66,6 +66,8 @@ export class StatusFlusher {
   readonly #log: Logger;
   readonly #metrics: Metrics;
   #timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires (ms). */
+  #timerAt = Number.POSITIVE_INFINITY;
   #started = false;
   #stopped = false;
   /** CR keys whose patch is in flight (a CR is never patched twice at once). */
@@ -151,9 +153,11 @@ export class StatusFlusher {
    * few ms; otherwise it waits until the budget allows, so each CR gets about
    * one patch per period however many heartbeats arrive. The timer is only
    * armed while a lane is free: a finished patch pumps the next one itself.
+   * A change due sooner than the armed timer re-arms it: a failure never waits
+   * for the time another CR's routine change is due.
    */
   #schedule(): void {
-    if (!this.#started || this.#stopped || this.#timer !== undefined) return;
+    if (!this.#started || this.#stopped) return;
     if (this.#dirty.size === 0 || this.#inFlight.size >= LANES) return;
     const now = Date.now();
     let due = Number.POSITIVE_INFINITY;
@@ -161,14 +165,17 @@ export class StatusFlusher {
       if (!this.#inFlight.has(key)) due = Math.min(due, this.#dueAt(key, dirty, now));
     }
     if (due === Number.POSITIVE_INFINITY) return;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#pump();
-        this.#schedule();
-      },
-      Math.max(BATCH_MS, due - now),
-    );
+    const at = now + Math.max(BATCH_MS, due - now);
+    if (this.#timer !== undefined) {
+      if (this.#timerAt <= at) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#pump();
+      this.#schedule();
+    }, at - now);
   }
 
   /** The next due CR not in flight: a change of substance before a routine one. */
