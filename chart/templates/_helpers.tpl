@@ -133,3 +133,13 @@ app.kubernetes.io/component: identity
 {{- define "fleet.identity.caDir" -}}
 /etc/iot-identity/idp-ca
 {{- end -}}
+
+{{/* Where the IdP admin's key file (the registrar's) is mounted in the identity service's container. */}}
+{{- define "fleet.identity.adminKeyDir" -}}
+/etc/iot-identity/idp-admin
+{{- end -}}
+
+{{/* Where the enrollment API's serving certificate and key are mounted in the identity service's container. */}}
+{{- define "fleet.identity.enrollmentTlsDir" -}}
+/etc/iot-identity/enrollment-tls
+{{- end -}}

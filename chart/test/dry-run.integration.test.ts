@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CRD_DIR } from "../scripts/crd-yaml.js";
 import { clusterKubectl, connectCluster, createNamespace, runId } from "./cluster.js";
 import { DASHBOARD_VALUES } from "./dashboard-values.js";
+import { ENROLLMENT_VALUES } from "./identity-values.js";
 import { kindsOf, parseManifests, renderText } from "./rendered.js";
 
 describe("chart - server-side dry run", () => {
@@ -21,10 +22,12 @@ describe("chart - server-side dry run", () => {
           ...DASHBOARD_VALUES.dashboard,
           sessionSecret: { existingSecret: "fleet-session" },
         },
+        ...ENROLLMENT_VALUES,
       },
     });
     const objects = parseManifests(manifest);
     expect(kindsOf(objects)).toContain("Ingress");
+    expect(objects.map((o) => o.metadata.name)).toContain(`dry-${runId}-fleet-identity-enrollment`);
     // The viewer and deployer roles and their group bindings; nothing for the dashboard itself.
     const dashboardRbac = objects.filter((o) =>
       /-dashboard-(viewer|deployer|impersonator)$/.test(o.metadata.name),

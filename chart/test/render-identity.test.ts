@@ -4,7 +4,7 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { helm, CHART_DIR, type Values } from "./helm.js";
-import { IDENTITY_VALUES } from "./identity-values.js";
+import { ENROLLMENT_VALUES, IDENTITY_VALUES } from "./identity-values.js";
 import { IDENTITY_ENV_NAMES, IDENTITY_REQUIRED_ENV_NAMES, IDENTITY_RULES } from "./expected.js";
 import {
   allOf,
@@ -138,6 +138,89 @@ describe("chart - render the identity service", () => {
       b.subjects?.some((s) => s.kind === "ServiceAccount" && s.name === name),
     );
     expect(bound.map((b) => b.roleRef.name)).toStrictEqual([name]);
+  });
+
+  it("identity - enrollment: off by default; on, the admin key and TLS Secret are mounted 0440, its settings set, a Service in front", async () => {
+    const off = await render({ values: IDENTITY_VALUES });
+    expect(off.some((o) => o.metadata.name.endsWith("-enrollment"))).toBe(false);
+    const offEnv = envOf(one(off, "Deployment", IDENTITY));
+    for (const name of ["ZITADEL_ADMIN_KEY_FILE", "ENROLLMENT_PORT", "ENROLLMENT_PUBLIC_URL"])
+      expect(offEnv.has(name), name).toBe(false);
+
+    const objects = await render({ values: ENROLLMENT_VALUES });
+    const deployment = one(objects, "Deployment", IDENTITY);
+    const env = envValues(deployment);
+    expect(env).toMatchObject({
+      ZITADEL_ADMIN_KEY_FILE: "/etc/iot-identity/idp-admin/zitadel.json",
+      ENROLLMENT_PORT: "8443",
+      ENROLLMENT_TLS_CERT_FILE: "/etc/iot-identity/enrollment-tls/tls.crt",
+      ENROLLMENT_TLS_KEY_FILE: "/etc/iot-identity/enrollment-tls/tls.key",
+      ENROLLMENT_PUBLIC_URL: "https://enroll.fleet.example.com",
+      DEVICE_NATS_URL: "tls://nats.fleet.example.com:4222",
+    });
+    for (const name of Object.keys(env)) expect(IDENTITY_ENV_NAMES, name).toContain(name);
+    const volumes = deployment.spec?.template.spec?.volumes ?? [];
+    expect(volumes.find((v) => v.name === "idp-admin-key")?.secret).toStrictEqual({
+      secretName: "fleet-idp-admin",
+      items: [{ key: "zitadel.json", path: "zitadel.json" }],
+      defaultMode: 288,
+    });
+    expect(volumes.find((v) => v.name === "enrollment-tls")?.secret).toStrictEqual({
+      secretName: "enroll-tls",
+      items: ["tls.crt", "tls.key"].map((key) => ({ key, path: key })),
+      defaultMode: 288,
+    });
+    const container = containerOf(deployment);
+    expect(container.volumeMounts?.every((m) => m.readOnly === true)).toBe(true);
+    expect(container.ports).toContainEqual({
+      name: "enrollment",
+      containerPort: 8443,
+      protocol: "TCP",
+    });
+    const service = one(objects, "Service", `${IDENTITY}-enrollment`);
+    expect(service.spec?.selector).toStrictEqual(deployment.spec?.selector.matchLabels);
+    expect(service.spec?.ports).toStrictEqual([
+      { name: "https", port: 443, targetPort: "enrollment", protocol: "TCP" },
+    ]);
+  });
+
+  it("identity - the admin key alone turns on the registrar without the enrollment API", async () => {
+    const deployment = await identityDeployment({
+      values: withIdentity({
+        idp: { ...IDENTITY_VALUES.identity.idp, adminKeySecret: { existingSecret: "adm" } },
+      }),
+    });
+    expect(envValues(deployment).ZITADEL_ADMIN_KEY_FILE).toBe(
+      "/etc/iot-identity/idp-admin/admin-key.json",
+    );
+    expect(envOf(deployment).has("ENROLLMENT_PUBLIC_URL")).toBe(false);
+  });
+
+  it("identity - enrollment refuses to render without the admin key, public URL or TLS Secret, naming the value", async () => {
+    const missing = async (overrides: Values): Promise<string> => {
+      const values = {
+        identity: {
+          ...ENROLLMENT_VALUES.identity,
+          ...overrides,
+        },
+      };
+      const result = await helm(["template", "fleet", CHART_DIR], values);
+      expect(result.exitCode).not.toBe(0);
+      return result.all;
+    };
+    const enrollment = ENROLLMENT_VALUES.identity.enrollment;
+    expect(await missing({ idp: IDENTITY_VALUES.identity.idp })).toContain(
+      "identity.idp.adminKeySecret.existingSecret is required when identity.enrollment.enabled is true",
+    );
+    expect(await missing({ enrollment: { ...enrollment, publicUrl: "" } })).toContain(
+      "identity.enrollment.publicUrl is required",
+    );
+    expect(await missing({ enrollment: { ...enrollment, tlsSecret: "" } })).toContain(
+      "identity.enrollment.tlsSecret is required",
+    );
+    expect(await missing({ enrollment: { ...enrollment, publicUrl: "http://x.example" } })).toMatch(
+      /publicUrl/,
+    );
   });
 
   it("identity - refuses to render without its Secret, issuer or project, naming the value", async () => {
