@@ -18,7 +18,11 @@ import {
 import { fetchTrusting, readLimitedText } from "@fleet/zitadel";
 import type { z } from "zod";
 import { messageOf } from "../errors.js";
-import { EnrollmentRefusedError, EnrollmentUnavailableError } from "./errors.js";
+import {
+  EnrollmentRefusedError,
+  EnrollmentUnavailableError,
+  EnrollmentUntrustedServerError,
+} from "./errors.js";
 
 /** One request may take this long before it counts as a failure to reach the server. */
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -39,6 +43,38 @@ export interface EnrollmentApi {
   readonly statusUrl: string;
   request(body: EnrollmentRequest, signal?: AbortSignal): Promise<RequestOutcome>;
   status(deviceId: string, proof: string, signal?: AbortSignal): Promise<EnrollmentStatusResponse>;
+}
+
+/** Node's codes for a certificate that does not verify against the trusted CAs. */
+const UNTRUSTED_CA_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_UNTRUSTED",
+]);
+const EXPIRED_CODES = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"]);
+const WRONG_NAME_CODE = "ERR_TLS_CERT_ALTNAME_INVALID";
+
+/**
+ * What to do about a request that failed because the server's certificate is
+ * not trusted; undefined for any other failure (those are retried).
+ */
+export function untrustedServerAdvice(error: unknown, url: string): string | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (typeof code !== "string") return undefined;
+  const host = new URL(url).host;
+  const reason = messageOf(cause);
+  if (UNTRUSTED_CA_CODES.has(code))
+    return `the certificate of ${host} is not signed by a CA this device trusts (${reason}): give the CA that issued it with --server-ca <pem file>`;
+  if (code === WRONG_NAME_CODE)
+    return `the certificate of ${host} is not issued for that name (${reason}): use the --server URL the certificate names`;
+  if (EXPIRED_CODES.has(code))
+    return `the certificate of ${host} is not valid now (${reason}): renew it on the server, or check this device's clock`;
+  return undefined;
 }
 
 /** `https://fleet.example:8443/` + `/v1/enrollments` (a path prefix on the server URL is kept). */
@@ -103,6 +139,8 @@ export class EnrollmentClient implements EnrollmentApi {
       return { status: response.status, text: await readLimitedText(response, MAX_ANSWER_BYTES) };
     } catch (error) {
       if (signal?.aborted === true) throw error;
+      const advice = untrustedServerAdvice(error, url);
+      if (advice !== undefined) throw new EnrollmentUntrustedServerError(advice, { cause: error });
       // undici hides the reason (refused, TLS, DNS) in the cause.
       const cause =
         error instanceof Error && error.cause !== undefined ? `: ${messageOf(error.cause)}` : "";

@@ -14,6 +14,7 @@ import {
   deploymentManifest,
   deviceResourceSchema,
   desiredStateKey,
+  formatEnrollmentToken,
   type DeviceResource,
 } from "@fleet/contracts";
 import { startPlatformIdentity, type PlatformIdentity } from "@fleet/identity/testing";
@@ -283,4 +284,30 @@ describe("enrollment flow", () => {
       ...WAIT,
     });
   }, 180_000);
+
+  it("enrollment flow - without the server's CA, enroll stops at once and says to give --server-ca; nothing is created", async () => {
+    const enrollment = identity.enrollment;
+    if (enrollment === undefined) throw new Error("iot-identity was started without enrollment");
+    const deviceId = `enr-noca-${run}`;
+    const dir = await mkdtemp(join(folder, "noca-"));
+    const tokenFile = join(dir, "token");
+    await writeFile(
+      tokenFile,
+      formatEnrollmentToken(`enr-noca-${run}`, randomBytes(32).toString("base64url")),
+      { mode: 0o600 },
+    );
+    const enroll = startEnrollProcess({
+      server: enrollment.url,
+      tokenFile,
+      deviceId,
+      credentialsFile: join(dir, "device-credentials.json"),
+    });
+    cleanups.push(stopping(enroll.child));
+    const result = await enroll.child;
+    expect(result.exitCode).toBe(1);
+    expect(enroll.lines.join("\n")).toMatch(
+      /is not signed by a CA this device trusts .*give the CA that issued it with --server-ca/,
+    );
+    expect(await devices.find(deviceId)).toBeUndefined();
+  });
 });

@@ -26,3 +26,8 @@ export class EnrollmentUnavailableError extends Error {
 export class EnrollmentInterruptedError extends Error {
   override readonly name = "EnrollmentInterruptedError";
 }
+
+/** The server's certificate is not trusted (unknown CA, wrong name, expired): retrying will not help. */
+export class EnrollmentUntrustedServerError extends Error {
+  override readonly name = "EnrollmentUntrustedServerError";
+}

@@ -89,7 +89,8 @@ export async function runDoctorProcess(args: AgentArgs): Promise<DoctorRun> {
 
 export interface EnrollArgs {
   server: string;
-  serverCa: string;
+  /** The CA to trust for the server; none: the system's CAs only. */
+  serverCa?: string;
   /** The file holding the enrollment token (never given on the command line). */
   tokenFile: string;
   deviceId: string;
@@ -110,7 +111,7 @@ export function startEnrollProcess(args: EnrollArgs): EnrollProcess {
     [
       "enroll",
       `--server=${args.server}`,
-      `--server-ca=${args.serverCa}`,
+      ...(args.serverCa === undefined ? [] : [`--server-ca=${args.serverCa}`]),
       `--token-file=${args.tokenFile}`,
       `--device-id=${args.deviceId}`,
       `--credentials=${args.credentialsFile}`,
