@@ -107,12 +107,17 @@ export const dashboard: Benchmark = async (ctx) => {
 
   const first = ids[0] ?? "";
   const renders: number[] = [];
+  const loads: number[] = [];
   for (let i = 0; i < 5; i++) {
     await page.goto("about:blank");
     const t0 = performance.now();
-    await page.goto(`${web.url}/fleet`);
+    // From the response on: goto's default waits for the load event (every script
+    // run, hydration included), which is not when the row is on screen.
+    await page.goto(`${web.url}/fleet`, { waitUntil: "commit" });
     await page.getByRole("row").filter({ hasText: first }).waitFor();
     renders.push(performance.now() - t0);
+    await page.waitForLoadState("load");
+    loads.push(performance.now() - t0);
     // Server (time to first byte), transfer, and the browser's share of the render.
     const timing = await page.evaluate<Record<string, number> | undefined>(NAVIGATION_TIMING);
     ctx.logger.info(
@@ -179,7 +184,10 @@ export const dashboard: Benchmark = async (ctx) => {
   return [
     latencyFigure(`dashboard.${size}.first_render`, renders, {
       target: "≤ 1000 ms (at 50 000 devices)",
-      note: "goto /fleet (signed in) → first device row visible; no floor measured",
+      note: "goto /fleet (signed in) → first device row visible (not waiting for the load event); no floor measured",
+    }),
+    latencyFigure(`dashboard.${size}.page_loaded`, loads, {
+      note: "goto /fleet → the load event (scripts run, page hydrated); for comparison, no target",
     }),
     latencyFigure(`dashboard.${size}.heartbeat_to_screen`, toScreen, {
       floorSamples: toWatch,
