@@ -43,6 +43,8 @@ class FakeServer implements EnrollmentApi {
   statusChecks = 0;
   /** Failures to throw before answering, oldest first. */
   outages: Error[] = [];
+  /** The token admits one device; later requests are refused before the device id is looked at. */
+  singleUse = false;
   /** What each new device's status checks answer, in turn (the last one repeats). */
   script: Phase[] = [{ phase: "PendingApproval", message: "waiting for approval" }];
 
@@ -50,6 +52,9 @@ class FakeServer implements EnrollmentApi {
     const outage = this.outages.shift();
     if (outage !== undefined) return Promise.reject(outage);
     this.requests.push(body);
+    if (this.singleUse && this.devices.size > 0) {
+      return Promise.reject(new EnrollmentRefusedError("the token is used up (1 of 1 use)"));
+    }
     if (body.token !== TOKEN) {
       return Promise.reject(new EnrollmentRefusedError("the token is used up"));
     }
@@ -240,6 +245,24 @@ describe("enroll - the flow", () => {
 
     const result = await enroll({ ...request, wait: true }, deps());
     expect(result.kind).toBe("enrolled");
+  });
+
+  it("enroll - the same, with a single-use token the server refuses the second time: the key is recognised all the same", async () => {
+    const { request, server, deps } = await setUp({ wait: false });
+    server.singleUse = true;
+    await enroll(request, deps());
+    const path = pendingEnrollmentPath(request.credentialsFile);
+    const file = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+    delete file.requestedAt;
+    await writeFile(path, JSON.stringify(file), { mode: 0o600 });
+    server.devices.get("pi-1")?.answers.splice(0, Infinity, enrolled);
+
+    expect((await enroll({ ...request, wait: true }, deps())).kind).toBe("enrolled");
+    // A fresh enroll whose token is used up is refused with the server's words.
+    const other = await setUp({ deviceId: "pi-2" });
+    other.server.singleUse = true;
+    other.server.devices.set("pi-1", { publicKey: "taken", answers: [pending] });
+    await expect(enroll(other.request, other.deps())).rejects.toThrow(/used up/);
   });
 
   it("enroll - an existing credential file is never replaced: refused before any key or request", async () => {
