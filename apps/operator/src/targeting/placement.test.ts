@@ -177,6 +177,20 @@ describe("Placement - host-port clashes", () => {
     expect(placed(p, "ns/new")).toEqual(["a", "b"]);
   });
 
+  it("clash - a withheld CR holds no port; age alone decides, also after the oldest goes", () => {
+    const { p } = setup();
+    p.setDeployment(deployment("ns/a", listed("a"), 1000, ["80/TCP"]));
+    p.setDeployment(deployment("ns/b", listed("a"), 2000, ["80/TCP", "443/TCP"]));
+    p.setDeployment(deployment("ns/c", listed("a"), 3000, ["443/TCP"]));
+    // b is withheld by a, so it holds nothing: c is placed beside a.
+    expect(p.deploymentsOn("a")).toEqual(["ns/a", "ns/c"]);
+    // Without a, b (older than c) takes both ports and c is withheld: the same
+    // answer a restarted operator would give, whatever ran before.
+    expect(flipped(p.removeDeployment("ns/a"))).toEqual({ "ns/b": ["a"], "ns/c": ["a"] });
+    expect(p.deploymentsOn("a")).toEqual(["ns/b"]);
+    expect(p.conflictOf("ns/c").example).toEqual({ device: "a", other: "ns/b", port: "443/TCP" });
+  });
+
   it("clash - changing the port ends the clash", () => {
     const { p } = setup();
     p.setDeployment(deployment("ns/old", listed("a"), 1000, ["8080/TCP"]));
