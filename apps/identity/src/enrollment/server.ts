@@ -138,6 +138,11 @@ export async function startEnrollmentServer(
     } finally {
       inFlight--;
     }
+    // With the use lines of enroll.ts, who asked from where is in the log.
+    log.info(
+      { route: route?.name ?? "unknown", status, remote: req.socket.remoteAddress },
+      "enrollment request answered",
+    );
     options.onAnswer?.(route?.name ?? "unknown", status);
   }
 
