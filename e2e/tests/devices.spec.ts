@@ -129,6 +129,15 @@ test("devices - Add device shows the exact enroll command; the device appears pe
   expect(cr?.spec.approved).toBe(true);
   expect(cr?.spec.identity).toEqual({ userId: credentials.userId, keyId: credentials.keyId });
   expect(cr?.metadata.labels).toEqual({ site, tier: "edge" });
+
+  // The token's one use is recorded: it admits nobody else.
+  await page.getByText("Enrollment tokens", { exact: true }).click();
+  const tokenRow = page
+    .getByRole("table", { name: "Enrollment tokens" })
+    .getByRole("row")
+    .filter({ hasText: tokenName ?? "(no token name)" });
+  await expect(tokenRow).toContainText("UsedUp");
+  await expect(tokenRow).toContainText("1 of 1");
 });
 
 test("devices - a viewer sees the registry and no action", async ({ page }) => {

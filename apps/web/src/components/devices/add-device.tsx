@@ -5,7 +5,7 @@
 // The device then appears in the list as PendingApproval (live), unless the
 // token approves it itself. Each field's problem is shown under it, named.
 import { FormField } from "@fleet/ui";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type ReactElement } from "react";
 import {
   DEFAULT_ENROLLMENT_VALUES,
@@ -187,6 +187,7 @@ export function EnrollmentTokenView({
 
 export function AddDevice({ enrollment }: { enrollment: boolean }): ReactElement {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   // Held only while shown: "Done" drops the token text from memory.
   const [created, setCreated] = useState<CreatedToken | undefined>(undefined);
@@ -196,6 +197,7 @@ export function AddDevice({ enrollment }: { enrollment: boolean }): ReactElement
         setCreated({ name, command, expiresAt, maxUses, autoApprove });
         create.reset();
         setOpen(false);
+        void queryClient.invalidateQueries({ queryKey: trpc.enrollmentTokens.list.queryKey() });
       },
     }),
   );

@@ -17,6 +17,7 @@ import { DeviceActions, type DeviceEdit } from "./device-actions";
 import { DeviceEditor } from "./device-editor";
 import { DeviceFilterBar } from "./device-filter-bar";
 import { DevicesTableView } from "./devices-table";
+import { EnrollmentTokens } from "./enrollment-tokens";
 import { ProvisionDevice } from "./provision-device";
 import { useLiveDevices } from "./use-live-devices";
 
@@ -62,6 +63,7 @@ export function DevicesSection({ canWrite }: { canWrite: boolean }): ReactElemen
       </p>
       <PushProblem push={registry.push} what="Device changes" />
       {canWrite && <AddDevice enrollment={registry.enrollment} />}
+      <EnrollmentTokens canWrite={canWrite} />
       {notice && (
         <p role="status" className="rounded bg-emerald-50 p-2 text-sm text-emerald-900">
           {notice}
