@@ -265,6 +265,25 @@ describe("enroll - the flow", () => {
     await expect(enroll(other.request, other.deps())).rejects.toThrow(/used up/);
   });
 
+  it("enroll - a missing folder for the credential file is made, private", async () => {
+    const { dir, server, deps, lines } = await setUp();
+    const credentialsFile = join(dir, "etc", "iot-agent", "device-credentials.json");
+    server.script = [enrolled];
+    const result = await enroll(
+      {
+        server: "https://fleet.example",
+        deviceId: "pi-1",
+        credentialsFile,
+        wait: true,
+        pollMaxMs: 1000,
+      },
+      deps(),
+    );
+    expect(result.kind).toBe("enrolled");
+    expect((await stat(join(dir, "etc"))).mode & 0o777).toBe(0o700);
+    expect(lines[0]).toBe(`created ${join(dir, "etc")} (mode 0700) for the credential file`);
+  });
+
   it("enroll - an existing credential file is never replaced: refused before any key or request", async () => {
     const { request, server, deps } = await setUp();
     await writeFile(request.credentialsFile, "{}", { mode: 0o600 });

@@ -6,6 +6,8 @@
 // (a clear error). Every step prints one line for the person at the device.
 // The server and the clock come in as parameters, so the flow is unit-tested
 // with a fake server; the real one is in the enrollment-flow integration test.
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type {
   DeviceCredentials,
@@ -73,8 +75,21 @@ export type EnrollResult =
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
-/** Refuses to start when a credential file is already there: it may be a working device's only key. */
-async function checkTarget(credentialsFile: string): Promise<void> {
+/**
+ * Makes the credential file's folder if it is missing (0700: a fresh device
+ * runs enroll before anything else), and refuses to start when a credential
+ * file is already there: it may be a working device's only key.
+ */
+async function checkTarget(credentialsFile: string, print: EnrollDeps["print"]): Promise<void> {
+  try {
+    const created = await mkdir(dirname(credentialsFile), { recursive: true, mode: 0o700 });
+    if (created !== undefined) print(`created ${created} (mode 0700) for the credential file`);
+  } catch (error) {
+    throw new EnrollmentStateError(
+      `cannot make the folder of the credential file ${credentialsFile} (--credentials): ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
   try {
     await checkCredentialsTarget(credentialsFile);
   } catch (error) {
@@ -128,7 +143,7 @@ export async function enroll(request: EnrollRequest, deps: EnrollDeps): Promise<
   const now = deps.now ?? Date.now;
   const { print, api, signal } = deps;
 
-  await checkTarget(request.credentialsFile);
+  await checkTarget(request.credentialsFile, print);
   const existing = await resumable(request);
   const resumed = existing !== undefined;
   // The token is checked before a key is generated: a bad one costs nothing.

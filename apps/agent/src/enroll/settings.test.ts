@@ -15,13 +15,13 @@ function problemsOf(run: () => unknown): string {
 }
 
 describe("enroll - settings", () => {
-  it("enroll - defaults: the packaged credential path, the host's name as device id, 30 s between checks at most", () => {
+  it("enroll - defaults: the packaged credential path, the host's name as device id, 10 s between checks at most", () => {
     const settings = resolveEnrollSettings({ server }, {}, "Pi-Kitchen.lan");
     expect(settings).toMatchObject({
       server,
       deviceId: "pi-kitchen",
       credentials: DEFAULT_ENROLL_CREDENTIALS,
-      pollMaxSeconds: 30,
+      pollMaxSeconds: 10,
     });
     expect(settings.serverCa).toBeUndefined();
     expect(settings.tokenFile).toBeUndefined();

@@ -78,7 +78,8 @@ export const ENROLL_SETTINGS = {
       fromNumberText,
       z.number({ error: POLL_RULE }).min(1, POLL_RULE).max(3600, POLL_RULE),
     ),
-    default: 30,
+    // A person is usually waiting on the other side of an approval: at most 10 s to notice it.
+    default: 10,
     flag: "poll-max-seconds",
     placeholder: "<n>",
     env: "IOT_ENROLL_POLL_MAX_SECONDS",
