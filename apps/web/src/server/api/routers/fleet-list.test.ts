@@ -2,13 +2,12 @@
 // a screenful whatever the fleet's size, the whole list comes in pages by id
 // with nothing lost or repeated, and a resync returns only what changed.
 import { agentStatusSchema } from "@fleet/contracts";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DeviceSummary, ReceivedHeartbeat } from "../../../fleet/device-summary";
 import { signedInUser } from "../../auth/signed-in-user";
 import type { DeploymentsApi } from "../../kube/deployments-api";
 import type { Services } from "../../services";
-import { appRouter } from "../root";
+import { callOverHttp, useTestEnv } from "../../../testing/trpc-http";
 import { OVERVIEW_ROWS } from "./fleet";
 
 const bob = signedInUser({ username: "bob", role: "viewer" }, "not-a-real-id-token");
@@ -48,29 +47,12 @@ const services: Services = {
 };
 
 async function query<T>(path: string, input?: unknown): Promise<T> {
-  const search = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const response = await fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: new Request(`http://dashboard.test/api/trpc/${path}${search}`),
-    router: appRouter,
-    createContext: () => Promise.resolve({ user: bob, services }),
-  });
-  const body = (await response.json()) as { result?: { data: T }; error?: unknown };
+  const { body } = await callOverHttp({ user: bob, services }, path, input);
   if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data;
+  return body.result.data as T;
 }
 
-beforeAll(() => {
-  Object.assign(process.env, {
-    NATS_WS_URL: "ws://127.0.0.1:1",
-    LIVE_TICKET_KEY_FILE: process.execPath,
-    OIDC_ISSUER: "https://id.example.com",
-    OIDC_CLIENT_ID: "fleet-dashboard",
-    OIDC_CLIENT_SECRET: "secret",
-    SESSION_SECRET: "0123456789abcdef0123456789abcdef",
-    LOG_LEVEL: "silent",
-  });
-});
+beforeAll(useTestEnv);
 
 describe("fleet.overview - the fleet page's first view", () => {
   it("carries the counts and a screenful of rows, the first by id", async () => {

@@ -2,14 +2,13 @@
 // what a selector would target (the Device CRs come from a stub of the user's
 // Devices API), and the create mutation refuses a spec that targets both or
 // neither, naming the field, before anything reaches Kubernetes.
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RegisteredDevice } from "../../../devices/device-rows";
 import { signedInUser } from "../../auth/signed-in-user";
 import type { DevicesApi } from "../../devices/devices-api";
 import type { DeploymentsApi } from "../../kube/deployments-api";
 import type { Services } from "../../services";
-import { appRouter } from "../root";
+import { callOverHttp, useTestEnv } from "../../../testing/trpc-http";
 
 const alice = signedInUser({ username: "alice", role: "deployer" }, "not-a-real-id-token");
 
@@ -53,40 +52,10 @@ const services: Services = {
   heartbeatPeriodMs: 5000,
 };
 
-interface Body {
-  result?: { data: unknown };
-  error?: { message: string; data: { fieldErrors?: Record<string, string> } };
-}
+const call = (path: string, input: unknown, method: "GET" | "POST" = "GET") =>
+  callOverHttp({ user: alice, services }, path, input, method);
 
-async function call(path: string, input: unknown, method: "GET" | "POST" = "GET") {
-  const query = method === "GET" ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "";
-  const response = await fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: new Request(`http://dashboard.test/api/trpc/${path}${query}`, {
-      method,
-      ...(method === "POST" && {
-        body: JSON.stringify(input),
-        headers: { "content-type": "application/json" },
-      }),
-    }),
-    router: appRouter,
-    createContext: () => Promise.resolve({ user: alice, services }),
-  });
-  return { status: response.status, body: (await response.json()) as Body };
-}
-
-beforeAll(() => {
-  // The error formatter logs through the validated env.
-  Object.assign(process.env, {
-    NATS_WS_URL: "ws://127.0.0.1:1",
-    LIVE_TICKET_KEY_FILE: process.execPath,
-    OIDC_ISSUER: "https://id.example.com",
-    OIDC_CLIENT_ID: "fleet-dashboard",
-    OIDC_CLIENT_SECRET: "secret",
-    SESSION_SECRET: "0123456789abcdef0123456789abcdef",
-    LOG_LEVEL: "silent",
-  });
-});
+beforeAll(useTestEnv);
 
 describe("fleet.selectorPreview - the new-deployment form's live count", () => {
   it("counts enrolled devices whose labels match, and those left out", async () => {
