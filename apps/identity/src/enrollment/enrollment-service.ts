@@ -89,7 +89,13 @@ export async function startEnrollment(
       },
       handlers: {
         enroll: (request) => enroll(request, { tokens, devices, log }),
-        status: (request) => enrollmentStatus(request, { devices, audience, fleet }),
+        status: (request) =>
+          enrollmentStatus(request, {
+            devices,
+            audience,
+            fleet,
+            cached: (name) => registrar.cached(name),
+          }),
       },
       log,
       onAnswer: (route, code) => {

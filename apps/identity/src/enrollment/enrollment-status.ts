@@ -9,7 +9,7 @@ import {
   type EnrollmentStatusResponse,
   type IssuedIdentity,
 } from "@fleet/contracts";
-import type { DeviceClient } from "@fleet/kube";
+import type { DeviceClient, DeviceObject } from "@fleet/kube";
 import { pendingApprovalMessage } from "../registrar/device-status.js";
 import { readDevice } from "../registrar/read-device.js";
 import { verifyEnrollmentProof } from "./proof.js";
@@ -18,18 +18,25 @@ import { EnrollmentRefusal } from "./refusal.js";
 
 export interface StatusDependencies {
   devices: DeviceClient;
+  /** The registrar's watch cache: a waiting device's polls cost the API server nothing. */
+  cached?: (name: string) => DeviceObject | undefined;
   /** The status URL as devices reach it: every proof's audience. */
   audience: string;
   /** The same for every device of this fleet: the IdP, its project, NATS. */
   fleet: Omit<IssuedIdentity, "userId" | "keyId">;
 }
 
+const hasEnrollment = (device: DeviceObject | undefined): device is DeviceObject =>
+  typeof device?.spec === "object" && device.spec !== null && "enrollment" in device.spec;
+
 export async function enrollmentStatus(
   request: EnrollmentStatusRequest,
   deps: StatusDependencies,
 ): Promise<EnrollmentStatusResponse> {
   const { deviceId } = request;
-  const device = await readDevice(deps.devices, deviceId);
+  const cached = deps.cached?.(deviceId);
+  // Only a pending device's projection still holds its key; otherwise read it.
+  const device = hasEnrollment(cached) ? cached : await readDevice(deps.devices, deviceId);
   if (device === undefined)
     throw new EnrollmentRefusal(
       404,

@@ -422,8 +422,12 @@ describe("enrollment - approval and identity", () => {
     const unknown = await statusOf(`nope-${run}`, keys.privateKey);
     expect(unknown.status).toBe(404);
     await devices.patchSpec(id, { disabled: true });
-    expect((await statusOf(id, keys.privateKey)).body).toMatchObject({ phase: "Disabled" });
+    // Once iot-identity has seen the change (status.phase), the device hears it too.
     await phaseIs(id, "Disabled");
+    expect((await statusOf(id, keys.privateKey)).body).toEqual({
+      phase: "Disabled",
+      message: `device "${id}" has been disabled by a deployer`,
+    });
   });
 });
 

@@ -98,6 +98,11 @@ export class Registrar {
     );
   }
 
+  /** The Device as the watch last saw it (a projection: a pending device's spec whole, an enrolled one's without its key). */
+  cached(name: string): DeviceObject | undefined {
+    return this.#cache.get(name);
+  }
+
   /** Resolves once nothing is waiting or running (tests). */
   idle(): Promise<void> {
     return this.#queue.idle();
