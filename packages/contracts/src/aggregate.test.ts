@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { CLIP_MARK } from "./clip.js";
-import { RECENT_AGGREGATE_EVENTS_LIMIT } from "./deployment-status.js";
+import {
+  RECENT_AGGREGATE_EVENTS_LIMIT,
+  RECENT_FAILURE_MESSAGE_MAX_LENGTH,
+  RECENT_FAILURES_LIMIT,
+} from "./deployment-status.js";
 import { MESSAGE_MAX_LENGTH } from "./limits.js";
 import {
   aggregateDeployment,
@@ -105,6 +109,34 @@ describe("aggregate", () => {
     expect(result.failed).toBe(2);
     expect(result.lastError?.device).toBe("b");
     expect(result.lastError?.message).toBe(FAILED_WITHOUT_TEXT);
+  });
+
+  it("aggregate - recentFailures: newest first, one per device, at most 20, texts clipped", () => {
+    const devices = Array.from({ length: 30 }, (_, i) => `d${i}`);
+    const result = aggregateDeployment(
+      targets(...devices),
+      lookupIn(
+        ...devices.map((device, i) =>
+          heartbeat(device, T0, {
+            [keyFor(device)]: {
+              phase: "Failed",
+              lastError: `${device}: ${"x".repeat(2000)}`,
+              lastEventAt: iso(T0 - 60_000 + i * 1000),
+            },
+          }),
+        ),
+      ),
+      T0,
+      WINDOW,
+    );
+    expect(result.failed).toBe(30);
+    expect(result.recentFailures).toHaveLength(RECENT_FAILURES_LIMIT);
+    expect(result.recentFailures.map((f) => f.device)).toEqual(
+      devices.slice(-RECENT_FAILURES_LIMIT).reverse(),
+    );
+    for (const failure of result.recentFailures) {
+      expect(failure.message.length).toBeLessThanOrEqual(RECENT_FAILURE_MESSAGE_MAX_LENGTH);
+    }
   });
 
   it("aggregate - recent events: only this deployment's, newest first, de-duplicated, bounded", () => {

@@ -10,6 +10,7 @@
 import { clipMessage } from "./clip.js";
 import {
   RECENT_AGGREGATE_EVENTS_LIMIT,
+  RECENT_FAILURE_MESSAGE_MAX_LENGTH,
   RECENT_FAILURES_LIMIT,
   type Aggregate,
   type AggregateEvent,
@@ -107,7 +108,10 @@ export function aggregateDeployment(
         at: deployment.lastEventAt ?? report.heartbeatAt,
       };
       if (newer(candidate, lastError)) lastError = candidate;
-      failures.push(candidate);
+      failures.push({
+        ...candidate,
+        message: clipMessage(candidate.message, RECENT_FAILURE_MESSAGE_MAX_LENGTH),
+      });
     }
   }
   // Newest first, bounded: the CR's size never follows the size of the fleet.

@@ -60,10 +60,12 @@ export const aggregateEventSchema = z.object({
 
 /** Failures the CR names device by device; the rest stay in KV, where the dashboard reads them. */
 export const RECENT_FAILURES_LIMIT = 20;
+/** Each failure's text is clipped shorter than lastError's: 20 of them must fit the status budget. */
+export const RECENT_FAILURE_MESSAGE_MAX_LENGTH = 256;
 
 export const deviceFailureSchema = z.object({
   device: deviceIdSchema,
-  message: clippedText(),
+  message: clippedText(RECENT_FAILURE_MESSAGE_MAX_LENGTH),
   at: timestampSchema,
 });
 
