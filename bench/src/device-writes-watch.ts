@@ -20,6 +20,8 @@ const cutDown = (device: DeviceObject): DeviceObject => ({
 export class DeviceWritesWatch {
   /** Device writes seen since the watch listed (adds and modifications). */
   writes = 0;
+  /** Writes that turned a Device's status from Online to anything else (flapping, if any). */
+  wentOffline = 0;
   readonly #online = new Set<string>();
   #watch: ResourceWatch<DeviceObject> | undefined;
 
@@ -31,6 +33,7 @@ export class DeviceWritesWatch {
         {
           changed: (name, device) => {
             observer.writes += 1;
+            if (observer.#online.has(name) && !isOnline(device)) observer.wentOffline += 1;
             observer.#note(name, device);
           },
           deleted: (name) => {

@@ -22,6 +22,10 @@ export class HeartbeatSimulator {
   readonly failing = new Set<string>();
   /** Heartbeats acknowledged so far (the rate achieved, against the one intended). */
   puts = 0;
+  /** The longest time (ms) between two heartbeats of one device since resetGaps(). */
+  maxGapMs = 0;
+  /** When each device's last heartbeat was acknowledged (performance.now; 0: none since reset). */
+  #lastBeat: Float64Array;
   #stopped = false;
   #loop: Promise<void> = Promise.resolve();
 
@@ -31,7 +35,9 @@ export class HeartbeatSimulator {
     readonly ids: string[],
     private readonly deployment: { namespace: string; name: string },
     private readonly periodMs: number,
-  ) {}
+  ) {
+    this.#lastBeat = new Float64Array(ids.length);
+  }
 
   static async open(
     connection: PlatformConnection,
@@ -68,6 +74,16 @@ export class HeartbeatSimulator {
       }),
     );
     this.puts += 1;
+    const now = performance.now();
+    const last = this.#lastBeat[i] ?? 0;
+    if (last > 0) this.maxGapMs = Math.max(this.maxGapMs, now - last);
+    this.#lastBeat[i] = now;
+  }
+
+  /** Starts measuring the longest gap afresh. */
+  resetGaps(): void {
+    this.maxGapMs = 0;
+    this.#lastBeat.fill(0);
   }
 
   /** A method, not a field read, because stop() flips it while the loop awaits. */

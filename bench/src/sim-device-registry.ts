@@ -141,23 +141,29 @@ export class SimDeviceRegistry {
 
   /** Deletes the simulated Devices of every run, e.g. those an interrupted run left. */
   static async removeLeftovers(): Promise<void> {
-    const kc = await adminKubeConfig();
-    // Just after the CRD is installed, its storage may answer 429 for a moment.
-    await waitUntil(
-      async () => {
-        await deleteDevices(kc, SIM_DEVICE_LABEL);
-        return true;
-      },
-      { what: "leftover simulated Devices removed", timeoutMs: 30_000 },
-    );
+    await deleteDevices(await adminKubeConfig(), SIM_DEVICE_LABEL);
   }
 }
 
+/**
+ * Deletes every Device matching `labelSelector`. One delete-collection call
+ * deletes them one by one on the server; tens of thousands outlast its request
+ * timeout (504), and just after the CRD is installed its storage may answer
+ * 429, so the call is repeated until no such Device is left.
+ */
 async function deleteDevices(kc: KubeConfig, labelSelector: string): Promise<void> {
-  await kc.makeApiClient(CustomObjectsApi).deleteCollectionClusterCustomObject({
-    group: API_GROUP,
-    version: API_VERSION,
-    plural: DEVICE_PLURAL,
-    labelSelector,
-  });
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const devices = DeviceClient.forKubeConfig(kc);
+  await waitUntil(
+    async () => {
+      await api.deleteCollectionClusterCustomObject({
+        group: API_GROUP,
+        version: API_VERSION,
+        plural: DEVICE_PLURAL,
+        labelSelector,
+      });
+      return (await devices.list({ labelSelector, limit: 1 })).items.length === 0;
+    },
+    { what: `Devices ${labelSelector} removed`, timeoutMs: 900_000, intervalMs: 1000 },
+  );
 }

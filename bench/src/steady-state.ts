@@ -25,6 +25,8 @@ export interface SteadyState {
   crVersions: number;
   natsInMsgs: number;
   heartbeats: number;
+  /** The longest time between two heartbeats of one simulated device in the window (ms). */
+  heartbeatMaxGapMs: number;
 }
 
 async function natsInMsgs(monitorUrl: string): Promise<number> {
@@ -46,6 +48,7 @@ export async function measureSteadyState(
   const versions0 = crs.versions.get(name) ?? 0;
   const msgs0 = await natsInMsgs(ctx.connection.natsMonitorUrl);
   const beats0 = sim.puts;
+  sim.resetGaps();
   const usage0 = await procUsage(operator.pid);
   const started = performance.now();
   const lags: number[] = [];
@@ -76,5 +79,6 @@ export async function measureSteadyState(
     crVersions: (crs.versions.get(name) ?? 0) - versions0,
     natsInMsgs: (await natsInMsgs(ctx.connection.natsMonitorUrl)) - msgs0,
     heartbeats: sim.puts - beats0,
+    heartbeatMaxGapMs: sim.maxGapMs,
   };
 }

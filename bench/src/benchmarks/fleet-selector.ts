@@ -143,8 +143,10 @@ async function measureParts(
 
   const steadyLoad = loadNote();
   const writes0 = deviceWrites.writes;
+  const offline0 = deviceWrites.wentOffline;
   const steady = await measureSteadyState(ctx, { operator, crs, sim, name: FLEET });
   const deviceWritesInWindow = deviceWrites.writes - writes0;
+  const wentOffline = deviceWrites.wentOffline - offline0;
   const devicePatchesOf = (page: string): number => metricSum(page, DEVICE_PATCHES);
   const devicePatches =
     devicePatchesOf(steady.metricsAfter) - devicePatchesOf(steady.metricsBefore);
@@ -197,7 +199,8 @@ async function measureParts(
       ...(size === 50_000 ? { target: "≤ 50" } : {}),
       note:
         `operator's ${DEVICE_PATCHES} over the window; Device writes seen on a watch ` +
-        `${(deviceWritesInWindow / s).toFixed(2)}/s; since operator start ${devicePatchesSinceStart}; ` +
+        `${(deviceWritesInWindow / s).toFixed(2)}/s, of which Online → Offline ${wentOffline}; ` +
+        `since operator start ${devicePatchesSinceStart}; ` +
         `Devices Online at the end ${online} of ${size}`,
     }),
     valueFigure(`${label}.heartbeats_per_s`, steady.heartbeats / s, "puts/s", 1, {
