@@ -90,7 +90,13 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
       lookup: (device) => store.get(device),
       patch: (namespace, name, body) => api.patchStatus(namespace, name, body),
     },
-    { periodMs: config.statusFlushPeriodMs, stalenessWindowMs: config.stalenessWindowMs, canWrite },
+    {
+      periodMs: config.statusFlushPeriodMs,
+      // The newest heartbeat time alone is refreshed once per heartbeat period.
+      routinePeriodMs: config.heartbeatPeriodMs,
+      stalenessWindowMs: config.stalenessWindowMs,
+      canWrite,
+    },
     log,
     metrics,
   );

@@ -44,6 +44,8 @@ export type StatusPatch = (
 
 export interface FlusherOptions {
   periodMs: number;
+  /** A change of only the newest heartbeat time or events waits this long after the CR's last patch (default: periodMs). */
+  routinePeriodMs?: number;
   stalenessWindowMs: number;
   /** Refuses writes once leadership is gone. */
   canWrite: () => boolean;
@@ -87,7 +89,7 @@ export class StatusFlusher {
     this.#lookup = deps.lookup;
     this.#patch = deps.patch;
     this.#options = options;
-    this.#budget = new PatchBudget(options.periodMs);
+    this.#budget = new PatchBudget(options.periodMs, options.routinePeriodMs);
     this.#log = log;
     this.#metrics = metrics;
   }
