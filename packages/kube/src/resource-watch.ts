@@ -49,6 +49,20 @@ export interface ResourceWatchOptions<T extends WatchedObject> {
 
 type Outcome = "closed" | "relist";
 
+async function withDeadline<R>(work: Promise<R>, ms: number, what: string): Promise<R> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} got no answer within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -152,7 +166,10 @@ export class ResourceWatch<T extends WatchedObject> {
 
   async #relist(): Promise<void> {
     const { list, keyOf, handlers, log, what } = this.#options;
-    const listed = await list();
+    // A list can hang on a connection the server dropped without a word (an
+    // API server restarted mid-request): give it the watchdog's time, then the
+    // caller's error path relists with backoff instead of waiting forever.
+    const listed = await withDeadline(list(), this.#options.watchdogMs, `listing ${what}`);
     if (this.#stopped()) return;
     this.#lastActivity = Date.now();
     const seen = new Set<string>();
