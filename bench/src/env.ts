@@ -30,6 +30,11 @@ const SETTINGS = {
   BENCH_RELABEL_DEVICES: { env: "BENCH_RELABEL_DEVICES", schema: count, default: 1000 },
   /** Requests in flight while `fleet-selector` creates or relabels Device CRs. */
   BENCH_DEVICE_CONCURRENCY: { env: "BENCH_DEVICE_CONCURRENCY", schema: count, default: 32 },
+  /** When set, fleet-selector's operators write V8 CPU profiles (--cpu-prof) into this folder. */
+  BENCH_OPERATOR_CPU_PROFILE_DIR: {
+    env: "BENCH_OPERATOR_CPU_PROFILE_DIR",
+    schema: z.string().min(1).optional(),
+  },
   /** Measuring time per fleet size (fleet-scale and fleet-selector). */
   BENCH_SCALE_SECONDS: { env: "BENCH_SCALE_SECONDS", schema: count, default: 45 },
   /** Devices in KV for `dashboard`. */

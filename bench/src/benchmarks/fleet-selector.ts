@@ -75,6 +75,9 @@ async function openParts(
     namespace,
     lease: `selector-${runId()}`,
     ...(form.bundle === undefined ? {} : { bundle: form.bundle }),
+    ...(ctx.env.BENCH_OPERATOR_CPU_PROFILE_DIR === undefined
+      ? {}
+      : { cpuProfileDir: ctx.env.BENCH_OPERATOR_CPU_PROFILE_DIR }),
   });
   const readyMs = performance.now() - t0;
   ctx.logger.info({ size, readyMs: Math.round(readyMs) }, "operator leading");
@@ -153,7 +156,11 @@ async function measureParts(
   const crPatchesOf = (page: string): number =>
     metricSum(page, "iot_operator_status_patches_total", { result: "ok" });
   const crPatches = crPatchesOf(steady.metricsAfter) - crPatchesOf(steady.metricsBefore);
-  const heap = metricSum(steady.metricsAfter, "iot_operator_nodejs_heap_size_used_bytes");
+  const nodeMb = (metric: string): number =>
+    Math.round(mb(metricSum(steady.metricsAfter, `iot_operator_nodejs_${metric}`)));
+  const memoryNote =
+    `at the end: heap used ${nodeMb("heap_size_used_bytes")} MB of ${nodeMb("heap_size_total_bytes")} MB, ` +
+    `external ${nodeMb("external_memory_bytes")} MB`;
   const stored = await ctx.cluster.get(namespace, FLEET);
   const crBytes = Buffer.byteLength(JSON.stringify(stored));
   const listBytes = Buffer.byteLength(JSON.stringify(ids));
@@ -188,7 +195,7 @@ async function measureParts(
     }),
     valueFigure(`${label}.operator_rss_max`, mb(steady.rssMaxBytes), "MB", steady.rssSamples, {
       ...(size === 10_000 ? { target: "≤ 300 MB" } : size === 50_000 ? { target: "≤ 500 MB" } : {}),
-      note: `heap used at end ${Math.round(mb(heap))} MB`,
+      note: memoryNote,
     }),
     valueFigure(`${label}.operator_cpu`, steady.cpuCores, "cores", 1),
     valueFigure(`${label}.cr_status_patches_per_s`, crPatches / s, "patches/s/CR", 1, {
