@@ -7,7 +7,7 @@
 // server refuses their writes anyway).
 import { useNow } from "@fleet/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { useState, type ReactElement } from "react";
+import { useMemo, useState, type ReactElement } from "react";
 import { deviceFilter, NO_FILTER, type DeviceFilterValues } from "../../devices/device-filter";
 import { withLiveStatus } from "../../devices/device-rows";
 import { useTRPC } from "../../trpc/react";
@@ -21,15 +21,17 @@ import { EnrollmentTokens } from "./enrollment-tokens";
 import { ProvisionDevice } from "./provision-device";
 import { useLiveDevices } from "./use-live-devices";
 
+const everyDevice = (): boolean => true;
+
 /** The filter as typed, and the last one that parsed (the list keeps it while the text is wrong). */
 function useDeviceFilter() {
   const [values, setValues] = useState<DeviceFilterValues>(NO_FILTER);
   const [applied, setApplied] = useState(() => deviceFilter(NO_FILTER));
-  const current = deviceFilter(values);
+  const current = useMemo(() => deviceFilter(values), [values]);
   return {
     values,
     error: current.ok ? undefined : current.error,
-    matches: current.ok ? current.matches : applied.ok ? applied.matches : () => true,
+    matches: current.ok ? current.matches : applied.ok ? applied.matches : everyDevice,
     active: values.selector.trim() !== "" || values.phase !== "",
     set: (next: DeviceFilterValues) => {
       setValues(next);
@@ -48,9 +50,16 @@ export function DevicesSection({ canWrite }: { canWrite: boolean }): ReactElemen
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [edit, setEdit] = useState<DeviceEdit | undefined>(undefined);
   const filter = useDeviceFilter();
-  const all = withLiveStatus(registry.devices, fleet.devices);
-  const devices = all.filter(filter.matches);
-  const pending = all.filter((d) => d.phase === "PendingApproval" && !d.approved).length;
+  // Not per clock tick: only when the registry, the heartbeats or the filter change.
+  const all = useMemo(
+    () => withLiveStatus(registry.devices, fleet.devices),
+    [registry.devices, fleet.devices],
+  );
+  const devices = useMemo(() => all.filter(filter.matches), [all, filter.matches]);
+  const pending = useMemo(
+    () => all.filter((d) => d.phase === "PendingApproval" && !d.approved).length,
+    [all],
+  );
   // The editor closes if its device goes away; it keeps the labels it opened with, so
   // a save after someone else changed them is refused instead of overwriting theirs.
   const editing = edit && all.some((d) => d.id === edit.device.id) ? edit : undefined;
