@@ -92,7 +92,16 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   };
 
   const runtimeEvents = runtimeList(runtimes).map((runtime) =>
-    runtime.follow({ changed: enqueue, opened: () => void resyncAll() }, abort.signal),
+    runtime.follow(
+      {
+        changed: enqueue,
+        exited: (key, problem) => {
+          reconciler.exited(key, problem);
+        },
+        opened: () => void resyncAll(),
+      },
+      abort.signal,
+    ),
   );
   const timers = [
     setInterval(() => void resyncAll(), config.resyncSeconds * 1000),

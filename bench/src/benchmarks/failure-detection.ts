@@ -66,7 +66,7 @@ export const failureDetection: Benchmark = async (ctx) => {
   return [
     latencyFigure("failure.kill_to_cr_failed", detections, {
       floorSamples: dieEvents,
-      target: "p99 ≤ 2000 ms",
+      target: "p99 ≤ 1000 ms",
       note: "podman kill → .status.aggregate.failed ≥ 1 on a CR watch; floor = kill → podman died event",
     }),
     latencyFigure("failure.floor.kill_to_podman_event", dieEvents),

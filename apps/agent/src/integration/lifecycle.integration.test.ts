@@ -79,5 +79,10 @@ describe("agent - deployment lifecycle", () => {
     expect(
       gone.status.recentEvents.some((e) => e.deployment === key && e.message.includes("deleted")),
     ).toBe(true);
+    // The ends of containers the agent removed itself (upgrade, delete) were no failures.
+    const phases = status.history
+      .slice(since, status.history.indexOf(gone) + 1)
+      .map(({ status: heartbeat }) => heartbeat.deployments[key]?.phase);
+    expect(phases).not.toContain("Failed");
   });
 });

@@ -4,7 +4,7 @@
 // to record.
 import type { EventRing } from "../status/event-ring.js";
 import type { StatusBook } from "../status/status-book.js";
-import { nextPhase, type PhaseEvent, type PhaseState } from "./phase-model.js";
+import { afterExit, nextPhase, type PhaseEvent, type PhaseState } from "./phase-model.js";
 
 export class DeploymentPhases {
   readonly #states = new Map<string, PhaseState>();
@@ -25,6 +25,16 @@ export class DeploymentPhases {
     this.#states.set(key, state);
     this.#book.set(key, state.phase, state.lastError);
     if (record !== undefined) this.#ring.record({ ...record, deployment: key });
+  }
+
+  /** A unit exited out of band (podman's event): a Running deployment is Failed at once. */
+  exited(key: string, problem: string): void {
+    const current = this.#states.get(key);
+    if (current === undefined) return;
+    const state = afterExit(current, problem);
+    if (state === current) return;
+    this.#states.set(key, state);
+    this.#book.set(key, state.phase, state.lastError);
   }
 
   /** The deployment is gone from this device: no phase to report any more. */

@@ -1,6 +1,7 @@
 import { MESSAGE_MAX_LENGTH } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
 import {
+  afterExit,
   formatSeconds,
   nextPhase,
   type PhaseEvent,
@@ -151,6 +152,30 @@ describe("phase model", () => {
     expect(first?.state).toMatchObject({ phase: "Failed", lastError: "deployment: required" });
     expect(first?.record).toEqual({ severity: "Error", message: "deployment: required" });
     expect(again?.record).toBeUndefined();
+  });
+
+  it("an exit podman reported makes a Running deployment Failed at once; other phases keep what they say", () => {
+    const exit = 'service "web" exited with code 137 (SIGKILL)';
+    expect(afterExit({ phase: "Running", hash: "h1" }, exit)).toEqual({
+      phase: "Failed",
+      hash: "h1",
+      lastError: exit,
+      cause: exit,
+    });
+    const restarting: PhaseState = {
+      phase: "Failed",
+      hash: "h1",
+      lastError: `${exit}; restarting in 1.0s (restart #1)`,
+    };
+    expect(afterExit(restarting, exit)).toBe(restarting);
+    const pending: PhaseState = { phase: "Pending", hash: "h2" };
+    expect(afterExit(pending, exit)).toBe(pending);
+    // The reconcile that follows still settles it the usual way, with its restart note.
+    const next = nextPhase(
+      afterExit({ phase: "Running", hash: "h1" }, exit),
+      settled("h1", [`${exit}; restarting in 1.0s (restart #1)`]),
+    );
+    expect(next.state).toMatchObject({ phase: "Failed", lastError: restarting.lastError });
   });
 
   it("formats retry times like the restart policy", () => {

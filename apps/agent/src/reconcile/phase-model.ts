@@ -65,6 +65,16 @@ function failed(hash: string | undefined, cause: string, lastError = cause): Pha
   return { phase: "Failed", hash, lastError, cause };
 }
 
+/**
+ * A unit of the deployment exited out of band, as podman's event said, before
+ * any reconcile looked: a Running deployment is Failed at once with the exit.
+ * Any other phase already says more; the reconcile that follows decides, and
+ * supervision records the exit in the event ring (once per exit).
+ */
+export function afterExit(current: PhaseState, problem: string): PhaseState {
+  return current.phase === "Running" ? failed(current.hash, problem) : current;
+}
+
 export function nextPhase(current: PhaseState | undefined, event: PhaseEvent): Transition {
   switch (event.type) {
     case "applying": {

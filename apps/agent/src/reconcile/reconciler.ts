@@ -54,6 +54,11 @@ export class Reconciler {
     this.#phases.apply(key, { type: "attemptFailed", hash, ...failure });
   }
 
+  /** A unit of `key` exited out of band: reported at once, ahead of the reconcile that follows. */
+  exited(key: string, problem: string): void {
+    this.#phases.exited(key, problem);
+  }
+
   async reconcile(key: string): Promise<void> {
     const { store } = this.#deps;
     // Read first: whatever fails below fails for this desired state.

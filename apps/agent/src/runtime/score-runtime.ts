@@ -40,6 +40,11 @@ export interface HeldWorkload {
 export interface RuntimeTriggers {
   /** Something of `key` changed out of band (a container exited or was removed). */
   changed(key: string): void;
+  /**
+   * A unit of `key` exited out of band; `problem` says how (exit code, signal).
+   * Reported at once, ahead of the reconcile that `changed` asks for.
+   */
+  exited(key: string, problem: string): void;
   /** The event source (re)opened: events may have been missed meanwhile. */
   opened(): void;
 }

@@ -12,11 +12,14 @@ import {
 import { ensureImage } from "../../podman/images.js";
 import type { ConvergeHooks, DesiredRun, HeldWorkload } from "../score-runtime.js";
 import { containerSpecFor } from "./container-spec.js";
+import type { ContainersBeingRemoved } from "./containers-being-removed.js";
 import { superviseContainers, type SuperviseDeps } from "./supervise.js";
 
 export interface HeldContainersDeps extends SuperviseDeps {
   device: string;
   podman: PodmanClient;
+  /** Their `died` events are the agent's own doing, not failures. */
+  removing: ContainersBeingRemoved;
 }
 
 const serviceOf = (c: ContainerSummary): string | undefined => c.labels[LABELS.service];
@@ -92,6 +95,7 @@ export class HeldContainers implements HeldWorkload {
   async #removeContainers(containers: readonly ContainerSummary[]): Promise<void> {
     for (const container of containers) {
       this.#deps.restarts.forget(container.name);
+      this.#deps.removing.add(container.id);
       await removeContainer(this.#deps.podman, container.id);
     }
   }

@@ -8,14 +8,17 @@ import { followContainerEvents } from "../../podman/events.js";
 import { RestartPolicy } from "../../reconcile/restart-policy.js";
 import type { RuntimeDeps, ScoreRuntime } from "../score-runtime.js";
 import { containerEventTrigger } from "./container-events.js";
+import { ContainersBeingRemoved } from "./containers-being-removed.js";
 import { HeldContainers, type HeldContainersDeps } from "./held-containers.js";
 
 export function podmanV0Runtime(deps: RuntimeDeps): ScoreRuntime<"PodmanV0"> {
   const device = deps.config.deviceId;
   const podman = new PodmanClient(deps.config.podmanSocket);
+  const removing = new ContainersBeingRemoved();
   const held: HeldContainersDeps = {
     device,
     podman,
+    removing,
     ring: deps.ring,
     restarts: new RestartPolicy(),
     retryLater: deps.retryLater,
@@ -43,9 +46,7 @@ export function podmanV0Runtime(deps: RuntimeDeps): ScoreRuntime<"PodmanV0"> {
         onOpened: () => {
           triggers.opened();
         },
-        onEvent: containerEventTrigger(device, deps.logger, (key) => {
-          triggers.changed(key);
-        }),
+        onEvent: containerEventTrigger(device, deps.logger, triggers, removing),
       }),
     close: () => podman.close(),
   };
