@@ -6,10 +6,14 @@ import { describe, expect, it } from "vitest";
 import { CHART_CRDS, CRD_DIR, renderCrdYaml } from "../scripts/crd-yaml.js";
 
 describe("chart - crd", () => {
-  it("crd - crds/ holds exactly the generated files, Deployment and Device", async () => {
+  it("crd - crds/ holds exactly the generated files, Deployment, Device and EnrollmentToken", async () => {
     const files = (await readdir(CRD_DIR)).sort();
     expect(files).toEqual(CHART_CRDS.map((crd) => basename(crd.file)).sort());
-    expect(files).toEqual(["deployments.iot.nationtech.io.yaml", "devices.iot.nationtech.io.yaml"]);
+    expect(files).toEqual([
+      "deployments.iot.nationtech.io.yaml",
+      "devices.iot.nationtech.io.yaml",
+      "enrollmenttokens.iot.nationtech.io.yaml",
+    ]);
   });
 
   for (const crd of CHART_CRDS) {

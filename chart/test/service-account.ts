@@ -1,7 +1,8 @@
 // Acting as a ServiceAccount of the chart: a short-lived token from the
 // TokenRequest API, and a kubeconfig (JSON) that carries it, as a pod would
-// see the API server.
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+// see the API server; and asking the API server what that identity may do.
+import { API_GROUP } from "@fleet/contracts";
+import { AuthorizationV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,4 +40,26 @@ export async function actAsServiceAccount(
   const kubeconfigFile = join(dir, "kubeconfig.json");
   await writeFile(kubeconfigFile, kc.exportConfig(), { mode: 0o600 });
   return { kc, kubeconfigFile };
+}
+
+/** Whether the API server lets `kc`'s user do `verb` on `resource` (and `subresource`) of the fleet's group. */
+export async function mayDo(
+  kc: KubeConfig,
+  resource: string,
+  verb: string,
+  subresource?: string,
+): Promise<boolean> {
+  const review = await kc.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
+    body: {
+      spec: {
+        resourceAttributes: {
+          group: API_GROUP,
+          resource,
+          verb,
+          ...(subresource === undefined ? {} : { subresource }),
+        },
+      },
+    },
+  });
+  return review.status?.allowed ?? false;
 }

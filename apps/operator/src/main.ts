@@ -11,6 +11,7 @@ import {
   manifestFromFlags,
   type ApplyFlags,
 } from "./apply/manifest-from-flags.js";
+import { collect } from "./cli/options.js";
 import { applyKubeConfig, installConfig, runConfig } from "./config.js";
 import { addDeviceCommands } from "./device/commands.js";
 import { deviceFailure } from "./device/failure.js";
@@ -114,8 +115,6 @@ commonOptions(program.command("run"))
     log.info({ config }, "starting iot-operator");
     await runOperator(config, log);
   });
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 commonOptions(program.command("apply"))
   .description(

@@ -55,10 +55,29 @@ const publicKey = (): string =>
     .publicKey.export({ type: "spki", format: "pem" })
     .toString();
 
-/** A method of the real client, bound to it (its private fields are not the proxy's). */
-function bound(target: DeviceClient, property: PropertyKey, receiver: unknown): unknown {
-  const value: unknown = Reflect.get(target, property, receiver);
-  return typeof value === "function" ? value.bind(target) : value;
+/**
+ * The real client, except that another writer changes the Device (`write`)
+ * right after the first read: what a concurrent deployer or the registrar does.
+ */
+function writtenAfterFirstRead(write: (id: string) => Promise<unknown>): {
+  client: DeviceClient;
+  reads: () => number;
+} {
+  let reads = 0;
+  const client = new Proxy(devices, {
+    get(target, property, receiver) {
+      if (property === "find")
+        return async (id: string) => {
+          const found = await target.find(id);
+          if (++reads === 1) await write(id);
+          return found;
+        };
+      const value: unknown = Reflect.get(target, property, receiver);
+      // Bound to the real client: its private fields are not the proxy's.
+      return typeof value === "function" ? (value.bind(target) as unknown) : value;
+    },
+  });
+  return { client, reads: () => reads };
 }
 
 /** A Device as the enrollment server leaves it: PendingApproval, the device's key in spec.enrollment. */
@@ -301,38 +320,21 @@ describe("devices - labels", () => {
   it("a write based on an old read is redone from a fresh one, never applied to what changed meanwhile", async () => {
     const id = await enrolledDevice("race", { labels: { site: "berlin" } });
     // The real API server, with another writer adding a label just after our first read.
-    let reads = 0;
-    const racing = new Proxy(devices, {
-      get(target, property, receiver) {
-        if (property !== "find") return bound(target, property, receiver);
-        return async (device: string) => {
-          const found = await target.find(device);
-          if (++reads === 1) await target.mergePatch(device, { metadata: { labels: { b: "2" } } });
-          return found;
-        };
-      },
-    });
-    await setDeviceLabels(racing, id, { x: "1" });
-    expect(reads).toBe(2);
+    const { client, reads } = writtenAfterFirstRead((device) =>
+      devices.mergePatch(device, { metadata: { labels: { b: "2" } } }),
+    );
+    await setDeviceLabels(client, id, { x: "1" });
+    expect(reads()).toBe(2);
     // Exactly the set asked for: the label added meanwhile was seen on the second read and removed.
     expect((await storedDevice(id)).metadata.labels).toEqual({ x: "1" });
   });
 
   it("an approval racing the identity being issued is refused, not applied to an enrolled device", async () => {
     const id = await enrolledDevice("approverace");
-    let reads = 0;
-    const racing = new Proxy(devices, {
-      get(target, property, receiver) {
-        if (property !== "find") return bound(target, property, receiver);
-        return async (device: string) => {
-          const found = await target.find(device);
-          if (++reads === 1)
-            await target.patchSpec(device, { identity: { userId: "311111", keyId: "322222" } });
-          return found;
-        };
-      },
-    });
-    const error = await failure(approveDevice(racing, id, { labels: { app: "kiosk" } }));
+    const { client } = writtenAfterFirstRead((device) =>
+      devices.patchSpec(device, { identity: { userId: "311111", keyId: "322222" } }),
+    );
+    const error = await failure(approveDevice(client, id, { labels: { app: "kiosk" } }));
     expect(isProvisioningError(error, "not-pending")).toBe(true);
     const stored = await storedDevice(id);
     expect(stored.spec.approved).toBe(false);

@@ -15,6 +15,7 @@ import {
   type Provisioning,
 } from "@fleet/provisioning";
 import type { Command } from "commander";
+import { collect, kubeOption, say } from "../cli/options.js";
 import { readEnv } from "../env.js";
 import { loadKubeConfig } from "../kube/kube-config.js";
 import { deviceTable } from "./device-table.js";
@@ -29,14 +30,6 @@ import {
 } from "./settings.js";
 
 type Flags = Record<string, unknown>;
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-const kubeOption = (command: Command): Command =>
-  command.option(
-    "--kubeconfig <path>",
-    "kubeconfig file (env KUBECONFIG; default: in-cluster, then ~/.kube/config)",
-  );
 
 const idpOptions = (command: Command): Command =>
   kubeOption(command)
@@ -78,10 +71,6 @@ async function deliverTo(config: CredentialConfig, force: boolean) {
       writeCredentialsFile(config.out, credentials, overwrite),
   };
 }
-
-const say = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
 
 export function addDeviceCommands(device: Command): void {
   device.description("provision and revoke devices: IdP machine users and their Device CRs");

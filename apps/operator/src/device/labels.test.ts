@@ -2,9 +2,10 @@ import { isConfigError } from "@fleet/runtime";
 import { describe, expect, it } from "vitest";
 import { labelChangesFromArgs, labelsFromFlags } from "./labels.js";
 
-function problems(values: string[]): string[] {
+/** The lines of the ConfigError that `run` throws, one problem each. */
+function problemsOf(run: () => unknown): string[] {
   try {
-    labelsFromFlags(values);
+    run();
   } catch (error) {
     if (isConfigError(error))
       return error.message
@@ -15,6 +16,9 @@ function problems(values: string[]): string[] {
   }
   throw new Error("expected a ConfigError");
 }
+
+const problems = (values: string[]): string[] => problemsOf(() => labelsFromFlags(values));
+const changeProblems = (args: string[]): string[] => problemsOf(() => labelChangesFromArgs(args));
 
 describe("--label key=value", () => {
   it("turns repeated flags into labels; a value may be empty or contain '='", () => {
@@ -35,20 +39,6 @@ describe("--label key=value", () => {
     ]);
   });
 });
-
-function changeProblems(args: string[]): string[] {
-  try {
-    labelChangesFromArgs(args);
-  } catch (error) {
-    if (isConfigError(error))
-      return error.message
-        .split("\n")
-        .slice(1)
-        .map((l) => l.trim());
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("device label <id> key=value key-", () => {
   it("sets with key=value and removes with key-, like kubectl label", () => {

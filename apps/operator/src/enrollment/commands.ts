@@ -11,6 +11,7 @@ import {
   revokeEnrollmentToken,
 } from "@fleet/provisioning";
 import type { Command } from "commander";
+import { collect, kubeOption, say } from "../cli/options.js";
 import { loadKubeConfig } from "../kube/kube-config.js";
 import { listConfig } from "../device/settings.js";
 import { readEnv } from "../env.js";
@@ -19,18 +20,6 @@ import { enrollmentTable } from "./enrollment-table.js";
 import { labelsText } from "../cli/table.js";
 
 type Flags = Record<string, unknown>;
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-const kubeOption = (command: Command): Command =>
-  command.option(
-    "--kubeconfig <path>",
-    "kubeconfig file (env KUBECONFIG; default: in-cluster, then ~/.kube/config)",
-  );
-
-const say = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
 
 /** Shown in the command when no --server was given. */
 const SERVER_PLACEHOLDER = "<enrollment server https URL>";
