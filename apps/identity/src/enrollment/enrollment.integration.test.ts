@@ -11,24 +11,20 @@ import {
   deviceManifest,
   deviceResourceSchema,
   enrollmentStatusResponseSchema,
-  enrollmentTokenManifest,
   enrollmentTokenResourceSchema,
   formatEnrollmentToken,
   type DeviceResource,
   type EnrollmentTokenResource,
   type EnrollmentTokenSpecInput,
 } from "@fleet/contracts";
-import { DeviceClient, EnrollmentTokenClient } from "@fleet/kube";
-import { installDeviceCrd, installEnrollmentTokenCrd } from "@fleet/kube/testing";
+import type { DeviceClient, EnrollmentTokenClient } from "@fleet/kube";
 import {
-  kubeConfigFor,
   platformConnection,
   platformZitadel,
   waitUntil,
   type PlatformConnection,
   type PlatformZitadel,
 } from "@fleet/local-platform/testing";
-import { hashEnrollmentSecret } from "@fleet/provisioning";
 import { provisionTestDevice } from "@fleet/provisioning/testing";
 import {
   deviceScopes,
@@ -39,43 +35,31 @@ import {
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAsDevice, forgedAccessToken } from "../testing/devices.js";
-import { startPlatformIdentity, type PlatformIdentity } from "../testing/index.js";
+import {
+  deviceKeys,
+  enrollmentFixture,
+  startPlatformIdentity,
+  type DeviceKeys,
+  type EnrollmentFixture,
+  type PlatformIdentity,
+} from "../testing/index.js";
 
 const run = randomBytes(3).toString("hex");
 let connection: PlatformConnection;
 let zitadel: PlatformZitadel;
 let identity: PlatformIdentity;
+let fixture: EnrollmentFixture;
 let devices: DeviceClient;
 let tokens: EnrollmentTokenClient;
 let trusting: typeof fetch;
 let baseUrl: string;
-const tokenNames: string[] = [];
-const deviceNames: string[] = [];
-
-interface DeviceKeys {
-  privateKey: KeyObject;
-  publicKeyPem: string;
-  /** PKCS#1, as a Zitadel key file holds it. */
-  privateKeyPem: string;
-}
-
-function deviceKeys(): DeviceKeys {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return {
-    privateKey,
-    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-    privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
-  };
-}
+let tokenCount = 0;
 
 beforeAll(async () => {
   connection = await platformConnection();
   zitadel = await platformZitadel();
-  const kc = await kubeConfigFor("admin");
-  await installDeviceCrd(kc);
-  await installEnrollmentTokenCrd(kc);
-  devices = DeviceClient.forKubeConfig(kc);
-  tokens = EnrollmentTokenClient.forKubeConfig(kc);
+  fixture = await enrollmentFixture();
+  ({ devices, tokens } = fixture);
   identity = await startPlatformIdentity({ connection, enrollment: true });
   const enrollment = identity.enrollment;
   if (enrollment === undefined) throw new Error("enrollment was not started");
@@ -85,27 +69,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await identity.stop();
-  for (const name of deviceNames) {
-    const device = await devices.find(name);
-    const userId = deviceResourceSchema.safeParse(device).data?.spec.identity?.userId;
-    if (userId !== undefined) await zitadel.management.removeUser(userId).catch(() => undefined);
-    await devices.deleteIfPresent(name);
-  }
-  for (const name of tokenNames) await tokens.deleteIfPresent(name);
+  await fixture.cleanup();
 });
 
-/** A token CR as `enrollment create` makes one (only the hash stored); returns the token text. */
+/** A token CR as `enrollment create` makes one (only the hash stored). */
 async function createToken(spec: Omit<EnrollmentTokenSpecInput, "secretHash"> = {}): Promise<{
   name: string;
   text: string;
 }> {
-  const name = `t-${run}-${String(tokenNames.length)}`;
-  const secret = randomBytes(32).toString("base64url");
-  await tokens.create(
-    enrollmentTokenManifest({ name, spec: { ...spec, secretHash: hashEnrollmentSecret(secret) } }),
-  );
-  tokenNames.push(name);
-  return { name, text: formatEnrollmentToken(name, secret) };
+  const name = `t-${run}-${String(tokenCount++)}`;
+  return { name, text: await fixture.createToken(name, spec) };
 }
 
 async function token(name: string): Promise<EnrollmentTokenResource> {
@@ -116,11 +89,7 @@ async function device(name: string): Promise<DeviceResource> {
   return deviceResourceSchema.parse(await devices.get(name));
 }
 
-function deviceId(what: string): string {
-  const id = `enr-${what}-${run}`;
-  deviceNames.push(id);
-  return id;
-}
+const deviceId = (what: string): string => fixture.track(`enr-${what}-${run}`);
 
 async function post(
   path: string,

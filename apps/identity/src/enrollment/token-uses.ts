@@ -56,8 +56,6 @@ export interface TokenUses {
     device: string,
     now: () => Date,
   ): Promise<EnrollmentTokenResource>;
-  /** Records a refusal decided after the secret was checked (e.g. the device id is taken). */
-  refuse(name: string, device: string, reason: string, now: Date): Promise<void>;
   /** Gives back a use claimed a moment ago (the Device could not be created), recording why. */
   giveBack(name: string, device: string, reason: string, now: Date): Promise<void>;
 }
@@ -135,13 +133,6 @@ export function tokenUses(client: EnrollmentTokenClient): TokenUses {
           },
         };
       }),
-    refuse: (name, device, reason, now) =>
-      withToken(name, (token) => ({
-        ...(token === undefined
-          ? {}
-          : { write: withUse(token.status, useOf(device, "Refused", now, reason)) }),
-        outcome: () => undefined,
-      })),
     giveBack: (name, device, reason, now) =>
       withToken(name, (token) => ({
         ...(token === undefined

@@ -3,18 +3,10 @@
 // once the IdP is back), and two iot-identity replicas (the chart runs two)
 // racing to issue the same approved device (exactly one identity is written,
 // and it works).
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { ENROLLMENT_PATH, deviceResourceSchema, type DeviceResource } from "@fleet/contracts";
+import type { DeviceClient } from "@fleet/kube";
 import {
-  ENROLLMENT_PATH,
-  deviceResourceSchema,
-  enrollmentTokenManifest,
-  formatEnrollmentToken,
-  type DeviceResource,
-} from "@fleet/contracts";
-import { DeviceClient, EnrollmentTokenClient } from "@fleet/kube";
-import { installDeviceCrd, installEnrollmentTokenCrd } from "@fleet/kube/testing";
-import {
-  kubeConfigFor,
   platformConnection,
   platformZitadel,
   startServer,
@@ -23,40 +15,34 @@ import {
   type PlatformConnection,
   type PlatformZitadel,
 } from "@fleet/local-platform/testing";
-import { hashEnrollmentSecret } from "@fleet/provisioning";
 import { deviceScopes, fetchTrusting, JwtProfileTokenSource } from "@fleet/zitadel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPlatformIdentity, type PlatformIdentity } from "../testing/index.js";
+import {
+  deviceKeys,
+  enrollmentFixture,
+  startPlatformIdentity,
+  type EnrollmentFixture,
+  type PlatformIdentity,
+} from "../testing/index.js";
 
 const run = randomBytes(3).toString("hex");
 let connection: PlatformConnection;
 let zitadel: PlatformZitadel;
+let fixture: EnrollmentFixture;
 let devices: DeviceClient;
-let tokens: EnrollmentTokenClient;
 const identities: PlatformIdentity[] = [];
-const tokenNames: string[] = [];
-const deviceNames: string[] = [];
 
 beforeAll(async () => {
   connection = await platformConnection();
   zitadel = await platformZitadel();
-  const kc = await kubeConfigFor("admin");
-  await installDeviceCrd(kc);
-  await installEnrollmentTokenCrd(kc);
-  devices = DeviceClient.forKubeConfig(kc);
-  tokens = EnrollmentTokenClient.forKubeConfig(kc);
+  fixture = await enrollmentFixture();
+  devices = fixture.devices;
 });
 
 afterAll(async () => {
   await startServer("oidc-idp");
   for (const identity of identities) await identity.stop();
-  for (const name of deviceNames) {
-    const userId = deviceResourceSchema.safeParse(await devices.find(name)).data?.spec.identity
-      ?.userId;
-    if (userId !== undefined) await zitadel.management.removeUser(userId).catch(() => undefined);
-    await devices.deleteIfPresent(name);
-  }
-  for (const name of tokenNames) await tokens.deleteIfPresent(name);
+  await fixture.cleanup();
 });
 
 async function startIdentity(): Promise<PlatformIdentity> {
@@ -67,28 +53,18 @@ async function startIdentity(): Promise<PlatformIdentity> {
 
 /** Enrolls a new device through `identity`'s API; returns its id and private key (PKCS#1 PEM). */
 async function enrolled(identity: PlatformIdentity, what: string) {
-  const name = `rt-${run}-${what}`;
-  const secret = randomBytes(32).toString("base64url");
-  await tokens.create(
-    enrollmentTokenManifest({ name, spec: { secretHash: hashEnrollmentSecret(secret) } }),
-  );
-  tokenNames.push(name);
-  const id = `reg-${what}-${run}`;
-  deviceNames.push(id);
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const token = await fixture.createToken(`rt-${run}-${what}`);
+  const id = fixture.track(`reg-${what}-${run}`);
+  const keys = deviceKeys();
   const enrollment = identity.enrollment;
   if (enrollment === undefined) throw new Error("enrollment was not started");
   const answer = await fetchTrusting(enrollment.ca)(`${enrollment.url}${ENROLLMENT_PATH}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      token: formatEnrollmentToken(name, secret),
-      deviceId: id,
-      publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
-    }),
+    body: JSON.stringify({ token, deviceId: id, publicKey: keys.publicKeyPem }),
   });
   expect(answer.status).toBe(201);
-  return { id, privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString() };
+  return { id, privateKeyPem: keys.privateKeyPem };
 }
 
 async function deviceWhere(

@@ -156,3 +156,9 @@ export async function startPlatformIdentity(
 
 export { accessToken, connectAsDevice, forgedAccessToken } from "./devices.js";
 export { signTestTicket, type TestTicketInput } from "./browser-ticket.js";
+export {
+  deviceKeys,
+  enrollmentFixture,
+  type DeviceKeys,
+  type EnrollmentFixture,
+} from "./enrollment.js";
