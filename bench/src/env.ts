@@ -29,7 +29,7 @@ const SETTINGS = {
   /** Devices relabelled at once by `fleet-selector` at each size. */
   BENCH_RELABEL_DEVICES: { env: "BENCH_RELABEL_DEVICES", schema: count, default: 1000 },
   /** Requests in flight while `fleet-selector` creates or relabels Device CRs. */
-  BENCH_DEVICE_CONCURRENCY: { env: "BENCH_DEVICE_CONCURRENCY", schema: count, default: 32 },
+  BENCH_DEVICE_CONCURRENCY: { env: "BENCH_DEVICE_CONCURRENCY", schema: count, default: 64 },
   /** When set, fleet-selector's operators write V8 CPU profiles (--cpu-prof) into this folder. */
   BENCH_OPERATOR_CPU_PROFILE_DIR: {
     env: "BENCH_OPERATOR_CPU_PROFILE_DIR",
