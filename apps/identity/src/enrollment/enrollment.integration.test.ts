@@ -292,6 +292,16 @@ describe("enrollment - tokens", () => {
     // A request target no URL parser takes is just no path of ours (it once was an unhandled rejection).
     expect(await rawStatus("//[")).toBe(404);
     expect((await trusting(`${baseUrl}${ENROLLMENT_PATH}`)).status).toBe(405);
+    // Each answer is counted by route and code.
+    const counted = await identity.service.metrics.registry.getSingleMetricAsString(
+      "identity_enrollment_requests_total",
+    );
+    for (const series of [
+      'route="enroll",code="413"',
+      'route="enroll",code="415"',
+      'route="unknown",code="404"',
+    ])
+      expect(counted).toContain(series);
     expect(await devices.find(id)).toBeUndefined();
   });
 });
