@@ -12,11 +12,11 @@ import {
   enrollmentFieldFor,
   validateEnrollment,
   type EnrollmentErrors,
-  type EnrollmentFormValues,
 } from "../../devices/enrollment-form-model";
 import type { CreateEnrollmentTokenInput } from "../../devices/inputs";
 import { useTRPC } from "../../trpc/react";
 import { formErrorsOf } from "../../trpc/server-errors";
+import { useFieldForm } from "../use-field-form";
 
 export interface EnrollmentFormViewProps {
   onSubmit: (input: CreateEnrollmentTokenInput) => void;
@@ -31,26 +31,20 @@ export function EnrollmentFormView({
   pending,
   serverErrors,
 }: EnrollmentFormViewProps): ReactElement {
-  const [values, setValues] = useState<EnrollmentFormValues>(DEFAULT_ENROLLMENT_VALUES);
-  const [errors, setErrors] = useState<EnrollmentErrors>({});
+  const form = useFieldForm({
+    initial: DEFAULT_ENROLLMENT_VALUES,
+    validate: validateEnrollment,
+    onSubmit,
+    serverErrors,
+  });
+  const { values, errors: shown, change: set } = form;
   const autoApproveId = useId();
-  const shown = { ...serverErrors, ...errors };
-  const set =
-    (field: Exclude<keyof EnrollmentFormValues, "autoApprove">) =>
-    (event: { target: { value: string } }) => {
-      setValues({ ...values, [field]: event.target.value });
-    };
   return (
     <form
       noValidate
       aria-label="Add a device"
       className="flex flex-col gap-3 rounded border border-slate-300 bg-white p-3"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const result = validateEnrollment(values);
-        setErrors(result.ok ? {} : result.errors);
-        if (result.ok) onSubmit(result.input);
-      }}
+      onSubmit={form.submit}
     >
       <h2 className="text-sm font-semibold">Add a device: create an enrollment token</h2>
       <div className="flex flex-wrap items-start gap-3">
@@ -101,7 +95,7 @@ export function EnrollmentFormView({
             name="autoApprove"
             checked={values.autoApprove}
             onChange={(event) => {
-              setValues({ ...values, autoApprove: event.target.checked });
+              form.set({ ...values, autoApprove: event.target.checked });
             }}
           />
           <label htmlFor={autoApproveId} className="text-sm text-slate-800">

@@ -18,6 +18,7 @@ import type { AddDeviceInput } from "../../devices/inputs";
 import { downloadCredentials } from "../../devices/download";
 import { useTRPC } from "../../trpc/react";
 import { formErrorsOf } from "../../trpc/server-errors";
+import { useFieldForm } from "../use-field-form";
 
 export interface ProvisionDeviceFormViewProps {
   onSubmit: (input: AddDeviceInput) => void;
@@ -32,23 +33,14 @@ export function ProvisionDeviceFormView({
   pending,
   serverErrors,
 }: ProvisionDeviceFormViewProps): ReactElement {
-  const [values, setValues] = useState<AddDeviceValues>(empty);
-  const [errors, setErrors] = useState<AddDeviceErrors>({});
-  const shown = { ...serverErrors, ...errors };
-  const set = (field: keyof AddDeviceValues) => (event: { target: { value: string } }) => {
-    setValues({ ...values, [field]: event.target.value });
-  };
+  const form = useFieldForm({ initial: empty, validate: validateDevice, onSubmit, serverErrors });
+  const { values, errors: shown, change: set } = form;
   return (
     <form
       noValidate
       aria-label="Provision a device"
       className="flex flex-wrap items-start gap-3 rounded border border-slate-200 bg-white p-3"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const result = validateDevice(values);
-        setErrors(result.ok ? {} : result.errors);
-        if (result.ok) onSubmit(result.input);
-      }}
+      onSubmit={form.submit}
     >
       <FormField
         label="Device id"

@@ -1,0 +1,44 @@
+"use client";
+// A form whose values are checked before anything is sent: each problem sits on
+// its field (the browser's own check first, then the server's answer for a
+// field the browser could not judge), and only valid input reaches onSubmit.
+import { useState, type SyntheticEvent } from "react";
+
+export type FieldErrors<Field extends string> = Partial<Record<Field, string>>;
+
+export type Validated<Input, Field extends string> =
+  { ok: true; input: Input } | { ok: false; errors: FieldErrors<Field> };
+
+export interface FieldForm<Values, Field extends string> {
+  values: Values;
+  /** What each field shows: this form's own check, else the server's. */
+  errors: FieldErrors<Field>;
+  /** An input's onChange for a text field. */
+  change: (field: keyof Values) => (event: { target: { value: string } }) => void;
+  set: (values: Values) => void;
+  submit: (event: SyntheticEvent) => void;
+}
+
+export function useFieldForm<Values, Input, Field extends string>(options: {
+  initial: Values;
+  validate: (values: Values) => Validated<Input, Field>;
+  onSubmit: (input: Input) => void;
+  serverErrors?: FieldErrors<Field> | undefined;
+}): FieldForm<Values, Field> {
+  const [values, setValues] = useState<Values>(options.initial);
+  const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  return {
+    values,
+    errors: { ...options.serverErrors, ...errors },
+    change: (field) => (event) => {
+      setValues({ ...values, [field]: event.target.value });
+    },
+    set: setValues,
+    submit: (event) => {
+      event.preventDefault();
+      const result = options.validate(values);
+      setErrors(result.ok ? {} : result.errors);
+      if (result.ok) options.onSubmit(result.input);
+    },
+  };
+}
