@@ -15,6 +15,15 @@ export interface FieldForm<Values, Field extends string> {
   errors: FieldErrors<Field>;
   /** An input's onChange for a text field. */
   change: (field: keyof Values) => (event: { target: { value: string } }) => void;
+  /** A text field's props for FormField: its name, value, onChange and error. */
+  field: <Name extends keyof Values & Field & string>(
+    name: Name,
+  ) => {
+    name: Name;
+    value: string;
+    onChange: (event: { target: { value: string } }) => void;
+    error: string | undefined;
+  };
   set: (values: Values) => void;
   submit: (event: SyntheticEvent) => void;
 }
@@ -27,12 +36,22 @@ export function useFieldForm<Values, Input, Field extends string>(options: {
 }): FieldForm<Values, Field> {
   const [values, setValues] = useState<Values>(options.initial);
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  const shown: FieldErrors<Field> = { ...options.serverErrors, ...errors };
+  const change =
+    (field: keyof Values) =>
+    (event: { target: { value: string } }): void => {
+      setValues({ ...values, [field]: event.target.value });
+    };
   return {
     values,
-    errors: { ...options.serverErrors, ...errors },
-    change: (field) => (event) => {
-      setValues({ ...values, [field]: event.target.value });
-    },
+    errors: shown,
+    change,
+    field: (name) => ({
+      name,
+      value: String(values[name]),
+      onChange: change(name),
+      error: shown[name],
+    }),
     set: setValues,
     submit: (event) => {
       event.preventDefault();

@@ -37,7 +37,7 @@ export function EnrollmentFormView({
     onSubmit,
     serverErrors,
   });
-  const { values, errors: shown, change: set } = form;
+  const { values, errors: shown } = form;
   const autoApproveId = useId();
   return (
     <form
@@ -50,30 +50,21 @@ export function EnrollmentFormView({
       <div className="flex flex-wrap items-start gap-3">
         <FormField
           label="Labels"
-          name="labels"
-          value={values.labels}
-          onChange={set("labels")}
-          error={shown.labels}
+          {...form.field("labels")}
           hint="key=value, comma-separated; given to every device enrolled with it (optional)"
           className="min-w-72 flex-1"
         />
         <FormField
           label="Expires in (hours)"
-          name="expiresInHours"
           inputMode="numeric"
-          value={values.expiresInHours}
-          onChange={set("expiresInHours")}
-          error={shown.expiresInHours}
+          {...form.field("expiresInHours")}
           hint="empty: never expires"
           className="w-40"
         />
         <FormField
           label="Max uses"
-          name="maxUses"
           inputMode="numeric"
-          value={values.maxUses}
-          onChange={set("maxUses")}
-          error={shown.maxUses}
+          {...form.field("maxUses")}
           hint="devices it may enroll"
           className="w-32"
         />
@@ -81,10 +72,7 @@ export function EnrollmentFormView({
       <div className="flex flex-wrap items-start gap-3">
         <FormField
           label="Description"
-          name="description"
-          value={values.description}
-          onChange={set("description")}
-          error={shown.description}
+          {...form.field("description")}
           hint="optional, e.g. the shipment it is for"
           className="min-w-72 flex-1"
         />

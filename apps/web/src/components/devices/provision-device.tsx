@@ -34,7 +34,7 @@ export function ProvisionDeviceFormView({
   serverErrors,
 }: ProvisionDeviceFormViewProps): ReactElement {
   const form = useFieldForm({ initial: empty, validate: validateDevice, onSubmit, serverErrors });
-  const { values, errors: shown, change: set } = form;
+  const shown = form.errors;
   return (
     <form
       noValidate
@@ -44,18 +44,12 @@ export function ProvisionDeviceFormView({
     >
       <FormField
         label="Device id"
-        name="id"
-        value={values.id}
-        onChange={set("id")}
-        error={shown.id}
+        {...form.field("id")}
         hint="lowercase letters, digits and '-', e.g. pi-7"
       />
       <FormField
         label="Labels"
-        name="labels"
-        value={values.labels}
-        onChange={set("labels")}
-        error={shown.labels}
+        {...form.field("labels")}
         hint="key=value, comma-separated (optional)"
         className="min-w-64 flex-1"
       />
