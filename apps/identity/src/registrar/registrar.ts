@@ -35,13 +35,13 @@ const describe = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 /**
- * What the registrar keeps of a Device: its spec without the enrollment key
- * of an enrolled device (read afresh when issuing) and only its own status fields.
+ * What the registrar keeps of a Device: the spec fields that decide its phase
+ * (the enrollment, with its key, only while it has no identity: issuing reads
+ * the Device afresh) and only its own status fields.
  */
 export function registrarProjection(device: DeviceObject): DeviceObject {
   const spec = (device.spec ?? {}) as Record<string, unknown>;
   const status = (device.status ?? {}) as Record<string, unknown>;
-  const { enrollment, ...rest } = spec;
   return {
     metadata: {
       ...(device.metadata?.name === undefined ? {} : { name: device.metadata.name }),
@@ -49,7 +49,14 @@ export function registrarProjection(device: DeviceObject): DeviceObject {
         ? {}
         : { resourceVersion: device.metadata.resourceVersion }),
     },
-    spec: spec.identity === undefined && enrollment !== undefined ? spec : rest,
+    spec: {
+      disabled: spec.disabled,
+      approved: spec.approved,
+      identity: spec.identity,
+      ...(spec.identity === undefined && spec.enrollment !== undefined
+        ? { enrollment: spec.enrollment }
+        : {}),
+    },
     status: { phase: status.phase, identity: status.identity, message: status.message },
   };
 }
