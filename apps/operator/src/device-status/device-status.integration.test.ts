@@ -93,17 +93,12 @@ describe("operator - Device status on transitions only", () => {
       timeoutMs: 20_000,
     });
     const online = await statusOf(device);
+    // The inventory summary: the heartbeat's inventory without its version (that has its own field).
+    const { agentVersion, ...summary } = inventory;
     expect(online?.status).toMatchObject({
       connectivity: "Online",
-      agentVersion: "9.9.9-it",
-      inventory: {
-        cpuCores: 4,
-        memoryBytes: 4_294_967_296,
-        diskBytes: 34_359_738_368,
-        kernel: "6.1.0-test",
-        arch: "aarch64",
-        os: "linux",
-      },
+      agentVersion,
+      inventory: summary,
     });
     expect(online?.status.conditions).toEqual([
       expect.objectContaining({ type: "Online", status: "True", reason: "HeartbeatFresh" }),

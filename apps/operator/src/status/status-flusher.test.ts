@@ -86,17 +86,23 @@ describe("StatusFlusher", () => {
     flusher.stop();
   });
 
-  it("StatusFlusher - a failure right after a routine patch is not held back by the period", async () => {
-    const { reports, patches, flusher } = setup();
-    flusher.start();
-    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
-    flusher.markDevice("a", Date.now(), "all");
+  /** Device "a" Running and patched; then a heartbeat that moves only the heartbeat time, patched too (one token left). */
+  async function runningThenRoutinePatch(s: ReturnType<typeof setup>): Promise<void> {
+    const running = () => heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } });
+    s.flusher.start();
+    s.reports.set("a", running());
+    s.flusher.markDevice("a", Date.now(), "all");
     await vi.advanceTimersByTimeAsync(2000);
-    // A heartbeat that moves only the heartbeat time: patched, taking one token.
-    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
-    flusher.markDevice("a", Date.now(), new Set());
+    s.reports.set("a", running());
+    s.flusher.markDevice("a", Date.now(), new Set());
     await vi.advanceTimersByTimeAsync(25);
-    expect(patches).toHaveLength(2);
+    expect(s.patches).toHaveLength(2);
+  }
+
+  it("StatusFlusher - a failure right after a routine patch is not held back by the period", async () => {
+    const s = setup();
+    const { reports, patches, flusher } = s;
+    await runningThenRoutinePatch(s);
     // The device reports the deployment Failed 50 ms later: out within a batch, not a period.
     await vi.advanceTimersByTimeAsync(25);
     reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Failed" } }));
@@ -185,15 +191,9 @@ describe("StatusFlusher", () => {
   });
 
   it("StatusFlusher - a change of another deployment on the device is routine for this CR", async () => {
-    const { reports, patches, flusher } = setup();
-    flusher.start();
-    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
-    flusher.markDevice("a", Date.now(), "all");
-    await vi.advanceTimersByTimeAsync(2000);
-    reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
-    flusher.markDevice("a", Date.now(), new Set());
-    await vi.advanceTimersByTimeAsync(25);
-    expect(patches).toHaveLength(2);
+    const s = setup();
+    const { reports, patches, flusher } = s;
+    await runningThenRoutinePatch(s);
     reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Running" } }));
     flusher.markDevice("a", Date.now(), new Set([keyFor("a", "other")]));
     await vi.advanceTimersByTimeAsync(500);
