@@ -56,6 +56,7 @@ export function deviceStatusPart(
       watch = client.watch(writer.deviceHandlers, {
         log: deps.log,
         keep: keepForStatus,
+        cache: writer.devices,
         pageSize: LIST_PAGE_SIZE,
         onRestart: (reason) => {
           deps.metrics.watchRestarts.inc({ watch: "device-status", reason });

@@ -4,7 +4,7 @@ import { ApiException } from "@kubernetes/client-node";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMetrics } from "../metrics.js";
-import { DeviceStatusWriter } from "./device-status-writer.js";
+import { DeviceStatusWriter, keepForStatus } from "./device-status-writer.js";
 import type { DeviceStatusPatch } from "./transitions.js";
 
 const log = pino({ level: "silent" });
@@ -62,6 +62,22 @@ function setup(
   return { writer, patches, count };
 }
 
+/** What the Device watch does: fills the writer's cache as keepForStatus keeps, then calls the handler. */
+function listed(writer: DeviceStatusWriter, ...objects: DeviceObject[]): void {
+  for (const object of objects)
+    writer.devices.set(object.metadata?.name ?? "", keepForStatus(object));
+  writer.deviceHandlers.listed(
+    objects.map((o) => o.metadata?.name ?? ""),
+    objects.map(keepForStatus),
+  );
+}
+
+function changed(writer: DeviceStatusWriter, object: DeviceObject): void {
+  const name = object.metadata?.name ?? "";
+  writer.devices.set(name, keepForStatus(object));
+  writer.deviceHandlers.changed(name, object);
+}
+
 describe("DeviceStatusWriter", () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: Date.parse("2026-11-30T12:00:00Z") });
@@ -73,7 +89,7 @@ describe("DeviceStatusWriter", () => {
   it("DeviceStatusWriter - a heartbeat every period costs one patch, not one per heartbeat", async () => {
     const { writer, patches, count } = setup();
     writer.start();
-    writer.deviceHandlers.listed(["a"], [device("a")]);
+    listed(writer, device("a"));
     for (let i = 0; i < 60; i++) {
       writer.heartbeat("a", beat("a"), Date.now());
       await vi.advanceTimersByTimeAsync(5000);
@@ -87,7 +103,7 @@ describe("DeviceStatusWriter", () => {
   it("DeviceStatusWriter - heartbeats stopping are found by the sweep: Offline within the window", async () => {
     const { writer, patches } = setup();
     writer.start();
-    writer.deviceHandlers.listed(["a"], [device("a")]);
+    listed(writer, device("a"));
     writer.heartbeat("a", beat("a"), Date.now());
     await vi.advanceTimersByTimeAsync(15_000);
     expect(patches).toHaveLength(1);
@@ -100,11 +116,11 @@ describe("DeviceStatusWriter", () => {
   it("DeviceStatusWriter - a device without a Device CR is never patched, until one appears", async () => {
     const { writer, patches } = setup();
     writer.start();
-    writer.deviceHandlers.listed([], []);
+    listed(writer);
     writer.heartbeat("ghost", beat("ghost"), Date.now());
     await vi.advanceTimersByTimeAsync(5000);
     expect(patches).toHaveLength(0);
-    writer.deviceHandlers.changed("ghost", device("ghost"));
+    changed(writer, device("ghost"));
     await vi.advanceTimersByTimeAsync(100);
     expect(patches.map((p) => p.name)).toEqual(["ghost"]);
     await writer.stop();
@@ -114,10 +130,7 @@ describe("DeviceStatusWriter", () => {
     const { writer, patches } = setup();
     writer.start();
     const names = Array.from({ length: 100 }, (_, i) => `d${i}`);
-    writer.deviceHandlers.listed(
-      names,
-      names.map((n) => device(n)),
-    );
+    listed(writer, ...names.map((n) => device(n)));
     for (const name of names) writer.heartbeat(name, beat(name), Date.now());
     await vi.advanceTimersByTimeAsync(900);
     expect(patches.length).toBeLessThanOrEqual(20);
@@ -132,7 +145,7 @@ describe("DeviceStatusWriter", () => {
       fail: () => new ApiException(404, "not found", {}, {}),
     });
     writer.start();
-    writer.deviceHandlers.listed(["a"], [device("a")]);
+    listed(writer, device("a"));
     writer.heartbeat("a", beat("a"), Date.now());
     await vi.advanceTimersByTimeAsync(30_000);
     expect(patches).toHaveLength(1);
@@ -146,7 +159,7 @@ describe("DeviceStatusWriter", () => {
       fail: () => (failing ? new ApiException(503, "unavailable", {}, {}) : undefined),
     });
     writer.start();
-    writer.deviceHandlers.listed(["a"], [device("a")]);
+    listed(writer, device("a"));
     writer.heartbeat("a", beat("a"), Date.now());
     await vi.advanceTimersByTimeAsync(100);
     expect(await count("error")).toBe(1);
@@ -161,7 +174,7 @@ describe("DeviceStatusWriter", () => {
   it("DeviceStatusWriter - writes nothing when not the leader", async () => {
     const { writer, patches } = setup({ canWrite: () => false });
     writer.start();
-    writer.deviceHandlers.listed(["a"], [device("a")]);
+    listed(writer, device("a"));
     writer.heartbeat("a", beat("a"), Date.now());
     await vi.advanceTimersByTimeAsync(5000);
     expect(patches).toHaveLength(0);
@@ -171,7 +184,7 @@ describe("DeviceStatusWriter", () => {
   it("DeviceStatusWriter - a status already true on the server is not written again after a restart", async () => {
     const { writer, patches } = setup();
     writer.start();
-    writer.deviceHandlers.listed(["a"], [device("a")]);
+    listed(writer, device("a"));
     writer.heartbeat("a", beat("a"), Date.now());
     await vi.advanceTimersByTimeAsync(100);
     const written = patches[0]?.status;
@@ -179,7 +192,7 @@ describe("DeviceStatusWriter", () => {
 
     const restarted = setup();
     restarted.writer.start();
-    restarted.writer.deviceHandlers.listed(["a"], [device("a", written)]);
+    listed(restarted.writer, device("a", written));
     restarted.writer.heartbeat("a", beat("a"), Date.now());
     await vi.advanceTimersByTimeAsync(5000);
     expect(restarted.patches).toHaveLength(0);

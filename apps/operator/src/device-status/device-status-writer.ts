@@ -66,25 +66,26 @@ export function writtenStatusOf(status: unknown): WrittenStatus {
   return parsed.success ? parsed.data : { conditions: [] };
 }
 
-/** What the Device watch keeps of each Device: its name and the fields compared. */
+/**
+ * What the Device watch keeps of each Device: its name and the operator's
+ * status fields, parsed once here (a WrittenStatus), so 50,000 Devices are
+ * held once, small.
+ */
 export function keepForStatus(device: DeviceObject): DeviceObject {
-  const status = device.status as Record<string, unknown> | undefined;
   return {
     metadata: { name: device.metadata?.name ?? "" },
-    status: {
-      connectivity: status?.connectivity,
-      lastSeenAt: status?.lastSeenAt,
-      agentVersion: status?.agentVersion,
-      inventory: status?.inventory,
-      conditions: status?.conditions,
-    },
+    status: writtenStatusOf(device.status),
   };
 }
 
 export class DeviceStatusWriter {
   readonly #observed = new Map<string, Observation>();
-  /** Devices that have a CR, with the operator's status fields as last read or written. */
-  readonly #written = new Map<string, WrittenStatus>();
+  /**
+   * Devices that have a CR, as keepForStatus keeps them: the Device watch's
+   * cache (pass it as the watch's `cache`). After a patch the writer puts the
+   * answer in, so the next heartbeat compares with it before the watch echoes it.
+   */
+  readonly devices = new Map<string, DeviceObject>();
   /** Devices whose last patch the API server refused as invalid: not retried until the CR changes. */
   readonly #rejected = new Set<string>();
   readonly #api: DeviceStatusApi;
@@ -128,7 +129,7 @@ export class DeviceStatusWriter {
 
   /** Devices with a CR whose status this writer keeps. */
   get size(): number {
-    return this.#written.size;
+    return this.devices.size;
   }
 
   /** Every heartbeat (cheap: a patch is queued only when one is due). */
@@ -154,33 +155,24 @@ export class DeviceStatusWriter {
     this.#check(device);
   }
 
-  /** Handlers for a watch of Devices (DeviceClient.watch with keepForStatus). */
+  /** Handlers for the watch of Devices that fills `devices` (with keepForStatus). */
   readonly deviceHandlers: ResourceWatchHandlers<DeviceObject> = {
-    changed: (name, object) => {
+    changed: (name) => {
       this.#rejected.delete(name);
-      this.#written.set(name, writtenStatusOf(object.status));
       this.#check(name);
     },
     deleted: (name) => {
-      this.#written.delete(name);
       this.#rejected.delete(name);
     },
-    listed: (names, items) => {
-      const present = new Set(names);
-      for (const name of this.#written.keys()) if (!present.has(name)) this.#written.delete(name);
+    listed: (names) => {
       this.#rejected.clear();
-      for (const item of items) {
-        const name = item.metadata?.name;
-        if (name === undefined) continue;
-        this.#written.set(name, writtenStatusOf(item.status));
-        this.#check(name);
-      }
+      for (const name of names) this.#check(name);
     },
   };
 
   /** Queues every device whose status is due a patch (offline transitions, hourly lastSeenAt). */
   sweep(): void {
-    for (const device of this.#written.keys()) this.#check(device);
+    for (const device of this.devices.keys()) this.#check(device);
   }
 
   start(): void {
@@ -200,7 +192,8 @@ export class DeviceStatusWriter {
   }
 
   #patchFor(device: string, nowMs: number): DeviceStatusPatch | undefined {
-    const written = this.#written.get(device);
+    // Kept by keepForStatus: its status is a WrittenStatus.
+    const written = this.devices.get(device)?.status as WrittenStatus | undefined;
     // No CR: never created here. Refused as invalid: not until the CR changes.
     if (written === undefined || this.#rejected.has(device)) return undefined;
     return statusPatchFor(
@@ -228,13 +221,13 @@ export class DeviceStatusWriter {
     try {
       const updated = await this.#api.patchStatus(device, patch);
       // Compare the next heartbeat with what was written, before the watch echoes it.
-      if (this.#written.has(device)) this.#written.set(device, writtenStatusOf(updated.status));
+      if (this.devices.has(device)) this.devices.set(device, keepForStatus(updated));
       this.#metrics.deviceStatusPatches.inc({ result: "ok" });
       this.#log.debug({ device, patch }, "device status patched");
     } catch (error) {
       if (isNotFound(error)) {
         // Deleted meanwhile (the watch will say so too): nothing to write to.
-        this.#written.delete(device);
+        this.devices.delete(device);
         this.#metrics.deviceStatusPatches.inc({ result: "gone" });
         return;
       }
