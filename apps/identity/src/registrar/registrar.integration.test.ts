@@ -4,7 +4,12 @@
 // racing to issue the same approved device (exactly one identity is written,
 // and it works).
 import { randomBytes } from "node:crypto";
-import { ENROLLMENT_PATH, deviceResourceSchema, type DeviceResource } from "@fleet/contracts";
+import {
+  ENROLLMENT_PATH,
+  deviceManifest,
+  deviceResourceSchema,
+  type DeviceResource,
+} from "@fleet/contracts";
 import type { DeviceClient } from "@fleet/kube";
 import {
   platformConnection,
@@ -23,6 +28,7 @@ import {
   startPlatformIdentity,
   type EnrollmentFixture,
   type PlatformIdentity,
+  type PlatformIdentityOptions,
 } from "../testing/index.js";
 
 const run = randomBytes(3).toString("hex");
@@ -45,8 +51,10 @@ afterAll(async () => {
   await fixture.cleanup();
 });
 
-async function startIdentity(): Promise<PlatformIdentity> {
-  const identity = await startPlatformIdentity({ connection, enrollment: true });
+async function startIdentity(
+  enrollment: PlatformIdentityOptions["enrollment"] = true,
+): Promise<PlatformIdentity> {
+  const identity = await startPlatformIdentity({ connection, enrollment });
   identities.push(identity);
   return identity;
 }
@@ -134,5 +142,30 @@ describe("registrar - when things go wrong", () => {
     // Its identity stays the one written: the losing replica wrote none over it.
     const again = deviceResourceSchema.parse(await devices.get(id));
     expect(again.spec.identity).toEqual(issued.spec.identity);
+  });
+
+  it("an approval is issued at once while the first pass over the fleet's status is still paced", async () => {
+    // Only this test's iot-identity writes status from here on.
+    for (const running of identities.splice(0)) await running.stop();
+    // Devices whose status the registrar must write (added with an identity, no phase yet).
+    const batch = Array.from({ length: 40 }, (_, n) =>
+      fixture.track(`reg-batch${String(n)}-${run}`),
+    );
+    for (const [n, name] of batch.entries())
+      await devices.create(
+        deviceManifest({ name, spec: { identity: { userId: `u${String(n)}`, keyId: `k${run}` } } }),
+      );
+    const identity = await startIdentity({ maxStatusPatchesPerSecond: 1 });
+    const { id, privateKeyPem } = await enrolled(identity, "lane");
+    await devices.patchSpec(id, { approved: true });
+    const issued = await deviceWhere(id, "identity issued", (d) => d.spec.identity !== undefined);
+    const unwritten = [];
+    for (const name of batch)
+      if (deviceResourceSchema.parse(await devices.get(name)).status?.phase === undefined)
+        unwritten.push(name);
+    // Issued while most paced status writes (one a second) were still to come: the approval
+    // did not queue behind them (in one shared queue, only the few in flight would be left).
+    expect(unwritten.length).toBeGreaterThan(batch.length / 2);
+    await keyWorks(issued, privateKeyPem);
   });
 });

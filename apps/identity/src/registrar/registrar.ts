@@ -1,11 +1,17 @@
 // The registrar: one list-then-watch of every Device (the shared
-// ResourceWatch, each kept as a small projection), and a keyed queue that
-// makes each changed Device right: an approved enrolled device is issued its
-// identity (issue-identity.ts), and iot-identity's status fields (phase,
-// identity, message) are patched where they differ (device-status.ts).
+// ResourceWatch, each kept as a small projection) and two keyed queues that
+// make each changed Device right: one issues an approved enrolled device its
+// identity (issue-identity.ts), the other patches iot-identity's status fields
+// (phase, identity, message) where they differ (device-status.ts), paced, so
+// a first pass over a large fleet never holds an approval back.
 // Level-triggered: a failure is retried with backoff, and the next event or
 // relist of a Device redoes whatever is still wrong.
-import { deviceSpecSchema, deviceStatusSchema, type DeviceStatus } from "@fleet/contracts";
+import {
+  deviceSpecSchema,
+  deviceStatusSchema,
+  type DeviceSpec,
+  type DeviceStatus,
+} from "@fleet/contracts";
 import { isNotFound, type DeviceClient, type DeviceObject, type ResourceWatch } from "@fleet/kube";
 import { KeyedQueue, type Logger } from "@fleet/runtime";
 import type { Metrics } from "../metrics.js";
@@ -63,36 +69,49 @@ export function registrarProjection(device: DeviceObject): DeviceObject {
 
 export class Registrar {
   readonly #options: RegistrarOptions;
-  readonly #queue: KeyedQueue;
+  /** Approved devices to issue: a lane of its own, never waiting behind paced status writes. */
+  readonly #issues: KeyedQueue;
+  /** Status fields to make right, paced. */
+  readonly #statuses: KeyedQueue;
   readonly #pacer: Pacer;
   readonly #cache = new Map<string, DeviceObject>();
+  /** Why the last issue of a device failed, for its status message until it succeeds. */
+  readonly #issueErrors = new Map<string, string>();
   #watch: ResourceWatch<DeviceObject> | undefined;
 
   constructor(options: RegistrarOptions) {
     this.#options = options;
     this.#pacer = new Pacer(options.maxPatchesPerSecond ?? DEFAULT_MAX_PATCHES_PER_SECOND);
-    this.#queue = new KeyedQueue((name) => this.#reconcile(name), {
-      retry: { initialMs: 1000, maxMs: 60_000 },
-      concurrency: options.concurrency ?? 4,
-      onFailure: (name, error, run) => {
-        options.log.warn(
-          { device: name, attempt: run.attempt, retryInMs: run.retryInMs, err: describe(error) },
-          "registrar: device not yet right; retrying",
-        );
-      },
-    });
+    const queue = (work: (name: string) => Promise<void>, what: string): KeyedQueue =>
+      new KeyedQueue(work, {
+        retry: { initialMs: 1000, maxMs: 60_000 },
+        concurrency: options.concurrency ?? 4,
+        onFailure: (name, error, run) => {
+          options.log.warn(
+            { device: name, attempt: run.attempt, retryInMs: run.retryInMs, err: describe(error) },
+            `registrar: ${what} failed; retrying`,
+          );
+        },
+      });
+    this.#issues = queue((name) => this.#issue(name), "issuing an identity");
+    this.#statuses = queue((name) => this.#writeStatus(name), "writing a Device's status");
   }
 
   start(): void {
     const { log, devices } = this.#options;
+    const look = (name: string): void => {
+      const spec = this.#spec(name);
+      if (spec !== undefined && needsIdentity(spec)) this.#issues.add(name);
+      this.#statuses.add(name);
+    };
     this.#watch = devices.watch(
       {
-        changed: (name) => {
-          this.#queue.add(name);
+        changed: look,
+        deleted: (name) => {
+          this.#issueErrors.delete(name);
         },
-        deleted: () => undefined,
         listed: (names) => {
-          for (const name of names) this.#queue.add(name);
+          for (const name of names) look(name);
         },
       },
       {
@@ -105,64 +124,75 @@ export class Registrar {
     );
   }
 
-  /** The Device as the watch last saw it (a projection: a pending device's spec whole, an enrolled one's without its key). */
+  /** The Device as the watch last saw it (registrarProjection). */
   cached(name: string): DeviceObject | undefined {
     return this.#cache.get(name);
   }
 
   /** Resolves once nothing is waiting or running (tests). */
-  idle(): Promise<void> {
-    return this.#queue.idle();
+  async idle(): Promise<void> {
+    await Promise.all([this.#issues.idle(), this.#statuses.idle()]);
   }
 
   async stop(): Promise<void> {
-    this.#queue.stop();
+    this.#issues.stop();
+    this.#statuses.stop();
     await this.#watch?.close();
-    await this.#queue.idle();
+    await this.idle();
   }
 
-  async #reconcile(name: string): Promise<void> {
-    const { devices, idp, log, metrics } = this.#options;
+  /** The cached Device's spec; undefined when gone or malformed (logged). */
+  #spec(name: string): DeviceSpec | undefined {
     const device = this.#cache.get(name);
-    if (device === undefined) return; // deleted
+    if (device === undefined) return undefined;
     const spec = deviceSpecSchema.safeParse(device.spec);
-    if (!spec.success) {
-      log.warn(
-        { device: name, problem: spec.error.message },
-        "registrar: Device spec malformed; skipped",
-      );
-      return;
-    }
-    const now = this.#options.now ?? (() => new Date());
-    let issueError: Error | undefined;
-    if (needsIdentity(spec.data)) {
-      try {
-        if ((await issueIdentity(name, { devices, idp })) === "issued") {
-          metrics.registrar.inc({ action: "issue", result: "done" });
-          log.info({ device: name }, "registrar: identity issued for the device's enrolled key");
-          // The spec change comes back through the watch, which writes the status then.
-          return;
-        }
-      } catch (error) {
-        metrics.registrar.inc({ action: "issue", result: "failed" });
-        issueError = error instanceof Error ? error : new Error(String(error));
+    if (spec.success) return spec.data;
+    this.#options.log.warn(
+      { device: name, problem: spec.error.message },
+      "registrar: Device spec malformed; skipped",
+    );
+    return undefined;
+  }
+
+  async #issue(name: string): Promise<void> {
+    const { devices, idp, log, metrics } = this.#options;
+    const spec = this.#spec(name);
+    if (spec === undefined || !needsIdentity(spec)) return;
+    try {
+      if ((await issueIdentity(name, { devices, idp })) === "issued") {
+        metrics.registrar.inc({ action: "issue", result: "done" });
+        log.info({ device: name }, "registrar: identity issued for the device's enrolled key");
       }
+      // Issued or not needed any more: the watch brings the Device as it is now.
+      this.#issueErrors.delete(name);
+    } catch (error) {
+      metrics.registrar.inc({ action: "issue", result: "failed" });
+      this.#issueErrors.set(name, describe(error));
+      // The Device says why it waits; the queue retries the issue with backoff.
+      this.#statuses.add(name);
+      throw error;
     }
+  }
+
+  async #writeStatus(name: string): Promise<void> {
+    const { devices, metrics } = this.#options;
+    const device = this.#cache.get(name);
+    const spec = this.#spec(name);
+    if (device === undefined || spec === undefined) return;
     const current = deviceStatusSchema.partial().safeParse(device.status ?? {});
     const status: Partial<DeviceStatus> = current.success ? current.data : {};
-    const patch = ownedStatusPatch(name, spec.data, status, now(), issueError?.message);
-    if (patch !== undefined) {
-      await this.#pacer.turn();
-      try {
-        await devices.patchStatus(name, patch);
-        metrics.registrar.inc({ action: "status", result: "done" });
-      } catch (error) {
-        if (!isNotFound(error)) {
-          metrics.registrar.inc({ action: "status", result: "failed" });
-          throw error;
-        }
-      }
+    const now = this.#options.now ?? (() => new Date());
+    const issueError = needsIdentity(spec) ? this.#issueErrors.get(name) : undefined;
+    const patch = ownedStatusPatch(name, spec, status, now(), issueError);
+    if (patch === undefined) return;
+    await this.#pacer.turn();
+    try {
+      await devices.patchStatus(name, patch);
+      metrics.registrar.inc({ action: "status", result: "done" });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      metrics.registrar.inc({ action: "status", result: "failed" });
+      throw error;
     }
-    if (issueError !== undefined) throw issueError;
   }
 }
