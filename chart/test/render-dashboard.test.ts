@@ -3,6 +3,7 @@
 import type { V1ClusterRoleBinding, V1Deployment } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { DASHBOARD_VALUES } from "./dashboard-values.js";
+import { ENROLLMENT_VALUES } from "./identity-values.js";
 import { CHART_DIR, helm, type Values } from "./helm.js";
 import {
   DASHBOARD_ENV_NAMES,
@@ -209,6 +210,27 @@ describe("chart - render the dashboard", () => {
       defaultMode: 0o440,
     });
     expect(pod?.securityContext?.fsGroup).toBe(1000);
+  });
+
+  it("dashboard - Add device: the enrollment API's URL (and the devices' CA path) when iot-identity serves it", async () => {
+    const plain = await dashboardDeployment();
+    for (const name of ["ENROLLMENT_URL", "ENROLLMENT_SERVER_CA"])
+      expect(envOf(plain).has(name), name).toBe(false);
+    const values = {
+      ...DASHBOARD_VALUES,
+      identity: {
+        ...ENROLLMENT_VALUES.identity,
+        enrollment: {
+          ...ENROLLMENT_VALUES.identity.enrollment,
+          deviceServerCaPath: "/etc/fleet/ca.pem",
+        },
+      },
+    };
+    const objects = await render({ values });
+    expect(envValues(one(objects, "Deployment", DASHBOARD))).toMatchObject({
+      ENROLLMENT_URL: "https://enroll.fleet.example.com",
+      ENROLLMENT_SERVER_CA: "/etc/fleet/ca.pem",
+    });
   });
 
   it("dashboard - device provisioning without its project or the devices' NATS URL fails, naming it", async () => {
