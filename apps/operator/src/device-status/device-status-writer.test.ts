@@ -100,6 +100,18 @@ describe("DeviceStatusWriter", () => {
     await writer.stop();
   });
 
+  it("DeviceStatusWriter - an agent upgrade is written once, with the new version and inventory", async () => {
+    const { writer, patches } = setup();
+    writer.start();
+    listed(writer, device("a"));
+    for (const version of ["1.0.0", "1.0.0", "2.0.0", "2.0.0", "2.0.0"]) {
+      writer.heartbeat("a", beat("a", version), Date.now());
+      await vi.advanceTimersByTimeAsync(5000);
+    }
+    expect(patches.map((p) => p.status.agentVersion)).toEqual(["1.0.0", "2.0.0"]);
+    await writer.stop();
+  });
+
   it("DeviceStatusWriter - heartbeats stopping are found by the sweep: Offline within the window", async () => {
     const { writer, patches } = setup();
     writer.start();

@@ -134,16 +134,16 @@ export class DeviceStatusWriter {
 
   /** Every heartbeat (cheap: a patch is queued only when one is due). */
   heartbeat(device: string, status: AgentStatus, receivedAtMs: number): void {
-    const inventory = summaryOf(status);
     const previous = this.#observed.get(device);
     if (
       previous !== undefined &&
       previous.agentVersion === status.agentVersion &&
-      sameInventory(previous.inventory, inventory)
+      sameInventory(previous.inventory, status.inventory)
     ) {
       // Same content as before: only the time moves (no new object per heartbeat).
       previous.receivedAtMs = Math.max(previous.receivedAtMs, receivedAtMs);
     } else {
+      const inventory = summaryOf(status);
       this.#observed.set(device, { receivedAtMs, agentVersion: status.agentVersion, inventory });
     }
     this.#check(device);
