@@ -147,6 +147,12 @@ export const deviceStatusSchema = z.object({
   lastSeenAt: timestampSchema.optional(),
   agentVersion: clippedText(256).optional(),
   inventory: deviceInventorySummarySchema.optional(),
+  /**
+   * How many deployments the device reported in its last heartbeat (written
+   * when it changes). iot-identity waits for 0 before it closes a disabled
+   * device's connection, so the device hears its workloads removed first.
+   */
+  reportedDeployments: z.int().min(0).optional(),
   conditions: conditionsSchema,
 });
 
