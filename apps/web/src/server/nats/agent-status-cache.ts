@@ -32,12 +32,20 @@ function receivedAt(entry: KvWatchEntry, replaying: boolean): number {
   return replaying ? Math.min(now, entry.created.getTime()) : now;
 }
 
+const WATCHING: NatsHealth = { up: true, reason: "watching agent-status" };
+
 export class AgentStatusCache implements AgentStatusSource {
   private readonly statuses = new Map<string, ReceivedHeartbeat>();
   private readonly ready: Promise<void>;
   private markReady: () => void = () => undefined;
   private readonly link: KeptConnection;
   private watching: NatsHealth = { up: false, reason: "agent-status watch not open yet" };
+  /**
+   * Whether this process has read every device's last heartbeat once. Until
+   * then it is not ready (/api/readyz): a first page would wait for the
+   * replay (50 000 heartbeats take seconds) or show a partial fleet.
+   */
+  private loaded = false;
   private stopped = false;
 
   constructor(
@@ -116,7 +124,9 @@ export class AgentStatusCache implements AgentStatusSource {
     while (!this.isStopped() && !nc.isClosed()) {
       try {
         current ??= await this.openWatch(nc);
-        this.watching = { up: true, reason: "watching agent-status" };
+        this.watching = this.loaded
+          ? WATCHING
+          : { up: false, reason: "agent-status: reading every device's last heartbeat" };
         await this.consume(current);
         if (!nc.isClosed()) this.log.warn("agent-status watch ended; reopening");
       } catch (error) {
@@ -139,6 +149,8 @@ export class AgentStatusCache implements AgentStatusSource {
       replaying = false;
       for (const device of this.statuses.keys())
         if (!seen.has(device)) this.statuses.delete(device);
+      this.loaded = true;
+      this.watching = WATCHING;
       this.markReady();
     };
     if (empty) replayed();
