@@ -9,11 +9,17 @@ import type { DeviceStatusPatch } from "./transitions.js";
 
 const log = pino({ level: "silent" });
 
-const beat = (device: string, agentVersion = "1.0.0"): AgentStatus =>
+const beat = (device: string, agentVersion = "1.0.0", deployments = 0): AgentStatus =>
   agentStatusSchema.parse({
     deviceId: device,
     agentVersion,
     lastHeartbeatAt: new Date().toISOString(),
+    deployments: Object.fromEntries(
+      Array.from({ length: deployments }, (_, i) => [
+        `${device}.default.app-${i}`,
+        { phase: "Running" },
+      ]),
+    ),
     inventory: {
       cpuCores: 2,
       memoryBytes: 1024,
@@ -110,6 +116,27 @@ describe("DeviceStatusWriter", () => {
     }
     expect(patches.map((p) => p.status.agentVersion)).toEqual(["1.0.0", "2.0.0"]);
     await writer.stop();
+  });
+
+  it("DeviceStatusWriter - a change in the reported deployments is written once per change, and not again after a restart", async () => {
+    const { writer, patches } = setup();
+    writer.start();
+    listed(writer, device("a"));
+    for (const deployments of [2, 2, 1, 0, 0]) {
+      writer.heartbeat("a", beat("a", "1.0.0", deployments), Date.now());
+      await vi.advanceTimersByTimeAsync(5000);
+    }
+    expect(patches.map((p) => p.status.reportedDeployments)).toEqual([2, 1, 0]);
+    const written = { ...patches[0]?.status, reportedDeployments: 1 };
+    await writer.stop();
+
+    const restarted = setup();
+    restarted.writer.start();
+    listed(restarted.writer, device("a", written));
+    restarted.writer.heartbeat("a", beat("a", "1.0.0", 1), Date.now());
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(restarted.patches).toHaveLength(0);
+    await restarted.writer.stop();
   });
 
   it("DeviceStatusWriter - heartbeats stopping are found by the sweep: Offline within the window", async () => {

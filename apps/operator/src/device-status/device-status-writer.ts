@@ -56,6 +56,7 @@ const writtenSchema = deviceStatusSchema.pick({
   lastSeenAt: true,
   agentVersion: true,
   inventory: true,
+  reportedDeployments: true,
   conditions: true,
 });
 
@@ -135,16 +136,23 @@ export class DeviceStatusWriter {
   /** Every heartbeat (cheap: a patch is queued only when one is due). */
   heartbeat(device: string, status: AgentStatus, receivedAtMs: number): void {
     const previous = this.#observed.get(device);
+    const reportedDeployments = Object.keys(status.deployments).length;
     if (
       previous !== undefined &&
       previous.agentVersion === status.agentVersion &&
+      previous.reportedDeployments === reportedDeployments &&
       sameInventory(previous.inventory, status.inventory)
     ) {
       // Same content as before: only the time moves (no new object per heartbeat).
       previous.receivedAtMs = Math.max(previous.receivedAtMs, receivedAtMs);
     } else {
       const inventory = summaryOf(status);
-      this.#observed.set(device, { receivedAtMs, agentVersion: status.agentVersion, inventory });
+      this.#observed.set(device, {
+        receivedAtMs,
+        agentVersion: status.agentVersion,
+        inventory,
+        reportedDeployments,
+      });
     }
     this.#check(device);
   }

@@ -24,6 +24,7 @@ const seen = (receivedAtMs: number, extra: Partial<Observation> = {}): Observati
   receivedAtMs,
   agentVersion: "1.2.0",
   inventory,
+  reportedDeployments: 0,
   ...extra,
 });
 const nothingWritten: WrittenStatus = { conditions: [] };
@@ -41,6 +42,7 @@ describe("statusPatchFor", () => {
       lastSeenAt: kubeTime(T0 + 100),
       agentVersion: "1.2.0",
       inventory,
+      reportedDeployments: 0,
       conditions: [
         {
           type: "Online",
@@ -97,6 +99,20 @@ describe("statusPatchFor", () => {
     expect(
       statusPatchFor(seen(T0 + 5000, { inventory: undefined }), written, rules, T0 + 5000),
     ).toBeUndefined();
+  });
+
+  it("statusPatchFor - a new count of reported deployments is a transition, the same count is not", () => {
+    const written = applied(
+      nothingWritten,
+      statusPatchFor(seen(T0, { reportedDeployments: 2 }), nothingWritten, rules, T0),
+    );
+    expect(written.reportedDeployments).toBe(2);
+    expect(
+      statusPatchFor(seen(T0 + 5000, { reportedDeployments: 2 }), written, rules, T0 + 5000),
+    ).toBeUndefined();
+    expect(
+      statusPatchFor(seen(T0 + 5000, { reportedDeployments: 0 }), written, rules, T0 + 5000),
+    ).toMatchObject({ reportedDeployments: 0, connectivity: "Online" });
   });
 
   it("statusPatchFor - the Online condition keeps its transition time while its status holds, and other conditions stay", () => {

@@ -1,7 +1,8 @@
 // When a Device's status needs a patch, and what the patch says. Pure, so the
 // rules are tested without a cluster. A patch is due only on a transition:
 // online <-> offline (contracts' isDeviceFresh, the one online rule), a new
-// agent version or a new inventory summary; while nothing changes, lastSeenAt
+// agent version, a new inventory summary or a new count of reported
+// deployments (iot-identity drains a disabled device on it); while nothing changes, lastSeenAt
 // is refreshed at most once per refresh interval. Never once per heartbeat.
 import {
   DEVICE_CONDITION_ONLINE,
@@ -19,6 +20,8 @@ export interface Observation {
   agentVersion: string;
   /** Absent when the agent sent none (an older agent): the written one is kept. */
   inventory: DeviceInventorySummary | undefined;
+  /** How many deployments the heartbeat reported. */
+  reportedDeployments: number;
 }
 
 /** The operator's fields of a Device's status as last read or written. */
@@ -27,6 +30,7 @@ export interface WrittenStatus {
   lastSeenAt?: string | undefined;
   agentVersion?: string | undefined;
   inventory?: DeviceInventorySummary | undefined;
+  reportedDeployments?: number | undefined;
   conditions: readonly Condition[];
 }
 
@@ -36,6 +40,7 @@ export interface DeviceStatusPatch {
   lastSeenAt?: string;
   agentVersion?: string;
   inventory?: DeviceInventorySummary;
+  reportedDeployments?: number;
   conditions?: Condition[];
 }
 
@@ -118,6 +123,7 @@ export function statusPatchFor(
   if (
     connectivity !== written.connectivity ||
     observed.agentVersion !== written.agentVersion ||
+    observed.reportedDeployments !== written.reportedDeployments ||
     inventoryChanged
   ) {
     return {
@@ -125,6 +131,7 @@ export function statusPatchFor(
       lastSeenAt: kubeTime(observed.receivedAtMs),
       agentVersion: observed.agentVersion,
       ...(observed.inventory === undefined ? {} : { inventory: observed.inventory }),
+      reportedDeployments: observed.reportedDeployments,
       conditions: onlineCondition(connectivity, written.conditions, rules, nowMs),
     };
   }
