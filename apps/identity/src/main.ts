@@ -83,6 +83,7 @@ async function main(): Promise<number> {
       idp: { issuer: config.idpIssuer, projectId: config.idpProjectId, caFile: config.idpCaFile },
       policies: new KubernetesPolicySource({ kubeConfig, log }),
       deviceJwtMaxLifetimeMs: config.deviceJwtMaxLifetimeSeconds * 1000,
+      disableDrainTimeoutMs: config.disableDrainTimeoutMs,
       httpPort: config.httpPort,
       log,
       ...(config.idpAdminKey === undefined

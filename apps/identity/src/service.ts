@@ -26,7 +26,7 @@ import {
 import { loadServiceKeys, type KeyFiles } from "./keys.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import type { PolicySource } from "./policy/index.js";
-import { DeviceChanges } from "./revocation/device-changes.js";
+import { DEFAULT_DISABLE_DRAIN_TIMEOUT_MS, DisableDrain } from "./revocation/disable-drain.js";
 import { Revoker } from "./revocation/revoker.js";
 
 export interface IdentityServiceOptions {
@@ -52,6 +52,11 @@ export interface IdentityServiceOptions {
   policies: PolicySource;
   /** A device's user JWT expires at the latest this long after connecting (default 1 h). */
   deviceJwtMaxLifetimeMs?: number;
+  /**
+   * A disabled device's live connection is closed once its workloads are
+   * removed (its status says so), or after this long at the latest (default 30 s).
+   */
+  disableDrainTimeoutMs?: number;
   /** Serve /healthz, /readyz and /metrics on this port (0: any free one); none when unset. */
   httpPort?: number;
   log?: Logger;
@@ -139,9 +144,15 @@ export async function startIdentityService(
     },
   );
 
-  const changes = new DeviceChanges();
+  const drain = new DisableDrain(
+    (deviceId) => {
+      revoker.revoke(deviceUserName(deviceId));
+    },
+    options.disableDrainTimeoutMs ?? DEFAULT_DISABLE_DRAIN_TIMEOUT_MS,
+    log,
+  );
   const unsubscribe = policies.onChange((policy) => {
-    if (changes.endsConnections(policy)) revoker.revoke(deviceUserName(policy.deviceId));
+    drain.observe(policy);
   });
   let registry: NatsHealth = { up: false, reason: "device registry starting" };
   void policies.start().then(
@@ -175,6 +186,7 @@ export async function startIdentityService(
   const stop = async (): Promise<void> => {
     await enrollment?.stop();
     unsubscribe();
+    drain.stop();
     revoker.stop();
     await Promise.all([responder.stop(), system.stop()]);
     // Not waiting for its start: with the API server down that may never finish.

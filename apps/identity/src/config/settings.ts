@@ -152,6 +152,14 @@ export const SETTINGS = {
     env: "DEVICE_JWT_MAX_LIFETIME_SECONDS",
     help: "a device's NATS user JWT expires at the latest this long after it connected",
   },
+  disableDrainTimeoutMs: {
+    schema: integer(0, 3_600_000, "a number of milliseconds"),
+    default: 30_000,
+    flag: "disable-drain-timeout",
+    placeholder: "<ms>",
+    env: "DISABLE_DRAIN_TIMEOUT_MS",
+    help: "a disabled device's connection is closed once its status reports no deployment (or it is offline), or after this long at the latest (0: at once)",
+  },
   idpAdminKey: {
     schema: zitadelKeyFile,
     flag: "idp-admin-key-file",

@@ -12,8 +12,29 @@ describe("device-policy", () => {
         userId: "1001",
         disabled: false,
         grants: ["desired-state.read", "agent-status.write"],
+        drained: true,
       },
     });
+  });
+
+  it("readDevice - drained once the operator's status reports no deployment, or Offline, or no connectivity yet", () => {
+    const drainedWith = (status: unknown): unknown => {
+      const reading = readDevice({ metadata: { name: "pi-1" }, spec: { identity }, status });
+      return reading.kind === "policy" && reading.policy.drained;
+    };
+    expect(drainedWith(undefined)).toBe(true);
+    expect(drainedWith({ connectivity: "Online", reportedDeployments: 2, conditions: [] })).toBe(
+      false,
+    );
+    expect(drainedWith({ connectivity: "Online", conditions: [] })).toBe(false);
+    expect(drainedWith({ connectivity: "Online", reportedDeployments: 0, conditions: [] })).toBe(
+      true,
+    );
+    expect(drainedWith({ connectivity: "Offline", reportedDeployments: 2, conditions: [] })).toBe(
+      true,
+    );
+    // A status the contracts refuse proves nothing: not drained (the timeout ends the wait).
+    expect(drainedWith({ connectivity: "Online", reportedDeployments: -1 })).toBe(false);
   });
 
   it("readDevice - no identity, or anything malformed, gives no policy", () => {
@@ -40,6 +61,7 @@ describe("device-policy", () => {
       userId: "u",
       disabled: false,
       grants: ["desired-state.read", "agent-status.write"],
+      drained: false,
     } as const;
     const policy = { ...a, grants: [...a.grants] };
     expect(
@@ -48,14 +70,16 @@ describe("device-policy", () => {
     expect(samePolicy(policy, { ...policy, grants: ["agent-status.write"] })).toBe(false);
     expect(samePolicy(policy, { ...policy, disabled: true })).toBe(false);
     expect(samePolicy(policy, { ...policy, userId: "v" })).toBe(false);
+    expect(samePolicy(policy, { ...policy, drained: true })).toBe(false);
   });
 
-  it("revokedPolicy - disabled with nothing granted", () => {
+  it("revokedPolicy - disabled with nothing granted, and nothing to drain", () => {
     expect(revokedPolicy("d", "u")).toEqual({
       deviceId: "d",
       userId: "u",
       disabled: true,
       grants: [],
+      drained: true,
     });
   });
 

@@ -1,7 +1,7 @@
 // A Device object (as the API server sent it) turned into the policy the
 // identity service enforces. Anything malformed gives no policy at all, so a
 // device the contracts do not accept can never connect.
-import { deviceIdSchema, deviceSpecSchema } from "@fleet/contracts";
+import { deviceIdSchema, deviceSpecSchema, deviceStatusSchema } from "@fleet/contracts";
 import type { DeviceObject } from "@fleet/kube";
 import type { DevicePolicy } from "./policy-source.js";
 
@@ -24,12 +24,28 @@ export function readDevice(device: DeviceObject): DeviceReading {
   }
   const { identity, disabled, grants } = spec.data;
   if (identity === undefined) return { kind: "no-identity", deviceId };
-  return { kind: "policy", policy: { deviceId, userId: identity.userId, disabled, grants } };
+  const policy = { deviceId, userId: identity.userId, disabled, grants, drained: drained(device) };
+  return { kind: "policy", policy };
+}
+
+/** The operator's status fields that say whether a device still runs workloads. */
+const drainStatusSchema = deviceStatusSchema.pick({
+  connectivity: true,
+  reportedDeployments: true,
+});
+
+function drained(device: DeviceObject): boolean {
+  const status = drainStatusSchema.safeParse(device.status ?? {});
+  // A status the schema refuses says nothing true: wait for the drain timeout.
+  if (!status.success) return false;
+  const { connectivity, reportedDeployments } = status.data;
+  return connectivity === undefined || connectivity === "Offline" || reportedDeployments === 0;
 }
 
 /** The policy a device has once it is gone: nothing allowed, so its connections close. */
 export function revokedPolicy(deviceId: string, userId: string): DevicePolicy {
-  return { deviceId, userId, disabled: true, grants: [] };
+  // Deleted: no Deployment can target it any more, so there is nothing to wait for.
+  return { deviceId, userId, disabled: true, grants: [], drained: true };
 }
 
 export function samePolicy(a: DevicePolicy, b: DevicePolicy): boolean {
@@ -37,6 +53,7 @@ export function samePolicy(a: DevicePolicy, b: DevicePolicy): boolean {
     a.deviceId === b.deviceId &&
     a.userId === b.userId &&
     a.disabled === b.disabled &&
+    a.drained === b.drained &&
     a.grants.length === b.grants.length &&
     a.grants.every((grant) => b.grants.includes(grant))
   );

@@ -7,6 +7,7 @@ const policy = (deviceId: string, userId: string, disabled = false): DevicePolic
   userId,
   disabled,
   grants: ["desired-state.read"],
+  drained: true,
 });
 
 describe("policy-index", () => {

@@ -10,6 +10,15 @@ export interface DevicePolicy {
   userId: string;
   disabled: boolean;
   grants: DeviceGrant[];
+  /**
+   * Nothing left to remove on the device before its connection may close (from
+   * the operator's Device status): it reported no deployment in its last
+   * heartbeat, or it is Offline, or the operator never wrote it a connectivity
+   * (nothing known runs there). A disabled device's live connection is closed
+   * once this holds (or a drain timeout passes), so it hears its workloads'
+   * removal first.
+   */
+  drained: boolean;
 }
 
 export type PolicyLookup = { found: true; policy: DevicePolicy } | { found: false; reason: string };

@@ -48,6 +48,8 @@ export interface PlatformIdentityOptions {
   policies?: PolicySource;
   httpPort?: number;
   deviceJwtMaxLifetimeMs?: number;
+  /** A disabled device's connection is closed once drained, or after this long (default 30 s). */
+  disableDrainTimeoutMs?: number;
   /** Refetch the IdP's keys when older than this (default 10 minutes). */
   idpKeysMaxAgeMs?: number;
   log?: Logger;
@@ -126,6 +128,9 @@ export async function startPlatformIdentity(
     ...(options.deviceJwtMaxLifetimeMs === undefined
       ? {}
       : { deviceJwtMaxLifetimeMs: options.deviceJwtMaxLifetimeMs }),
+    ...(options.disableDrainTimeoutMs === undefined
+      ? {}
+      : { disableDrainTimeoutMs: options.disableDrainTimeoutMs }),
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(enrollment === undefined ? {} : { enrollment: enrollment.options }),
     name: "iot-identity-test",
