@@ -10,6 +10,7 @@ import { createPublicKey, randomBytes } from "node:crypto";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import {
   deploymentManifest,
   deviceResourceSchema,
@@ -72,7 +73,9 @@ beforeAll(async () => {
   devices = DeviceClient.forKubeConfig(kc);
   tokens = EnrollmentTokenClient.forKubeConfig(kc);
   deployments = DeploymentClient.forKubeConfig(kc);
-  identity = await startPlatformIdentity({ enrollment: true });
+  // A drain timeout far past the operator's restart below: the disabled device
+  // must be disconnected because it drained, never because the wait ran out.
+  identity = await startPlatformIdentity({ enrollment: true, disableDrainTimeoutMs: 180_000 });
   operator = await startOperator(`op-enroll-${run}`, ["--lease-name", `it-enroll-${run}`]);
   await operator.waitForState("leading");
   podman = new PodmanClient((await platformConnection()).podmanSocket);
@@ -269,8 +272,34 @@ describe("enrollment flow", () => {
     });
     expect(await connected(deviceId)).toBe(true);
 
-    // 6. Disable: the workload is removed and the device disconnected (and kept out).
+    // 6. Disable with the operator down: iot-identity drains before it kicks, so
+    // the device stays connected (it would not hear its workload's removal
+    // otherwise) and its container keeps running until the operator is back.
+    await waitUntil(async () => (await device(deviceId)).status?.reportedDeployments === 1, {
+      what: "the operator's Device status: one deployment reported",
+      ...WAIT,
+    });
+    await operator.stop();
     await (await platformProvisioning()).disableDevice(deviceId);
+    // iot-identity has seen the disable once its registrar wrote the phase.
+    await waitUntil(async () => (await device(deviceId)).status?.phase === "Disabled", {
+      what: "Device phase Disabled",
+      ...WAIT,
+    });
+    // A kick on disable lands within a second; this is the wait for one that must not come.
+    const holdUntil = Date.now() + 3000;
+    while (Date.now() < holdUntil) {
+      expect(await connected(deviceId), "the disabled device kept connected while draining").toBe(
+        true,
+      );
+      await delay(250);
+    }
+    expect(await keyContainers(podman, deviceId, key)).toHaveLength(1);
+
+    // The operator back: it deletes the desired state, the connected agent removes
+    // the container and reports no deployment, and only then is it disconnected.
+    operator = await startOperator(`op-enroll-${run}-2`, ["--lease-name", `it-enroll-${run}`]);
+    await operator.waitForState("leading", 60_000);
     await waitUntil(async () => (await keyContainers(podman, deviceId, key)).length === 0, {
       what: "the container removed from the disabled device",
       ...WAIT,
@@ -279,11 +308,8 @@ describe("enrollment flow", () => {
       what: "the disabled device's NATS connection closed",
       ...WAIT,
     });
-    await waitUntil(async () => (await device(deviceId)).status?.phase === "Disabled", {
-      what: "Device phase Disabled",
-      ...WAIT,
-    });
-  }, 180_000);
+    expect((await device(deviceId)).status?.reportedDeployments).toBe(0);
+  }, 240_000);
 
   it("enrollment flow - without the server's CA, enroll stops at once and says to give --server-ca; nothing is created", async () => {
     const enrollment = identity.enrollment;

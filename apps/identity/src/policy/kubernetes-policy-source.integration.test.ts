@@ -58,7 +58,13 @@ describe("KubernetesPolicySource - against the real API server", () => {
     await source.start();
     expect(await source.lookup(userOf(a))).toEqual({
       found: true,
-      policy: { deviceId: a, userId: userOf(a), disabled: false, grants: DEFAULT_GRANTS },
+      policy: {
+        deviceId: a,
+        userId: userOf(a),
+        disabled: false,
+        grants: DEFAULT_GRANTS,
+        drained: true,
+      },
     });
     expect(await source.lookup(`nobody-${runId}`)).toEqual({
       found: false,
@@ -88,8 +94,25 @@ describe("KubernetesPolicySource - against the real API server", () => {
       userId: userOf(b),
       disabled: true,
       grants: [],
+      drained: true,
     });
     expect((await source.lookup(userOf(b))).found).toBe(false);
+  });
+
+  it("onChange - the operator's status saying workloads run, then none, is reported (a disabled device drains on it)", async () => {
+    const d = await createDevice("draining");
+    const drainedIs = (drained: boolean): Promise<void> =>
+      waitUntil(
+        () => Promise.resolve(changes.some((c) => c.deviceId === d && c.drained === drained)),
+        { what: `onChange for ${d} drained=${String(drained)}`, timeoutMs: 5000 },
+      );
+    await drainedIs(true);
+    changes.length = 0;
+    await devices.patchStatus(d, { connectivity: "Online", reportedDeployments: 2 });
+    await drainedIs(false);
+    changes.length = 0;
+    await devices.patchStatus(d, { reportedDeployments: 0 });
+    await drainedIs(true);
   });
 
   it("lookup - reads through to the API server for a Device the cache has not seen", async () => {
