@@ -14,6 +14,8 @@ export interface Metrics {
   enrollmentRequests: Counter<"route" | "code">;
   /** The registrar's work: identities issued (or failed), Device status patches. */
   registrar: Counter<"action" | "result">;
+  /** Disabled devices' drains: started, and how each ended (drained, timed-out, cancelled). */
+  disableDrains: Counter<"event">;
 }
 
 export function createMetrics(): Metrics {
@@ -57,6 +59,12 @@ export function createMetrics(): Metrics {
       name: "identity_registrar_actions_total",
       help: "The registrar's writes by action (issue: an approved device's identity; status: a Device status patch) and result (done, failed).",
       labelNames: ["action", "result"],
+      registers,
+    }),
+    disableDrains: new Counter({
+      name: "identity_disable_drains_total",
+      help: "Disabled devices whose connection waits for their workloads to go: started, then drained (kicked), timed-out (kicked with workloads still reported) or cancelled (enabled again).",
+      labelNames: ["event"],
       registers,
     }),
   };

@@ -150,6 +150,9 @@ export async function startIdentityService(
     },
     options.disableDrainTimeoutMs ?? DEFAULT_DISABLE_DRAIN_TIMEOUT_MS,
     log,
+    (event) => {
+      metrics.disableDrains.inc({ event });
+    },
   );
   const unsubscribe = policies.onChange((policy) => {
     drain.observe(policy);

@@ -8,6 +8,8 @@ import { DeviceChanges } from "./device-changes.js";
 
 export const DEFAULT_DISABLE_DRAIN_TIMEOUT_MS = 30_000;
 
+export type DrainEvent = "started" | "drained" | "timed-out" | "cancelled";
+
 export class DisableDrain {
   readonly #changes = new DeviceChanges();
   readonly #timers = new Map<string, NodeJS.Timeout>();
@@ -17,6 +19,8 @@ export class DisableDrain {
     private readonly kick: (deviceId: string) => void,
     private readonly timeoutMs: number,
     private readonly log: Logger,
+    /** Told of each drain's start and end (metrics; tests await a drain started). */
+    private readonly onEvent: (event: DrainEvent) => void = () => undefined,
   ) {}
 
   /** Every change of a device's policy. */
@@ -24,7 +28,7 @@ export class DisableDrain {
     const { deviceId } = policy;
     switch (this.#changes.decide(policy)) {
       case "kick":
-        this.#stopTimer(deviceId);
+        if (this.#stopTimer(deviceId)) this.onEvent("drained");
         this.kick(deviceId);
         return;
       case "drain":
@@ -33,6 +37,7 @@ export class DisableDrain {
           "device disabled: its connection closes once its workloads are removed",
         );
         this.#stopTimer(deviceId);
+        this.onEvent("started");
         this.#timers.set(
           deviceId,
           setTimeout(() => {
@@ -42,12 +47,13 @@ export class DisableDrain {
               { device: deviceId, timeoutMs: this.timeoutMs },
               "disabled device not drained in time; closing its connection with workloads still reported",
             );
+            this.onEvent("timed-out");
             this.kick(deviceId);
           }, this.timeoutMs).unref(),
         );
         return;
       case "cancel-drain":
-        this.#stopTimer(deviceId);
+        if (this.#stopTimer(deviceId)) this.onEvent("cancelled");
         return;
       case "keep":
         return;
@@ -64,8 +70,9 @@ export class DisableDrain {
     this.#timers.clear();
   }
 
-  #stopTimer(deviceId: string): void {
+  /** True when a drain was waiting. */
+  #stopTimer(deviceId: string): boolean {
     clearTimeout(this.#timers.get(deviceId));
-    this.#timers.delete(deviceId);
+    return this.#timers.delete(deviceId);
   }
 }
