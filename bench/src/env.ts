@@ -35,6 +35,11 @@ const SETTINGS = {
     env: "BENCH_OPERATOR_CPU_PROFILE_DIR",
     schema: z.string().min(1).optional(),
   },
+  /** When set, fleet-selector's first operator writes a heap snapshot here after its size is measured. */
+  BENCH_OPERATOR_HEAP_SNAPSHOT_DIR: {
+    env: "BENCH_OPERATOR_HEAP_SNAPSHOT_DIR",
+    schema: z.string().min(1).optional(),
+  },
   /** Measuring time per fleet size (fleet-scale and fleet-selector). */
   BENCH_SCALE_SECONDS: { env: "BENCH_SCALE_SECONDS", schema: count, default: 45 },
   /** Devices in KV for `dashboard`. */

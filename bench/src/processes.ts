@@ -107,13 +107,19 @@ export async function startOperator(
     extra?: string[];
     /** A folder for a V8 CPU profile of the whole run (written when the operator exits). */
     cpuProfileDir?: string;
+    /** A folder for heap snapshots, each written when the operator gets SIGUSR2. */
+    heapSnapshotDir?: string;
   },
 ): Promise<Operator> {
   const port = await freePort();
-  const profile =
-    options.cpuProfileDir === undefined
+  const profile = [
+    ...(options.cpuProfileDir === undefined
       ? []
-      : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
+      : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`]),
+    ...(options.heapSnapshotDir === undefined
+      ? []
+      : ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${options.heapSnapshotDir}`]),
+  ];
   const entry =
     options.bundle === undefined
       ? [...profile, "--import", "tsx", OPERATOR_MAIN]

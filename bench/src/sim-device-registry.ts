@@ -34,13 +34,17 @@ export interface Growth {
   perSecond: number;
 }
 
-/** What the operator's Device status writer leaves on a device whose heartbeats are fresh. */
+/**
+ * What the operator's Device status writer leaves on a device whose heartbeats
+ * are fresh and report one deployment (the simulator's).
+ */
 function onlineStatus(agentVersion: string): Partial<DeviceStatus> {
   const now = new Date().toISOString();
   return {
     connectivity: "Online",
     lastSeenAt: now,
     agentVersion,
+    reportedDeployments: 1,
     conditions: [
       {
         type: DEVICE_CONDITION_ONLINE,

@@ -9,7 +9,9 @@
 // CR's size; then a relabel of BENCH_RELABEL_DEVICES devices into the second
 // Deployment and back out, timed per device on a desired-state KV watch.
 import type { DeploymentSpecInput } from "@fleet/contracts";
+import { waitUntil } from "@fleet/local-platform/testing";
 import { loadavg } from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
 import type { BenchContext, Benchmark } from "../context.js";
 import { CrWatch } from "../cr-watch.js";
 import { DesiredKeysWatch } from "../desired-keys-watch.js";
@@ -22,7 +24,7 @@ import { relabelBothWays } from "../relabel.js";
 import { SimDeviceRegistry } from "../sim-device-registry.js";
 import { nginxSelectorSpec, runId } from "../spec.js";
 import { latencyFigure, valueFigure, type Figure } from "../stats.js";
-import { measureSteadyState } from "../steady-state.js";
+import { measureSteadyState, metricsPage } from "../steady-state.js";
 
 /** Selects every simulated device of the run. */
 const FLEET = "fleet";
@@ -48,7 +50,15 @@ function sample(ids: readonly string[], count: number): string[] {
   return pool.slice(0, Math.min(count, pool.length));
 }
 
+/** How the operator of one size runs: bundled or under tsx, and whether its heap is snapshotted. */
+interface Form {
+  label: string;
+  bundle?: string;
+  heapSnapshot?: boolean;
+}
+
 interface Parts {
+  heapSnapshot: boolean;
   size: number;
   label: string;
   namespace: string;
@@ -66,7 +76,7 @@ async function openParts(
   ctx: BenchContext,
   registry: SimDeviceRegistry,
   size: number,
-  form: { label: string; bundle?: string },
+  form: Form,
 ): Promise<Parts> {
   const ids = registry.ids.slice(0, size);
   const namespace = await ctx.cluster.namespace(`selector-${size}`);
@@ -78,10 +88,15 @@ async function openParts(
     ...(ctx.env.BENCH_OPERATOR_CPU_PROFILE_DIR === undefined
       ? {}
       : { cpuProfileDir: ctx.env.BENCH_OPERATOR_CPU_PROFILE_DIR }),
+    ...(form.heapSnapshot === true && ctx.env.BENCH_OPERATOR_HEAP_SNAPSHOT_DIR !== undefined
+      ? { heapSnapshotDir: ctx.env.BENCH_OPERATOR_HEAP_SNAPSHOT_DIR }
+      : {}),
   });
   const readyMs = performance.now() - t0;
   ctx.logger.info({ size, readyMs: Math.round(readyMs) }, "operator leading");
   return {
+    heapSnapshot:
+      form.heapSnapshot === true && ctx.env.BENCH_OPERATOR_HEAP_SNAPSHOT_DIR !== undefined,
     size,
     label: `selector.${size}${form.label}`,
     namespace,
@@ -175,6 +190,7 @@ async function measureParts(
     RELABEL_TIMEOUT_MS,
   );
   ctx.logger.info({ size }, "relabelled both ways");
+  if (parts.heapSnapshot) await snapshotHeap(ctx, operator);
   const online = deviceWrites.online();
   const devicePatchesSinceStart = metricSum(steady.metricsAfter, DEVICE_PATCHES);
 
@@ -211,7 +227,9 @@ async function measureParts(
         `Devices Online at the end ${online} of ${size}`,
     }),
     valueFigure(`${label}.heartbeats_per_s`, steady.heartbeats / s, "puts/s", 1, {
-      note: `simulator's achieved rate; intended ${size / 5}/s (5 s period)`,
+      note:
+        `simulator's achieved rate; intended ${size / 5}/s (5 s period); longest gap between ` +
+        `two heartbeats of one device ${Math.round(steady.heartbeatMaxGapMs)} ms`,
     }),
     valueFigure(`${label}.nats_in_msgs_per_s`, steady.natsInMsgs / s, "msg/s", 1),
     valueFigure(`${label}.cr_bytes`, crBytes, "bytes", 1, {
@@ -234,11 +252,27 @@ async function measureParts(
   ];
 }
 
+/** Has the operator write a heap snapshot (SIGUSR2) and waits until it serves again. */
+async function snapshotHeap(ctx: BenchContext, operator: Operator): Promise<void> {
+  const started = performance.now();
+  process.kill(operator.pid, "SIGUSR2");
+  // Writing the snapshot blocks the operator's event loop: it answers again once done.
+  await delay(1000);
+  await waitUntil(async () => (await metricsPage(operator)).length > 0, {
+    what: "operator back after its heap snapshot",
+    timeoutMs: 600_000,
+  });
+  ctx.logger.info(
+    { ms: Math.round(performance.now() - started) },
+    "operator heap snapshot written",
+  );
+}
+
 async function measureSize(
   ctx: BenchContext,
   registry: SimDeviceRegistry,
   size: number,
-  form: { label: string; bundle?: string },
+  form: Form,
 ): Promise<Figure[]> {
   const parts = await openParts(ctx, registry, size, form);
   try {
@@ -268,7 +302,13 @@ export const fleetSelector: Benchmark = async (ctx) => {
       }),
     );
     // The operator as its image ships it: bundled by esbuild, run by plain node.
-    figures.push(...(await measureSize(ctx, registry, size, { label: "", bundle })));
+    figures.push(
+      ...(await measureSize(ctx, registry, size, {
+        label: "",
+        bundle,
+        heapSnapshot: size === sizes[0],
+      })),
+    );
     // The smallest size once more under tsx, against the bundle (RSS differs most),
     // before more Devices exist.
     if (size === sizes[0]) {
