@@ -201,7 +201,8 @@ describe("DeviceStatusWriter", () => {
     listed(writer, device("a"));
     writer.heartbeat("a", beat("a"), Date.now());
     await vi.advanceTimersByTimeAsync(100);
-    expect(await count("error")).toBe(1);
+    // Full jitter may draw a first retry inside these 100 ms: one or two failures.
+    expect(await count("error")).toBeGreaterThanOrEqual(1);
     failing = false;
     writer.heartbeat("a", beat("a"), Date.now());
     await vi.advanceTimersByTimeAsync(5000);
