@@ -40,6 +40,12 @@ const SETTINGS = {
     env: "BENCH_OPERATOR_HEAP_SNAPSHOT_DIR",
     schema: z.string().min(1).optional(),
   },
+  /** Extra node flags for fleet-selector's operators (space-separated), e.g. "--max-old-space-size=256". */
+  BENCH_OPERATOR_NODE_FLAGS: {
+    env: "BENCH_OPERATOR_NODE_FLAGS",
+    schema: z.string().transform((text) => text.split(" ").filter((flag) => flag !== "")),
+    default: "",
+  },
   /** Measuring time per fleet size (fleet-scale and fleet-selector). */
   BENCH_SCALE_SECONDS: { env: "BENCH_SCALE_SECONDS", schema: count, default: 45 },
   /** Devices in KV for `dashboard`. */

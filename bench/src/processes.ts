@@ -109,10 +109,13 @@ export async function startOperator(
     cpuProfileDir?: string;
     /** A folder for heap snapshots, each written when the operator gets SIGUSR2. */
     heapSnapshotDir?: string;
+    /** More node flags for the operator, e.g. a heap limit. */
+    nodeFlags?: string[];
   },
 ): Promise<Operator> {
   const port = await freePort();
   const profile = [
+    ...(options.nodeFlags ?? []),
     ...(options.cpuProfileDir === undefined
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`]),

@@ -85,6 +85,7 @@ async function openParts(
     namespace,
     lease: `selector-${runId()}`,
     ...(form.bundle === undefined ? {} : { bundle: form.bundle }),
+    nodeFlags: ctx.env.BENCH_OPERATOR_NODE_FLAGS,
     ...(ctx.env.BENCH_OPERATOR_CPU_PROFILE_DIR === undefined
       ? {}
       : { cpuProfileDir: ctx.env.BENCH_OPERATOR_CPU_PROFILE_DIR }),
@@ -211,7 +212,10 @@ async function measureParts(
     }),
     valueFigure(`${label}.operator_rss_max`, mb(steady.rssMaxBytes), "MB", steady.rssSamples, {
       ...(size === 10_000 ? { target: "≤ 300 MB" } : size === 50_000 ? { target: "≤ 500 MB" } : {}),
-      note: memoryNote,
+      note:
+        ctx.env.BENCH_OPERATOR_NODE_FLAGS.length === 0
+          ? memoryNote
+          : `${memoryNote}; node flags ${ctx.env.BENCH_OPERATOR_NODE_FLAGS.join(" ")}`,
     }),
     valueFigure(`${label}.operator_cpu`, steady.cpuCores, "cores", 1),
     valueFigure(`${label}.cr_status_patches_per_s`, crPatches / s, "patches/s/CR", 1, {
