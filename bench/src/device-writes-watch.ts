@@ -22,6 +22,8 @@ export class DeviceWritesWatch {
   writes = 0;
   /** Writes that turned a Device's status from Online to anything else (flapping, if any). */
   wentOffline = 0;
+  /** Writes that turned a Device's status Online from anything else. */
+  cameOnline = 0;
   readonly #online = new Set<string>();
   #watch: ResourceWatch<DeviceObject> | undefined;
 
@@ -33,7 +35,9 @@ export class DeviceWritesWatch {
         {
           changed: (name, device) => {
             observer.writes += 1;
-            if (observer.#online.has(name) && !isOnline(device)) observer.wentOffline += 1;
+            const was = observer.#online.has(name);
+            if (was && !isOnline(device)) observer.wentOffline += 1;
+            if (!was && isOnline(device)) observer.cameOnline += 1;
             observer.#note(name, device);
           },
           deleted: (name) => {

@@ -163,9 +163,11 @@ async function measureParts(
   const steadyLoad = loadNote();
   const writes0 = deviceWrites.writes;
   const offline0 = deviceWrites.wentOffline;
+  const online0 = deviceWrites.cameOnline;
   const steady = await measureSteadyState(ctx, { operator, crs, sim, name: FLEET });
   const deviceWritesInWindow = deviceWrites.writes - writes0;
   const wentOffline = deviceWrites.wentOffline - offline0;
+  const cameOnline = deviceWrites.cameOnline - online0;
   const devicePatchesOf = (page: string): number => metricSum(page, DEVICE_PATCHES);
   const devicePatches =
     devicePatchesOf(steady.metricsAfter) - devicePatchesOf(steady.metricsBefore);
@@ -226,7 +228,7 @@ async function measureParts(
       ...(size === 50_000 ? { target: "≤ 50" } : {}),
       note:
         `operator's ${DEVICE_PATCHES} over the window; Device writes seen on a watch ` +
-        `${(deviceWritesInWindow / s).toFixed(2)}/s, of which Online → Offline ${wentOffline}; ` +
+        `${(deviceWritesInWindow / s).toFixed(2)}/s, of which Online → Offline ${wentOffline}, back Online ${cameOnline}; ` +
         `since operator start ${devicePatchesSinceStart}; ` +
         `Devices Online at the end ${online} of ${size}`,
     }),
