@@ -56,6 +56,7 @@ describe("DeviceClient - against the real API server", () => {
     expect(created.metadata?.name).toBe(device);
     expect(deviceSpecSchema.parse(specOf(await client.get(device)))).toEqual({
       disabled: false,
+      approved: false,
       identity: identity(1),
       grants: ["desired-state.read", "agent-status.write"],
     });
@@ -67,6 +68,7 @@ describe("DeviceClient - against the real API server", () => {
     await client.patchSpec(device, { disabled: true, grants: ["agent-status.write"] });
     expect(specOf(await client.get(device))).toEqual({
       disabled: true,
+      approved: false,
       identity: identity(1),
       grants: ["agent-status.write"],
     });
@@ -74,6 +76,7 @@ describe("DeviceClient - against the real API server", () => {
     await client.patchSpec(device, { identity: null });
     expect(specOf(await client.find(device))).toEqual({
       disabled: true,
+      approved: false,
       grants: ["agent-status.write"],
     });
 
