@@ -73,8 +73,6 @@ test("targeting - the new-deployment form counts a selector's devices live and c
   page,
 }) => {
   await signIn(page, "alice", "/deployments/new");
-  await page.getByLabel("Name", { exact: true }).fill(deploymentName);
-  await page.getByLabel("Host port").fill("18291");
   await page.getByLabel("Devices by label selector").check();
   const selector = page.getByLabel("Label selector", { exact: true });
   const preview = page.getByTestId("selector-preview");
@@ -106,6 +104,12 @@ test("targeting - the new-deployment form counts a selector's devices live and c
   await page.getByLabel("Label 2 value").fill("eu");
   await expect(preview).toHaveAttribute("data-matched", "1");
 
+  // Typed once the page is live (the preview above answered): text typed before
+  // React hydrates the form is replaced by its initial values.
+  const name = page.getByLabel("Name", { exact: true });
+  await name.fill(deploymentName);
+  await page.getByLabel("Host port").fill("18291");
+  await expect(name).toHaveValue(deploymentName);
   await page.getByRole("button", { name: "Create deployment" }).click();
   await page.waitForURL(`**/deployments/default/${deploymentName}`);
   await expect(page.getByTestId("target-selector")).toHaveText(`app=${app},region=eu`);
