@@ -62,14 +62,14 @@ function procStat(pid: number): { ppid: number; state: string; startTime: string
   }
 }
 
-function commandOf(pid: number): string {
+function commandOf(pid: number, fallback = "?"): string {
   try {
     return readFileSync(`/proc/${String(pid)}/cmdline`, "utf8")
       .split("\0")
       .join(" ")
       .trim();
   } catch {
-    return "?";
+    return fallback;
   }
 }
 
@@ -160,7 +160,9 @@ export function runDemo(command: string, args: string[], instance: DemoInstance)
         const now = procStat(pid);
         // A zombie has ended; only nobody has reaped it.
         const alive = now !== undefined && now.state !== "Z" && now.startTime === process.startTime;
-        return alive ? [`${String(pid)} ${process.command}`] : [];
+        // Read the command line again: a process first seen between fork and exec
+        // was recorded with its parent's command line.
+        return alive ? [`${String(pid)} ${commandOf(pid, process.command)}`] : [];
       }),
   };
 }
