@@ -3,7 +3,13 @@
 // message naming it and where it came from.
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { namespaceNameSchema, natsServersSchema, offlineAfterMs } from "@fleet/contracts";
+import {
+  durationSchema,
+  formatDuration,
+  namespaceNameSchema,
+  natsServersSchema,
+  offlineAfterMs,
+} from "@fleet/contracts";
 import {
   ConfigError,
   logLevelSchema,
@@ -13,7 +19,6 @@ import {
   type Setting,
 } from "@fleet/runtime";
 import { z } from "zod";
-import { durationSchema, formatDuration } from "./duration.js";
 import type { OperatorEnv } from "./env.js";
 
 /** A setting whose variable is one env.ts reads. */

@@ -40,6 +40,8 @@ export const inventorySchema = z.object({
 
 export const deploymentReportSchema = z.object({
   phase: deploymentPhaseSchema,
+  /** The revision of the desired-state entry this phase is about (absent from older agents). */
+  revision: z.int().min(1).optional(),
   lastError: clippedText().optional(),
   lastEventAt: timestampSchema.optional(),
 });

@@ -9,6 +9,7 @@ import {
   CONDITION_TYPE_MAX_LENGTH,
   CONDITIONS_MAX_ITEMS,
 } from "./limits.js";
+import { rolloutStatusSchema } from "./rollout.js";
 import { severitySchema } from "./severity.js";
 import { timestampSchema } from "./timestamp.js";
 
@@ -118,6 +119,8 @@ export const deploymentStatusSchema = z.object({
   observedGeneration: z.int().min(0).optional(),
   conditions: conditionsSchema,
   aggregate: aggregateSchema.optional(),
+  /** The staged rollout of the spec's revision (also kept for deployments without spec.rollout). */
+  rollout: rolloutStatusSchema.optional(),
 });
 
 export type Condition = z.output<typeof conditionSchema>;

@@ -6,6 +6,7 @@ import { deviceIdSchema, namespaceNameSchema, resourceNameSchema } from "./kuber
 import { labelSelectorSchema, type LabelSelector } from "./label-selector.js";
 import { TARGET_DEVICES_MAX_ITEMS } from "./limits.js";
 import { parseOrThrow } from "./payload.js";
+import { rolloutSpecSchema } from "./rollout.js";
 import { scoreSchema } from "./score.js";
 
 export const API_GROUP = "iot.nationtech.io";
@@ -43,6 +44,8 @@ export const deploymentSpecSchema = z
     /** Enrolled, enabled Devices whose labels match; follows label changes both ways. */
     targetSelector: labelSelectorSchema.optional(),
     score: scoreSchema,
+    /** Staged rollout of new revisions; absent: every device gets a new revision at once. */
+    rollout: rolloutSpecSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     if ((spec.targetDevices === undefined) === (spec.targetSelector === undefined))

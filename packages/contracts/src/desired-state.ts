@@ -19,6 +19,12 @@ export const desiredStateEntrySchema = z.object({
     uid: z.string().min(1, "must be the CR's metadata.uid"),
     generation: z.int().min(0),
   }),
+  /**
+   * The CR's revision this score is (see rollout.ts). During a staged rollout
+   * devices hold different revisions; the agent reports it back with the phase.
+   * Absent in entries written before revisions existed.
+   */
+  revision: z.int().min(1).optional(),
   score: scoreSchema,
 });
 

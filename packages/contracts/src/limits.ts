@@ -86,3 +86,10 @@ export const ENROLLMENT_REQUEST_MAX_BYTES = 16 * 1024;
 export const ENROLLMENT_PROOF_MAX_LENGTH = 8192;
 /** Token uses an EnrollmentToken's status keeps (newest first); every use is also logged. */
 export const ENROLLMENT_RECENT_USES_LIMIT = 20;
+
+// --- Rollouts ---
+
+/** Batches a rollout may declare (a final left-over batch may follow). */
+export const ROLLOUT_BATCHES_MAX_ITEMS = 20;
+/** Failed devices a rollout failure names, with their errors. */
+export const ROLLOUT_FAILURES_LIMIT = 20;

@@ -6,12 +6,12 @@
 // is refreshed at most once per refresh interval. Never once per heartbeat.
 import {
   DEVICE_CONDITION_ONLINE,
+  formatDuration,
   isDeviceFresh,
   type Condition,
   type DeviceConnectivity,
   type DeviceInventorySummary,
 } from "@fleet/contracts";
-import { formatDuration } from "../duration.js";
 import { kubeTime } from "../status/build-status.js";
 
 /** What the latest heartbeat of a device said, and when it arrived (receiver's clock). */

@@ -1,7 +1,7 @@
 // The flags of `iot-operator enrollment create`, resolved by @fleet/runtime
 // (flags > env) and checked before the API server is asked: a bad one is
 // named with where it came from. The expiry defaults to a day.
-import { ENROLLMENT_TOKEN_MAX_USES } from "@fleet/contracts";
+import { durationSchema, ENROLLMENT_TOKEN_MAX_USES } from "@fleet/contracts";
 import {
   DEFAULT_ENROLLMENT_TOKEN_TTL_MS,
   type CreateEnrollmentTokenInput,
@@ -10,7 +10,6 @@ import { ConfigError, resolveConfig, type Setting } from "@fleet/runtime";
 import { z } from "zod";
 import type { KubeSource } from "../config.js";
 import { labelsFromFlags } from "../device/labels.js";
-import { durationSchema } from "../duration.js";
 import type { OperatorEnv } from "../env.js";
 
 type CreateSetting = Setting & { env?: keyof OperatorEnv };
