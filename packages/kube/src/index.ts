@@ -34,6 +34,17 @@ export {
   type EnrollmentTokenWriteOptions,
 } from "./enrollment-token-client.js";
 export {
+  readRevision,
+  RevisionClient,
+  revisionDeploymentLabelValue,
+  revisionHashOf,
+  revisionManifest,
+  revisionName,
+  revisionSelector,
+  type RevisionManifestInput,
+  type StoredRevision,
+} from "./revision-client.js";
+export {
   ResourceWatch,
   type ResourceWatchHandlers,
   type ResourceWatchOptions,
