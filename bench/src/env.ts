@@ -46,6 +46,10 @@ const SETTINGS = {
     schema: z.string().transform((text) => text.split(" ").filter((flag) => flag !== "")),
     default: "",
   },
+  /** Simulated devices of `rollout` (one Deployment, revision 1 → 2 in 4 batches). */
+  BENCH_ROLLOUT_DEVICES: { env: "BENCH_ROLLOUT_DEVICES", schema: count, default: 1000 },
+  /** How long a simulated device of `rollout` takes to run a new revision (±50 %), in ms. */
+  BENCH_ROLLOUT_UPDATE_MS: { env: "BENCH_ROLLOUT_UPDATE_MS", schema: count, default: 1000 },
   /** Measuring time per fleet size (fleet-scale and fleet-selector). */
   BENCH_SCALE_SECONDS: { env: "BENCH_SCALE_SECONDS", schema: count, default: 45 },
   /** Devices in KV for `dashboard`. */

@@ -2,12 +2,15 @@
 // period, over a few NATS connections (like agents behind one edge hub would).
 // The connections are the platform admin's: one simulator publishes thousands
 // of devices' statuses, which no single device identity may.
-// A device in `failing` reports its deployment Failed.
+// A device in `failing` reports its deployment Failed. A `report` function,
+// when given, says what each device reports instead (the rollout benchmark's
+// devices report the revision they run, or nothing before their first entry).
 import {
   BUCKET_AGENT_STATUS,
   agentStatusKey,
   desiredStateKey,
   encodeAgentStatus,
+  type DeploymentReport,
 } from "@fleet/contracts";
 import { Kvm, type KV } from "@nats-io/kv";
 import { connectAsAdmin, type PlatformConnection } from "@fleet/local-platform/testing";
@@ -15,6 +18,9 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as delay } from "node:timers/promises";
 
 const TICK_MS = 100;
+
+/** What a device reports about the deployment; undefined: the deployment is not mentioned. */
+export type ReportOf = (device: string) => Omit<DeploymentReport, "lastEventAt"> | undefined;
 /** The agent version every simulated device reports. */
 export const SIM_AGENT_VERSION = "bench-sim";
 
@@ -26,6 +32,7 @@ export class HeartbeatSimulator {
   maxGapMs = 0;
   /** When each device's last heartbeat was acknowledged (performance.now; 0: none since reset). */
   #lastBeat: Float64Array;
+  readonly #indexOf = new Map<string, number>();
   #stopped = false;
   #loop: Promise<void> = Promise.resolve();
 
@@ -35,15 +42,17 @@ export class HeartbeatSimulator {
     readonly ids: string[],
     private readonly deployment: { namespace: string; name: string },
     private readonly periodMs: number,
+    private readonly reportOf: ReportOf | undefined,
   ) {
     this.#lastBeat = new Float64Array(ids.length);
+    ids.forEach((id, i) => this.#indexOf.set(id, i));
   }
 
   static async open(
     connection: PlatformConnection,
     ids: string[],
     deployment: { namespace: string; name: string },
-    options: { connections?: number; periodMs?: number } = {},
+    options: { connections?: number; periodMs?: number; report?: ReportOf } = {},
   ): Promise<HeartbeatSimulator> {
     const connections = await Promise.all(
       Array.from({ length: options.connections ?? 4 }, () => connectAsAdmin({ connection })),
@@ -51,7 +60,14 @@ export class HeartbeatSimulator {
     const buckets = await Promise.all(
       connections.map((nc) => new Kvm(nc).open(BUCKET_AGENT_STATUS)),
     );
-    return new HeartbeatSimulator(connections, buckets, ids, deployment, options.periodMs ?? 5000);
+    return new HeartbeatSimulator(
+      connections,
+      buckets,
+      ids,
+      deployment,
+      options.periodMs ?? 5000,
+      options.report,
+    );
   }
 
   /** One heartbeat of device number `i`; resolves when JetStream acknowledged it. */
@@ -60,17 +76,19 @@ export class HeartbeatSimulator {
     const bucket = this.buckets[i % this.buckets.length];
     if (bucket === undefined) return;
     const key = desiredStateKey({ device, ...this.deployment });
+    const report =
+      this.reportOf === undefined
+        ? this.failing.has(device)
+          ? { phase: "Failed" as const, lastError: "simulated failure" }
+          : { phase: "Running" as const }
+        : this.reportOf(device);
     await bucket.put(
       agentStatusKey(device),
       encodeAgentStatus({
         deviceId: device,
         agentVersion: SIM_AGENT_VERSION,
         lastHeartbeatAt: new Date().toISOString(),
-        deployments: {
-          [key]: this.failing.has(device)
-            ? { phase: "Failed", lastError: "simulated failure" }
-            : { phase: "Running" },
-        },
+        deployments: report === undefined ? {} : { [key]: report },
       }),
     );
     this.puts += 1;
@@ -78,6 +96,12 @@ export class HeartbeatSimulator {
     const last = this.#lastBeat[i] ?? 0;
     if (last > 0) this.maxGapMs = Math.max(this.maxGapMs, now - last);
     this.#lastBeat[i] = now;
+  }
+
+  /** One heartbeat of `device` now (a real agent beats at once on a change), outside the period. */
+  async beatDevice(device: string): Promise<void> {
+    const i = this.#indexOf.get(device);
+    if (i !== undefined) await this.beat(i);
   }
 
   /** Starts measuring the longest gap afresh. */

@@ -4,6 +4,7 @@ import { platformConnection } from "@fleet/local-platform/testing";
 import { Cluster } from "./cluster.js";
 import type { Benchmark, BenchContext } from "./context.js";
 import type { BenchEnv } from "./env.js";
+import { CheckFailedError } from "./errors.js";
 import { openBuckets } from "./kv.js";
 import type { Logger } from "./logger.js";
 import { describeMachine } from "./machine.js";
@@ -43,6 +44,7 @@ export async function runBenchmark(
   try {
     run.figures = await benchmark(ctx);
   } catch (error) {
+    if (error instanceof CheckFailedError) run.figures = error.figures;
     run.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     ctx.logger.error({ err: error }, "benchmark failed");
   } finally {

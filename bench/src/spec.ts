@@ -4,13 +4,18 @@ import { NGINX_CONTAINER_PORT, nginxImageRef } from "@fleet/local-platform/testi
 
 export const NGINX_IMAGE = nginxImageRef("1.0");
 
-const nginxScore = (hostPort: number): DeploymentSpecInput["score"] => ({
+/** The nginx workload; `env`, when given, makes a distinct score (a new revision) of the same image. */
+export const nginxScore = (
+  hostPort: number,
+  env?: Record<string, string>,
+): DeploymentSpecInput["score"] => ({
   PodmanV0: {
     services: [
       {
         name: "web",
         image: NGINX_IMAGE,
         ports: [{ hostPort, containerPort: NGINX_CONTAINER_PORT }],
+        ...(env === undefined ? {} : { env }),
       },
     ],
   },

@@ -6,12 +6,14 @@ import { failureDetection } from "./failure-detection.js";
 import { fleetScale } from "./fleet-scale.js";
 import { fleetSelector } from "./fleet-selector.js";
 import { reconcile } from "./reconcile.js";
+import { rollout } from "./rollout.js";
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   reconcile,
   "failure-detection": failureDetection,
   "fleet-scale": fleetScale,
   "fleet-selector": fleetSelector,
+  rollout,
   dashboard,
   "auth-callout": authCallout,
 };
