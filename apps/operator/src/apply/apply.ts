@@ -2,20 +2,36 @@
 // built from flags (or prints it as JSON for `kubectl apply -f -`), or deletes one.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { DeploymentResource } from "@fleet/contracts";
-import { DeploymentClient } from "@fleet/kube";
+import { DeploymentClient, type DeploymentBody } from "@fleet/kube";
 
 export const APPLY_FIELD_MANAGER = "iot-apply";
 
+/**
+ * What is sent: the manifest without spec.rollout.paused (the schema's
+ * default). That field is `iot-operator rollout pause|resume`'s; applying a
+ * new image to a paused rollout must not resume it, so the applier never
+ * claims it (the API server defaults it to false on create).
+ */
+export function appliedBody(manifest: DeploymentResource): DeploymentBody {
+  const rollout = manifest.spec.rollout;
+  if (rollout === undefined) return manifest;
+  const { paused: _, ...unpaused } = rollout;
+  return { ...manifest, spec: { ...manifest.spec, rollout: unpaused } };
+}
+
 /** The manifest as `kubectl apply -f -` reads it. */
 export function printableManifest(manifest: DeploymentResource): string {
-  return `${JSON.stringify(manifest, null, 2)}\n`;
+  return `${JSON.stringify(appliedBody(manifest), null, 2)}\n`;
 }
 
 export async function applyDeployment(
   kc: KubeConfig,
   manifest: DeploymentResource,
 ): Promise<{ generation: number | undefined }> {
-  const applied = await DeploymentClient.forKubeConfig(kc).apply(manifest, APPLY_FIELD_MANAGER);
+  const applied = await DeploymentClient.forKubeConfig(kc).apply(
+    appliedBody(manifest),
+    APPLY_FIELD_MANAGER,
+  );
   return { generation: applied.metadata?.generation };
 }
 

@@ -1,7 +1,8 @@
 // Turns the applier's flags into a typed Deployment CR. Validation is the
 // contracts' zod schema, so a bad flag is reported with the field it feeds.
 // The devices are either listed (--target-device, repeatable) or selected by
-// label (--selector, kubectl syntax): exactly one of the two.
+// label (--selector, kubectl syntax): exactly one of the two. Rollout flags
+// (rollout-flags.ts) add spec.rollout.
 import {
   deploymentManifest,
   isPayloadError,
@@ -14,8 +15,9 @@ import {
 } from "@fleet/contracts";
 import { ConfigError, type ConfigProblem } from "@fleet/runtime";
 import { selectorFromFlag } from "../device/selector-flag.js";
+import { ROLLOUT_FLAG_OF_FIELD, rolloutFromFlags, type RolloutFlags } from "./rollout-flags.js";
 
-export interface ApplyFlags {
+export interface ApplyFlags extends RolloutFlags {
   name?: string;
   namespace?: string;
   targetDevice?: string[];
@@ -76,6 +78,7 @@ const FLAG_OF_FIELD: readonly (readonly [field: string, flag: string])[] = [
   [`${SERVICE}.ports`, "port"],
   [`${SERVICE}.image`, "image"],
   [`${SERVICE}.name`, "service-name"],
+  ...ROLLOUT_FLAG_OF_FIELD,
 ];
 
 /** A contract issue as a problem of the flag that filled its field (by the issue's path). */
@@ -119,6 +122,7 @@ export function manifestFromFlags(flags: ApplyFlags): DeploymentResource {
   const image = requireFlag(flags.image, "image");
   const ports = (flags.port ?? []).map(parsePortFlag);
   const service = { name: flags.serviceName ?? "main", image, ports };
+  const rollout = rolloutFromFlags(flags);
   try {
     return deploymentManifest({
       namespace,
@@ -126,6 +130,7 @@ export function manifestFromFlags(flags: ApplyFlags): DeploymentResource {
       spec: {
         ...targeting,
         score: { PodmanV0: { services: [service] } },
+        ...(rollout === undefined ? {} : { rollout }),
       },
     });
   } catch (error) {
