@@ -1,7 +1,7 @@
 // Holds each deployment's phase state and applies the phase model's
-// transitions: the status book gets the phase and error text (the heartbeat
-// goes out at once when they change), the event ring what the transition says
-// to record.
+// transitions: the status book gets the phase, its revision and error text
+// (the heartbeat goes out at once when they change), the event ring what the
+// transition says to record.
 import type { EventRing } from "../status/event-ring.js";
 import type { StatusBook } from "../status/status-book.js";
 import { afterExit, nextPhase, type PhaseEvent, type PhaseState } from "./phase-model.js";
@@ -23,7 +23,7 @@ export class DeploymentPhases {
   apply(key: string, event: PhaseEvent): void {
     const { state, record } = nextPhase(this.#states.get(key), event);
     this.#states.set(key, state);
-    this.#book.set(key, state.phase, state.lastError);
+    this.#book.set(key, state);
     if (record !== undefined) this.#ring.record({ ...record, deployment: key });
   }
 
@@ -34,7 +34,7 @@ export class DeploymentPhases {
     const state = afterExit(current, problem);
     if (state === current) return;
     this.#states.set(key, state);
-    this.#book.set(key, state.phase, state.lastError);
+    this.#book.set(key, state);
   }
 
   /** The deployment is gone from this device: no phase to report any more. */

@@ -3,12 +3,22 @@ import { describe, expect, it } from "vitest";
 import { DesiredStore, decodeDesired } from "./desired-store.js";
 
 const KEY = "pi-1.demo.web";
-const entry = (name = "web", generation = 1): Uint8Array =>
+const entry = (
+  name = "web",
+  generation = 1,
+  { revision, image = "localhost/fleet-nginx:1.0" }: { revision?: number; image?: string } = {},
+): Uint8Array =>
   encodeDesiredState({
     schemaVersion: 1,
     deployment: { namespace: "demo", name, uid: "u1", generation },
-    score: { PodmanV0: { services: [{ name: "nginx", image: "localhost/fleet-nginx:1.0" }] } },
+    ...(revision === undefined ? {} : { revision }),
+    score: { PodmanV0: { services: [{ name: "nginx", image }] } },
   });
+const workloadOf = (bytes: Uint8Array): string => {
+  const desired = decodeDesired(KEY, bytes);
+  if (desired.kind !== "valid") throw new Error(desired.error);
+  return desired.workloadHash;
+};
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
 describe("desired store - decoding", () => {
@@ -19,6 +29,43 @@ describe("desired store - decoding", () => {
     expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(a.hash).not.toBe(b.hash);
     expect(decodeDesired(KEY, entry()).hash).toBe(a.hash);
+  });
+
+  it("desired store - carries the entry's revision, none for an entry without one", () => {
+    expect(decodeDesired(KEY, entry("web", 4, { revision: 3 })).revision).toBe(3);
+    expect(decodeDesired(KEY, entry()).revision).toBeUndefined();
+  });
+
+  it("desired store - the workload hash ignores revision and generation, and follows the score", () => {
+    const first = entry("web", 1, { revision: 1 });
+    const renumbered = entry("web", 5, { revision: 2 });
+    expect(decodeDesired(KEY, renumbered).hash).not.toBe(decodeDesired(KEY, first).hash);
+    expect(workloadOf(renumbered)).toBe(workloadOf(first));
+    // An entry from before revisions runs the same workload as its first revision.
+    expect(workloadOf(entry("web", 1))).toBe(workloadOf(first));
+    const upgraded = entry("web", 5, { revision: 2, image: "localhost/fleet-nginx:1.1" });
+    expect(workloadOf(upgraded)).not.toBe(workloadOf(first));
+  });
+
+  it("desired store - an unusable payload still says its revision when that field is sound", () => {
+    const unknownKind = decodeDesired(
+      KEY,
+      text(
+        JSON.stringify({
+          schemaVersion: 1,
+          deployment: { namespace: "demo", name: "web", uid: "u", generation: 3 },
+          revision: 2,
+          score: { NextKind: {} },
+        }),
+      ),
+    );
+    expect(unknownKind).toMatchObject({ kind: "invalid", revision: 2 });
+    expect(decodeDesired(KEY, entry("other", 1, { revision: 6 }))).toMatchObject({
+      kind: "invalid",
+      revision: 6,
+    });
+    expect(decodeDesired(KEY, text('{"revision":0}')).revision).toBeUndefined();
+    expect(decodeDesired(KEY, text("{nope")).revision).toBeUndefined();
   });
 
   it("desired store - keeps a broken payload as invalid with an error naming the field", () => {

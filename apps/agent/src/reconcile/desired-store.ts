@@ -3,20 +3,47 @@
 // its error, so the deployment can be reported Failed instead of vanishing.
 import {
   decodeDesiredState,
+  desiredStateEntrySchema,
   isPayloadError,
   parseDesiredStateKey,
   type DesiredStateEntry,
 } from "@fleet/contracts";
+import { z } from "zod";
 import { DesiredStateMismatchError, messageOf } from "../errors.js";
-import { payloadHash } from "../runtime/payload-hash.js";
+import { payloadHash, workloadHash } from "../runtime/payload-hash.js";
 
 interface Common {
   bytes: Uint8Array;
+  /** sha256 of the exact bytes: a new hash is a new desired state. */
   hash: string;
+  /** The entry's revision (see contracts' rollout.ts), reported with the phase; undefined when it has none. */
+  revision: number | undefined;
 }
 export type Desired =
-  | (Common & { kind: "valid"; entry: DesiredStateEntry })
+  | (Common & {
+      kind: "valid";
+      entry: DesiredStateEntry;
+      /** What runs for it is marked with this (runtime/payload-hash.ts). */
+      workloadHash: string;
+    })
   | (Common & { kind: "invalid"; error: string });
+
+const revisionOnly = z.object({ revision: desiredStateEntrySchema.shape.revision });
+
+/**
+ * The revision of a payload that failed to decode, when its own `revision`
+ * field is sound: the device then says which revision it could not use (an
+ * unknown score kind from a newer operator fails that revision's rollout at
+ * once instead of at its timeout).
+ */
+function revisionOfInvalid(bytes: Uint8Array): number | undefined {
+  try {
+    const parsed = revisionOnly.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    return parsed.success ? parsed.data.revision : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Decodes a KV value; never throws, an undecodable one comes back "invalid". */
 export function decodeDesired(key: string, bytes: Uint8Array): Desired {
@@ -30,11 +57,12 @@ export function decodeDesired(key: string, bytes: Uint8Array): Desired {
         `payload names deployment ${named.namespace}/${named.name} but its key ${key} is for ${namespace}/${name}`,
       );
     }
-    return { kind: "valid", bytes, hash, entry };
+    const workload = workloadHash(entry);
+    return { kind: "valid", bytes, hash, revision: entry.revision, entry, workloadHash: workload };
   } catch (error) {
     // PayloadError messages already name the field, e.g. "score.PodmanV0.services[0].image: ...".
     const text = isPayloadError(error) ? error.message : messageOf(error);
-    return { kind: "invalid", bytes, hash, error: text };
+    return { kind: "invalid", bytes, hash, revision: revisionOfInvalid(bytes), error: text };
   }
 }
 

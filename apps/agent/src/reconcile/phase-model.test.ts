@@ -178,6 +178,73 @@ describe("phase model", () => {
     expect(next.state).toMatchObject({ phase: "Failed", lastError: restarting.lastError });
   });
 
+  describe("revision", () => {
+    it("each phase carries the revision of the entry it is about: Pending, Running and Failed of N say N", () => {
+      const transitions = run([
+        { type: "applying", hash: "h1", revision: 1, missingServices: ["web"] },
+        { type: "settled", hash: "h1", revision: 1, problems: [] },
+        { type: "applying", hash: "h2", revision: 2, missingServices: ["web"] },
+        {
+          type: "attemptFailed",
+          hash: "h2",
+          revision: 2,
+          error: PULL,
+          attempt: 1,
+          retryInMs: 2_000,
+        },
+      ]);
+      expect(transitions.map(({ state }) => [state.phase, state.revision])).toEqual([
+        ["Pending", 1],
+        ["Running", 1],
+        ["Pending", 2],
+        ["Failed", 2],
+      ]);
+    });
+
+    it("an entry that only renumbers (nothing to apply) goes from Running of 1 straight to Running of 2", () => {
+      const running: PhaseState = { phase: "Running", hash: "h1", revision: 1 };
+      const { state, record } = nextPhase(running, {
+        type: "settled",
+        hash: "h2",
+        revision: 2,
+        problems: [],
+      });
+      expect(state).toEqual({ phase: "Running", hash: "h2", revision: 2 });
+      expect(record).toBeUndefined();
+    });
+
+    it("an attempt made before the desired state was known keeps the revision it had", () => {
+      const running: PhaseState = { phase: "Running", hash: "h1", revision: 3 };
+      const { state } = nextPhase(
+        running,
+        attemptFailed(undefined, 1, 2_000, "podman unreachable"),
+      );
+      expect(state).toMatchObject({ phase: "Failed", hash: "h1", revision: 3 });
+      const kept = nextPhase(running, settled(undefined));
+      expect(kept.state).toEqual({ phase: "Running", hash: "h1", revision: 3 });
+    });
+
+    it("an unusable entry is Failed of its revision; an exit keeps the revision", () => {
+      const invalid = nextPhase(
+        { phase: "Running", hash: "h1", revision: 1 },
+        { type: "invalid", hash: "h2", revision: 2, error: 'score: unknown score kind "Next"' },
+      );
+      expect(invalid.state).toMatchObject({ phase: "Failed", hash: "h2", revision: 2 });
+      const exited = afterExit({ phase: "Running", hash: "h1", revision: 4 }, "exited with code 1");
+      expect(exited).toMatchObject({ phase: "Failed", revision: 4 });
+    });
+
+    it("an entry without a revision (an older operator) gives states without one", () => {
+      const [pending, running] = run([applying("h1"), settled("h1")], {
+        phase: "Running",
+        hash: "h0",
+        revision: 5,
+      });
+      expect(pending?.state).not.toHaveProperty("revision");
+      expect(running?.state).not.toHaveProperty("revision");
+    });
+  });
+
   it("formats retry times like the restart policy", () => {
     expect(formatSeconds(940)).toBe("0.9s");
     expect(formatSeconds(2_000)).toBe("2.0s");

@@ -4,6 +4,7 @@
 // up what they hold: a kind change replaces the workload), and writes status
 // last, from what is true after acting, through the phase model
 // (phase-model.ts), which keeps a retried failure Failed between attempts.
+// Every phase is reported with the revision of the entry it is about.
 import { SCORE_KINDS, scoreKind, type ScoreKind } from "@fleet/contracts";
 import type { Runtimes } from "../runtime/runtimes.js";
 import type { HeldWorkload } from "../runtime/score-runtime.js";
@@ -22,6 +23,11 @@ export interface ReconcilerDeps {
 
 type Valid = Extract<Desired, { kind: "valid" }>;
 type Held = ReadonlyMap<ScoreKind, HeldWorkload>;
+/** The desired state an attempt set out to apply (undefined: none known). */
+interface Attempted {
+  hash: string | undefined;
+  revision: number | undefined;
+}
 
 const namesOf = (held: Held): string[] => [...held.values()].flatMap((w) => w.names);
 
@@ -34,8 +40,8 @@ async function superviseAll(held: Held): Promise<string[]> {
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly #phases: DeploymentPhases;
-  /** The desired state each key's latest attempt set out to apply (its payload hash). */
-  readonly #attempted = new Map<string, string | undefined>();
+  /** The desired state each key's latest attempt set out to apply. */
+  readonly #attempted = new Map<string, Attempted>();
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
@@ -44,14 +50,14 @@ export class Reconciler {
 
   /** The payload hash the latest attempt for `key` set out to apply (undefined: none). */
   attemptedHash(key: string): string | undefined {
-    return this.#attempted.get(key);
+    return this.#attempted.get(key)?.hash;
   }
 
   /** A reconcile of `key` threw: it stays (or goes) Failed with the error and the retry time. */
   failed(key: string, failure: FailedAttempt): void {
     // About the desired state that attempt worked on, even if a newer one arrived meanwhile.
-    const hash = this.#attempted.get(key);
-    this.#phases.apply(key, { type: "attemptFailed", hash, ...failure });
+    const { hash, revision } = this.#attempted.get(key) ?? {};
+    this.#phases.apply(key, { type: "attemptFailed", hash, revision, ...failure });
   }
 
   /** A unit of `key` exited out of band: reported at once, ahead of the reconcile that follows. */
@@ -63,7 +69,7 @@ export class Reconciler {
     const { store } = this.#deps;
     // Read first: whatever fails below fails for this desired state.
     const desired = store.get(key);
-    this.#attempted.set(key, desired?.hash);
+    this.#attempted.set(key, { hash: desired?.hash, revision: desired?.revision });
     const held = await this.#held(key);
     if (desired === undefined && !store.synced) {
       // KV not read yet (e.g. booted without NATS): keep what runs running, remove nothing.
@@ -79,7 +85,8 @@ export class Reconciler {
     if (desired.kind === "invalid") {
       // Whatever already runs for this key keeps running (and is still looked after).
       await superviseAll(held);
-      this.#phases.apply(key, { type: "invalid", hash: desired.hash, error: desired.error });
+      const { hash, revision, error } = desired;
+      this.#phases.apply(key, { type: "invalid", hash, revision, error });
       return;
     }
     await this.#converge(key, desired, held);
@@ -104,23 +111,28 @@ export class Reconciler {
 
   async #converge(key: string, desired: Valid, held: Held): Promise<void> {
     const { score, deployment } = desired.entry;
+    const { hash, revision } = desired;
     const kind = scoreKind(score);
     const target = held.get(kind);
     if (target === undefined) throw new TypeError(`no runtime for score kind ${kind}`);
     // A kind change: what another kind's runtime holds for this key gives way.
     for (const workload of held.values()) if (workload !== target) await workload.remove();
     const problems = await target.converge(
-      { key, hash: desired.hash, generation: deployment.generation, score },
+      // Marked with the workload hash: an entry that only renumbers (revision,
+      // generation) finds its containers current and keeps them running.
+      {
+        key,
+        hash: desired.workloadHash,
+        bytesHash: hash,
+        generation: deployment.generation,
+        score,
+      },
       {
         applying: (missing) => {
-          this.#phases.apply(key, {
-            type: "applying",
-            hash: desired.hash,
-            missingServices: missing,
-          });
+          this.#phases.apply(key, { type: "applying", hash, revision, missingServices: missing });
         },
       },
     );
-    this.#phases.apply(key, { type: "settled", hash: desired.hash, problems });
+    this.#phases.apply(key, { type: "settled", hash, revision, problems });
   }
 }

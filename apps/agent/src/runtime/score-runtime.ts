@@ -12,8 +12,13 @@ import type { EventRing } from "../status/event-ring.js";
 /** What a key's desired state asks a runtime to run. */
 export interface DesiredRun {
   key: string;
-  /** sha256 of the exact KV value: mark what is created with it, to tell drift byte for byte. */
+  /**
+   * The entry's workload hash (runtime/payload-hash.ts): mark what is created
+   * with it; what carries it is current, whatever the entry's revision.
+   */
   hash: string;
+  /** sha256 of the exact KV value: what agents before revisions marked with; also current. */
+  bytesHash: string;
   generation: number;
   /** A score of the runtime's own kind: the reconciler hands each score to its kind's runtime. */
   score: Score;

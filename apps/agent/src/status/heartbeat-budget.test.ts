@@ -49,7 +49,12 @@ function failing(count: number): Record<string, DeploymentReport> {
   return Object.fromEntries(
     Array.from({ length: count }, (_, i) => [
       keyOf(i),
-      { phase: i % 2 === 0 ? "Failed" : "Running", lastError: hugeError, lastEventAt: AT },
+      {
+        phase: i % 2 === 0 ? "Failed" : "Running",
+        revision: i + 1,
+        lastError: hugeError,
+        lastEventAt: AT,
+      },
     ]),
   );
 }
@@ -62,7 +67,7 @@ describe("heartbeat budget", () => {
     expect(fitted.bytes).toEqual(encodeAgentStatus(small));
   });
 
-  it("fitHeartbeat - 600 KB errors on 300 deployments and a full ring: within budget, every phase kept", () => {
+  it("fitHeartbeat - 600 KB errors on 300 deployments and a full ring: within budget, every phase and revision kept", () => {
     const input = status(failing(300), RECENT_EVENTS_LIMIT);
     const fitted = fitHeartbeat(input);
     expect(fitted.bytes.length).toBeLessThanOrEqual(AGENT_STATUS_MAX_BYTES);
@@ -72,6 +77,7 @@ describe("heartbeat budget", () => {
     expect(Object.keys(decoded.deployments)).toHaveLength(300);
     for (const [key, report] of Object.entries(input.deployments)) {
       expect(decoded.deployments[key]?.phase).toBe(report.phase);
+      expect(decoded.deployments[key]?.revision).toBe(report.revision);
     }
     expect(fitted.reductions[0]).toMatch(/^dropped \d+ of 50 recent events$/);
   });
@@ -97,7 +103,7 @@ describe("heartbeat budget", () => {
     const deployments = Object.fromEntries(
       Array.from({ length: 2000 }, (_, i) => [
         keyOf(i, `${long}-${i}`),
-        { phase: "Failed" as const, lastError: hugeError, lastEventAt: AT },
+        { phase: "Failed" as const, revision: 7, lastError: hugeError, lastEventAt: AT },
       ]),
     );
     const fitted = fitHeartbeat(status(deployments, RECENT_EVENTS_LIMIT));
@@ -108,5 +114,24 @@ describe("heartbeat budget", () => {
     const kept = Object.keys(decoded.deployments).length;
     expect(kept).toBeGreaterThan(500);
     expect(fitted.reductions.at(-1)).toBe(`kept the phases of ${kept} of 2000 deployments`);
+    // Error texts and times went; what a rollout counts by stayed with every kept phase.
+    for (const report of Object.values(decoded.deployments)) {
+      expect(report).toEqual({ phase: "Failed", revision: 7 });
+    }
+  });
+
+  it("fitHeartbeat - when error texts go, phase and revision stay, and a report without a revision gets none", () => {
+    const deployments: Record<string, DeploymentReport> = {
+      ...failing(120),
+      [keyOf(999, "legacy")]: { phase: "Running", lastError: hugeError, lastEventAt: AT },
+    };
+    // A budget the 64-character error texts overflow and the bare phases fit.
+    const fitted = fitHeartbeat(status(deployments, RECENT_EVENTS_LIMIT), 20_000);
+    expect(fitted.bytes.length).toBeLessThanOrEqual(20_000);
+    expect(fitted.reductions.at(-1)).toBe("dropped error texts, event times and the inventory");
+    const decoded = decodeAgentStatus(fitted.bytes);
+    expect(decoded.deployments[keyOf(0)]).toEqual({ phase: "Failed", revision: 1 });
+    expect(decoded.deployments[keyOf(1)]).toEqual({ phase: "Running", revision: 2 });
+    expect(decoded.deployments[keyOf(999, "legacy")]).toEqual({ phase: "Running" });
   });
 });

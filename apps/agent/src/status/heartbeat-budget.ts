@@ -7,7 +7,8 @@
 //   3. error texts and event times altogether, and the inventory;
 //   4. (only with hundreds of deployments) the deployments that no longer fit.
 // deviceId, agentVersion, the heartbeat time and, short of step 4, every
-// deployment's phase always survive.
+// deployment's phase and revision always survive (a staged rollout counts a
+// device by the two together).
 import {
   AGENT_STATUS_MAX_BYTES,
   agentStatusSchema,
@@ -53,7 +54,7 @@ function dropOldestEvents(status: AgentStatus, over: number): AgentStatus {
   return { ...status, recentEvents: events.slice(drop) };
 }
 
-/** Step 4: the deployments (in key order) whose phases fit next to the rest. */
+/** Step 4: the deployments (in key order) whose phases (and revisions) fit next to the rest. */
 function keepDeploymentsThatFit(status: AgentStatus, maxBytes: number): AgentStatus {
   let size = sizeOf({ ...status, deployments: {} });
   const kept: Record<string, DeploymentReport> = {};
@@ -107,7 +108,9 @@ export function fitHeartbeat(
   if (!fits()) {
     const { inventory: _dropped, ...withoutInventory } = status;
     attempt(
-      mapDeployments(withoutInventory, (report) => ({ phase: report.phase })),
+      mapDeployments(withoutInventory, ({ phase, revision }) =>
+        revision === undefined ? { phase } : { phase, revision },
+      ),
       "dropped error texts, event times and the inventory",
     );
   }

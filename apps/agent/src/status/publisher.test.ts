@@ -52,9 +52,9 @@ describe("status publisher - coalescing", () => {
   it("status publisher - requests during a put collapse into one more put with the latest state", async () => {
     const { puts, book, publisher } = await setup(() => true);
     publisher.request();
-    book.set("pi-1.demo.web", "Pending");
+    book.set("pi-1.demo.web", { phase: "Pending" });
     publisher.request();
-    book.set("pi-1.demo.web", "Running");
+    book.set("pi-1.demo.web", { phase: "Running" });
     publisher.request();
     expect(puts).toHaveLength(1);
     puts[0]?.release();
@@ -88,7 +88,7 @@ describe("status publisher - coalescing", () => {
     expect(puts).toHaveLength(1);
   });
 
-  it("status publisher - a heartbeat stays within AGENT_STATUS_MAX_BYTES whatever the errors are", async () => {
+  it("status publisher - a heartbeat stays within AGENT_STATUS_MAX_BYTES whatever the errors are, phases and revisions kept", async () => {
     const { puts, book, ring, publisher } = await setup(() => true);
     // 600 KB image references in every error and event; control characters
     // cost six bytes each in JSON, the worst case.
@@ -96,7 +96,13 @@ describe("status publisher - coalescing", () => {
     const keys = Array.from({ length: 200 }, (_, i) =>
       desiredStateKey({ device: "pi-1", namespace: "demo", name: `app-${i}` }),
     );
-    keys.forEach((key, i) => book.set(key, i % 2 === 0 ? "Failed" : "Running", huge));
+    keys.forEach((key, i) => {
+      book.set(key, {
+        phase: i % 2 === 0 ? "Failed" : "Running",
+        revision: i + 1,
+        lastError: huge,
+      });
+    });
     for (let i = 0; i < 60; i++)
       ring.record({ severity: "Error", message: huge, deployment: keys[0] });
     const done = publisher.flush();
@@ -109,6 +115,7 @@ describe("status publisher - coalescing", () => {
     expect(status.deviceId).toBe("pi-1");
     keys.forEach((key, i) => {
       expect(status.deployments[key]?.phase).toBe(i % 2 === 0 ? "Failed" : "Running");
+      expect(status.deployments[key]?.revision).toBe(i + 1);
     });
   });
 });

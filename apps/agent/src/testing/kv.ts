@@ -36,10 +36,16 @@ export async function connectTestNats(): Promise<TestNats> {
 
 export type ServiceInput = Omit<PodmanService, "ports"> & { ports?: PodmanService["ports"] };
 
-/** Writes one deployment's desired state for one device; returns its key. */
+/** Writes one deployment's desired state for one device (with `revision` if given); returns its key. */
 export async function putDesired(
   kv: KV,
-  target: { device: string; namespace: string; name: string; generation: number },
+  target: {
+    device: string;
+    namespace: string;
+    name: string;
+    generation: number;
+    revision?: number;
+  },
   services: ServiceInput[],
 ): Promise<string> {
   const key = desiredStateKey(target);
@@ -51,6 +57,7 @@ export async function putDesired(
       uid: `uid-${target.namespace}-${target.name}`,
       generation: target.generation,
     },
+    ...(target.revision === undefined ? {} : { revision: target.revision }),
     score: { PodmanV0: { services } },
   });
   await kv.put(key, bytes);

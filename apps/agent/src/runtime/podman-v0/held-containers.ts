@@ -1,7 +1,8 @@
 // A key's containers as the PodmanV0 runtime finds them, and what it does with
 // them: converge to a desired score (create, or upgrade by remove-then-create
-// when the payload hash differs), look after them, or remove them all.
-import { LABELS, scoreBody, type PodmanService } from "@fleet/contracts";
+// when the workload hash differs: converge-plan.ts), look after them, or
+// remove them all.
+import { scoreBody, type PodmanService } from "@fleet/contracts";
 import type { PodmanClient } from "../../podman/client.js";
 import {
   createContainer,
@@ -12,6 +13,7 @@ import {
 import { ensureImage } from "../../podman/images.js";
 import type { ConvergeHooks, DesiredRun, HeldWorkload } from "../score-runtime.js";
 import { containerSpecFor } from "./container-spec.js";
+import { convergePlan } from "./converge-plan.js";
 import type { ContainersBeingRemoved } from "./containers-being-removed.js";
 import { superviseContainers, type SuperviseDeps } from "./supervise.js";
 
@@ -21,8 +23,6 @@ export interface HeldContainersDeps extends SuperviseDeps {
   /** Their `died` events are the agent's own doing, not failures. */
   removing: ContainersBeingRemoved;
 }
-
-const serviceOf = (c: ContainerSummary): string | undefined => c.labels[LABELS.service];
 
 export class HeldContainers implements HeldWorkload {
   readonly #deps: HeldContainersDeps;
@@ -51,13 +51,7 @@ export class HeldContainers implements HeldWorkload {
     const { podman, ring, restarts, device } = this.#deps;
     const key = this.#key;
     const services: readonly PodmanService[] = scoreBody(desired.score, "PodmanV0").services;
-    const current = this.#owned.filter(
-      (c) =>
-        c.labels[LABELS.payloadHash] === desired.hash &&
-        services.some((s) => s.name === serviceOf(c)),
-    );
-    const stale = this.#owned.filter((c) => !current.includes(c));
-    const missing = services.filter((s) => !current.some((c) => serviceOf(c) === s.name));
+    const { current, stale, missing } = convergePlan(this.#owned, services, desired);
     if (stale.length > 0 || missing.length > 0) {
       hooks.applying(missing.map((s) => s.name));
       // Images first: if one is unavailable, the old version keeps running.
