@@ -5,10 +5,18 @@ import { API_GROUP, DEVICE_PLURAL, ENROLLMENT_TOKEN_PLURAL, PLURAL } from "@flee
 import { IDENTITY_SETTINGS } from "@fleet/identity";
 import type { V1PolicyRule } from "@kubernetes/client-node";
 
-/** Deployment CRs: list+watch (deployment-watch.ts), JSON-patch finalizers, merge-patch status. */
+/**
+ * Deployment CRs: list+watch (deployment-watch.ts), JSON-patch finalizers, merge-patch status;
+ * their revisions (rollout/revision-store.ts): list, create, get one found on a 409, delete.
+ */
 export const OPERATOR_RULES: V1PolicyRule[] = [
   { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ["list", "watch", "patch"] },
   { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ["patch"] },
+  {
+    apiGroups: ["apps"],
+    resources: ["controllerrevisions"],
+    verbs: ["get", "list", "create", "delete"],
+  },
 ];
 
 /**

@@ -15,6 +15,8 @@ export interface Metrics {
   deploymentsTracked: Gauge;
   isLeader: Gauge;
   watchRestarts: Counter<"watch" | "reason">;
+  rolloutTransitions: Counter<"phase">;
+  rolloutsActive: Gauge;
 }
 
 export function createMetrics(): Metrics {
@@ -88,6 +90,17 @@ export function createMetrics(): Metrics {
       name: "iot_operator_watch_restarts_total",
       help: "Watch restarts, by watch (deployments, devices, agent-status) and reason.",
       labelNames: ["watch", "reason"],
+      registers,
+    }),
+    rolloutTransitions: new Counter({
+      name: "iot_operator_rollout_transitions_total",
+      help: "Rollout transitions recorded in a CR's status.rollout (a batch started, a new revision, completion, rollback, halt), by the phase entered.",
+      labelNames: ["phase"],
+      registers,
+    }),
+    rolloutsActive: new Gauge({
+      name: "iot_operator_rollouts_active",
+      help: "Deployments whose rollout is neither Completed nor RolledBack (progressing, waiting for approval, paused or halted).",
       registers,
     }),
   };

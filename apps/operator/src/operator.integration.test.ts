@@ -44,11 +44,13 @@ async function install(): Promise<string> {
   return result.stdout;
 }
 
+/** The entry of a revision: `generation` is the one that made the revision (its first, here). */
 function expectedPayload(
   cr: StoredDeployment,
   generation: number,
   tag: string,
   hostPort?: number,
+  revision = generation,
 ): Uint8Array {
   const spec = nginxSpec(["x"], tag, hostPort);
   return encodeDesiredState({
@@ -59,6 +61,7 @@ function expectedPayload(
       uid: cr.metadata.uid,
       generation,
     },
+    revision,
     score: spec.score,
   });
 }

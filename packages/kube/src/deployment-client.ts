@@ -26,6 +26,8 @@ export interface DeploymentObject {
     deletionTimestamp?: string | Date;
     finalizers?: string[];
     labels?: Record<string, string>;
+    /** Rollout commands live here (contracts' rolloutCommandsOf). */
+    annotations?: Record<string, string>;
   };
   spec?: unknown;
   status?: unknown;

@@ -1,20 +1,25 @@
 // Reconciles one Deployment CR, level-triggered from the watch cache:
-// deleting -> remove its KV entries, then release the finalizer;
+// deleting -> remove its KV entries and its revisions, then release the finalizer;
 // invalid  -> Degraded condition, nothing else touched;
-// valid    -> place it (targeting/placement.ts), finalizer, KV entries (only
-//             changed bytes), then hand the CR to the status aggregator
-//             (status is written last, by the flusher).
-// A spec change (or a resync) syncs every device of the CR; a Device change
-// only queues the devices it flipped (devicesFlipped), and the next run writes
-// just those keys. All KV writes of a CR happen here, one run at a time.
+// valid    -> place it (targeting/placement.ts), finalizer, its revision
+//             (rollout/revision-store.ts), the rollout decision (which
+//             revision each device holds now, rollout/plan.ts), then KV
+//             entries (only changed bytes); status is written last, by the
+//             flusher, except a rollout transition, which is recorded in the
+//             CR's status BEFORE any device is written what it decided.
+// A spec change, a command (annotation) or a resync evaluates the whole CR; so
+// does every run while its rollout is under way (heartbeats and timers queue
+// it). A Device change of a settled CR only writes the devices it flipped.
+// All KV writes of a CR happen here, one run at a time.
 import {
   canonicalJson,
   deploymentResourceSchema,
   deploymentStatusSchema,
-  encodeDesiredState,
   FINALIZER,
   formatIssues,
   hostPortsOf,
+  ROLLOUT_APPROVE_ANNOTATION,
+  ROLLOUT_ROLLBACK_ANNOTATION,
   targetingOf,
   type Condition,
   type DeploymentResource,
@@ -22,7 +27,14 @@ import {
 import type { DeploymentApi, RawDeployment } from "../kube/deployment-api.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import type { DesiredEntry, DesiredStateWriter, SyncResult } from "../nats/desired-state-writer.js";
+import type {
+  DeploymentRef,
+  DesiredEntry,
+  DesiredStateWriter,
+  SyncResult,
+} from "../nats/desired-state-writer.js";
+import type { RevisionStore } from "../rollout/revision-store.js";
+import type { RolloutController } from "../rollout/rollout-controller.js";
 import type { SpecProblem } from "../status/conditions.js";
 import type { DeploymentRegistry } from "../status/deployment-registry.js";
 import type { DeploymentTargets, Placement, PlacementChanges } from "../targeting/placement.js";
@@ -32,6 +44,10 @@ export interface ReconcilerDeps {
   cache: ReadonlyMap<string, RawDeployment>;
   api: DeploymentApi;
   writer: DesiredStateWriter;
+  revisions: RevisionStore;
+  rollouts: RolloutController;
+  /** Patches the CR's status now (the flusher's writeNow): the write-ahead of a rollout transition. */
+  writeStatusNow: (key: string) => Promise<void>;
   registry: DeploymentRegistry;
   placement: Placement;
   /** What placing or removing this CR changed for other CRs (their devices, their status). */
@@ -74,14 +90,10 @@ export function deploymentTargets(key: string, cr: DeploymentResource): Deployme
   };
 }
 
-function desiredEntry(cr: DeploymentResource): DesiredEntry {
-  const { namespace, name, uid = "", generation = 0 } = cr.metadata;
-  const payload = encodeDesiredState({
-    schemaVersion: 1,
-    deployment: { namespace, name, uid, generation },
-    score: cr.spec.score,
-  });
-  return { namespace, name, uid, generation, payload };
+/** The rollout commands on the CR, as text: a change of them re-evaluates it. */
+function commandsText(raw: RawDeployment): string {
+  const annotations = raw.metadata?.annotations;
+  return `${annotations?.[ROLLOUT_APPROVE_ANNOTATION] ?? ""}|${annotations?.[ROLLOUT_ROLLBACK_ANNOTATION] ?? ""}`;
 }
 
 /** The CR's current status as the API server has it, normalized for comparison. */
@@ -96,10 +108,8 @@ function serverStatus(raw: RawDeployment): {
 
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
-  /** `<uid>/<generation>` whose KV entries are known written: skip until it changes. */
+  /** `<uid>/<generation>/<commands>` fully evaluated and written: skip until it changes. */
   readonly #synced = new Map<string, string>();
-  /** The entry written for each synced CR (its bytes, for device-driven writes). */
-  readonly #entries = new Map<string, DesiredEntry>();
   /** Devices whose placement flipped since the CR's last run. */
   readonly #pending = new Map<string, Set<string>>();
 
@@ -115,19 +125,19 @@ export class Reconciler {
   }
 
   async reconcile(key: string, force: boolean): Promise<ReconcileResult> {
-    const { cache, api, writer, registry, placement, log } = this.#deps;
+    const { cache, api, registry, log } = this.#deps;
     const [namespace = "", name = ""] = key.split("/");
     const raw = cache.get(key);
 
     if (raw === undefined) {
       // Gone without our finalizer (e.g. removed by hand): still clean up the KV.
       // Its entries go before a CR it withheld is placed on those devices.
-      const removed = await writer.removeAll(namespace, name);
+      const removed = await this.#removeEverything(namespace, name);
       this.#forget(key);
-      if (removed > 0)
+      if (removed.entries + removed.revisions > 0)
         log.info(
-          { namespace, name, removed },
-          "reconcile: removed entries of a vanished deployment",
+          { namespace, name, ...removed },
+          "reconcile: removed what a vanished deployment left",
         );
       return "deleted";
     }
@@ -138,10 +148,13 @@ export class Reconciler {
         return "deleted";
       }
       log.info({ namespace, name, phase: "deleting" }, "reconcile");
-      const removed = await writer.removeAll(namespace, name);
+      const removed = await this.#removeEverything(namespace, name);
       this.#forget(key);
       await api.removeFinalizer(namespace, name, raw);
-      log.info({ namespace, name, removed }, "desired state removed; finalizer released");
+      log.info(
+        { namespace, name, removed: removed.entries, revisions: removed.revisions },
+        "desired state and revisions removed; finalizer released",
+      );
       return "deleted";
     }
 
@@ -152,7 +165,7 @@ export class Reconciler {
         { namespace, name, generation, reason: problem.reason, err: problem.message },
         "reconcile: spec rejected",
       );
-      // Placement and KV stay as they were: nothing already running is lost.
+      // Placement, revisions and KV stay as they were: nothing already running is lost.
       registry.upsert(
         { key, namespace, name, generation, specProblem: problem },
         serverStatus(raw),
@@ -163,26 +176,30 @@ export class Reconciler {
       return "invalid";
     }
 
-    const marker = `${raw.metadata?.uid ?? ""}/${generation}`;
-    const entry = this.#entries.get(key);
-    const unchanged =
-      this.#synced.get(key) === marker && entry !== undefined && registry.get(key) !== undefined;
-    if (unchanged && !force) {
-      // Status patches bump the resourceVersion every second without changing
-      // the spec: only the devices a Device change flipped are written.
-      const devices = this.#pending.get(key);
-      if (devices === undefined) return "unchanged";
-      this.#pending.delete(key);
-      const result = await this.#apply(entry, devices).catch((error: unknown) => {
-        this.devicesFlipped(key, devices); // retried with the next run
-        throw error;
-      });
-      this.#deps.statusDirty(key);
-      this.#logResult(entry, result, "desired state of re-placed devices written");
-      return "placed";
+    const uid = raw.metadata?.uid ?? "";
+    const marker = `${uid}/${generation}/${commandsText(raw)}`;
+    const changed = this.#synced.get(key) !== marker || registry.get(key) === undefined;
+    if (!changed && !force) {
+      const settled = this.#settledEntry(key, namespace, name);
+      if (settled !== undefined) return this.#writeFlipped(key, { namespace, name, uid }, settled);
     }
+    return this.#evaluate(key, deploymentResourceSchema.parse(raw), raw, changed || force, force);
+  }
 
-    const cr = deploymentResourceSchema.parse(raw);
+  /**
+   * The whole CR: placement, revision, rollout decision (recorded first when
+   * it is a transition), then every device whose entry must change.
+   */
+  async #evaluate(
+    key: string,
+    cr: DeploymentResource,
+    raw: RawDeployment,
+    changed: boolean,
+    force: boolean,
+  ): Promise<ReconcileResult> {
+    const { writer, registry, placement, revisions, rollouts, log } = this.#deps;
+    const { namespace, name, uid = "", generation = 0 } = cr.metadata;
+    const marker = `${uid}/${generation}/${commandsText(raw)}`;
     registry.upsert(
       { key, namespace, name, generation, specProblem: undefined },
       serverStatus(raw),
@@ -190,22 +207,112 @@ export class Reconciler {
     const changes = placement.setDeployment(deploymentTargets(key, cr));
     changes.flipped.delete(key); // this run writes all of its own devices
     this.#deps.placementChanged(changes);
-
-    log.info({ namespace, name, generation, devices: placement.placedOf(key).size }, "reconcile");
+    const placed = placement.placedOf(key);
+    // Every run while a rollout moves (heartbeats, timers) is not news for the log.
+    if (changed) log.info({ namespace, name, generation, devices: placed.size }, "reconcile");
+    else log.debug({ namespace, name, generation, devices: placed.size }, "reconcile");
     await this.#ensureFinalizer(namespace, name, raw);
-    const next = desiredEntry(cr);
+
+    const previous = rollouts.previous(
+      key,
+      uid,
+      (raw.status as { rollout?: unknown } | undefined)?.rollout,
+    );
+    if (force) revisions.invalidate(namespace, name);
+    const stable = previous?.stableRevision;
+    const resolved = await revisions.resolve(
+      { namespace, name, uid, generation, score: cr.spec.score },
+      stable === undefined ? [] : [stable],
+    );
+    const ref: DeploymentRef = { namespace, name, uid };
     // The bucket is read only when this CR's entries are not known (start,
     // NATS back, periodic resync); otherwise what was written is remembered.
-    if (force || !writer.knows(namespace, name, next.uid)) await writer.refresh(next);
+    if (force || !writer.knows(namespace, name, uid))
+      await writer.refresh(
+        ref,
+        [...resolved.byNumber.values()].map((r) => r.entry),
+      );
     this.#pending.delete(key);
-    const devices = new Set(placement.placedOf(key));
-    for (const device of writer.devicesWithEntries(namespace, name)) devices.add(device);
-    const result = await this.#apply(next, devices);
-    this.#entries.set(key, next);
-    this.#synced.set(key, marker);
+
+    const decision = rollouts.evaluate({
+      key,
+      namespace,
+      name,
+      uid,
+      spec: cr.spec.rollout,
+      target: { revision: resolved.target.number, hash: resolved.target.hash },
+      devices: [...placed],
+      held: (device) => writer.held(namespace, name, device),
+      annotations: raw.metadata?.annotations,
+      previous,
+    });
+    const undo = rollouts.record(key, uid, decision);
+    if (decision.transition) {
+      // Write-ahead: after a restart the operator reads this back, so no device
+      // ever holds what a decision the CR does not record gave it.
+      try {
+        await this.#deps.writeStatusNow(key);
+      } catch (error) {
+        undo();
+        throw error;
+      }
+      rollouts.transitioned(key, decision.status);
+    }
     this.#deps.statusDirty(key);
-    this.#logResult(next, result, "desired state written");
+
+    const entries = new Map<string, DesiredEntry | undefined>();
+    let unknown = 0;
+    for (const device of new Set([...placed, ...writer.devicesWithEntries(namespace, name)])) {
+      const revision = placement.isPlaced(key, device) ? decision.assignment(device) : undefined;
+      if (revision === undefined) {
+        entries.set(device, undefined);
+        continue;
+      }
+      const entry = resolved.byNumber.get(revision)?.entry;
+      // A revision the store does not hold: keep what the device has rather than remove it.
+      if (entry === undefined) unknown++;
+      else entries.set(device, entry);
+    }
+    if (unknown > 0)
+      log.warn(
+        { namespace, name, devices: unknown },
+        "rollout assigned a revision that is not stored; those devices keep their entries",
+      );
+    const result = await writer.apply(ref, entries.keys(), (device) => entries.get(device));
+    this.#synced.set(key, marker);
+    this.#logResult(ref, decision.status.revision, result, "desired state written");
     return "synced";
+  }
+
+  /** A settled CR's one entry (Completed: the target; RolledBack: the stable one), if known. */
+  #settledEntry(key: string, namespace: string, name: string): DesiredEntry | undefined {
+    const revision = this.#deps.rollouts.settledRevision(key);
+    if (revision === undefined) return undefined;
+    return this.#deps.revisions.known(namespace, name)?.get(revision)?.entry;
+  }
+
+  /**
+   * Status patches bump the resourceVersion every second without changing the
+   * spec: for a settled CR only the devices a Device change flipped are written.
+   */
+  async #writeFlipped(
+    key: string,
+    ref: DeploymentRef,
+    entry: DesiredEntry,
+  ): Promise<ReconcileResult> {
+    const devices = this.#pending.get(key);
+    if (devices === undefined) return "unchanged";
+    this.#pending.delete(key);
+    const { placement, writer } = this.#deps;
+    const result = await writer
+      .apply(ref, devices, (device) => (placement.isPlaced(key, device) ? entry : undefined))
+      .catch((error: unknown) => {
+        this.devicesFlipped(key, devices); // retried with the next run
+        throw error;
+      });
+    this.#deps.statusDirty(key);
+    this.#logResult(ref, entry.revision, result, "desired state of re-placed devices written");
+    return "placed";
   }
 
   /** Deletes KV entries of CRs that no longer exist (e.g. finalizer removed by hand). */
@@ -224,17 +331,19 @@ export class Reconciler {
     return removed;
   }
 
-  #apply(entry: DesiredEntry, devices: Iterable<string>): Promise<SyncResult> {
-    const key = `${entry.namespace}/${entry.name}`;
-    return this.#deps.writer.apply(entry, devices, (device) =>
-      this.#deps.placement.isPlaced(key, device),
-    );
+  async #removeEverything(
+    namespace: string,
+    name: string,
+  ): Promise<{ entries: number; revisions: number }> {
+    const entries = await this.#deps.writer.removeAll(namespace, name);
+    const revisions = await this.#deps.revisions.removeAll(namespace, name);
+    return { entries, revisions };
   }
 
-  #logResult(entry: DesiredEntry, result: SyncResult, message: string): void {
+  #logResult(ref: DeploymentRef, revision: number, result: SyncResult, message: string): void {
     if (result.written === 0 && result.removed === 0) return;
-    const { namespace, name, generation } = entry;
-    this.#deps.log.info({ namespace, name, generation, ...result }, message);
+    const { namespace, name } = ref;
+    this.#deps.log.info({ namespace, name, revision, ...result }, message);
   }
 
   async #ensureFinalizer(namespace: string, name: string, raw: RawDeployment): Promise<void> {
@@ -242,12 +351,14 @@ export class Reconciler {
     await this.#deps.api.addFinalizer(namespace, name, raw);
   }
 
-  /** Drops the CR from placement (others it withheld may move in) and from status. */
+  /** Drops the CR from placement (others it withheld may move in), status and rollouts. */
   #forget(key: string): void {
+    const [namespace = "", name = ""] = key.split("/");
     this.#synced.delete(key);
-    this.#entries.delete(key);
     this.#pending.delete(key);
     this.#deps.registry.remove(key);
+    this.#deps.rollouts.forget(key);
+    this.#deps.revisions.forget(namespace, name);
     this.#deps.placementChanged(this.#deps.placement.removeDeployment(key));
   }
 }

@@ -2,12 +2,16 @@
 //   Device watch ──▶ placement ──▶ (flipped devices) ──▶ work queue
 //   CR watch ──▶ work queue ──▶ reconciler ──▶ placement, KV desired state
 //   KV agent-status watch ──▶ device store ──▶ status flusher ──▶ CR status
+//                         │                └──▶ rollout controller ──▶ work queue (active rollouts, ≤ 1/s)
 //                         └──▶ Device status writer ──▶ Device status (transitions only)
+//   reconciler ──▶ revision store (ControllerRevisions), rollout planner,
+//              ──▶ CR status.rollout (write-ahead, awaited) ──▶ KV desired state
 // Nothing here waits for the Lease or opens NATS: run.ts decides when the
 // parts start and stop.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { RevisionClient } from "@fleet/kube";
 import { KeyedQueue } from "@fleet/runtime";
 import type { RunConfig } from "../config.js";
 import { describeError } from "../errors.js";
@@ -19,6 +23,8 @@ import { deviceStatusPart } from "../device-status/device-status-part.js";
 import { AgentStatusWatch } from "../nats/agent-status-watch.js";
 import { ensureBuckets, type Buckets } from "../nats/buckets.js";
 import { DesiredStateWriter } from "../nats/desired-state-writer.js";
+import { RevisionStore } from "../rollout/revision-store.js";
+import { RolloutController } from "../rollout/rollout-controller.js";
 import { DeploymentRegistry } from "../status/deployment-registry.js";
 import { DeviceRegistry } from "../targeting/device-registry.js";
 import { Placement, type PlacementChanges } from "../targeting/placement.js";
@@ -83,12 +89,26 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
 
   const store = new DeviceStatusStore(config.stalenessWindowMs, (device, atMs, change) => {
     flusher.markDevice(device, atMs, change);
+    rollouts.deviceChanged(device, change);
+  });
+  const rollouts = new RolloutController({
+    requeue: (key) => {
+      queue.add(key);
+    },
+    reports: (device) => store.get(device),
+    labelsOf: (device) => devices.get(device)?.labels,
+    isPlaced: (key, device) => placement.isPlaced(key, device),
+    stalenessWindowMs: config.stalenessWindowMs,
+    log,
+    metrics,
   });
   const flusher = new StatusFlusher(
     {
       registry,
       lookup: (device) => store.get(device),
       patch: (namespace, name, body) => api.patchStatus(namespace, name, body),
+      rolloutOf: (key) => rollouts.current(key),
+      commandProblemOf: (key) => rollouts.commandProblems(key),
     },
     {
       periodMs: config.statusFlushPeriodMs,
@@ -114,10 +134,14 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
     metrics,
     canWrite,
   );
+  const revisions = new RevisionStore(RevisionClient.forKubeConfig(kc), log, { canWrite });
   const reconciler = new Reconciler({
     cache,
     api,
     writer,
+    revisions,
+    rollouts,
+    writeStatusNow: (key) => flusher.writeNow(key),
     registry,
     placement,
     placementChanged: (changes) => {
@@ -233,6 +257,7 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
         metrics.devicesTracked.set(store.size);
         metrics.devicesRegistered.set(devices.size);
         metrics.deploymentsTracked.set(registry.size);
+        metrics.rolloutsActive.set(rollouts.activeCount);
       }, 1000);
       gauges.unref();
       timers.push(resync, gauges);
@@ -244,6 +269,7 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
       statusWatch.stop();
       store.stop();
       await deviceStatus.stop();
+      rollouts.stop();
       queue.stop();
       await queue.idle();
       flusher.stop();

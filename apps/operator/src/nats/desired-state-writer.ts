@@ -1,9 +1,12 @@
 // Writes desired-state entries, one per (deployment, device), only when the
-// bytes change, and removes those of devices no longer placed. It remembers
-// what it wrote (a ledger per deployment: device -> generation written), so a
-// device change costs one put or delete and a spec change no reads at all. The
-// ledger is filled from the bucket by one streaming read per deployment when
-// it is unknown (start, NATS reconnect, periodic resync): never one get per key.
+// bytes change, and removes those of devices no longer placed. During a staged
+// rollout devices of one deployment hold different revisions, so the entry is
+// chosen per device. It remembers what it wrote (a ledger per deployment:
+// device -> revision written), so a device change costs one put or delete, a
+// batch costs one put per device that moves, and nothing is read on the way.
+// The ledger is filled from the bucket by one streaming read per deployment
+// when it is unknown (start, NATS reconnect, periodic resync): never one get
+// per key.
 import {
   deploymentDesiredStateFilter,
   desiredStateKey,
@@ -20,28 +23,32 @@ export interface SyncResult {
   removed: number;
 }
 
-/** One deployment's entry as it should be on every device it is placed on. */
-export interface DesiredEntry {
+/** The CR whose entries are written (its uid tells a new CR under an old name). */
+export interface DeploymentRef {
   namespace: string;
   name: string;
   uid: string;
-  generation: number;
+}
+
+/** One revision's entry, the same bytes on every device that holds it. */
+export interface DesiredEntry {
+  revision: number;
   payload: Uint8Array;
 }
 
-/** Marks an entry present in the bucket whose bytes are not this generation's. */
+/** Marks an entry present in the bucket whose bytes are none of the known revisions'. */
 const STALE = -1;
 
 interface Ledger {
   uid: string;
-  /** Device -> generation whose bytes its entry holds (STALE if other bytes); absent = no entry. */
+  /** Device -> revision whose bytes its entry holds (STALE if other bytes); absent = no entry. */
   marks: Map<string, number>;
 }
 
 const PARALLEL_KV_OPS = 64;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(a, b) === 0;
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 async function collect(iterator: AsyncIterable<string>): Promise<string[]> {
@@ -83,20 +90,33 @@ export class DesiredStateWriter {
 
   /**
    * Reads the deployment's entries on every device in one streaming pass (a
-   * KV history consumer filtered to its keys) and records which hold `entry`'s
-   * bytes; replaces what was known.
+   * KV history consumer filtered to its keys) and records which revision of
+   * `entries` each holds (byte for byte); replaces what was known.
    */
-  async refresh(entry: DesiredEntry): Promise<void> {
-    const { namespace, name } = entry;
+  async refresh(deployment: DeploymentRef, entries: Iterable<DesiredEntry>): Promise<void> {
+    const { namespace, name } = deployment;
+    const known = [...entries];
     const marks = new Map<string, number>();
-    const history = await this.#kv().history({ key: deploymentDesiredStateFilter(entry) });
+    const history = await this.#kv().history({ key: deploymentDesiredStateFilter(deployment) });
     for await (const stored of history) {
       const { device } = parseDesiredStateKey(stored.key);
       // The bucket keeps one revision per key: a delete marker means no entry.
       if (stored.operation !== "PUT") marks.delete(device);
-      else marks.set(device, sameBytes(stored.value, entry.payload) ? entry.generation : STALE);
+      else {
+        const held = known.find((entry) => sameBytes(stored.value, entry.payload));
+        marks.set(device, held?.revision ?? STALE);
+      }
     }
-    this.#ledgers.set(`${namespace}/${name}`, { uid: entry.uid, marks });
+    this.#ledgers.set(`${namespace}/${name}`, { uid: deployment.uid, marks });
+  }
+
+  /**
+   * The revision whose entry the device holds, as far as the writer knows;
+   * undefined when it has none or holds bytes of no known revision.
+   */
+  held(namespace: string, name: string, device: string): number | undefined {
+    const mark = this.#ledgers.get(`${namespace}/${name}`)?.marks.get(device);
+    return mark === undefined || mark === STALE ? undefined : mark;
   }
 
   /** Devices that have an entry of this deployment, as far as the writer knows. */
@@ -105,40 +125,42 @@ export class DesiredStateWriter {
   }
 
   /**
-   * Makes the bucket match for these devices: a placed device gets `entry`
-   * unless it is known to hold it already; an unplaced one loses its entry if
-   * it has one. Only the affected keys are touched; nothing is read.
+   * Makes the bucket match for these devices: a device gets the entry
+   * `entryOf` names unless it is known to hold that revision already; a device
+   * for which it names none loses its entry if it has one. Only the affected
+   * keys are touched; nothing is read.
    */
   async apply(
-    entry: DesiredEntry,
+    deployment: DeploymentRef,
     devices: Iterable<string>,
-    placed: (device: string) => boolean,
+    entryOf: (device: string) => DesiredEntry | undefined,
   ): Promise<SyncResult> {
-    const { namespace, name, generation } = entry;
+    const { namespace, name } = deployment;
     const id = `${namespace}/${name}`;
     let ledger = this.#ledgers.get(id);
-    if (ledger?.uid !== entry.uid) {
+    if (ledger?.uid !== deployment.uid) {
       // A new CR under an old name: what its predecessor wrote is stale, not gone.
       const marks = new Map<string, number>();
       for (const device of ledger?.marks.keys() ?? []) marks.set(device, STALE);
-      ledger = { uid: entry.uid, marks };
+      ledger = { uid: deployment.uid, marks };
       this.#ledgers.set(id, ledger);
     }
     const { marks } = ledger;
-    const puts: string[] = [];
+    const puts: [string, DesiredEntry][] = [];
     const deletes: string[] = [];
     const result: SyncResult = { written: 0, unchanged: 0, removed: 0 };
     for (const device of devices) {
       const mark = marks.get(device);
-      if (placed(device)) {
-        if (mark === generation) result.unchanged++;
-        else puts.push(device);
+      const entry = entryOf(device);
+      if (entry !== undefined) {
+        if (mark === entry.revision) result.unchanged++;
+        else puts.push([device, entry]);
       } else if (mark !== undefined) deletes.push(device);
     }
-    await forEachLimited(puts, PARALLEL_KV_OPS, async (device) => {
+    await forEachLimited(puts, PARALLEL_KV_OPS, async ([device, entry]) => {
       this.#guard();
       await this.#kv().put(desiredStateKey({ device, namespace, name }), entry.payload);
-      marks.set(device, generation);
+      marks.set(device, entry.revision);
       this.#metrics.kvWrites.inc({ op: "put" });
       result.written++;
     });

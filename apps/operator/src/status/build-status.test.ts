@@ -96,6 +96,28 @@ describe("buildStatus", () => {
     expect(body.aggregate).toMatchObject({ lastError: null, lastHeartbeatAt: null, succeeded: 1 });
   });
 
+  it("statusPatchBody - a rollout's absent optional fields become null so a new revision clears the old failure", () => {
+    const body = statusPatchBody({
+      observedGeneration: 1,
+      conditions: [],
+      rollout: {
+        revision: 2,
+        phase: "Progressing",
+        currentBatch: 1,
+        totalBatches: 2,
+        batches: [{ state: "InProgress", devices: 1, updated: 0, failed: 0, deferred: 0 }],
+        message: "batch 1 of 2: 0 of 1 updated",
+      },
+    });
+    expect(body.rollout).toMatchObject({
+      revision: 2,
+      stableRevision: null,
+      nextBatchAt: null,
+      failure: null,
+    });
+    expect(body).not.toHaveProperty("aggregate");
+  });
+
   it("kubeTime - whole seconds, RFC 3339", () => {
     expect(kubeTime(Date.parse("2026-01-01T00:00:01.999Z"))).toBe("2026-01-01T00:00:01Z");
   });
@@ -112,6 +134,7 @@ describe("buildStatus", () => {
     expect(aggregate?.unreported).toBe(TARGET_DEVICES_MAX_ITEMS - RECENT_AGGREGATE_EVENTS_LIMIT);
     const degraded = status.conditions.find((c) => c.type === "Degraded");
     expect(degraded?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+    expect(status.rollout?.failure?.devices).toHaveLength(20);
     const conflict = status.conditions.find((c) => c.type === "HostPortConflict");
     expect(conflict?.message).toHaveLength(MESSAGE_MAX_LENGTH);
     // Valid for the CRD, and within budget as JSON and as the merge-patch body.

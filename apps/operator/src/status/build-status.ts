@@ -6,6 +6,7 @@ import {
   type Condition,
   type DeploymentStatus,
   type ReportLookup,
+  type RolloutStatus,
 } from "@fleet/contracts";
 import type { ConflictSummary } from "../targeting/placement.js";
 import { deploymentConditions, type SpecProblem } from "./conditions.js";
@@ -18,6 +19,10 @@ export interface StatusInput {
   conflict?: ConflictSummary | undefined;
   specProblem: SpecProblem | undefined;
   previousConditions: readonly Condition[];
+  /** status.rollout as the rollout controller last recorded it; undefined: left as the CR has it. */
+  rollout?: RolloutStatus | undefined;
+  /** Malformed rollout commands being ignored ("" when none). */
+  commandProblem?: string | undefined;
 }
 
 /** Kubernetes metav1.Time precision: whole seconds. */
@@ -46,6 +51,8 @@ export function buildStatus(
     targetCount: input.targets?.length ?? 0,
     conflict: input.conflict,
     specProblem: input.specProblem,
+    rollout: input.rollout,
+    commandProblem: input.commandProblem,
     generation: input.generation,
     previous: input.previousConditions,
     now: kubeTime(nowMs),
@@ -54,6 +61,7 @@ export function buildStatus(
     observedGeneration: input.generation,
     conditions,
     ...(agg === undefined ? {} : { aggregate: agg }),
+    ...(input.rollout === undefined ? {} : { rollout: input.rollout }),
   };
 }
 
@@ -62,13 +70,17 @@ export function buildStatus(
  * become null, because a merge patch that merely omits a field keeps the old value.
  */
 export function statusPatchBody(status: DeploymentStatus): Record<string, unknown> {
-  if (status.aggregate === undefined) return { ...status };
-  return {
-    ...status,
-    aggregate: {
-      lastError: null,
-      lastHeartbeatAt: null,
-      ...status.aggregate,
-    },
-  };
+  const body: Record<string, unknown> = { ...status };
+  if (status.aggregate !== undefined)
+    body.aggregate = { lastError: null, lastHeartbeatAt: null, ...status.aggregate };
+  // Batches are an array: a merge patch replaces it whole; the optional fields are nulled.
+  const { rollout } = status;
+  if (rollout !== undefined)
+    body.rollout = {
+      ...rollout,
+      stableRevision: rollout.stableRevision ?? null,
+      nextBatchAt: rollout.nextBatchAt ?? null,
+      failure: rollout.failure ?? null,
+    };
+  return body;
 }

@@ -1,5 +1,5 @@
-import type { Aggregate, Condition } from "@fleet/contracts";
-import { conditionSchema } from "@fleet/contracts";
+import type { Aggregate, Condition, RolloutStatus } from "@fleet/contracts";
+import { conditionSchema, REASON_ROLLOUT_FAILED } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
 import { deploymentConditions, type ConditionsInput } from "./conditions.js";
 
@@ -134,5 +134,80 @@ describe("deploymentConditions", () => {
     // Without placement (a spec that cannot be used) there is no such condition.
     expect(byType(deploymentConditions(input({}))).HostPortConflict).toBeUndefined();
     for (const c of Object.values(older)) expect(conditionSchema.parse(c)).toEqual(c);
+  });
+
+  const rollout = (over: Partial<RolloutStatus>): RolloutStatus => ({
+    revision: 3,
+    stableRevision: 2,
+    phase: "Progressing",
+    currentBatch: 2,
+    totalBatches: 4,
+    batches: [],
+    message: "batch 2 of 4: 40 of 50 updated, 2 failed, 8 offline (deferred)",
+    ...over,
+  });
+
+  it("rollout - while it moves, Progressing is True and reads the rollout's message", () => {
+    const c = byType(
+      deploymentConditions(input({ aggregate: agg({ succeeded: 3 }), rollout: rollout({}) })),
+    );
+    expect(c.Progressing).toMatchObject({
+      status: "True",
+      reason: "RolloutProgressing",
+      message: "batch 2 of 4: 40 of 50 updated, 2 failed, 8 offline (deferred)",
+    });
+    expect(c.Ready?.status).toBe("True");
+    const waiting = byType(
+      deploymentConditions(input({ rollout: rollout({ phase: "WaitingForApproval" }) })),
+    );
+    expect(waiting.Progressing?.reason).toBe("RolloutWaitingForApproval");
+  });
+
+  it("rollout - rolled back: Degraded RolloutFailed names the first devices and their errors", () => {
+    const devices = ["d1", "d2", "d3", "d4", "d5"].map((device) => ({
+      device,
+      message: `image not found on ${device}`,
+    }));
+    const rolledBack = rollout({
+      phase: "RolledBack",
+      message: "batch 1 of 4 failed: 0 of 5 updated, 5 failed",
+      failure: {
+        reason: "BatchFailed",
+        batch: 1,
+        message: "5 of 5 devices failed (threshold 90%)",
+        devices,
+        at: "2026-01-01T00:00:05Z",
+      },
+    });
+    const c = byType(deploymentConditions(input({ rollout: rolledBack })));
+    expect(c.Degraded).toMatchObject({ status: "True", reason: REASON_ROLLOUT_FAILED });
+    expect(c.Degraded?.message).toBe(
+      "rollout of revision 3 rolled back at batch 1: 5 of 5 devices failed (threshold 90%) (d1: image not found on d1; d2: image not found on d2; d3: image not found on d3; and 2 more)",
+    );
+    expect(c.Progressing).toMatchObject({ status: "False", reason: "RolledBack" });
+    const halted = byType(
+      deploymentConditions(input({ rollout: rollout({ phase: "Halted", failure: undefined }) })),
+    );
+    expect(halted.Degraded).toMatchObject({ status: "True", reason: REASON_ROLLOUT_FAILED });
+    expect(halted.Degraded?.message).toContain("halted");
+    expect(halted.Progressing?.reason).toBe("RolloutHalted");
+  });
+
+  it("rollout - Completed leaves the conditions to the device counts; an ignored command is said", () => {
+    const plain = deploymentConditions(input({ aggregate: agg({ pending: 1, succeeded: 2 }) }));
+    const completed = deploymentConditions(
+      input({
+        aggregate: agg({ pending: 1, succeeded: 2 }),
+        rollout: rollout({ phase: "Completed" }),
+      }),
+    );
+    expect(completed).toEqual(plain);
+    const ignored = byType(
+      deploymentConditions(
+        input({ rollout: rollout({}), commandProblem: 'rollback: "two" is not a revision number' }),
+      ),
+    );
+    expect(ignored.Progressing?.message).toContain('ignored command: rollback: "two"');
+    for (const condition of Object.values(ignored)) conditionSchema.parse(condition);
   });
 });

@@ -1,6 +1,6 @@
 import { agentStatusSchema, isDeviceFresh, type DeviceReport } from "@fleet/contracts";
 import { describe, expect, it } from "vitest";
-import { DeviceStatusStore, type DeviceChange } from "./device-store.js";
+import { changedDeployments, DeviceStatusStore, type DeviceChange } from "./device-store.js";
 import { iso, T0 } from "@fleet/contracts/testing/reports";
 
 const beat = (device: string, atMs: number) =>
@@ -120,5 +120,12 @@ describe("DeviceStatusStore", () => {
     );
     store.put("a", beat("a", T0), T0 + 60_000);
     expect(store.get("a")?.receivedAtMs).toBe(T0);
+  });
+
+  it("changedDeployments - a new revision with the same phase is a change (a rollout counts it)", () => {
+    const before = { "a.ns.web": { phase: "Running" as const, revision: 1 } };
+    const after = { "a.ns.web": { phase: "Running" as const, revision: 2 } };
+    expect([...changedDeployments(before, after)]).toEqual(["a.ns.web"]);
+    expect([...changedDeployments(after, after)]).toEqual([]);
   });
 });

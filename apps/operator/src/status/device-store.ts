@@ -19,8 +19,12 @@ export type DeviceChange = "all" | ReadonlySet<string>;
 
 export type DeviceChanged = (device: string, atMs: number, change: DeviceChange) => void;
 
+// The revision counts too: a device moving to a rollout's new revision may report Running throughout.
 const sameReport = (a: DeploymentReport | undefined, b: DeploymentReport | undefined): boolean =>
-  a?.phase === b?.phase && a?.lastError === b?.lastError && a?.lastEventAt === b?.lastEventAt;
+  a?.phase === b?.phase &&
+  a?.revision === b?.revision &&
+  a?.lastError === b?.lastError &&
+  a?.lastEventAt === b?.lastEventAt;
 
 /** The desired-state keys whose report differs between two heartbeats of one device. */
 export function changedDeployments(

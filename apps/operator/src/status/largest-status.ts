@@ -3,16 +3,20 @@
 // the most as JSON, every list full, every name and time at its longest.
 import {
   agentStatusSchema,
+  clipMessage,
   DNS1123_LABEL_MAX_LENGTH,
   DNS1123_SUBDOMAIN_MAX_LENGTH,
   RECENT_AGGREGATE_EVENTS_LIMIT,
   RECENT_EVENTS_LIMIT,
+  ROLLOUT_BATCHES_MAX_ITEMS,
+  ROLLOUT_FAILURES_LIMIT,
   TARGET_DEVICES_MAX_ITEMS,
   TIMESTAMP_MAX_LENGTH,
   toDeviceReport,
   type AggregateTarget,
   type DeploymentStatus,
   type DeviceReport,
+  type RolloutStatus,
 } from "@fleet/contracts";
 import { buildStatus } from "./build-status.js";
 
@@ -33,6 +37,42 @@ function longTime(ms: number): string {
 function longDevice(index: number): string {
   const suffix = `-${index}`;
   return "d".repeat(DNS1123_LABEL_MAX_LENGTH - suffix.length) + suffix;
+}
+
+/** Device error texts in status.rollout.failure are clipped this short. */
+const FAILURE_DEVICE_MESSAGE_MAX_LENGTH = 256;
+
+/** status.rollout at its largest: every batch (the left-over one too) with both times, 20 failed devices. */
+export function largestRollout(text: string): RolloutStatus {
+  const big = Number.MAX_SAFE_INTEGER;
+  return {
+    revision: big,
+    stableRevision: big,
+    phase: "WaitingForApproval",
+    currentBatch: ROLLOUT_BATCHES_MAX_ITEMS + 1,
+    totalBatches: ROLLOUT_BATCHES_MAX_ITEMS + 1,
+    batches: Array.from({ length: ROLLOUT_BATCHES_MAX_ITEMS + 1 }, (_, i) => ({
+      state: "InProgress",
+      devices: big,
+      updated: big,
+      failed: big,
+      deferred: big,
+      startedAt: longTime(i),
+      finishedAt: longTime(i + 1),
+    })),
+    nextBatchAt: longTime(0),
+    message: clipMessage(text),
+    failure: {
+      reason: "BatchTimedOut",
+      batch: big,
+      message: clipMessage(text),
+      devices: Array.from({ length: ROLLOUT_FAILURES_LIMIT }, (_, i) => ({
+        device: longDevice(i),
+        message: clipMessage(text, FAILURE_DEVICE_MESSAGE_MAX_LENGTH),
+      })),
+      at: longTime(0),
+    },
+  };
 }
 
 export function largestFoldedStatus(namespace: string, name: string): DeploymentStatus {
@@ -80,6 +120,8 @@ export function largestFoldedStatus(namespace: string, name: string): Deployment
       conflict,
       specProblem: undefined,
       previousConditions: [],
+      rollout: largestRollout(text),
+      commandProblem: clipMessage(text),
     },
     (device) => reports.get(device),
     receivedAtMs,

@@ -7,14 +7,18 @@ import { DeploymentRegistry } from "./deployment-registry.js";
 import { heartbeat, keyFor } from "@fleet/contracts/testing/reports";
 import { PATCH_BURST } from "./patch-budget.js";
 import { MAX_PATCH_BACKOFF_MS, StatusFlusher } from "./status-flusher.js";
-import type { DeviceReport } from "@fleet/contracts";
+import type { DeviceReport, RolloutStatus } from "@fleet/contracts";
 
 const log = pino({ level: "silent" });
 
 type Patch = (body: Record<string, unknown>) => Promise<void>;
 const accept: Patch = () => Promise.resolve();
 
-function setup(canWrite = () => true, patch: Patch = accept) {
+function setup(
+  canWrite = () => true,
+  patch: Patch = accept,
+  rolloutOf: (key: string) => RolloutStatus | undefined = () => undefined,
+) {
   const placement = new FixedPlacement()
     .set("ns/web", [{ device: "a", key: keyFor("a") }])
     .set("ns/api", [{ device: "b", key: keyFor("b", "api") }]);
@@ -34,6 +38,7 @@ function setup(canWrite = () => true, patch: Patch = accept) {
         patches.push(body);
         return patch(body);
       },
+      rolloutOf,
     },
     { periodMs: 1000, stalenessWindowMs: 60_000, canWrite },
     log,
@@ -305,5 +310,89 @@ describe("StatusFlusher", () => {
     await vi.advanceTimersByTimeAsync(MAX_PATCH_BACKOFF_MS);
     expect(await patchCount(metrics, "ok")).toBe(1);
     flusher.stop();
+  });
+
+  const rollout = (currentBatch: number): RolloutStatus => ({
+    revision: 2,
+    stableRevision: 1,
+    phase: "Progressing",
+    currentBatch,
+    totalBatches: 3,
+    batches: [],
+    message: `batch ${currentBatch} of 3`,
+  });
+  const batchOf = (body: Record<string, unknown> | undefined): unknown =>
+    (body?.rollout as RolloutStatus | undefined)?.currentBatch;
+
+  it("writeNow - a rollout transition is patched at once, whatever the routine pacing spent", async () => {
+    let current = rollout(1);
+    const { reports, patches, flusher } = setup(
+      () => true,
+      accept,
+      () => current,
+    );
+    flusher.start();
+    for (let i = 0; i < 3; i++) {
+      reports.set("a", heartbeat("a", Date.now(), { [keyFor("a")]: { phase: "Pending" } }));
+      flusher.markDevice("a", Date.now(), new Set());
+      await vi.advanceTimersByTimeAsync(30);
+    }
+    const before = patches.length;
+    current = rollout(2);
+    await flusher.writeNow("ns/web");
+    expect(patches).toHaveLength(before + 1);
+    expect(batchOf(patches.at(-1))).toBe(2);
+    flusher.stop();
+  });
+
+  it("writeNow - waits for the CR's patch in flight, so an older status never lands after it", async () => {
+    let current = rollout(1);
+    let release: () => void = () => undefined;
+    let slow = true;
+    const { patches, flusher } = setup(
+      () => true,
+      () =>
+        slow
+          ? new Promise<void>((resolve) => {
+              release = resolve;
+            })
+          : Promise.resolve(),
+      () => current,
+    );
+    flusher.start();
+    flusher.markDirty("ns/web");
+    await vi.advanceTimersByTimeAsync(25);
+    expect(patches).toHaveLength(1); // batch 1, in flight
+    slow = false;
+    current = rollout(2);
+    let done = false;
+    const written = flusher.writeNow("ns/web").then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(done).toBe(false);
+    expect(patches).toHaveLength(1);
+    release();
+    await written;
+    expect(patches.map(batchOf)).toEqual([1, 2]);
+    flusher.stop();
+  });
+
+  it("writeNow - a refused patch rejects (the caller writes no device) and the CR stays dirty", async () => {
+    let failing = true;
+    const { patches, flusher } = setup(
+      () => true,
+      () =>
+        failing ? Promise.reject(new ApiException(503, "unavailable", {}, {})) : Promise.resolve(),
+      () => rollout(2),
+    );
+    flusher.start();
+    await expect(flusher.writeNow("ns/web")).rejects.toBeInstanceOf(ApiException);
+    failing = false;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(patches).toHaveLength(2);
+    flusher.stop();
+    const follower = setup(() => false).flusher;
+    await expect(follower.writeNow("ns/web")).rejects.toThrow("not the leader");
   });
 });

@@ -10,15 +10,24 @@
 // a whole round of other CRs' patches. A failed patch backs off exponentially
 // per CR (up to 5 min), so a status the API server keeps rejecting (too large,
 // invalid) is logged and counted, not hammered.
-import { canonicalJson, desiredStateKey, type ReportLookup } from "@fleet/contracts";
+// A rollout transition is not paced at all: the reconciler awaits writeNow(),
+// which patches the CR at once (after any patch of it in flight), so
+// status.rollout is recorded before a device is written what it decided.
+import {
+  canonicalJson,
+  desiredStateKey,
+  type DeploymentStatus,
+  type ReportLookup,
+  type RolloutStatus,
+} from "@fleet/contracts";
 import { backoffDelay } from "@fleet/runtime";
 import { forEachLimited } from "../concurrency.js";
-import { describeError } from "../errors.js";
+import { describeError, LeadershipLostError } from "../errors.js";
 import { isNotFound } from "@fleet/kube";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { buildStatus, statusPatchBody } from "./build-status.js";
-import type { DeploymentRegistry } from "./deployment-registry.js";
+import type { DeploymentRegistry, TrackedDeployment } from "./deployment-registry.js";
 import type { DeviceChange } from "./device-store.js";
 import { PatchBudget } from "./patch-budget.js";
 import { classifyPatchFailure } from "./patch-rejection.js";
@@ -42,6 +51,16 @@ export type StatusPatch = (
   body: Record<string, unknown>,
 ) => Promise<void>;
 
+export interface FlusherDeps {
+  registry: DeploymentRegistry;
+  lookup: ReportLookup;
+  patch: StatusPatch;
+  /** status.rollout as the rollout controller holds it (undefined: leave the CR's as it is). */
+  rolloutOf?: (key: string) => RolloutStatus | undefined;
+  /** Malformed rollout commands being ignored for the CR ("" when none). */
+  commandProblemOf?: (key: string) => string;
+}
+
 export interface FlusherOptions {
   periodMs: number;
   /** A change of only the newest heartbeat time or events waits this long after the CR's last patch (default: periodMs). */
@@ -64,6 +83,8 @@ export class StatusFlusher {
   readonly #registry: DeploymentRegistry;
   readonly #lookup: ReportLookup;
   readonly #patch: StatusPatch;
+  readonly #rolloutOf: (key: string) => RolloutStatus | undefined;
+  readonly #commandProblemOf: (key: string) => string;
   readonly #options: FlusherOptions;
   readonly #log: Logger;
   readonly #metrics: Metrics;
@@ -72,22 +93,19 @@ export class StatusFlusher {
   #timerAt = Number.POSITIVE_INFINITY;
   #started = false;
   #stopped = false;
-  /** CR keys whose patch is in flight (a CR is never patched twice at once). */
-  readonly #inFlight = new Set<string>();
+  /** CR keys whose patch is in flight (a CR is never patched twice at once), with its end. */
+  readonly #inFlight = new Map<string, Promise<void>>();
   #idleWaiters: (() => void)[] = [];
   readonly #budget: PatchBudget;
   /** CR key -> its run of failed patches, while it lasts. */
   readonly #failures = new Map<string, PatchFailures>();
 
-  constructor(
-    deps: { registry: DeploymentRegistry; lookup: ReportLookup; patch: StatusPatch },
-    options: FlusherOptions,
-    log: Logger,
-    metrics: Metrics,
-  ) {
+  constructor(deps: FlusherDeps, options: FlusherOptions, log: Logger, metrics: Metrics) {
     this.#registry = deps.registry;
     this.#lookup = deps.lookup;
     this.#patch = deps.patch;
+    this.#rolloutOf = deps.rolloutOf ?? (() => undefined);
+    this.#commandProblemOf = deps.commandProblemOf ?? (() => "");
     this.#options = options;
     this.#budget = new PatchBudget(options.periodMs, options.routinePeriodMs);
     this.#log = log;
@@ -205,17 +223,84 @@ export class StatusFlusher {
 
   #launch([key, dirty]: [string, Dirty]): void {
     this.#dirty.delete(key);
-    this.#inFlight.add(key);
-    void this.#flushOne(key, dirty).finally(() => {
-      this.#inFlight.delete(key);
-      if (this.#inFlight.size === 0) {
-        const waiters = this.#idleWaiters;
-        this.#idleWaiters = [];
-        for (const resolve of waiters) resolve();
+    this.#hold(key, this.#flushOne(key, dirty));
+  }
+
+  /** Marks the CR's patch in flight until `work` settles, then frees the lane. */
+  #hold(key: string, work: Promise<void>): void {
+    const done = work
+      .catch(() => undefined)
+      .finally(() => {
+        this.#inFlight.delete(key);
+        if (this.#inFlight.size === 0) {
+          const waiters = this.#idleWaiters;
+          this.#idleWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
+        this.#pump();
+        this.#schedule();
+      });
+    this.#inFlight.set(key, done);
+  }
+
+  /**
+   * Patches the CR's whole status now, whatever its budget, after any patch
+   * of it in flight; resolves once the API server has it, throws if it
+   * refused (the CR stays dirty). For rollout transitions (write-ahead).
+   */
+  async writeNow(key: string): Promise<void> {
+    for (let inFlight = this.#inFlight.get(key); inFlight !== undefined;) {
+      await inFlight;
+      inFlight = this.#inFlight.get(key);
+    }
+    if (!this.#options.canWrite())
+      throw new LeadershipLostError("not the leader: refusing to patch status");
+    const dirty = this.#dirty.get(key);
+    this.#dirty.delete(key);
+    const work = this.#writeNow(key, dirty?.sinceMs ?? Date.now());
+    this.#hold(key, work);
+    await work;
+  }
+
+  async #writeNow(key: string, sinceMs: number): Promise<void> {
+    const tracked = this.#registry.get(key);
+    if (tracked === undefined) return;
+    const status = this.#build(tracked, Date.now());
+    const json = canonicalJson(status);
+    this.#budget.spend(key, Date.now());
+    try {
+      await this.#patch(tracked.namespace, tracked.name, statusPatchBody(status));
+    } catch (error) {
+      if (isNotFound(error)) {
+        this.#metrics.statusPatches.inc({ result: "gone" });
+        return;
       }
-      this.#pump();
-      this.#schedule();
-    });
+      this.#metrics.statusPatches.inc({ result: "error" });
+      this.#metrics.errors.inc({ area: "status-patch" });
+      this.markDirty(key, sinceMs);
+      throw error;
+    }
+    this.#failures.delete(key);
+    this.#registry.written(key, status.conditions, json);
+    this.#metrics.statusPatches.inc({ result: "ok" });
+    this.#metrics.aggregationLag.observe((Date.now() - sinceMs) / 1000);
+  }
+
+  #build(tracked: TrackedDeployment, nowMs: number): DeploymentStatus {
+    return buildStatus(
+      {
+        generation: tracked.generation,
+        targets: tracked.targets,
+        conflict: tracked.conflict,
+        specProblem: tracked.specProblem,
+        previousConditions: tracked.previousConditions,
+        rollout: this.#rolloutOf(tracked.key),
+        commandProblem: this.#commandProblemOf(tracked.key),
+      },
+      this.#lookup,
+      nowMs,
+      this.#options.stalenessWindowMs,
+    );
   }
 
   #idle(): Promise<void> {
@@ -249,8 +334,7 @@ export class StatusFlusher {
       this.#failures.delete(key);
       return;
     }
-    const now = Date.now();
-    const status = buildStatus(tracked, this.#lookup, now, this.#options.stalenessWindowMs);
+    const status = this.#build(tracked, Date.now());
     const json = canonicalJson(status);
     if (json === tracked.lastStatusJson) return;
     if (!this.#options.canWrite()) return;
