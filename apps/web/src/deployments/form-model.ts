@@ -2,10 +2,17 @@
 // with the same contracts schemas the server uses; issues land on their field.
 // A deployment targets either a list of devices or a label selector (never
 // both: the contracts refuse that), written in kubectl's syntax or as rows of
-// label = value.
+// label = value. Rollout settings (spec.rollout) are optional: see rollout-form.ts.
 import { parseLabelSelector, type LabelSelector } from "@fleet/contracts";
 import type { z } from "zod";
 import { createDeploymentInput, NGINX_PRESET } from "./inputs";
+import {
+  initialRolloutValues,
+  readRollout,
+  rolloutIssue,
+  type RolloutField,
+  type RolloutFormValues,
+} from "./rollout-form";
 
 export type Targeting = "devices" | "selector";
 /** How the selector is written: kubectl text, or matchLabels rows. */
@@ -28,6 +35,7 @@ export interface FormValues {
   /** kubectl syntax, e.g. `app=kiosk,region in (eu,us),!legacy`. */
   selectorText: string;
   labelRows: LabelRow[];
+  rollout: RolloutFormValues;
 }
 
 export type FieldName =
@@ -37,7 +45,8 @@ export type FieldName =
   | "hostPort"
   | "containerPort"
   | "targetDevices"
-  | "targetSelector";
+  | "targetSelector"
+  | RolloutField;
 export type FieldErrors = Partial<Record<FieldName | "form", string>>;
 
 export const initialValues = (): FormValues => ({
@@ -51,6 +60,7 @@ export const initialValues = (): FormValues => ({
   selectorMode: "text",
   selectorText: "",
   labelRows: [{ key: "", value: "" }],
+  rollout: initialRolloutValues(),
 });
 
 /** The selector the form's rows describe; rows left blank are ignored, the schema checks the rest. */
@@ -85,6 +95,12 @@ const serviceName = (name: string): string => name.replaceAll(".", "-").slice(0,
 
 const toPort = (value: string): number => (value.trim() === "" ? Number.NaN : Number(value));
 
+/** Both ports left blank: a service that publishes none (several devices may share one host). */
+function portsOf(values: FormValues): { hostPort: number; containerPort: number }[] {
+  if (values.hostPort.trim() === "" && values.containerPort.trim() === "") return [];
+  return [{ hostPort: toPort(values.hostPort), containerPort: toPort(values.containerPort) }];
+}
+
 function targetsOf(
   values: FormValues,
   selector: LabelSelector | undefined,
@@ -98,6 +114,7 @@ export function toInput(
   values: FormValues,
   selector?: LabelSelector,
 ): z.input<typeof createDeploymentInput> {
+  const { rollout } = readRollout(values.rollout);
   return {
     name: values.name.trim(),
     namespace: values.namespace.trim(),
@@ -109,13 +126,12 @@ export function toInput(
             {
               name: serviceName(values.name.trim()),
               image: values.image.trim(),
-              ports: [
-                { hostPort: toPort(values.hostPort), containerPort: toPort(values.containerPort) },
-              ],
+              ports: portsOf(values),
             },
           ],
         },
       },
+      ...(rollout !== undefined && { rollout }),
     },
   };
 }
@@ -138,8 +154,9 @@ export function fieldErrorsFrom(
 ): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
-    const field = fieldFor(issue.path);
-    errors[field] ??= issue.message;
+    const rollout = rolloutIssue(issue.path, issue.message);
+    if (rollout !== undefined) errors[rollout.field] ??= rollout.message;
+    else errors[fieldFor(issue.path)] ??= issue.message;
   }
   return errors;
 }
@@ -152,12 +169,11 @@ export function validate(values: FormValues): Validated {
   const parsed = createDeploymentInput.safeParse(
     toInput(values, reading?.ok === true ? reading.selector : undefined),
   );
-  if (reading?.ok === false) {
-    // The selector's own syntax error says more than "required".
-    const errors = parsed.success ? {} : fieldErrorsFrom(parsed.error.issues);
-    return { ok: false, errors: { ...errors, targetSelector: reading.error } };
-  }
-  return parsed.success
-    ? { ok: true, input: parsed.data }
-    : { ok: false, errors: fieldErrorsFrom(parsed.error.issues) };
+  // The form's own reading of a field (a selector's syntax, a batch list) says
+  // more than the schema's "required" for the value it could not build.
+  const own: FieldErrors = { ...readRollout(values.rollout).errors };
+  if (reading?.ok === false) own.targetSelector = reading.error;
+  if (parsed.success && Object.keys(own).length === 0) return { ok: true, input: parsed.data };
+  const errors = parsed.success ? {} : fieldErrorsFrom(parsed.error.issues);
+  return { ok: false, errors: { ...errors, ...own } };
 }

@@ -5,6 +5,8 @@ import {
   namespaceNameSchema,
   podmanServiceSchema,
   resourceNameSchema,
+  rolloutStatusSchema,
+  ROLLOUT_BATCHES_MAX_ITEMS,
 } from "@fleet/contracts";
 import { z } from "zod";
 
@@ -22,6 +24,31 @@ export const setImageInput = z.object({
   /** Only this service; every service when omitted. */
   service: podmanServiceSchema.shape.name.optional(),
 });
+
+export const deploymentRefInput = z.object({
+  namespace: namespaceNameSchema,
+  name: resourceNameSchema,
+});
+
+// Rollout commands name the revision (and batch) the deployer saw, so the
+// server refuses one that no longer fits the rollout instead of acting on a later revision.
+const revision = rolloutStatusSchema.shape.revision;
+
+export const approveBatchInput = deploymentRefInput.extend({
+  revision,
+  // A batch number: the last one may be the left-over batch after the listed ones.
+  batch: z
+    .int()
+    .min(1)
+    .max(ROLLOUT_BATCHES_MAX_ITEMS + 1),
+});
+export type ApproveBatchInput = z.output<typeof approveBatchInput>;
+
+export const rollbackInput = deploymentRefInput.extend({ revision });
+export type RollbackInput = z.output<typeof rollbackInput>;
+
+export const pauseRolloutInput = deploymentRefInput.extend({ paused: z.boolean() });
+export type PauseRolloutInput = z.output<typeof pauseRolloutInput>;
 
 /** The "Deploy nginx" preset: the local nginx image, host port 8080 -> container port 80. */
 export const NGINX_PRESET = {

@@ -2,7 +2,8 @@
 // One deployment. The spec follows the CR by push (a Kubernetes watch streamed
 // over server-sent events); the counts, conditions, last error, events and the
 // row of every device are all computed from the same live heartbeats, with the
-// operator's own rules, so the page never contradicts itself. A deletion
+// operator's own rules, so the page never contradicts itself. The rollout
+// panel shows the operator's status.rollout from the same pushed CR. A deletion
 // anywhere turns the page into a "deleted" notice at once.
 import {
   Badge,
@@ -27,10 +28,13 @@ import { useMemo, type ReactElement } from "react";
 import type { DeploymentPageModel } from "../../deployments/page-model";
 import { hostPortConflict } from "../../deployments/live-conditions";
 import { deploymentPageModel } from "../../deployments/page-model";
+import { rolloutActions } from "../../deployments/rollout-model";
 import { useTRPC } from "../../trpc/react";
 import { DeleteDeployment } from "./delete-deployment";
 import { ConditionBadges } from "./condition-badges";
 import { PushProblem } from "./push-problem";
+import { RolloutActions } from "./rollout-actions";
+import { RolloutPanel } from "./rollout-panel";
 import { SetImageForm } from "./set-image-form";
 import { useLiveDeployment } from "./use-live-deployments";
 
@@ -204,6 +208,7 @@ export function DeploymentDetail({
   const { aggregate } = model;
   // Deleted but held by the operator's finalizer until its devices' desired state is gone.
   const deleting = deployment.metadata.deletionTimestamp !== undefined;
+  const rollout = { spec: deployment.spec.rollout, status: deployment.status?.rollout };
   return (
     <div className="flex flex-col gap-6" data-deployment-state={deleting ? "deleting" : "present"}>
       <div className="flex flex-wrap items-center gap-3">
@@ -234,6 +239,22 @@ export function DeploymentDetail({
           />
         )}
       </section>
+      {(rollout.spec !== undefined || rollout.status !== undefined) && (
+        <RolloutPanel
+          spec={rollout.spec}
+          status={rollout.status}
+          actions={
+            canWrite && (
+              <RolloutActions
+                namespace={namespace}
+                name={name}
+                actions={rolloutActions(rollout.spec, rollout.status)}
+                disabled={deleting}
+              />
+            )
+          }
+        />
+      )}
       <section aria-label="Status summary">
         <h2 className="mb-2 font-semibold">Status</h2>
         <PhaseBar counts={aggregate} />

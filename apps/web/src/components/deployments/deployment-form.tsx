@@ -1,7 +1,8 @@
 "use client";
 // New deployment: name, namespace, targets (devices picked from the fleet, or
 // a label selector with a live count of what it matches), image and ports,
-// plus a one-click "Deploy nginx". Errors appear at their field.
+// optional rollout settings, plus a one-click "Deploy nginx". Errors appear at
+// their field.
 import { labelSelectorSchema, type LabelSelector } from "@fleet/contracts";
 import { FormField } from "@fleet/ui";
 import { useState, type ReactElement, type ReactNode } from "react";
@@ -16,6 +17,7 @@ import {
 } from "../../deployments/form-model";
 import type { CreateDeploymentInput } from "../../deployments/inputs";
 import { DevicePicker } from "./device-picker";
+import { RolloutFields } from "./rollout-fields";
 import { SelectorField } from "./selector-field";
 
 export interface DeploymentFormViewProps {
@@ -122,6 +124,7 @@ export function DeploymentFormView({
           value={values.hostPort}
           onChange={set("hostPort")}
           error={shown.hostPort}
+          hint="Leave both ports blank to publish none."
         />
         <FormField
           label="Container port"
@@ -180,6 +183,13 @@ export function DeploymentFormView({
           preview={selectorPreview?.(previewable(values))}
         />
       )}
+      <RolloutFields
+        values={values.rollout}
+        onChange={(rollout) => {
+          setValues({ ...values, rollout });
+        }}
+        errors={shown}
+      />
       {shown.form && (
         <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">
           {shown.form}

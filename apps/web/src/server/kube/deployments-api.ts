@@ -18,6 +18,7 @@ import {
 import { TRPCError } from "@trpc/server";
 import { toTrpcError, type KubeAction } from "./kube-errors";
 import type { DeploymentChange } from "../../deployments/changes";
+import { checkRolloutCommand, type RolloutCommand } from "../../deployments/rollout-commands";
 import { watchChanges, type Listed } from "./watch-changes";
 
 export type { DeploymentChange };
@@ -37,6 +38,11 @@ export interface DeploymentsApi {
     service?: string | undefined;
   }): Promise<DeploymentResource>;
   delete(namespace: string, name: string): Promise<void>;
+  /**
+   * Approves a batch, rolls back or pauses/resumes, after checking the command
+   * against the CR as it is now (refused with CONFLICT or PRECONDITION_FAILED).
+   */
+  rollout(namespace: string, name: string, command: RolloutCommand): Promise<DeploymentResource>;
   /**
    * One deployment as it is now (a snapshot of zero or one), then each change,
    * until `signal` aborts; a deleted deployment arrives as "deleted".
@@ -123,6 +129,17 @@ export function deploymentsApi(configuration: Configuration): DeploymentsApi {
         }
         throw toTrpcError(error, action);
       }
+    },
+    async rollout(namespace, name, command) {
+      const checked = checkRolloutCommand(await get(namespace, name), command);
+      if (!checked.ok) throw new TRPCError({ code: checked.code, message: checked.message });
+      // A merge patch of one annotation (or spec.rollout.paused): the operator's
+      // status writes meanwhile never make it fail, and a stale command is harmless
+      // because the annotation names the revision it was meant for.
+      const patched = await call({ verb: "update", namespace, name }, () =>
+        client.mergePatch(namespace, name, checked.patch),
+      );
+      return deploymentResourceSchema.parse(patched);
     },
     async delete(namespace, name) {
       await call({ verb: "delete", namespace, name }, () => client.delete(namespace, name));
