@@ -36,11 +36,12 @@ const revision = rolloutStatusSchema.shape.revision;
 
 export const approveBatchInput = deploymentRefInput.extend({
   revision,
-  // A batch number: the last one may be the left-over batch after the listed ones.
+  // Up to the left-over batch after the listed ones, and one more: approving
+  // past a halted last batch accepts it.
   batch: z
     .int()
     .min(1)
-    .max(ROLLOUT_BATCHES_MAX_ITEMS + 1),
+    .max(ROLLOUT_BATCHES_MAX_ITEMS + 2),
 });
 export type ApproveBatchInput = z.output<typeof approveBatchInput>;
 

@@ -34,7 +34,7 @@ describe("rollout model - approve", () => {
     });
     expect(rolloutActions(spec, last).approve).toEqual({
       revision: 2,
-      batch: 2,
+      batch: 3,
       label: "Accept batch 2",
     });
   });

@@ -42,11 +42,12 @@ function approveAction(status: RolloutStatus): ApproveAction | undefined {
     return batch === undefined ? undefined : { revision, batch, label: `Approve batch ${batch}` };
   }
   if (status.phase === "Halted") {
-    // Approving past the halted batch accepts it; the rollout goes on with the next one.
+    // Approving the batch after the halted one accepts it (the operator's rule,
+    // docs/rollouts.md); after the last batch that completes the rollout.
     const halted = status.currentBatch;
-    return halted < status.totalBatches
-      ? { revision, batch: halted + 1, label: `Approve batch ${halted + 1}` }
-      : { revision, batch: halted, label: `Accept batch ${halted}` };
+    const label =
+      halted < status.totalBatches ? `Approve batch ${halted + 1}` : `Accept batch ${halted}`;
+    return { revision, batch: halted + 1, label };
   }
   return undefined;
 }
