@@ -9,7 +9,11 @@ export const LABELS = {
   managedBy: "io.nationtech.fleet.managed-by",
   device: "io.nationtech.fleet.device",
   deploymentKey: "io.nationtech.fleet.deployment-key",
-  /** sha256 of the exact desired-state KV value bytes the container was made from. */
+  /**
+   * sha256 of the workload the container was made from: the desired-state entry's
+   * canonical JSON without its revision and generation, so a renumbered entry
+   * (same score) restarts nothing. Older agents wrote the hash of the exact bytes.
+   */
   payloadHash: "io.nationtech.fleet.payload-hash",
   service: "io.nationtech.fleet.service",
 } as const;
