@@ -22,6 +22,8 @@ import type {
   RolloutSpec,
   RolloutStatus,
 } from "@fleet/contracts";
+import { completeAtOnce, stayCompleted, stayRolledBack } from "./settled.js";
+import { planStaged } from "./staged.js";
 
 /** What the planner needs to know about one device's latest heartbeat for this deployment. */
 export interface DeviceRolloutReport {
@@ -68,6 +70,33 @@ export interface RolloutDecision {
   transition: boolean;
 }
 
+/**
+ * One evaluation of a Deployment's rollout. Which rollout runs: with no
+ * recorded status, or no stable revision to fall back on, or no spec.rollout,
+ * every device gets the target at once (Completed). A target equal to the
+ * stable revision (the spec reverted) is Completed at once too. A target other
+ * than the recorded revision starts a new rollout at batch 1 from the stable
+ * revision (the recorded one if it completed, else the recorded stable one);
+ * devices on an abandoned revision fall back to stable unless batch 1 takes
+ * them. RolledBack stays RolledBack for its revision.
+ */
 export function planRollout(inputs: RolloutInputs): RolloutDecision {
-  throw new Error(`planRollout: not implemented yet (${String(inputs.devices.length)} devices)`);
+  const { spec, previous, target } = inputs;
+  const noStable = "no stable revision to stage from";
+  if (previous === undefined)
+    return completeAtOnce(inputs, spec === undefined ? "no spec.rollout" : noStable);
+  if (previous.revision === target.revision) {
+    const stable = previous.stableRevision;
+    if (previous.phase === "RolledBack" && stable !== undefined)
+      return stayRolledBack(previous, stable);
+    if (spec === undefined) return completeAtOnce(inputs, "no spec.rollout");
+    if (previous.phase === "Completed") return stayCompleted(inputs, spec, previous);
+    if (stable === undefined) return completeAtOnce(inputs, noStable);
+    return planStaged(inputs, spec, stable, previous);
+  }
+  const stable = previous.phase === "Completed" ? previous.revision : previous.stableRevision;
+  if (stable === target.revision) return completeAtOnce(inputs, "reverted");
+  if (spec === undefined) return completeAtOnce(inputs, "no spec.rollout");
+  if (stable === undefined) return completeAtOnce(inputs, noStable);
+  return planStaged(inputs, spec, stable, undefined);
 }
