@@ -72,8 +72,8 @@ interface Remembered {
 function listensToHeartbeats(status: RolloutStatus): boolean {
   if (!FINAL_PHASES.has(status.phase)) return true;
   if (status.phase !== "Completed") return false;
-  const last = status.batches[status.batches.length - 1];
-  return last !== undefined && last.updated + last.failed < last.devices;
+  // Any batch, not just the last: a device deferred in batch 2 that returns must count as updated there.
+  return status.batches.some((batch) => batch.updated + batch.failed < batch.devices);
 }
 
 export class RolloutController {
