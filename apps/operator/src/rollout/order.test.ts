@@ -32,6 +32,18 @@ describe("rollout order", () => {
     expect(a.slice(0, 20).filter((d) => devices.indexOf(d) < 20).length).toBeLessThan(10);
   });
 
+  it("rolloutOrder - ids that differ only in their last characters do not cluster", () => {
+    // Plain FNV-1a barely stirs the high bits for the last characters: with it
+    // the first ten of pi-0..pi-99 were pi-50..pi-59.
+    const firstTen = rolloutOrder("abc", ids(100, "pi")).slice(0, 10);
+    const perDecade = new Map<string, number>();
+    for (const device of firstTen) {
+      const decade = device.slice(0, -1);
+      perDecade.set(decade, (perDecade.get(decade) ?? 0) + 1);
+    }
+    expect(Math.max(...perDecade.values())).toBeLessThan(5);
+  });
+
   it("rolloutOrder - a joining device slots in without reordering the others", () => {
     const devices = ids(300);
     const before = rolloutOrder("seed", devices);
