@@ -68,7 +68,19 @@ describe("rollout", () => {
   });
 
   it("rolloutCommandsOf - malformed values are ignored and named", () => {
-    for (const text of ["3", "3/", "/2", "a/b", "0/1", "3/0", "-1/2", "3/2.5", " 3/2", "01/2"]) {
+    for (const text of [
+      "3",
+      "3/",
+      "/2",
+      "a/b",
+      "0/1",
+      "3/0",
+      "-1/2",
+      "3/2.5",
+      " 3/2",
+      "01/2",
+      "1/2/3",
+    ]) {
       const { commands, problems } = rolloutCommandsOf({ [ROLLOUT_APPROVE_ANNOTATION]: text });
       expect(commands.approved, text).toBeUndefined();
       expect(problems, text).toEqual([

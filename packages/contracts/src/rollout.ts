@@ -210,9 +210,9 @@ export function rolloutCommandsOf(annotations: Readonly<Record<string, string>> 
   const approveText = annotations?.[ROLLOUT_APPROVE_ANNOTATION];
   let approved: RolloutCommands["approved"];
   if (approveText !== undefined) {
-    const [revision, batch] = approveText.split("/");
-    const r = positiveInt(revision);
-    const b = positiveInt(batch);
+    const parts = approveText.split("/");
+    const r = parts.length === 2 ? positiveInt(parts[0]) : undefined;
+    const b = parts.length === 2 ? positiveInt(parts[1]) : undefined;
     if (r === undefined || b === undefined)
       problems.push(`${ROLLOUT_APPROVE_ANNOTATION}: "${approveText}" is not <revision>/<batch>`);
     else approved = { revision: r, batch: b };
