@@ -158,6 +158,20 @@ export class RevisionClient {
       .sort((a, b) => a.revision - b.revision);
   }
 
+  /**
+   * Every Deployment revision (any ControllerRevision with the deployment
+   * label) in `namespace`, or in all namespaces when none is given: for
+   * removing those whose Deployment is gone.
+   */
+  async listAll(namespace?: string): Promise<StoredRevision[]> {
+    const labelSelector = REVISION_DEPLOYMENT_LABEL;
+    const list =
+      namespace === undefined
+        ? await this.#api.listControllerRevisionForAllNamespaces({ labelSelector })
+        : await this.#api.listNamespacedControllerRevision({ namespace, labelSelector });
+    return list.items.map(readRevision);
+  }
+
   async create(body: V1ControllerRevision): Promise<StoredRevision> {
     const namespace = body.metadata?.namespace ?? "";
     return readRevision(await this.#api.createNamespacedControllerRevision({ namespace, body }));

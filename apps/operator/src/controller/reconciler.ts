@@ -315,8 +315,14 @@ export class Reconciler {
     return "placed";
   }
 
-  /** Deletes KV entries of CRs that no longer exist (e.g. finalizer removed by hand). */
+  /** Deletes KV entries and revisions of CRs that no longer exist (e.g. finalizer removed by hand). */
   async collectOrphans(namespace: string | undefined): Promise<number> {
+    // The live cache, not a snapshot: a CR created meanwhile is in it before it is reconciled.
+    const revisions = await this.#deps.revisions.removeOrphans(namespace, (key) =>
+      this.#deps.cache.has(key),
+    );
+    if (revisions > 0)
+      this.#deps.log.info({ revisions }, "removed revisions of deployments that no longer exist");
     let removed = 0;
     for (const [key, entries] of await this.#deps.writer.allDeployments()) {
       // The live cache, not a snapshot: a CR created meanwhile is in it before it is reconciled.

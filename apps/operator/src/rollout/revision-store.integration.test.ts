@@ -190,4 +190,21 @@ describe("RevisionStore - against the real API server", () => {
     expect(resolved.target.number).toBe(2);
     expect(await numbersIn("twice")).toEqual([1, 2]);
   });
+
+  it("orphans - revisions whose Deployment no longer exists are removed; the others are kept", async () => {
+    const store = newStore();
+    await store.resolve(subject("orphan-a", "1.0"), []);
+    await store.resolve(subject("orphan-a", "1.1", 2), []);
+    await store.resolve(subject("kept", "1.0"), []);
+    const exists = (key: string): boolean => key !== `${namespace}/orphan-a`;
+    expect(await newStore().removeOrphans(namespace, exists)).toBe(2);
+    expect(await numbersIn("orphan-a")).toEqual([]);
+    expect(await numbersIn("kept")).toEqual([1]);
+    // Across namespaces too (the operator watching all of them).
+    await store.resolve(subject("orphan-b", "1.0"), []);
+    const gone = (key: string): boolean => key !== `${namespace}/orphan-b`;
+    expect(await newStore().removeOrphans(undefined, gone)).toBeGreaterThanOrEqual(1);
+    expect(await numbersIn("orphan-b")).toEqual([]);
+    expect(await numbersIn("kept")).toEqual([1]);
+  });
 });

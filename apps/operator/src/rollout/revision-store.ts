@@ -53,7 +53,10 @@ export interface ResolvedRevisions {
   byNumber: ReadonlyMap<number, Revision>;
 }
 
-export type RevisionApi = Pick<RevisionClient, "listOf" | "create" | "find" | "deleteIfPresent">;
+export type RevisionApi = Pick<
+  RevisionClient,
+  "listOf" | "listAll" | "create" | "find" | "deleteIfPresent"
+>;
 
 export interface RevisionStoreOptions {
   historyLimit?: number;
@@ -134,6 +137,25 @@ export class RevisionStore {
     for (const stored of await this.#api.listOf(namespace, name)) {
       this.#guard();
       if (await this.#api.deleteIfPresent(namespace, stored.name)) removed++;
+    }
+    return removed;
+  }
+
+  /**
+   * Deletes the revisions whose Deployment no longer exists (deleted while no
+   * operator ran, or its finalizer removed by hand); `exists` reads the live
+   * watch cache by `<namespace>/<name>`. Returns how many went.
+   */
+  async removeOrphans(
+    namespace: string | undefined,
+    exists: (key: string) => boolean,
+  ): Promise<number> {
+    let removed = 0;
+    for (const stored of await this.#api.listAll(namespace)) {
+      if (stored.owner === undefined) continue; // not one of ours after all
+      if (exists(`${stored.namespace}/${stored.owner.name}`)) continue;
+      this.#guard();
+      if (await this.#api.deleteIfPresent(stored.namespace, stored.name)) removed++;
     }
     return removed;
   }
