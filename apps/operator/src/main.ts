@@ -2,7 +2,7 @@
 // iot-operator CLI: `install` applies the CRDs, `run` runs the controller,
 // `apply` is the typed applier for Deployment CRs, `device …` provisions,
 // approves, labels and revokes devices, `enrollment …` manages the tokens
-// devices enroll with.
+// devices enroll with, `rollout …` follows and steers staged rollouts.
 import { isConfigError, LOG_LEVELS } from "@fleet/runtime";
 import { Command, Option } from "commander";
 import { applyDeployment, deleteDeployment, printableManifest } from "./apply/apply.js";
@@ -16,6 +16,8 @@ import { applyKubeConfig, installConfig, runConfig } from "./config.js";
 import { addDeviceCommands } from "./device/commands.js";
 import { deviceFailure } from "./device/failure.js";
 import { addEnrollmentCommands } from "./enrollment/commands.js";
+import { addRolloutCommands } from "./rollout-cli/commands.js";
+import { rolloutFailure } from "./rollout-cli/errors.js";
 import { readEnv } from "./env.js";
 import { describeError } from "./errors.js";
 import { installCrd } from "./install.js";
@@ -134,6 +136,34 @@ commonOptions(program.command("apply"))
     collect,
   )
   .option("--service-name <name>", "name of the service inside the score (default main)")
+  .option(
+    "--batches <sizes>",
+    'staged rollout: batch sizes in order, each a count or a percentage, e.g. "1,25%,50%" (the rest is a final batch)',
+  )
+  .option(
+    "--success-threshold <percent>",
+    "rollout: % of a batch's reachable devices that must run the new revision (default 90)",
+  )
+  .option(
+    "--max-unavailable <n|n%>",
+    "rollout: most devices of a batch updating at once, a count or a percentage (default: no limit)",
+  )
+  .option(
+    "--batch-timeout <duration>",
+    "rollout: time a batch has to pass; devices still updating then count failed (default 30m)",
+  )
+  .option(
+    "--pause-between-batches <duration>",
+    "rollout: wait after a batch passes before the next starts (default 0s)",
+  )
+  .option(
+    "--approval <auto|manual>",
+    "rollout: manual makes every batch after the first wait for `rollout approve` (default auto)",
+  )
+  .option(
+    "--on-failure <pause|rollback>",
+    "rollout: what a failed batch does: halt where it is, or put devices back (default rollback)",
+  )
   .option("--print", "print the CR as JSON (for kubectl apply -f -) instead of applying it")
   .option("--delete", "delete the Deployment named by --name/--namespace")
   .action(
@@ -163,6 +193,7 @@ commonOptions(program.command("apply"))
 
 addDeviceCommands(program.command("device"));
 addEnrollmentCommands(program.command("enrollment"));
+addRolloutCommands(program.command("rollout"));
 
 try {
   await program.parseAsync();
@@ -173,7 +204,7 @@ try {
     process.stderr.write(`iot-operator: ${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }
-  const failure = deviceFailure(error);
+  const failure = rolloutFailure(error) ?? deviceFailure(error);
   if (failure !== undefined) {
     process.stderr.write(`iot-operator: ${failure.message}\n`);
     process.exit(failure.exitCode);
