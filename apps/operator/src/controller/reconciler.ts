@@ -179,11 +179,19 @@ export class Reconciler {
     const uid = raw.metadata?.uid ?? "";
     const marker = `${uid}/${generation}/${commandsText(raw)}`;
     const changed = this.#synced.get(key) !== marker || registry.get(key) === undefined;
-    if (!changed && !force) {
+    const wanted = this.#deps.rollouts.takeWanted(key);
+    if (!changed && !force && !wanted) {
+      // Its own status patches bump the resourceVersion every second: nothing to decide.
+      if (!this.#pending.has(key)) return "unchanged";
+      // A Device change: a settled CR writes only the devices it flipped.
       const settled = this.#settledEntry(key, namespace, name);
       if (settled !== undefined) return this.#writeFlipped(key, { namespace, name, uid }, settled);
     }
-    return this.#evaluate(key, deploymentResourceSchema.parse(raw), raw, changed || force, force);
+    const cr = deploymentResourceSchema.parse(raw);
+    return this.#evaluate(key, cr, raw, changed || force, force).catch((error: unknown) => {
+      this.#synced.delete(key); // the retry evaluates again, whatever asked for this run
+      throw error;
+    });
   }
 
   /**
@@ -292,8 +300,8 @@ export class Reconciler {
   }
 
   /**
-   * Status patches bump the resourceVersion every second without changing the
-   * spec: for a settled CR only the devices a Device change flipped are written.
+   * A Device change of a settled CR (nothing else changed): only the devices
+   * it flipped are written, with the one revision all hold.
    */
   async #writeFlipped(
     key: string,

@@ -220,6 +220,7 @@ describe("RolloutController - requeues", () => {
     expect(t.requeued).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(t.requeued).toEqual([KEY]);
+    expect(t.controller.takeWanted(KEY)).toBe(true);
     t.controller.record(KEY, "u1", decision(status("Progressing"), T0 + 20_000));
     t.controller.forget(KEY);
     vi.advanceTimersByTime(60_000);
@@ -231,6 +232,9 @@ describe("RolloutController - requeues", () => {
     t.controller.record(KEY, "u1", decision(status("Progressing")));
     t.controller.deviceChanged("a", "all");
     expect(t.requeued).toEqual([KEY]);
+    // The run it queued must evaluate; a run for anything else (a status patch) need not.
+    expect(t.controller.takeWanted(KEY)).toBe(true);
+    expect(t.controller.takeWanted(KEY)).toBe(false);
     for (let i = 0; i < 10; i++) t.controller.deviceChanged(i % 2 === 0 ? "a" : "b", "all");
     expect(t.requeued).toEqual([KEY]);
     vi.advanceTimersByTime(HEARTBEAT_REEVALUATION_MS);

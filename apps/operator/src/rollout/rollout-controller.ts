@@ -86,6 +86,8 @@ export class RolloutController {
   readonly #wakeTimers = new Map<string, NodeJS.Timeout>();
   readonly #nudgeTimers = new Map<string, NodeJS.Timeout>();
   readonly #lastNudgeMs = new Map<string, number>();
+  /** CRs queued by a heartbeat or a timer: their next run must evaluate, even if nothing else changed. */
+  readonly #wanted = new Set<string>();
   /** The malformed commands last logged per CR, so each is logged once. */
   readonly #loggedProblems = new Map<string, string>();
 
@@ -124,6 +126,15 @@ export class RolloutController {
     if (status.phase === "Completed") return status.revision;
     if (status.phase === "RolledBack") return status.stableRevision;
     return undefined;
+  }
+
+  /**
+   * Whether a heartbeat or a timer asked for the CR to be evaluated since its
+   * last evaluation (and clears the request). Other runs of a CR whose spec
+   * and commands are unchanged (its own status patches) need no evaluation.
+   */
+  takeWanted(key: string): boolean {
+    return this.#wanted.delete(key);
   }
 
   /** Runs the planner on what is known now; also reports malformed commands (once each). */
@@ -209,6 +220,7 @@ export class RolloutController {
     this.#listening.delete(key);
     this.#loggedProblems.delete(key);
     this.#lastNudgeMs.delete(key);
+    this.#wanted.delete(key);
     this.#clear(this.#wakeTimers, key);
     this.#clear(this.#nudgeTimers, key);
   }
@@ -237,13 +249,13 @@ export class RolloutController {
     const wait = (this.#lastNudgeMs.get(key) ?? -Infinity) + HEARTBEAT_REEVALUATION_MS - now;
     if (wait <= 0) {
       this.#lastNudgeMs.set(key, now);
-      this.#deps.requeue(key);
+      this.#want(key);
       return;
     }
     const timer = setTimeout(() => {
       this.#nudgeTimers.delete(key);
       this.#lastNudgeMs.set(key, this.#now());
-      this.#deps.requeue(key);
+      this.#want(key);
     }, wait);
     timer.unref();
     this.#nudgeTimers.set(key, timer);
@@ -255,12 +267,17 @@ export class RolloutController {
     const timer = setTimeout(
       () => {
         this.#wakeTimers.delete(key);
-        this.#deps.requeue(key);
+        this.#want(key);
       },
       Math.max(0, atMs - this.#now()),
     );
     timer.unref();
     this.#wakeTimers.set(key, timer);
+  }
+
+  #want(key: string): void {
+    this.#wanted.add(key);
+    this.#deps.requeue(key);
   }
 
   #clear(timers: Map<string, NodeJS.Timeout>, key: string): void {
