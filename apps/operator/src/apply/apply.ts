@@ -28,11 +28,35 @@ export async function applyDeployment(
   kc: KubeConfig,
   manifest: DeploymentResource,
 ): Promise<{ generation: number | undefined }> {
-  const applied = await DeploymentClient.forKubeConfig(kc).apply(
-    appliedBody(manifest),
-    APPLY_FIELD_MANAGER,
-  );
+  const client = DeploymentClient.forKubeConfig(kc);
+  await dropRolloutIfGone(client, manifest);
+  const applied = await client.apply(appliedBody(manifest), APPLY_FIELD_MANAGER);
   return { generation: applied.metadata?.generation };
+}
+
+/**
+ * Applying without rollout flags removes spec.rollout. Server-side apply
+ * cannot do that once `rollout pause|resume` wrote spec.rollout.paused: that
+ * field stays with its writer and the API server refuses a rollout of only
+ * `paused`. So the new spec replaces the old one in one JSON patch, guarded by
+ * the resourceVersion read (one generation, never the old score without its
+ * rollout in between); the apply that follows changes nothing but takes the
+ * fields back for this field manager.
+ */
+async function dropRolloutIfGone(
+  client: DeploymentClient,
+  manifest: DeploymentResource,
+): Promise<void> {
+  if (manifest.spec.rollout !== undefined) return;
+  const { namespace, name } = manifest.metadata;
+  const current = await client.find(namespace, name);
+  const rollout = (current?.spec as { rollout?: unknown } | undefined)?.rollout;
+  const resourceVersion = current?.metadata?.resourceVersion;
+  if (rollout === undefined || resourceVersion === undefined) return;
+  await client.jsonPatch(namespace, name, [
+    { op: "test", path: "/metadata/resourceVersion", value: resourceVersion },
+    { op: "replace", path: "/spec", value: manifest.spec },
+  ]);
 }
 
 export async function deleteDeployment(

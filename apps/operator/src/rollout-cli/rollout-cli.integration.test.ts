@@ -205,6 +205,19 @@ describe(
         "localhost/fleet-nginx:1.0",
       );
     });
+    it("applying without rollout flags removes spec.rollout, even after a pause, in one generation", async () => {
+      const other = `${name}-plain`;
+      const flags = ["--name", other, "--namespace", namespace, "--target-device", "pi-1"];
+      await cli(["apply", ...flags, "--image", "localhost/fleet-nginx:1.0", "--batches", "1"]);
+      expect((await cli(["rollout", "pause", other, "-n", namespace])).exitCode).toBe(0);
+      const before = await cluster.deployments.get(namespace, other);
+      const run = await cli(["apply", ...flags, "--image", "localhost/fleet-nginx:1.1"]);
+      expect(run.stderr).toBe("");
+      const after = deploymentResourceSchema.parse(await cluster.deployments.get(namespace, other));
+      expect(after.spec.rollout).toBeUndefined();
+      expect(after.spec.score.PodmanV0.services[0]?.image).toBe("localhost/fleet-nginx:1.1");
+      expect(after.metadata.generation).toBe((before.metadata?.generation ?? 0) + 1);
+    });
   },
 );
 
