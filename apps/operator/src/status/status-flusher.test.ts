@@ -394,5 +394,11 @@ describe("StatusFlusher", () => {
     flusher.stop();
     const follower = setup(() => false).flusher;
     await expect(follower.writeNow("ns/web")).rejects.toThrow("not the leader");
+    // A CR already gone (404) rejects too: no device is written for it.
+    const gone = setup(
+      () => true,
+      () => Promise.reject(new ApiException(404, "not found", {}, {})),
+    ).flusher;
+    await expect(gone.writeNow("ns/web")).rejects.toMatchObject({ code: 404 });
   });
 });

@@ -271,9 +271,10 @@ export class StatusFlusher {
     try {
       await this.#patch(tracked.namespace, tracked.name, statusPatchBody(status));
     } catch (error) {
+      // Rejected even when the CR is gone: the caller must not write devices for it.
       if (isNotFound(error)) {
         this.#metrics.statusPatches.inc({ result: "gone" });
-        return;
+        throw error;
       }
       this.#metrics.statusPatches.inc({ result: "error" });
       this.#metrics.errors.inc({ area: "status-patch" });
