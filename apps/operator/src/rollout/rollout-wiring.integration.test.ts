@@ -391,6 +391,10 @@ describe("rollout wiring - against the real platform", () => {
         },
       );
       expect((await rolloutOf(name))?.phase).toBe("WaitingForApproval");
+      await waitUntil(async () => (await operator.metric("iot_operator_rollouts_active")) === 1, {
+        what: "the waiting rollout counted as active",
+        timeoutMs: 10_000,
+      });
       expect(await Promise.all(devices.map((d) => kv.revision(fleet.key(d))))).toEqual(sequences);
 
       await cluster.deployments.mergePatch(namespace, name, approveBatchPatch(2, 2));
@@ -402,6 +406,10 @@ describe("rollout wiring - against the real platform", () => {
       await waitUntil(async () => count(await fleet.held(), 2) === 3, {
         what: "all on revision 2",
         timeoutMs: 20_000,
+      });
+      await waitUntil(async () => (await operator.metric("iot_operator_rollouts_active")) === 0, {
+        what: "no rollout active any more",
+        timeoutMs: 10_000,
       });
     } finally {
       fleet.stop();
