@@ -50,6 +50,18 @@ async function cli(args: string[]): Promise<Run> {
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** `apply` of the test's Deployment on its devices, with `rest` (image, rollout flags). */
+const apply = (...rest: string[]): Promise<Run> =>
+  cli([
+    "apply",
+    "--name",
+    name,
+    "--namespace",
+    namespace,
+    ...devices.flatMap((device) => ["--target-device", device]),
+    ...rest,
+  ]);
+
 /** `rollout <verb> web -n <namespace> ...` */
 const rollout = (verb: string, ...rest: string[]): Promise<Run> =>
   cli(["rollout", verb, name, "-n", namespace, ...rest]);
@@ -139,13 +151,7 @@ describe(
   { timeout: CLI_TEST_TIMEOUT_MS },
   () => {
     it("creates a Deployment with spec.rollout from the flags", async () => {
-      const run = await cli([
-        "apply",
-        "--name",
-        name,
-        "--namespace",
-        namespace,
-        ...devices.flatMap((device) => ["--target-device", device]),
+      const run = await apply(
         "--image",
         "localhost/fleet-nginx:1.0",
         "--batches",
@@ -162,7 +168,7 @@ describe(
         "manual",
         "--on-failure",
         "pause",
-      ]);
+      );
       expect(run.stderr).toBe("");
       expect(run.stdout).toBe(`deployment ${namespace}/${name} applied (generation 1)`);
       expect((await read()).spec.rollout).toEqual({
@@ -179,21 +185,14 @@ describe(
     });
 
     it("refuses a bad rollout flag with exit 2, naming it, and changes nothing", async () => {
-      const run = await cli([
-        "apply",
-        "--name",
-        name,
-        "--namespace",
-        namespace,
-        "--target-device",
-        "pi-1",
+      const run = await apply(
         "--image",
         "localhost/fleet-nginx:9.9",
         "--batches",
         "1,150%",
         "--batch-timeout",
         "soon",
-      ]);
+      );
       expect(run.exitCode).toBe(2);
       expect(run.stderr).toContain(
         "--batches (flag): spec.rollout.batches[1].percentage: must be 1 to 100",
@@ -297,18 +296,7 @@ describe(
         `deployment ${namespace}/${name}: rollout paused: no batch starts or is judged until iot-operator rollout resume ${name}`,
       );
       expect((await read()).spec.rollout?.paused).toBe(true);
-      const applied = await cli([
-        "apply",
-        "--name",
-        name,
-        "--namespace",
-        namespace,
-        ...devices.flatMap((device) => ["--target-device", device]),
-        "--image",
-        "localhost/fleet-nginx:1.1",
-        "--batches",
-        "1,50%",
-      ]);
+      const applied = await apply("--image", "localhost/fleet-nginx:1.1", "--batches", "1,50%");
       expect(applied.stderr).toBe("");
       const after = await read();
       expect(after.spec.score.PodmanV0.services[0]?.image).toBe("localhost/fleet-nginx:1.1");
