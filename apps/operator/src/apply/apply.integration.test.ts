@@ -1,4 +1,8 @@
-import { deploymentResourceSchema, type DeploymentResource } from "@fleet/contracts";
+import {
+  deploymentManifest,
+  deploymentResourceSchema,
+  type DeploymentResource,
+} from "@fleet/contracts";
 import { DeploymentClient } from "@fleet/kube";
 import { kubeConfigFor, platformConnection } from "@fleet/local-platform/testing";
 import { execa } from "execa";
@@ -68,6 +72,35 @@ describe("apply - the typed applier CLI against the real API server", () => {
       env: { KUBECONFIG: kubeconfig },
     });
     expect(await readDeployment(name)).toBeDefined();
+    await cli(["apply", "--name", name, "--delete"]);
+  });
+
+  it("switches a Deployment another writer created from a selector to a device list", async () => {
+    const name = `switch-${suffix}`;
+    // As the dashboard creates one: its own field manager owns targetSelector.
+    const byOther = deploymentManifest({
+      namespace: "default",
+      name,
+      spec: {
+        targetSelector: { matchLabels: { role: "kiosk" } },
+        score: {
+          PodmanV0: { services: [{ name: "web", image: "localhost/fleet-nginx:1.0" }] },
+        },
+      },
+    });
+    await DeploymentClient.forKubeConfig(await kubeConfigFor("admin")).apply(
+      byOther,
+      "fleet-dashboard",
+    );
+
+    const flags = ["--name", name, "--target-device", "demo-device-1"];
+    const applied = await cli(["apply", ...flags, "--image", "localhost/fleet-nginx:1.1"]);
+
+    expect(applied.stderr).toBe("");
+    expect(applied.exitCode).toBe(0);
+    const spec = (await readDeployment(name))?.spec;
+    expect(spec?.targetDevices).toEqual(["demo-device-1"]);
+    expect(spec?.targetSelector).toBeUndefined();
     await cli(["apply", "--name", name, "--delete"]);
   });
 

@@ -29,33 +29,48 @@ export async function applyDeployment(
   manifest: DeploymentResource,
 ): Promise<{ generation: number | undefined }> {
   const client = DeploymentClient.forKubeConfig(kc);
-  await dropRolloutIfGone(client, manifest);
+  await dropFieldsLeftOut(client, manifest);
   const applied = await client.apply(appliedBody(manifest), APPLY_FIELD_MANAGER);
   return { generation: applied.metadata?.generation };
 }
 
+/** Optional spec fields the applier sets or leaves out; one left out must not survive. */
+const OPTIONAL_SPEC_FIELDS = ["rollout", "targetDevices", "targetSelector"] as const;
+
 /**
- * Applying without rollout flags removes spec.rollout. Server-side apply
- * cannot do that once `rollout pause|resume` wrote spec.rollout.paused: that
- * field stays with its writer and the API server refuses a rollout of only
- * `paused`. So the new spec replaces the old one in one JSON patch, guarded by
- * the resourceVersion read (one generation, never the old score without its
- * rollout in between); the apply that follows changes nothing but takes the
- * fields back for this field manager.
+ * A field the manifest leaves out (spec.rollout without rollout flags, or the
+ * other targeting when switching between --target-device and --selector) must
+ * go. Server-side apply cannot remove it when another writer owns part of it
+ * (`rollout pause|resume` owns spec.rollout.paused, the dashboard its own
+ * fields): the API server would then refuse a spec with both targetings, or a
+ * rollout of only `paused`. So the new spec replaces the old one in one JSON
+ * patch, guarded by the resourceVersion read (one generation, never a mix in
+ * between); the apply that follows changes nothing but takes the fields back
+ * for this field manager.
  */
-async function dropRolloutIfGone(
+async function dropFieldsLeftOut(
   client: DeploymentClient,
   manifest: DeploymentResource,
 ): Promise<void> {
-  if (manifest.spec.rollout !== undefined) return;
+  const wanted = manifest.spec as Readonly<Record<string, unknown>>;
+  const leftOut = OPTIONAL_SPEC_FIELDS.filter((field) => wanted[field] === undefined);
+  if (leftOut.length === 0) return;
   const { namespace, name } = manifest.metadata;
   const current = await client.find(namespace, name);
-  const rollout = (current?.spec as { rollout?: unknown } | undefined)?.rollout;
+  const spec = current?.spec as Readonly<Record<string, unknown>> | undefined;
   const resourceVersion = current?.metadata?.resourceVersion;
-  if (rollout === undefined || resourceVersion === undefined) return;
+  if (spec === undefined || resourceVersion === undefined) return;
+  if (!leftOut.some((field) => spec[field] !== undefined)) return;
+  // A paused rollout stays paused: that field is not the applier's to change.
+  const { rollout, ...rest } = manifest.spec;
+  const paused = (spec.rollout as { paused?: unknown } | undefined)?.paused;
+  const replacement =
+    rollout === undefined
+      ? rest
+      : { ...rest, rollout: { ...rollout, paused: typeof paused === "boolean" && paused } };
   await client.jsonPatch(namespace, name, [
     { op: "test", path: "/metadata/resourceVersion", value: resourceVersion },
-    { op: "replace", path: "/spec", value: manifest.spec },
+    { op: "replace", path: "/spec", value: replacement },
   ]);
 }
 
