@@ -32,6 +32,7 @@ export * from "./nats-servers.js";
 export * from "./payload.js";
 export * from "./recent-events.js";
 export * from "./rollout.js";
+export * from "./rollout-conditions.js";
 export * from "./score.js";
 export * from "./score-services.js";
 export * from "./severity.js";

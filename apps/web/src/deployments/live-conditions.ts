@@ -5,8 +5,10 @@
 import {
   CONDITION_HOST_PORT_CONFLICT,
   conditionDrafts,
+  rolloutDrafts,
   type ConditionCounts,
   type ConditionType,
+  type RolloutStatus,
 } from "@fleet/contracts";
 import type { Tone } from "@fleet/ui";
 
@@ -27,9 +29,19 @@ const looks: Record<ConditionType, { tone: Tone; label: (holds: boolean) => stri
   HostPortConflict: { tone: "bad", label: () => "Host port conflict" },
 };
 
-/** All three conditions; `status` is the condition's truth, `label` what to print. */
-export function liveConditions(counts: ConditionCounts, total: number): ShownCondition[] {
-  return conditionDrafts({ counts, targetCount: total }).map((draft) => {
+/**
+ * All three conditions; `status` is the condition's truth, `label` what to
+ * print. A staged rollout (the CR's status.rollout: only the operator judges
+ * batches) overrides Progressing and Degraded by the operator's own rules.
+ */
+export function liveConditions(
+  counts: ConditionCounts,
+  total: number,
+  rollout?: RolloutStatus,
+): ShownCondition[] {
+  const drafts = conditionDrafts({ counts, targetCount: total });
+  const shown = rollout === undefined ? drafts : rolloutDrafts(drafts, rollout, undefined);
+  return shown.map((draft) => {
     const holds = draft.status === "True";
     const look = looks[draft.type];
     return {

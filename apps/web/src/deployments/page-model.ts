@@ -105,7 +105,7 @@ export function deploymentPageModel(
   const rows = new Map<string, DeviceRow>();
   return {
     aggregate,
-    conditions: liveConditions(aggregate, targets.length),
+    conditions: liveConditions(aggregate, targets.length, deployment.status?.rollout),
     targets,
     row(target) {
       let row = rows.get(target.device);
