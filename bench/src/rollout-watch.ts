@@ -31,6 +31,7 @@ export interface PrefixBreach {
 interface Waiter {
   test: (rollout: RolloutStatus) => boolean;
   resolve: (at: number) => void;
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class RolloutWatch {
@@ -122,12 +123,16 @@ export class RolloutWatch {
           this.#waiters.delete(waiter);
           resolve(at);
         },
+        timer,
       };
       this.#waiters.add(waiter);
     });
   }
 
+  /** Stops the watch; a wait still pending then never settles (and holds no timer). */
   close(): void {
     this.#stop();
+    for (const waiter of this.#waiters) clearTimeout(waiter.timer);
+    this.#waiters.clear();
   }
 }
