@@ -1,0 +1,3 @@
+import base from "@fleet/eslint-config";
+
+export default base;

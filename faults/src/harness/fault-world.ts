@@ -1,0 +1,201 @@
+// The world a fault scenario runs in: the real operator as a leader and a
+// standby, real agents on podman (provisioned devices, let into NATS by the
+// identity service's auth callout), simulated agents for scale, a load
+// driver, and the mirror that records every desired-state write. After a
+// fault, expectConsistent() waits for the world to settle and then holds it
+// to every rule of consistency.ts.
+import { installCrd } from "@fleet/operator";
+import { AgentFleet, Cluster, Kv, runId } from "@fleet/operator/testing/fleet";
+import { connectAsAdmin, platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import { DeviceClient } from "@fleet/kube";
+import { deviceStatusSchema, type RolloutStatus } from "@fleet/contracts";
+import { createLogger } from "@fleet/runtime";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { expect } from "vitest";
+import {
+  inconsistencies,
+  recreatedContainers,
+  repeatedWrites,
+  type WorldSnapshot,
+} from "./consistency.js";
+import { DesiredHistory } from "./desired-history.js";
+import { LoadDriver } from "./load-driver.js";
+import { natsClusterSize, ensureReplicatedBuckets } from "./nats-cluster.js";
+import { OperatorPair } from "./operator-pair.js";
+import { SimulatedAgents } from "./simulated-agents.js";
+import { takeSnapshot } from "./snapshot.js";
+
+export interface FaultWorldOptions {
+  /** Names the namespace and the lease, and prefixes the device ids (a short DNS label). */
+  name: string;
+  /** Real agents on podman (default 2). */
+  realAgents?: number;
+  /** Simulated agents (default 12). */
+  simulatedAgents?: number;
+  /** The operators' lease (default 6s, renewed every 1s). */
+  leaseDuration?: string;
+}
+
+/** Agents beat every second; a device is unreported 4 s after its last heartbeat. */
+const OPERATOR_ARGS = ["--heartbeat-period", "1000ms", "--staleness-window", "4000ms"];
+
+export class FaultWorld {
+  #last: WorldSnapshot | undefined;
+
+  private constructor(
+    readonly cluster: Cluster,
+    readonly kv: Kv,
+    /** The platform admin's connection (every right): stream info, step-downs. */
+    readonly admin: NatsConnection,
+    readonly namespace: string,
+    readonly replicas: number,
+    readonly history: DesiredHistory,
+    readonly fleet: AgentFleet,
+    readonly simulated: SimulatedAgents,
+    readonly operators: OperatorPair,
+    readonly load: LoadDriver,
+  ) {}
+
+  static async start(options: FaultWorldOptions): Promise<FaultWorld> {
+    const connection = await platformConnection();
+    const replicas = await natsClusterSize(connection);
+    const admin = await connectAsAdmin({ maxReconnectAttempts: -1, name: "fault-world" });
+    // Before anything opens them: buckets as production has them (R3 on three nodes).
+    await ensureReplicatedBuckets(admin, replicas);
+    const cluster = await Cluster.connect();
+    const kv = await Kv.connect();
+    await installCrd(cluster.kc, createLogger({ level: "silent", name: "faults" }), 60_000);
+    const namespace = await cluster.namespace(options.name);
+    const history = await DesiredHistory.start(admin, namespace, replicas);
+    const suffix = runId.slice(-5);
+    const simulatedIds = Array.from(
+      { length: options.simulatedAgents ?? 12 },
+      (_, i) => `${options.name}-sim-${suffix}-${i}`,
+    );
+    // Independent, and each takes seconds on a busy machine: started side by side.
+    const [fleet, simulated, operators] = await Promise.all([
+      AgentFleet.start({ size: options.realAgents ?? 2, prefix: options.name }),
+      SimulatedAgents.start(simulatedIds),
+      OperatorPair.start({
+        namespace,
+        lease: `${options.name}-${runId}`,
+        ...(options.leaseDuration === undefined ? {} : { leaseDuration: options.leaseDuration }),
+        args: OPERATOR_ARGS,
+      }),
+    ]);
+    const world = new FaultWorld(
+      cluster,
+      kv,
+      admin,
+      namespace,
+      replicas,
+      history,
+      fleet,
+      simulated,
+      operators,
+      new LoadDriver(cluster.deployments, namespace),
+    );
+    await world.#waitOnline(fleet.devices);
+    return world;
+  }
+
+  get realDevices(): string[] {
+    return this.fleet.devices;
+  }
+
+  get simulatedDevices(): readonly string[] {
+    return this.simulated.devices;
+  }
+
+  get devices(): string[] {
+    return [...this.realDevices, ...this.simulatedDevices];
+  }
+
+  /** The real devices' Device CRs say Online (the operator heard their heartbeats). */
+  async #waitOnline(devices: readonly string[]): Promise<void> {
+    const api = DeviceClient.forKubeConfig(this.cluster.kc);
+    for (const device of devices)
+      await waitUntil(
+        async () =>
+          deviceStatusSchema.safeParse((await api.get(device)).status).data?.connectivity ===
+          "Online",
+        { what: `Device ${device} Online`, timeoutMs: 60_000 },
+      );
+  }
+
+  async snapshot(): Promise<WorldSnapshot> {
+    return takeSnapshot({
+      cluster: this.cluster,
+      kv: this.kv,
+      namespace: this.namespace,
+      podmanSocket: this.fleet.podmanSocket,
+      devices: this.devices,
+      runningRealDevices: this.realDevices.filter((d) => this.fleet.agent(d).running()),
+      simulatedDevices: this.simulatedDevices,
+      expected: this.load.expected(),
+    });
+  }
+
+  /**
+   * Waits until the world is consistent (timeoutMs), then asserts it: every
+   * rule of inconsistencies(), no desired-state entry written twice, and no
+   * container recreated whose entry did not change since the last check.
+   */
+  async expectConsistent(timeoutMs = 90_000): Promise<WorldSnapshot> {
+    let snapshot: WorldSnapshot | undefined;
+    let problems: string[] = [];
+    await waitUntil(
+      async () => {
+        snapshot = await this.snapshot();
+        problems = inconsistencies(snapshot);
+        return problems.length === 0;
+      },
+      { what: "a consistent world", timeoutMs, intervalMs: 500 },
+    ).catch(() => undefined);
+    expect(problems, "the world after the fault").toEqual([]);
+    if (snapshot === undefined) throw new Error("no snapshot was taken");
+    expect(repeatedWrites(await this.history.read()), "desired-state writes applied twice").toEqual(
+      [],
+    );
+    if (this.#last !== undefined)
+      expect(recreatedContainers(this.#last, snapshot), "containers recreated").toEqual([]);
+    this.#last = snapshot;
+    return snapshot;
+  }
+
+  /** Polls the CR until its status.rollout matches; returns it. */
+  async waitForRollout(
+    name: string,
+    match: (rollout: RolloutStatus) => boolean,
+    what: string,
+    timeoutMs = 120_000,
+  ): Promise<RolloutStatus> {
+    let last: RolloutStatus | undefined;
+    await waitUntil(
+      async () => {
+        last = (await this.cluster.get(this.namespace, name))?.status?.rollout;
+        return last !== undefined && match(last);
+      },
+      {
+        what: `${name}: ${what}`,
+        timeoutMs,
+        get hint() {
+          return `last status.rollout: ${JSON.stringify(last)}`;
+        },
+      },
+    );
+    if (last === undefined) throw new Error(`${name}: no status.rollout`);
+    return last;
+  }
+
+  async stop(): Promise<void> {
+    await this.operators.stop();
+    await this.history.stop();
+    await this.simulated.stop();
+    await this.cluster.cleanup();
+    await this.fleet.stop(this.kv);
+    await this.kv.cleanup([this.namespace]);
+    await this.kv.close();
+    await this.admin.close();
+  }
+}
