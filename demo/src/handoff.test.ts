@@ -7,8 +7,19 @@ const connection = {
   kubeconfig: "/tmp/p/kube/kubeconfig.json",
   kubeApiUrl: "https://127.0.0.1:36443",
   natsUrl: "nats://127.0.0.1:34222",
+  natsUrls: ["nats://127.0.0.1:34222"],
   natsWebsocketUrl: "ws://127.0.0.1:34280",
+  natsWebsocketUrls: ["ws://127.0.0.1:34280"],
   natsMonitorUrl: "http://127.0.0.1:38222",
+  natsNodes: [
+    {
+      name: "nats-server",
+      serverName: "fleet-local",
+      url: "nats://127.0.0.1:34222",
+      websocketUrl: "ws://127.0.0.1:34280",
+      monitorUrl: "http://127.0.0.1:38222",
+    },
+  ],
   natsSecrets: {
     adminCreds: "/tmp/p/nats/secrets/admin.creds",
     operatorCreds: "/tmp/p/nats/secrets/operator.creds",

@@ -89,7 +89,9 @@ export async function startOperator(
     ["run", "--http-port", String(httpPort), "--heartbeat-period", `${HEARTBEAT_SECONDS}s`],
     {
       KUBECONFIG: connection.kubeconfig,
-      NATS_URL: connection.natsUrl,
+      // Every node of the platform's NATS; buckets it creates get one replica per node.
+      NATS_URL: connection.natsUrls.join(","),
+      KV_REPLICAS: String(connection.natsNodes.length),
       NATS_CREDENTIALS_FILE: connection.natsSecrets.operatorCreds,
     },
     log,

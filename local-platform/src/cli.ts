@@ -3,14 +3,22 @@ import { Command } from "commander";
 import { ensureBinaries } from "./binaries.js";
 import { connectionFor, exportLines } from "./connection.js";
 import { ensureNginxImages } from "./nginx-image.js";
-import { readPlatformEnv } from "./env.js";
-import { isPlatformError } from "./errors.js";
+import { natsClusterSizeSchema, readPlatformEnv } from "./env.js";
+import { isPlatformError, PlatformError } from "./errors.js";
 import { layoutFor, type Layout } from "./layout.js";
 import { down, status, up } from "./platform.js";
 import { consoleProgress } from "./progress.js";
 
-function layout(): Layout {
-  return layoutFor(readPlatformEnv());
+/** The platform of this environment; `natsCluster` (a flag) beats FLEET_NATS_CLUSTER. */
+function layout(natsCluster?: string): Layout {
+  const env = readPlatformEnv();
+  if (natsCluster === undefined) return layoutFor(env);
+  const size = natsClusterSizeSchema.safeParse(natsCluster);
+  if (!size.success)
+    throw new PlatformError(
+      `--nats-cluster ${natsCluster}: ${size.error.issues.map((i) => i.message).join("; ")}`,
+    );
+  return layoutFor({ ...env, FLEET_NATS_CLUSTER: size.data });
 }
 
 async function printHowToReach(current: Layout): Promise<void> {
@@ -18,7 +26,7 @@ async function printHowToReach(current: Layout): Promise<void> {
   process.stdout.write(`
 The local platform is up.
   Kubernetes API   ${connection.kubeApiUrl}   (kubeconfig ${connection.kubeconfig})
-  NATS             ${connection.natsUrl}   websocket ${connection.natsWebsocketUrl}
+  NATS             ${connection.natsUrls.join(",")}   websocket ${connection.natsWebsocketUrls.join(",")}
   podman API       unix://${connection.podmanSocket}
 
 Use it from this shell:
@@ -41,8 +49,12 @@ program
   .description(
     "build what is missing, start what is not running, and wait until every server is ready",
   )
-  .action(async () => {
-    const current = layout();
+  .option(
+    "--nats-cluster <n>",
+    "run NATS as a JetStream cluster of n nodes: 1 (default), 3 or 5 (env FLEET_NATS_CLUSTER); later commands use the size up recorded",
+  )
+  .action(async (options: { natsCluster?: string }) => {
+    const current = layout(options.natsCluster);
     await up(current, consoleProgress("platform", { platformDir: current.root }));
     await printHowToReach(current);
   });

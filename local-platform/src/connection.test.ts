@@ -1,12 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { exportLines, type PlatformConnection } from "./connection.js";
+import { exportLines, natsConnectionFor, type PlatformConnection } from "./connection.js";
+import { readPlatformEnv } from "./env.js";
+import { layoutFor } from "./layout.js";
 
 const connection: PlatformConnection = {
   kubeconfig: "/tmp/it's here/kubeconfig.json",
   kubeApiUrl: "https://127.0.0.1:26443",
   natsUrl: "nats://127.0.0.1:24222",
+  natsUrls: ["nats://127.0.0.1:24222"],
   natsWebsocketUrl: "ws://127.0.0.1:24280",
+  natsWebsocketUrls: ["ws://127.0.0.1:24280"],
   natsMonitorUrl: "http://127.0.0.1:28222",
+  natsNodes: [
+    {
+      name: "nats-server",
+      serverName: "fleet-local",
+      url: "nats://127.0.0.1:24222",
+      websocketUrl: "ws://127.0.0.1:24280",
+      monitorUrl: "http://127.0.0.1:28222",
+    },
+  ],
   natsSecrets: {
     adminCreds: "/p/nats/secrets/admin.creds",
     operatorCreds: "/p/nats/secrets/operator.creds",
@@ -92,6 +105,41 @@ describe("connection - NATS secrets in the env export", () => {
     );
     expect(lines).toContain(
       "export NATS_DASHBOARD_CREDENTIALS_FILE='/p/nats/secrets/dashboard.creds'",
+    );
+  });
+});
+
+describe("connection - NATS of one server or a cluster", () => {
+  it("one server by default: every list holds node 1 alone, as NATS_URL did", () => {
+    const nats = natsConnectionFor(layoutFor(readPlatformEnv({ FLEET_PLATFORM_DIR: "/p" })));
+    expect(nats.natsUrls).toEqual(["nats://127.0.0.1:24222"]);
+    expect(nats.natsNodes.map((n) => n.name)).toEqual(["nats-server"]);
+    expect(exportLines({ ...connection, ...nats })).toContain(
+      "export NATS_URL='nats://127.0.0.1:24222'\n",
+    );
+  });
+
+  it("a cluster: clients get every node, comma-separated in NATS_URL and NATS_WS_URL", () => {
+    const nats = natsConnectionFor(
+      layoutFor(readPlatformEnv({ FLEET_PLATFORM_DIR: "/p", FLEET_NATS_CLUSTER: "3" })),
+    );
+    expect(nats.natsUrl).toBe("nats://127.0.0.1:24222");
+    expect(nats.natsUrls).toEqual([
+      "nats://127.0.0.1:24222",
+      "nats://127.0.0.1:24242",
+      "nats://127.0.0.1:24262",
+    ]);
+    expect(nats.natsNodes.map((n) => [n.name, n.serverName, n.monitorUrl])).toEqual([
+      ["nats-server-1", "fleet-local-1", "http://127.0.0.1:28222"],
+      ["nats-server-2", "fleet-local-2", "http://127.0.0.1:28242"],
+      ["nats-server-3", "fleet-local-3", "http://127.0.0.1:28262"],
+    ]);
+    const lines = exportLines({ ...connection, ...nats });
+    expect(lines).toContain(
+      "export NATS_URL='nats://127.0.0.1:24222,nats://127.0.0.1:24242,nats://127.0.0.1:24262'",
+    );
+    expect(lines).toContain(
+      "export NATS_WS_URL='ws://127.0.0.1:24280,ws://127.0.0.1:24300,ws://127.0.0.1:24320'",
     );
   });
 });

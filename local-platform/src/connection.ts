@@ -7,16 +7,39 @@ import { DASHBOARD_CLIENT_ID, readIdpSecrets, type IdpSecrets } from "./idp/user
 import { readIdentities, type KubeIdentities } from "./kube-identities.js";
 import { natsSecretFiles, type NatsSecretFiles } from "./nats-secrets.js";
 import type { Layout } from "./layout.js";
+import { natsNodes } from "./nats-nodes.js";
 import { containersConfOverride } from "./podman-config.js";
 
-export interface PlatformConnection {
-  kubeconfig: string;
-  kubeApiUrl: string;
+/** One nats-server of the platform: the single one, or a node of its JetStream cluster. */
+export interface NatsNodeConnection {
+  /** Its process name, for stopServer/startServer/killServer: `nats-server` or `nats-server-<n>`. */
+  name: string;
+  /** Its server_name, as JetStream names stream leaders and replicas. */
+  serverName: string;
+  url: string;
+  websocketUrl: string;
+  monitorUrl: string;
+}
+
+/** How clients reach the platform's NATS (the part of PlatformConnection a NATS-only platform has). */
+export interface PlatformNatsConnection {
+  /** Node 1's client URL. */
   natsUrl: string;
+  /** Every node's client URL: what clients are given (one unless FLEET_NATS_CLUSTER). */
+  natsUrls: string[];
+  /** Node 1's websocket URL. */
   natsWebsocketUrl: string;
+  natsWebsocketUrls: string[];
+  /** Node 1's monitoring URL; each node's is in natsNodes. */
   natsMonitorUrl: string;
+  natsNodes: NatsNodeConnection[];
   /** NATS credentials and keys (files, 0600): the platform admin's (tests, tools), each service's. */
   natsSecrets: NatsSecretFiles;
+}
+
+export interface PlatformConnection extends PlatformNatsConnection {
+  kubeconfig: string;
+  kubeApiUrl: string;
   podmanSocket: string;
   /** Set where podman on this machine needs the project's containers.conf. */
   containersConf: string | undefined;
@@ -53,14 +76,32 @@ async function oidcConnection(layout: Layout): Promise<PlatformConnection["oidc"
   };
 }
 
+export function natsConnectionFor(layout: Layout): PlatformNatsConnection {
+  const nodes = natsNodes(layout).map((node) => ({
+    name: node.name,
+    serverName: node.serverName,
+    url: `nats://127.0.0.1:${String(node.ports.client)}`,
+    websocketUrl: `ws://127.0.0.1:${String(node.ports.websocket)}`,
+    monitorUrl: `http://127.0.0.1:${String(node.ports.monitor)}`,
+  }));
+  const [first] = nodes;
+  if (first === undefined) throw new Error("the platform has no nats-server");
+  return {
+    natsUrl: first.url,
+    natsUrls: nodes.map((node) => node.url),
+    natsWebsocketUrl: first.websocketUrl,
+    natsWebsocketUrls: nodes.map((node) => node.websocketUrl),
+    natsMonitorUrl: first.monitorUrl,
+    natsNodes: nodes,
+    natsSecrets: natsSecretFiles(layout),
+  };
+}
+
 export async function connectionFor(layout: Layout): Promise<PlatformConnection> {
   return {
     kubeconfig: layout.kubeconfig,
     kubeApiUrl: `https://127.0.0.1:${layout.ports.kube}`,
-    natsUrl: `nats://127.0.0.1:${layout.ports.nats}`,
-    natsWebsocketUrl: `ws://127.0.0.1:${layout.ports.natsWebsocket}`,
-    natsMonitorUrl: `http://127.0.0.1:${layout.ports.natsMonitor}`,
-    natsSecrets: natsSecretFiles(layout),
+    ...natsConnectionFor(layout),
     podmanSocket: layout.podmanSocket,
     containersConf: containersConfOverride(layout),
     binDir: layout.binDir,
@@ -75,8 +116,9 @@ const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)
 export function exportLines(connection: PlatformConnection): string {
   const vars: [string, string][] = [
     ["KUBECONFIG", connection.kubeconfig],
-    ["NATS_URL", connection.natsUrl],
-    ["NATS_WS_URL", connection.natsWebsocketUrl],
+    // Every node of a cluster, comma-separated (every client here reads such a list).
+    ["NATS_URL", connection.natsUrls.join(",")],
+    ["NATS_WS_URL", connection.natsWebsocketUrls.join(",")],
     ["NATS_MONITOR_URL", connection.natsMonitorUrl],
     // The nats CLI reads NATS_CREDS: the platform admin, as KUBECONFIG is the kube admin.
     ["NATS_CREDS", connection.natsSecrets.adminCreds],

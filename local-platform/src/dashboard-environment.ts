@@ -23,10 +23,11 @@ export function dashboardEnvironment(
     // The dashboard's own identity, in no group and bound to nothing: user requests
     // carry the user's own ID token, so it needs no rights (and may not impersonate).
     KUBE_CONTEXT: contextName("dashboard"),
-    NATS_URL: connection.natsUrl,
+    // Every node of a cluster, comma-separated (the browser's websocket URLs too).
+    NATS_URL: connection.natsUrls.join(","),
     // Its own connection may read agent-status only.
     NATS_CREDENTIALS_FILE: connection.natsSecrets.dashboardCreds,
-    NATS_WS_URL: connection.natsWebsocketUrl,
+    NATS_WS_URL: connection.natsWebsocketUrls.join(","),
     // It signs browser tickets; the identity service checks them (docs/identity.md).
     LIVE_TICKET_KEY_FILE: connection.natsSecrets.browserTicketKey,
     OIDC_ISSUER: connection.oidc.issuer,
@@ -38,7 +39,7 @@ export function dashboardEnvironment(
     // and the NATS URL written into credential files (devices here reach the same server).
     ZITADEL_ADMIN_KEY_FILE: connection.oidc.adminKeyFile,
     ZITADEL_PROJECT_ID: connection.oidc.projectId,
-    DEVICE_NATS_URL: connection.natsUrl,
+    DEVICE_NATS_URL: connection.natsUrls.join(","),
     // A new one per start: sessions of a local dashboard do not outlive it.
     SESSION_SECRET: randomBytes(32).toString("base64url"),
     // "Add device" shows `iot-agent enroll --server <url> --server-ca <platform CA>`; devices

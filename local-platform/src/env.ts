@@ -8,6 +8,17 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 const port = (fallback: number) => z.coerce.number().int().min(1024).max(65535).default(fallback);
 
+/** How many nats-servers form the platform's JetStream cluster: 1 (no cluster), 3 or 5. */
+export const natsClusterSizeSchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(5)
+  .refine(
+    (n) => n % 2 === 1,
+    "must be 1, 3 or 5: a JetStream cluster needs a majority of its nodes",
+  );
+
 const envSchema = z.object({
   FLEET_PLATFORM_DIR: z.string().min(1).default(resolve(repoRoot, ".local-platform")),
   /** Built server binaries; shared by several platform instances on one machine. */
@@ -21,6 +32,11 @@ const envSchema = z.object({
   FLEET_NATS_PORT: port(24222),
   FLEET_NATS_WS_PORT: port(24280),
   FLEET_NATS_MONITOR_PORT: port(28222),
+  /**
+   * nats-servers in one JetStream cluster (docs/nats.md). Unset: the size the last `up` of
+   * this platform folder recorded, else 1.
+   */
+  FLEET_NATS_CLUSTER: natsClusterSizeSchema.optional(),
   /** Defaults to FLEET_KUBE_PORT + 2647 (29090), so instances with their own kube port never collide. */
   FLEET_IDP_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
   /** Where the dashboard will listen: the IdP only redirects to this origin. */

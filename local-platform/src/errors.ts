@@ -11,8 +11,12 @@ export class PortInUseError extends PlatformError {
     readonly port: number,
     readonly variable: string,
   ) {
+    // A derived port ("FLEET_NATS_PORT + 20", a cluster node's) moves with the setting it derives from.
+    const [setting = variable, ...derivation] = variable.split(" ");
     super(
-      `port ${port} is already in use by another process; choose another with ${variable}=<port>`,
+      derivation.length === 0
+        ? `port ${port} is already in use by another process; choose another with ${variable}=<port>`
+        : `port ${port} (${variable}) is already in use by another process; choose another with ${setting}=<port>`,
     );
   }
 }

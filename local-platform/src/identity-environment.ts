@@ -39,7 +39,8 @@ export function identityEnvironment(
 ): Record<string, string> {
   const secrets = connection.natsSecrets;
   return {
-    NATS_URL: connection.natsUrl,
+    // Every node of a cluster, comma-separated.
+    NATS_URL: connection.natsUrls.join(","),
     // It answers the callout on its own credential and kicks through the system user.
     NATS_CREDENTIALS_FILE: secrets.calloutCreds,
     NATS_SYSTEM_CREDENTIALS_FILE: secrets.systemCreds,
@@ -57,7 +58,7 @@ export function identityEnvironment(
       : {
           // The registrar issues approved devices their identity as the IdP's admin.
           ZITADEL_ADMIN_KEY_FILE: connection.oidc.adminKeyFile,
-          DEVICE_NATS_URL: connection.natsUrl,
+          DEVICE_NATS_URL: connection.natsUrls.join(","),
           ENROLLMENT_PORT: String(enrollment.port),
           ENROLLMENT_TLS_CERT_FILE: enrollment.tls.certFile,
           ENROLLMENT_TLS_KEY_FILE: enrollment.tls.keyFile,

@@ -1,7 +1,8 @@
 // Where the local platform keeps things. Everything lives under one
 // gitignored folder, so `rm -rf .local-platform` is a full reset.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, type PlatformEnv } from "./env.js";
+import { natsClusterSizeSchema, REPO_ROOT, type PlatformEnv } from "./env.js";
 
 export interface Ports {
   etcd: number;
@@ -27,11 +28,29 @@ export interface Layout {
   kubeconfig: string;
   natsDir: string;
   natsConfig: string;
+  /** nats-servers in the JetStream cluster; 1 = a single server, no cluster. */
+  natsClusterSize: number;
+  /** The cluster nodes' JetStream stores (node-<n>), apart from the single server's. */
+  natsClusterDir: string;
   podmanDir: string;
   podmanSocket: string;
   imagesDir: string;
   idpDir: string;
   ports: Ports;
+}
+
+/** Where `up` records the NATS cluster size it started (`down` removes it). */
+export const natsClusterRecord = (root: string): string => join(root, "nats", "cluster.json");
+
+/** The size the last `up` recorded, so `env`, `status` and tests find the nodes it started. */
+function recordedNatsClusterSize(root: string): number | undefined {
+  try {
+    const record = JSON.parse(readFileSync(natsClusterRecord(root), "utf8")) as { size?: unknown };
+    const size = natsClusterSizeSchema.safeParse(record.size);
+    return size.success ? size.data : undefined;
+  } catch {
+    return undefined; // none recorded (or unreadable): the default
+  }
 }
 
 export function layoutFor(env: PlatformEnv): Layout {
@@ -47,6 +66,8 @@ export function layoutFor(env: PlatformEnv): Layout {
     kubeconfig: join(root, "kube", "kubeconfig.json"),
     natsDir: join(root, "data", "nats"),
     natsConfig: join(root, "nats", "nats-server.json"),
+    natsClusterSize: env.FLEET_NATS_CLUSTER ?? recordedNatsClusterSize(root) ?? 1,
+    natsClusterDir: join(root, "data", "nats-cluster"),
     podmanDir: join(root, "podman"),
     podmanSocket: join(root, "run", "podman.sock"),
     imagesDir: join(root, "images"),

@@ -10,22 +10,23 @@ import {
   type NatsConnection,
   type NodeConnectionOptions,
 } from "@nats-io/transport-node";
-import { connectionFor, type PlatformConnection } from "./connection.js";
+import { natsConnectionFor, type PlatformNatsConnection } from "./connection.js";
 import { readPlatformEnv } from "./env.js";
 import { layoutFor } from "./layout.js";
 
 export interface PlatformNatsOptions extends NodeConnectionOptions {
   /** The platform to reach; by default the one of this process's environment (FLEET_PLATFORM_DIR). */
-  connection?: PlatformConnection;
+  connection?: Pick<PlatformNatsConnection, "natsUrls" | "natsSecrets">;
 }
 
 async function connectWith(
-  credentials: (c: PlatformConnection) => string,
+  credentials: (c: Pick<PlatformNatsConnection, "natsSecrets">) => string,
   { connection, ...options }: PlatformNatsOptions,
 ): Promise<NatsConnection> {
-  const platform = connection ?? (await connectionFor(layoutFor(readPlatformEnv())));
+  const platform = connection ?? natsConnectionFor(layoutFor(readPlatformEnv()));
   return connect({
-    servers: platform.natsUrl,
+    // Every node of a cluster: the client picks one and moves on when it goes away.
+    servers: platform.natsUrls,
     authenticator: credsAuthenticator(await readFile(credentials(platform))),
     ...options,
   });

@@ -1,11 +1,17 @@
 // up / down / status: the local platform's lifecycle over its components.
 import { ensureBinaries } from "./binaries.js";
-import { COMPONENTS, type Component, type ComponentContext } from "./components/index.js";
+import { platformComponents, type Component, type ComponentContext } from "./components/index.js";
 import type { Layout } from "./layout.js";
+import {
+  assertNoStrayNatsNodes,
+  forgetNatsClusterSizeIfStopped,
+  recordNatsClusterSize,
+  strayNatsNodes,
+} from "./nats-cluster-record.js";
 import { ensureNginxImages, nginxImageRef } from "./nginx-image.js";
 import { ensurePodmanConfig } from "./podman-config.js";
 import { assertPortsFree } from "./ports.js";
-import { runningProcess, stopProcess } from "./processes.js";
+import { killProcess, runningProcess, stopProcess } from "./processes.js";
 import type { Progress } from "./progress.js";
 import { NGINX_TAGS } from "./versions.js";
 
@@ -62,9 +68,11 @@ export async function up(
     if (mode === "project-config")
       progress.info("podman needs the project's containers.conf here (runc, fixed rlimits)");
   }
+  await assertNoStrayNatsNodes(layout);
+  await recordNatsClusterSize(layout);
   const started: string[] = [];
   try {
-    for (const component of COMPONENTS) {
+    for (const component of platformComponents(layout)) {
       signal?.throwIfAborted();
       await bringUp(component, { layout, progress }, started);
     }
@@ -88,13 +96,19 @@ export async function down(
   only?: readonly string[],
 ): Promise<string[]> {
   const stopped: string[] = [];
-  for (const component of [...COMPONENTS].reverse()) {
-    if (only && !only.includes(component.name)) continue;
-    if (await runningProcess(layout, component.name)) {
-      await progress.step(`stop ${component.name}`, () => stopProcess(layout, component.name));
-      stopped.push(component.name);
+  // nats-servers of another cluster size (an earlier `up` with another FLEET_NATS_CLUSTER) too.
+  const names = [
+    ...(await strayNatsNodes(layout)),
+    ...[...platformComponents(layout)].reverse().map((component) => component.name),
+  ];
+  for (const name of names) {
+    if (only && !only.includes(name)) continue;
+    if (await runningProcess(layout, name)) {
+      await progress.step(`stop ${name}`, () => stopProcess(layout, name));
+      stopped.push(name);
     }
   }
+  await forgetNatsClusterSizeIfStopped(layout);
   if (stopped.length === 0) progress.info("nothing was running");
   return stopped;
 }
@@ -108,7 +122,7 @@ export interface ComponentStatus {
 
 export async function status(layout: Layout): Promise<ComponentStatus[]> {
   return Promise.all(
-    COMPONENTS.map(async (component) => {
+    platformComponents(layout).map(async (component) => {
       const record = await runningProcess(layout, component.name);
       return {
         name: component.name,
@@ -120,21 +134,27 @@ export async function status(layout: Layout): Promise<ComponentStatus[]> {
   );
 }
 
-function componentNamed(name: string): Component {
-  const component = COMPONENTS.find((c) => c.name === name);
+function componentNamed(layout: Layout, name: string): Component {
+  const components = platformComponents(layout);
+  const component = components.find((c) => c.name === name);
   if (!component)
     throw new Error(
-      `no local-platform server named ${name}; known: ${COMPONENTS.map((c) => c.name).join(", ")}`,
+      `no local-platform server named ${name}; known: ${components.map((c) => c.name).join(", ")}`,
     );
   return component;
 }
 
 /** Stops one server (tests use this to simulate an outage). */
 export async function stopServer(layout: Layout, name: string): Promise<void> {
-  await stopProcess(layout, componentNamed(name).name);
+  await stopProcess(layout, componentNamed(layout, name).name);
+}
+
+/** SIGKILLs one server, as a crash would end it (its data stays). */
+export async function killServer(layout: Layout, name: string): Promise<void> {
+  await killProcess(layout, componentNamed(layout, name).name);
 }
 
 /** Starts one stopped server again and waits until it is ready; a no-op if it runs. */
 export async function startServer(layout: Layout, name: string, progress: Progress): Promise<void> {
-  await bringUp(componentNamed(name), { layout, progress });
+  await bringUp(componentNamed(layout, name), { layout, progress });
 }

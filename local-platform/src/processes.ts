@@ -111,3 +111,13 @@ export async function stopProcess(
   await rm(pidFile(layout, name), { force: true });
   return true;
 }
+
+/** SIGKILL, as a crash or an OOM kill would end it; resolves once the process is gone. */
+export async function killProcess(layout: Layout, name: string): Promise<boolean> {
+  const record = await runningProcess(layout, name);
+  if (!record) return false;
+  process.kill(record.pid, "SIGKILL");
+  while (await isRunning(record.pid, record.command)) await delay(50);
+  await rm(pidFile(layout, name), { force: true });
+  return true;
+}

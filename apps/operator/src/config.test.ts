@@ -103,6 +103,15 @@ describe("config", () => {
     expect(error.message).toContain("--lease-renew-period");
   });
 
+  it("runConfig - KV replicas: 1 by default, 3 from KV_REPLICAS or --kv-replicas, 2 refused by name", () => {
+    expect(runConfig({}, readEnv({})).kvReplicas).toBe(1);
+    expect(runConfig({}, readEnv({ KV_REPLICAS: "3" })).kvReplicas).toBe(3);
+    expect(runConfig({ kvReplicas: "5" }, readEnv({ KV_REPLICAS: "3" })).kvReplicas).toBe(5);
+    expect(configError(() => runConfig({}, readEnv({ KV_REPLICAS: "2" }))).message).toMatch(
+      /KV_REPLICAS.*must be 1, 3 or 5 replicas/,
+    );
+  });
+
   it("installConfig - parses the timeout and log level", () => {
     expect(installConfig({ timeout: "2m", logLevel: "debug" }, readEnv({}))).toMatchObject({
       timeoutMs: 120_000,

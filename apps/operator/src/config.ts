@@ -113,6 +113,16 @@ const runSettings = {
     schema: minDuration(1000),
     default: "5m",
   },
+  kvReplicas: {
+    flag: "kv-replicas",
+    env: "KV_REPLICAS",
+    // JetStream keeps 1, 3 or 5 copies; 3 on a three-server cluster survives the loss of one.
+    schema: z.coerce
+      .number({ error: "must be a number of replicas" })
+      .int("must be a whole number of replicas")
+      .refine((n) => [1, 3, 5].includes(n), "must be 1, 3 or 5 replicas"),
+    default: "1",
+  },
   leaseNamespace: {
     flag: "lease-namespace",
     env: "LEASE_NAMESPACE",
@@ -167,6 +177,8 @@ export interface RunConfig extends KubeSource {
   /** While a device stays online, its Device's lastSeenAt is rewritten after this long. */
   lastSeenRefreshMs: number;
   resyncPeriodMs: number;
+  /** Replicas of a KV bucket the operator creates; an existing bucket keeps its own. */
+  kvReplicas: number;
   lease: {
     namespace: string;
     name: string;
@@ -218,6 +230,7 @@ export function runConfig(flags: Record<string, unknown>, env: OperatorEnv): Run
     deviceStatusPatchesPerSecond: v.deviceStatusPatchesPerSecond,
     lastSeenRefreshMs: v.lastSeenRefresh,
     resyncPeriodMs: v.resyncPeriod,
+    kvReplicas: v.kvReplicas,
     lease: {
       namespace: v.leaseNamespace,
       name: v.leaseName,

@@ -17,6 +17,7 @@ const envSchema = z.object({
   DEVICE_STATUS_RATE: optional,
   LAST_SEEN_REFRESH: optional,
   RESYNC_PERIOD: optional,
+  KV_REPLICAS: optional,
   LEASE_NAMESPACE: optional,
   LEASE_NAME: optional,
   LEASE_DURATION: optional,

@@ -91,6 +91,10 @@ commonOptions(program.command("run"))
     "full relist and KV resync period (env RESYNC_PERIOD; default 5m)",
   )
   .option(
+    "--kv-replicas <n>",
+    "replicas (1, 3 or 5) of a KV bucket the operator creates; an existing one keeps its own (env KV_REPLICAS; default 1)",
+  )
+  .option(
     "--lease-namespace <namespace>",
     "namespace of the leader Lease (env LEASE_NAMESPACE; default default)",
   )

@@ -6,10 +6,18 @@ import { readPlatformEnv } from "../env.js";
 import { contextName } from "../kubeconfig.js";
 import type { KubeUserName } from "../kube-identities.js";
 import { layoutFor } from "../layout.js";
-import { startServer as startServerIn, stopServer as stopServerIn } from "../platform.js";
+import {
+  killServer as killServerIn,
+  startServer as startServerIn,
+  stopServer as stopServerIn,
+} from "../platform.js";
 import { silentProgress } from "../progress.js";
 
-export type { PlatformConnection } from "../connection.js";
+export type {
+  NatsNodeConnection,
+  PlatformConnection,
+  PlatformNatsConnection,
+} from "../connection.js";
 export { NGINX_TAGS, KUBERNETES_VERSION } from "../versions.js";
 export { nginxImageRef, NGINX_CONTAINER_PORT } from "../nginx-image.js";
 
@@ -25,7 +33,14 @@ export async function kubeConfigFor(user: KubeUserName = "admin"): Promise<KubeC
   return kc;
 }
 
-export type ServerName = "etcd" | "oidc-idp" | "kube-apiserver" | "nats-server" | "podman-service";
+/** `nats-server` alone, `nats-server-<n>` for node n of a cluster (FLEET_NATS_CLUSTER; natsNodes). */
+export type ServerName =
+  | "etcd"
+  | "oidc-idp"
+  | "kube-apiserver"
+  | "nats-server"
+  | `nats-server-${number}`
+  | "podman-service";
 
 /** Simulates an outage of one server of the running platform (data is kept). */
 export async function stopServer(name: ServerName): Promise<void> {
@@ -35,6 +50,11 @@ export async function stopServer(name: ServerName): Promise<void> {
 /** Brings a stopped server back and waits until it is ready. */
 export async function startServer(name: ServerName): Promise<void> {
   await startServerIn(layoutFor(readPlatformEnv()), name, silentProgress);
+}
+
+/** SIGKILLs one server of the running platform, as a crash would (data is kept). */
+export async function killServer(name: ServerName): Promise<void> {
+  await killServerIn(layoutFor(readPlatformEnv()), name);
 }
 
 export async function restartServer(name: ServerName): Promise<void> {
@@ -48,6 +68,7 @@ export { freePort, isPortFree } from "../ports.js";
 export { waitUntil } from "../wait.js";
 export { connectionIds, kickConnections, unknownCredentials } from "./nats-connections.js";
 export { connectAsAdmin, connectAsOperator, type PlatformNatsOptions } from "../nats-clients.js";
+export { startOwnNats, type OwnNats, type OwnNatsOptions } from "./own-nats.js";
 export {
   dashboardClient,
   DASHBOARD_SCOPES,

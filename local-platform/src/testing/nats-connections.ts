@@ -6,7 +6,7 @@ import { createAccount, createUser } from "@nats-io/nkeys";
 import { encodeUser, fmtCreds } from "@nats-io/jwt";
 import { connect, credsAuthenticator } from "@nats-io/transport-node";
 import { z } from "zod";
-import { connectionFor } from "../connection.js";
+import { natsConnectionFor } from "../connection.js";
 import { readPlatformEnv } from "../env.js";
 import { layoutFor } from "../layout.js";
 
@@ -15,33 +15,55 @@ const connzSchema = z.object({
   connections: z.array(z.object({ cid: z.number(), name: z.string().optional() })).default([]),
 });
 
-/** The client ids of the platform nats-server's connections named `name` (monitoring /connz). */
-export async function connectionIds(name: string): Promise<{ serverId: string; cids: number[] }> {
-  const { natsMonitorUrl } = await connectionFor(layoutFor(readPlatformEnv()));
-  const res = await fetch(`${natsMonitorUrl}/connz?limit=100000`);
-  const connz = connzSchema.parse(await res.json());
+/** A client connection of one nats-server (a cluster's clients spread over its nodes). */
+export interface ServerConnection {
+  serverId: string;
+  cid: number;
+}
+
+/**
+ * The connections named `name` on every nats-server of the platform (monitoring
+ * /connz of each node): `cids` lists their client ids, `connections` says
+ * which server holds each; `serverId` is the first node's.
+ */
+export async function connectionIds(
+  name: string,
+): Promise<{ serverId: string; cids: number[]; connections: ServerConnection[] }> {
+  const { natsNodes } = natsConnectionFor(layoutFor(readPlatformEnv()));
+  const perNode = await Promise.all(
+    natsNodes.map(async (node) => {
+      const res = await fetch(`${node.monitorUrl}/connz?limit=100000`);
+      return connzSchema.parse(await res.json());
+    }),
+  );
+  const connections = perNode.flatMap((connz) =>
+    connz.connections
+      .filter((c) => c.name === name)
+      .map((c) => ({ serverId: connz.server_id, cid: c.cid })),
+  );
   return {
-    serverId: connz.server_id,
-    cids: connz.connections.filter((c) => c.name === name).map((c) => c.cid),
+    serverId: perNode[0]?.server_id ?? "",
+    cids: connections.map((c) => c.cid),
+    connections,
   };
 }
 
 /** Kicks every connection named `name` through the system account; resolves with how many. */
 export async function kickConnections(name: string): Promise<number> {
-  const connection = await connectionFor(layoutFor(readPlatformEnv()));
-  const { serverId, cids } = await connectionIds(name);
+  const connection = natsConnectionFor(layoutFor(readPlatformEnv()));
+  const { connections } = await connectionIds(name);
   const system = await connect({
-    servers: connection.natsUrl,
+    servers: connection.natsUrls,
     authenticator: credsAuthenticator(await readFile(connection.natsSecrets.systemCreds)),
   });
   try {
-    for (const cid of cids) {
+    for (const { serverId, cid } of connections) {
       await system.request(`$SYS.REQ.SERVER.${serverId}.KICK`, JSON.stringify({ cid }));
     }
   } finally {
     await system.close();
   }
-  return cids.length;
+  return connections.length;
 }
 
 /** A well-formed .creds file for an nkey user that nats-server has never heard of. */

@@ -76,7 +76,7 @@ async function enrollmentOptions(
         issuerCa,
         adminKey: readPrivateKeyFile(connection.oidc.adminKeyFile),
       }),
-      deviceNatsServers: [connection.natsUrl],
+      deviceNatsServers: connection.natsUrls,
       server: {
         port: Number(new URL(url).port),
         host: "127.0.0.1",
@@ -108,7 +108,7 @@ export async function startPlatformIdentity(
       : await enrollmentOptions(connection, options.enrollment === true ? {} : options.enrollment);
   const service = await startIdentityService({
     nats: {
-      servers: [connection.natsUrl],
+      servers: connection.natsUrls,
       credentialsFile: secrets.calloutCreds,
       systemCredentialsFile: secrets.systemCreds,
     },
@@ -140,7 +140,7 @@ export async function startPlatformIdentity(
     timeoutMs: 20_000,
   });
   const dashboard = await connect({
-    servers: connection.natsUrl,
+    servers: connection.natsUrls,
     authenticator: credsAuthenticator(await readFile(secrets.dashboardCreds)),
     name: "identity-test-dashboard",
   });

@@ -222,15 +222,24 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
     metrics,
   );
 
+  const bucketOptions = {
+    replicas: config.kvReplicas,
+    onReplicasDiffer: (bucket: string, existing: number, wanted: number) => {
+      log.warn(
+        { bucket, replicas: existing, kvReplicas: wanted },
+        "KV bucket exists with other replicas than --kv-replicas; it keeps its own (docs/nats.md)",
+      );
+    },
+  };
   const timers: NodeJS.Timeout[] = [];
   return {
     async useConnection(nc) {
-      buckets = await ensureBuckets(nc);
+      buckets = await ensureBuckets(nc, bucketOptions);
     },
     reconnected(nc) {
       // JetStream state may have been lost, the watch consumer dropped, or the
       // connection replaced by a fresh one: reopen the buckets on it and resync.
-      void ensureBuckets(nc)
+      void ensureBuckets(nc, bucketOptions)
         .then((opened) => {
           buckets = opened;
           // The bucket may have lost (or kept) anything meanwhile: read it again.

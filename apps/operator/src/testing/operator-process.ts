@@ -40,7 +40,11 @@ export async function startOperator(name: string, args: string[]): Promise<Opera
       "--kubeconfig",
       connection.kubeconfig,
       "--nats-url",
-      connection.natsUrl,
+      // Every node of the platform's NATS; with a cluster, buckets it creates get one replica per node.
+      connection.natsUrls.join(","),
+      ...(args.includes("--kv-replicas")
+        ? []
+        : ["--kv-replicas", String(connection.natsNodes.length)]),
       // The operator runs as itself: its own NATS identity and permissions.
       ...(args.includes("--nats-credentials")
         ? []

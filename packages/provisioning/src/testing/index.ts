@@ -32,13 +32,14 @@ type KubeUser = Parameters<typeof kubeConfigFor>[0];
 export async function platformProvisioningSettings(
   connection?: PlatformConnection,
 ): Promise<ProvisioningSettings> {
-  const { oidc, natsUrl } = connection ?? (await platformConnection());
+  const { oidc, natsUrls } = connection ?? (await platformConnection());
   return {
     issuer: oidc.issuer,
     issuerCa: await readFile(oidc.caFile, "utf8"),
     adminKey: readPrivateKeyFile(oidc.adminKeyFile),
     projectId: oidc.projectId,
-    natsServers: [natsUrl],
+    // Every node of the platform's NATS, as a device's credential file lists them.
+    natsServers: natsUrls,
   };
 }
 
