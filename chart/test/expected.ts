@@ -15,7 +15,7 @@ export const OPERATOR_RULES: V1PolicyRule[] = [
   {
     apiGroups: ["apps"],
     resources: ["controllerrevisions"],
-    verbs: ["get", "list", "create", "delete"],
+    verbs: ["get", "list", "create", "patch", "delete"],
   },
 ];
 

@@ -6,6 +6,8 @@
 import { createHash } from "node:crypto";
 import {
   AppsV1Api,
+  PatchStrategy,
+  setHeaderOptions,
   type Configuration,
   type KubeConfig,
   type V1ControllerRevision,
@@ -175,6 +177,20 @@ export class RevisionClient {
   async create(body: V1ControllerRevision): Promise<StoredRevision> {
     const namespace = body.metadata?.namespace ?? "";
     return readRevision(await this.#api.createNamespacedControllerRevision({ namespace, body }));
+  }
+
+  /**
+   * Gives an existing revision a new number (its data stays: ControllerRevision
+   * data is immutable, its number is not), as Kubernetes does when a rollback
+   * reuses an old template, so commands bound to the old number no longer apply.
+   */
+  async renumber(namespace: string, name: string, revision: number): Promise<StoredRevision> {
+    return readRevision(
+      await this.#api.patchNamespacedControllerRevision(
+        { namespace, name, body: { revision } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      ),
+    );
   }
 
   /** Undefined when there is no such revision (404). */

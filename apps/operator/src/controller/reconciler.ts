@@ -227,10 +227,12 @@ export class Reconciler {
       (raw.status as { rollout?: unknown } | undefined)?.rollout,
     );
     if (force) revisions.invalidate(namespace, name);
-    const stable = previous?.stableRevision;
+    // The stable revision (a revert to it completes at once) and the current
+    // target keep their numbers; an older score coming back gets a new one.
+    const keep = [previous?.stableRevision, previous?.revision].filter((n) => n !== undefined);
     const resolved = await revisions.resolve(
       { namespace, name, uid, generation, score: cr.spec.score },
-      stable === undefined ? [] : [stable],
+      keep,
     );
     const ref: DeploymentRef = { namespace, name, uid };
     // The bucket is read only when this CR's entries are not known (start,

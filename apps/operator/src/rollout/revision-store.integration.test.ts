@@ -79,19 +79,35 @@ describe("RevisionStore - against the real API server", () => {
     });
   });
 
-  it("revisions - a score seen before keeps its number; a restarted store finds them all", async () => {
+  it("revisions - the stable score applied again keeps its number; a restarted store finds them all", async () => {
     const store = newStore();
     await store.resolve(subject("back", "1.0"), []);
-    await store.resolve(subject("back", "1.1", 2), []);
-    const reverted = await store.resolve(subject("back", "1.0", 3), []);
+    await store.resolve(subject("back", "1.1", 2), [1]);
+    // Reverted to the stable revision (1): it keeps its number, so the revert completes at once.
+    const reverted = await store.resolve(subject("back", "1.0", 3), [1, 2]);
     expect(reverted.target.number).toBe(1);
     // Its entry still carries the generation that made it: devices holding it are not rewritten.
     expect(decodeDesiredState(reverted.target.entry.payload).deployment.generation).toBe(1);
     expect(await numbersIn("back")).toEqual([1, 2]);
 
     const restarted = newStore();
-    expect((await restarted.resolve(subject("back", "1.1", 4), [])).target.number).toBe(2);
-    expect((await restarted.resolve(subject("back", "1.2", 5), [])).target.number).toBe(3);
+    expect((await restarted.resolve(subject("back", "1.1", 4), [1, 2])).target.number).toBe(2);
+    expect((await restarted.resolve(subject("back", "1.2", 5), [1, 2])).target.number).toBe(3);
+  });
+
+  it("revisions - an older score that is neither stable nor current comes back under a new number (stale commands cannot act on it)", async () => {
+    const store = newStore();
+    await store.resolve(subject("again", "1.0"), []);
+    await store.resolve(subject("again", "bad"), [1]); // revision 2, say rolled back
+    await store.resolve(subject("again", "1.1"), [1, 2]); // revision 3
+    const retried = await store.resolve(subject("again", "bad"), [1, 3]);
+    expect(retried.target.number).toBe(4);
+    expect(decodeDesiredState(retried.target.entry.payload).revision).toBe(4);
+    expect(retried.byNumber.has(2)).toBe(false);
+    // Stored under its new number: a restarted store agrees.
+    expect(await numbersIn("again")).toEqual([1, 3, 4]);
+    const restarted = newStore();
+    expect((await restarted.resolve(subject("again", "bad"), [1, 4])).target.number).toBe(4);
   });
 
   it("revisions - listed once per CR: a revision deleted behind the store's back is only noticed after invalidate", async () => {

@@ -55,7 +55,7 @@ export interface ResolvedRevisions {
 
 export type RevisionApi = Pick<
   RevisionClient,
-  "listOf" | "listAll" | "create" | "find" | "deleteIfPresent"
+  "listOf" | "listAll" | "create" | "renumber" | "find" | "deleteIfPresent"
 >;
 
 export interface RevisionStoreOptions {
@@ -111,8 +111,9 @@ export class RevisionStore {
   }
 
   /**
-   * The revision of the CR's score, created if new; then the history is cut
-   * to the limit, keeping the target and `keep` (the stable revision).
+   * The revision of the CR's score, created if new, renumbered if an older
+   * one comes back (unless it is in `keep`); then the history is cut to the
+   * limit, keeping the target and `keep` (the stable and current revisions).
    */
   async resolve(subject: RevisionSubject, keep: readonly number[]): Promise<ResolvedRevisions> {
     const key = `${subject.namespace}/${subject.name}`;
@@ -126,6 +127,12 @@ export class RevisionStore {
     if (target === undefined) {
       target = await this.#create(subject, known, hash);
       await this.#prune(subject, known, [target.number, ...keep]);
+    } else if (target.number < known.maxNumber && !keep.includes(target.number)) {
+      // An older score applied again (say, one that was rolled back) is a new
+      // rollout: a new number, so a rollback or approval still naming its old
+      // number cannot act on it. The stable revision (a revert) and the
+      // current target keep theirs.
+      target = await this.#renumber(subject, known, target);
     }
     return { target, byNumber: known.byNumber };
   }
@@ -217,6 +224,26 @@ export class RevisionStore {
     known.byNumber.set(revision.number, revision);
     if (!known.byHash.has(revision.hash)) known.byHash.set(revision.hash, revision);
     return revision;
+  }
+
+  async #renumber(subject: RevisionSubject, known: Known, revision: Revision): Promise<Revision> {
+    this.#guard();
+    const stored = await this.#api.renumber(subject.namespace, revision.name, known.maxNumber + 1);
+    known.byNumber.delete(revision.number);
+    known.byHash.delete(revision.hash);
+    known.maxNumber = Math.max(known.maxNumber, stored.revision);
+    const renumbered = this.#remember(subject, known, stored);
+    if (renumbered === undefined) throw new Error(`revision ${stored.name} cannot be read back`);
+    this.#log.info(
+      {
+        namespace: subject.namespace,
+        name: subject.name,
+        from: revision.number,
+        revision: renumbered.number,
+      },
+      "an earlier score applied again: renumbered",
+    );
+    return renumbered;
   }
 
   async #create(subject: RevisionSubject, known: Known, hash: string): Promise<Revision> {
