@@ -13,6 +13,7 @@ const platformDir =
 if (basename(platformDir) !== "faults")
   process.env.FLEET_PLATFORM_DIR = join(platformDir, "faults");
 process.env.FLEET_NATS_CLUSTER = "3";
+process.env.FLEET_TOXIPROXY = "1";
 // Toxiproxy between a device's agent and NATS (device link faults: createDeviceLink).
 process.env.FLEET_TOXIPROXY = "1";
 

@@ -1,89 +1,73 @@
-// Every write to the desired-state bucket during a scenario, in order. The
-// bucket keeps one revision per key, so its own history cannot show a write
-// made twice; a mirror stream can: the server copies each message of one
-// namespace's keys into it (replicated like the bucket, so it outlives a node
-// kill), keeping every one. expectConsistent() reads it to prove that no
-// entry was written twice with the same bytes.
+// Every write to one namespace's desired-state entries during a scenario, in
+// order. The bucket keeps one revision per key, so its own history cannot
+// show a write made twice; a watch from the start of the world sees each one
+// (its ordered consumer resumes after the last message it saw when a node
+// goes away). Not a mirror stream: a mirror of a KV stream answers the
+// bucket's direct gets from its own, possibly lagging, copy.
 import { BUCKET_DESIRED_STATE } from "@fleet/contracts";
 import { waitUntil } from "@fleet/local-platform/testing";
-import {
-  jetstream,
-  jetstreamManager,
-  StorageType,
-  type JetStreamManager,
-} from "@nats-io/jetstream";
+import { Kvm, KvWatchInclude, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 
 export interface HistoryOp {
-  /** Stream sequence in the bucket. */
+  /** Stream sequence in the bucket (the entry's revision). */
   seq: number;
   key: string;
   operation: "PUT" | "DEL" | "PURGE";
   value: Uint8Array;
 }
 
-const SUBJECT_PREFIX = `$KV.${BUCKET_DESIRED_STATE}.`;
-
 export class DesiredHistory {
+  readonly #ops: HistoryOp[] = [];
+  #lastSeq = 0;
+  #stop: () => void = () => undefined;
+  #watching: Promise<void> = Promise.resolve();
+
   private constructor(
-    private readonly nc: NatsConnection,
-    private readonly jsm: JetStreamManager,
-    readonly stream: string,
+    private readonly kv: KV,
+    readonly filter: string,
   ) {}
 
-  /** Starts mirroring every later write to `namespace`'s keys. */
-  static async start(
-    nc: NatsConnection,
-    namespace: string,
-    replicas: number,
-  ): Promise<DesiredHistory> {
-    const jsm = await jetstreamManager(nc);
-    const stream = `FAULT_HISTORY_${namespace}`;
-    await jsm.streams.add({
-      name: stream,
-      mirror: {
-        name: `KV_${BUCKET_DESIRED_STATE}`,
-        filter_subject: `${SUBJECT_PREFIX}*.${namespace}.*`,
-      },
-      storage: StorageType.File,
-      num_replicas: replicas,
-    });
-    return new DesiredHistory(nc, jsm, stream);
-  }
-
-  /** Waits until the mirror caught up with the bucket, then returns every write it holds. */
-  async read(timeoutMs = 30_000): Promise<HistoryOp[]> {
-    let total = 0;
-    await waitUntil(
-      async () => {
-        const info = await this.jsm.streams.info(this.stream);
-        total = info.state.messages;
-        return info.mirror?.lag === 0;
-      },
-      { what: `${this.stream} caught up with ${BUCKET_DESIRED_STATE}`, timeoutMs },
-    );
-    const ops: HistoryOp[] = [];
-    if (total === 0) return ops;
-    const consumer = await jetstream(this.nc).consumers.get(this.stream);
-    while (ops.length < total) {
-      const batch = await consumer.fetch({ max_messages: total - ops.length, expires: 5_000 });
-      const before = ops.length;
-      for await (const message of batch) {
-        const operation = message.headers?.get("KV-Operation");
-        ops.push({
-          seq: message.seq,
-          key: message.subject.slice(SUBJECT_PREFIX.length),
-          operation: operation === "DEL" || operation === "PURGE" ? operation : "PUT",
-          value: message.data,
+  /** Starts recording every write to `namespace`'s keys (those already there first). */
+  static async start(nc: NatsConnection, namespace: string): Promise<DesiredHistory> {
+    const kv = await new Kvm(nc).open(BUCKET_DESIRED_STATE);
+    const history = new DesiredHistory(kv, `*.${namespace}.*`);
+    const iterator = await kv.watch({ key: history.filter, include: KvWatchInclude.AllHistory });
+    history.#stop = () => {
+      iterator.stop();
+    };
+    history.#watching = (async () => {
+      for await (const entry of iterator) {
+        // A consumer recreated after a node loss starts after the last one seen; never count one twice.
+        if (entry.revision <= history.#lastSeq) continue;
+        history.#lastSeq = entry.revision;
+        history.#ops.push({
+          seq: entry.revision,
+          key: entry.key,
+          operation: entry.operation,
+          value: entry.value,
         });
       }
-      if (ops.length === before)
-        throw new Error(`${this.stream}: ${total - before} writes never came`);
-    }
-    return ops;
+    })();
+    return history;
+  }
+
+  /**
+   * Waits until the recorder has seen the bucket's current revision of every
+   * `latest` key (key -> revision, as a read through the stream leader gave
+   * it), then returns every write recorded.
+   */
+  async read(latest: ReadonlyMap<string, number>, timeoutMs = 30_000): Promise<HistoryOp[]> {
+    const newest = Math.max(0, ...latest.values());
+    await waitUntil(async () => Promise.resolve(this.#lastSeq >= newest), {
+      what: `the desired-state recorder at revision ${newest} (it is at ${this.#lastSeq})`,
+      timeoutMs,
+    });
+    return [...this.#ops];
   }
 
   async stop(): Promise<void> {
-    await this.jsm.streams.delete(this.stream).catch(() => false);
+    this.#stop();
+    await this.#watching;
   }
 }

@@ -1,14 +1,20 @@
 // The world a fault scenario runs in: the real operator as a leader and a
 // standby, real agents on podman (provisioned devices, let into NATS by the
 // identity service's auth callout), simulated agents for scale, a load
-// driver, and the mirror that records every desired-state write. After a
+// driver, and the watch that records every desired-state write. After a
 // fault, expectConsistent() waits for the world to settle and then holds it
 // to every rule of consistency.ts.
 import { installCrd } from "@fleet/operator";
 import { AgentFleet, Cluster, Kv, runId } from "@fleet/operator/testing/fleet";
 import { connectAsAdmin, platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import { DeviceClient } from "@fleet/kube";
-import { deviceStatusSchema, type RolloutStatus } from "@fleet/contracts";
+import {
+  BUCKET_AGENT_STATUS,
+  BUCKET_DESIRED_STATE,
+  deviceStatusSchema,
+  type RolloutStatus,
+} from "@fleet/contracts";
+import { Kvm } from "@nats-io/kv";
 import { createLogger } from "@fleet/runtime";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { expect } from "vitest";
@@ -23,7 +29,7 @@ import { LoadDriver } from "./load-driver.js";
 import { natsClusterSize, ensureReplicatedBuckets } from "./nats-cluster.js";
 import { OperatorPair } from "./operator-pair.js";
 import { SimulatedAgents } from "./simulated-agents.js";
-import { takeSnapshot } from "./snapshot.js";
+import { takeSnapshot, type TakenSnapshot } from "./snapshot.js";
 
 export interface FaultWorldOptions {
   /** Names the namespace and the lease, and prefixes the device ids (a short DNS label). */
@@ -66,7 +72,7 @@ export class FaultWorld {
     const kv = await Kv.connect();
     await installCrd(cluster.kc, createLogger({ level: "silent", name: "faults" }), 60_000);
     const namespace = await cluster.namespace(options.name);
-    const history = await DesiredHistory.start(admin, namespace, replicas);
+    const history = await DesiredHistory.start(admin, namespace);
     const suffix = runId.slice(-5);
     const simulatedIds = Array.from(
       { length: options.simulatedAgents ?? 12 },
@@ -123,10 +129,13 @@ export class FaultWorld {
       );
   }
 
-  async snapshot(): Promise<WorldSnapshot> {
+  /** The world now, read through each stream's leader. */
+  async snapshot(): Promise<TakenSnapshot> {
+    const kvm = new Kvm(this.admin);
     return takeSnapshot({
       cluster: this.cluster,
-      kv: this.kv,
+      desired: await kvm.open(BUCKET_DESIRED_STATE),
+      status: await kvm.open(BUCKET_AGENT_STATUS),
       namespace: this.namespace,
       podmanSocket: this.fleet.podmanSocket,
       devices: this.devices,
@@ -142,21 +151,21 @@ export class FaultWorld {
    * container recreated whose entry did not change since the last check.
    */
   async expectConsistent(timeoutMs = 90_000): Promise<WorldSnapshot> {
-    let snapshot: WorldSnapshot | undefined;
+    let taken: TakenSnapshot | undefined;
     let problems: string[] = [];
     await waitUntil(
       async () => {
-        snapshot = await this.snapshot();
-        problems = inconsistencies(snapshot);
+        taken = await this.snapshot();
+        problems = inconsistencies(taken.snapshot);
         return problems.length === 0;
       },
       { what: "a consistent world", timeoutMs, intervalMs: 500 },
     ).catch(() => undefined);
     expect(problems, "the world after the fault").toEqual([]);
-    if (snapshot === undefined) throw new Error("no snapshot was taken");
-    expect(repeatedWrites(await this.history.read()), "desired-state writes applied twice").toEqual(
-      [],
-    );
+    if (taken === undefined) throw new Error("no snapshot was taken");
+    const { snapshot, revisions } = taken;
+    const history = await this.history.read(revisions);
+    expect(repeatedWrites(history), "desired-state writes applied twice").toEqual([]);
     if (this.#last !== undefined)
       expect(recreatedContainers(this.#last, snapshot), "containers recreated").toEqual([]);
     this.#last = snapshot;

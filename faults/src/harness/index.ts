@@ -14,3 +14,4 @@ export {
 export { imageOf, specOf, VERSION_ENV, type DeploymentPlan } from "./workload.js";
 export { measure } from "./measure.js";
 export * from "./nats-cluster.js";
+export { killNatsNode, startNatsNode } from "./nats-nodes.js";
