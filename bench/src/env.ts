@@ -62,6 +62,16 @@ const SETTINGS = {
   BENCH_STORM_DEVICES: { env: "BENCH_STORM_DEVICES", schema: count, default: 1000 },
   /** Reconnect storms (nats-server restarts) per side of `auth-callout`. */
   BENCH_STORM_ROUNDS: { env: "BENCH_STORM_ROUNDS", schema: count, default: 3 },
+  /** How long `soak` churns, in minutes; `--minutes` on the command line wins. */
+  BENCH_SOAK_MINUTES: { env: "BENCH_SOAK_MINUTES", flag: "minutes", schema: count, default: 30 },
+  /** Deployments churned by `soak`. */
+  BENCH_SOAK_DEPLOYMENTS: { env: "BENCH_SOAK_DEPLOYMENTS", schema: count, default: 20 },
+  /** Simulated devices of `soak` (beside its one real agent). */
+  BENCH_SOAK_DEVICES: { env: "BENCH_SOAK_DEVICES", schema: count, default: 200 },
+  /** Seconds between two churn operations of `soak`. */
+  BENCH_SOAK_CHURN_SECONDS: { env: "BENCH_SOAK_CHURN_SECONDS", schema: count, default: 3 },
+  /** Seconds between two samples of `soak` (RSS, fds, event-loop lag). */
+  BENCH_SOAK_SAMPLE_SECONDS: { env: "BENCH_SOAK_SAMPLE_SECONDS", schema: count, default: 10 },
   /** Chromium for `dashboard` (the system one; never a downloaded browser). */
   BENCH_CHROMIUM: {
     env: "BENCH_CHROMIUM",
@@ -72,7 +82,10 @@ const SETTINGS = {
 
 export type BenchEnv = ConfigValues<typeof SETTINGS>;
 
-/** Throws a ConfigError naming every bad variable. */
-export function readEnv(source: NodeJS.ProcessEnv = process.env): BenchEnv {
-  return resolveConfig(SETTINGS, { env: source });
+/** Flag values by setting key (commander's options, e.g. `--minutes` as BENCH_SOAK_MINUTES). */
+export type BenchFlags = Partial<Record<keyof typeof SETTINGS, string | undefined>>;
+
+/** Throws a ConfigError naming every bad variable or flag. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env, flags: BenchFlags = {}): BenchEnv {
+  return resolveConfig(SETTINGS, { env: source, flags });
 }

@@ -2,7 +2,7 @@
 // benchmarks, prints JSON figures and tables, saves bench/results/<date>.json,
 // and stops only the servers it started.
 import { Command } from "commander";
-import { BENCHMARKS } from "./benchmarks/index.js";
+import { BENCHMARKS, ON_REQUEST } from "./benchmarks/index.js";
 import { readEnv } from "./env.js";
 import { BenchError } from "./errors.js";
 import { createLogger } from "./logger.js";
@@ -12,9 +12,13 @@ import { runBenchmark } from "./run-benchmark.js";
 
 const program = new Command("bench")
   .description("Fleet benchmarks (DESIGN.md §5), each figure beside its floor")
-  .argument("[names...]", `benchmarks to run (${Object.keys(BENCHMARKS).join(", ")}); all if none`)
-  .action(async (names: string[]) => {
-    const env = readEnv();
+  .argument(
+    "[names...]",
+    `benchmarks to run (${Object.keys(BENCHMARKS).join(", ")}); all but ${[...ON_REQUEST].join(", ")} if none`,
+  )
+  .option("--minutes <n>", "soak: minutes of churn (default 30, or BENCH_SOAK_MINUTES)")
+  .action(async (names: string[], options: { minutes?: string }) => {
+    const env = readEnv(undefined, { BENCH_SOAK_MINUTES: options.minutes });
     const logger = createLogger(env.LOG_LEVEL);
     const unknown = names.filter((n) => !(n in BENCHMARKS));
     if (unknown.length > 0) {
@@ -22,7 +26,8 @@ const program = new Command("bench")
         `unknown benchmark ${unknown.map((n) => `"${n}"`).join(", ")} (one of: ${Object.keys(BENCHMARKS).join(", ")})`,
       );
     }
-    const selected = names.length > 0 ? names : Object.keys(BENCHMARKS);
+    const selected =
+      names.length > 0 ? names : Object.keys(BENCHMARKS).filter((n) => !ON_REQUEST.has(n));
     const stopPlatform = await platformUp(logger);
     let failed = false;
     try {

@@ -171,9 +171,12 @@ export function startAgent(
   connection: PlatformConnection,
   credentialsFile: string,
   dataDir: string,
+  /** More node flags before the app, e.g. a preloaded module. */
+  nodeFlags: string[] = [],
 ): Child {
   return spawn(
     [
+      ...nodeFlags,
       "--import",
       "tsx",
       AGENT_MAIN,

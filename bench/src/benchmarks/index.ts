@@ -1,4 +1,5 @@
-// The benchmarks by name, in the order `npm run bench` runs them.
+// The benchmarks by name, in the order `npm run bench` runs them; the ones in
+// ON_REQUEST run only when named (`npm run bench -- soak`).
 import type { Benchmark } from "../context.js";
 import { authCallout } from "./auth-callout.js";
 import { dashboard } from "./dashboard.js";
@@ -7,6 +8,7 @@ import { fleetScale } from "./fleet-scale.js";
 import { fleetSelector } from "./fleet-selector.js";
 import { reconcile } from "./reconcile.js";
 import { rollout } from "./rollout.js";
+import { soak } from "./soak.js";
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   reconcile,
@@ -16,4 +18,8 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   rollout,
   dashboard,
   "auth-callout": authCallout,
+  soak,
 };
+
+/** Too long for the default run: 30 minutes of churn. */
+export const ON_REQUEST: ReadonlySet<string> = new Set(["soak"]);

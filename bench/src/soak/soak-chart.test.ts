@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { memoryChart } from "./soak-chart.js";
+import type { ProcessSample, SoakSample } from "./soak-series.js";
+
+const reading = (rssMB: number): ProcessSample => ({
+  processes: 1,
+  rssMB,
+  fds: 30,
+  sockets: 10,
+  cpuSeconds: 1,
+});
+
+const sample = (t: number, operator: number, agent: number | null): SoakSample => ({
+  t,
+  at: new Date(t * 1000).toISOString(),
+  load1: 1,
+  operations: 0,
+  processes: {
+    operator: reading(operator),
+    agent: agent === null ? null : reading(agent),
+    dashboard: reading(300),
+  },
+});
+
+describe("soak chart", () => {
+  it("soak chart - one point per minute per process (the minute's last sample), y axis above the top", () => {
+    const chart = memoryChart(
+      [sample(0, 100, 80), sample(30, 110, 81), sample(70, 120, 82), sample(130, 121.4, 83)],
+      "RSS",
+    );
+    expect(chart.split("\n")).toEqual([
+      "xychart-beta",
+      '    title "RSS"',
+      '    x-axis "minutes" 0 --> 2',
+      '    y-axis "RSS (MB)" 0 --> 350',
+      "    line [110, 120, 121]",
+      "    line [81, 82, 83]",
+      "    line [300, 300, 300]",
+    ]);
+  });
+
+  it("soak chart - a process not read in a minute keeps the minute before's value", () => {
+    const chart = memoryChart([sample(0, 100, 80), sample(70, 100, null)], "RSS");
+    expect(chart).toContain("    line [80, 80]");
+  });
+});
