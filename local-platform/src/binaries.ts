@@ -2,7 +2,8 @@
 //
 // A build is skipped when a stamp (hash of go.mod, go.sum, flags and the Go
 // version) matches: a warm `up` costs nothing, and changing a pin rebuilds.
-// `up` (and so the demo) builds only what it runs; helm is for the chart tests.
+// `up` (and so the demo) builds only what it runs; helm is for the chart tests,
+// toxiproxy for the fault suite (and `up` when asked to run it).
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -11,10 +12,18 @@ import { findGo, goVersionOf } from "./go-toolchain.js";
 import type { Layout } from "./layout.js";
 import type { Progress } from "./progress.js";
 import { runGoBuild } from "./go-build.js";
-import { HELM_VERSION, KUBERNETES_VERSION, NATS_CLI_VERSION } from "./versions.js";
+import {
+  HELM_VERSION,
+  KUBERNETES_VERSION,
+  NATS_CLI_VERSION,
+  TOXIPROXY_VERSION,
+} from "./versions.js";
 
-/** "platform": `up` runs it (the hand-off menu names kubectl and nats); "chart-tests": only they need it. */
-export type BinaryUse = "platform" | "chart-tests";
+/**
+ * "platform": `up` runs it (the hand-off menu names kubectl and nats); "chart-tests": only they
+ * need it; "fault-tests": the fault suite, and `up` when asked for Toxiproxy.
+ */
+export type BinaryUse = "platform" | "chart-tests" | "fault-tests";
 
 export interface BinarySet {
   /** Folder under local-platform/go holding the pinning go.mod. */
@@ -60,6 +69,14 @@ export const BINARY_SETS: readonly BinarySet[] = [
     coldBuildSeconds: 221,
   },
   {
+    module: "toxiproxy",
+    binaries: { "toxiproxy-server": "github.com/Shopify/toxiproxy/v2/cmd/server" },
+    ldflags: [`-X github.com/Shopify/toxiproxy/v2.Version=${TOXIPROXY_VERSION}`],
+    use: "fault-tests",
+    // Measured here with the module cache warm: 10 s.
+    coldBuildSeconds: 30,
+  },
+  {
     module: "kube",
     binaries: {
       "kube-apiserver": "k8s.io/kubernetes/cmd/kube-apiserver",
@@ -92,7 +109,7 @@ async function stampFor(set: BinarySet, layout: Layout, goVersion: string): Prom
 }
 
 export interface EnsureBinariesOptions {
-  /** Which sets to build; "platform" (the default) is what `up` runs. */
+  /** Which sets to build; by default what `up` runs ("platform", and Toxiproxy when the layout runs it). */
   which?: BinaryUse | "all";
   /** Aborting kills the builds in progress. */
   signal?: AbortSignal;
@@ -114,7 +131,11 @@ export async function ensureBinaries(
   // cores busy, and side by side both compile the standard library and shared
   // packages (+20% CPU). Under load from other work it went both ways (side by
   // side 95-176 s, one after the other 150-169 s). All pairs: docs/performance.md.
-  for (const set of binarySetsFor(options.which ?? "platform")) {
+  const sets =
+    options.which !== undefined
+      ? binarySetsFor(options.which)
+      : [...binarySetsFor("platform"), ...(layout.toxiproxy ? binarySetsFor("fault-tests") : [])];
+  for (const set of sets) {
     const stampFile = join(layout.binDir, `.stamp-${set.module}`);
     const stamp = await stampFor(set, layout, goVersion);
     const names = Object.keys(set.binaries);

@@ -39,6 +39,13 @@ const envSchema = z.object({
   FLEET_NATS_CLUSTER: natsClusterSizeSchema.optional(),
   /** Defaults to FLEET_KUBE_PORT + 2647 (29090), so instances with their own kube port never collide. */
   FLEET_IDP_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
+  /** "1": `up` also starts Toxiproxy (the fault suite sets it). Unset: only if it runs already. */
+  FLEET_TOXIPROXY: z
+    .enum(["0", "1", "false", "true"], { error: 'must be "1" or "true" (or "0"/"false")' })
+    .transform((value) => value === "1" || value === "true")
+    .optional(),
+  /** Toxiproxy's API; defaults to FLEET_KUBE_PORT + 2648 (29091), beside the IdP's. */
+  FLEET_TOXIPROXY_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
   /** Where the dashboard will listen: the IdP only redirects to this origin. */
   FLEET_WEB_PORT: port(3000),
   PATH: z.string().default(""),

@@ -1,6 +1,6 @@
 // Where the local platform keeps things. Everything lives under one
 // gitignored folder, so `rm -rf .local-platform` is a full reset.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { natsClusterSizeSchema, REPO_ROOT, type PlatformEnv } from "./env.js";
 
@@ -13,6 +13,7 @@ export interface Ports {
   natsMonitor: number;
   idp: number;
   web: number;
+  toxiproxy: number;
 }
 
 export interface Layout {
@@ -32,6 +33,8 @@ export interface Layout {
   natsClusterSize: number;
   /** The cluster nodes' JetStream stores (node-<n>), apart from the single server's. */
   natsClusterDir: string;
+  /** Whether `up` runs Toxiproxy too (FLEET_TOXIPROXY, or it runs already: `down` stops it then). */
+  toxiproxy: boolean;
   podmanDir: string;
   podmanSocket: string;
   imagesDir: string;
@@ -68,6 +71,8 @@ export function layoutFor(env: PlatformEnv): Layout {
     natsConfig: join(root, "nats", "nats-server.json"),
     natsClusterSize: env.FLEET_NATS_CLUSTER ?? recordedNatsClusterSize(root) ?? 1,
     natsClusterDir: join(root, "data", "nats-cluster"),
+    // Its pid record says an earlier `up` started it, so `down` and `status` see it without the env.
+    toxiproxy: env.FLEET_TOXIPROXY ?? existsSync(join(root, "run", "toxiproxy.json")),
     podmanDir: join(root, "podman"),
     podmanSocket: join(root, "run", "podman.sock"),
     imagesDir: join(root, "images"),
@@ -81,6 +86,7 @@ export function layoutFor(env: PlatformEnv): Layout {
       natsMonitor: env.FLEET_NATS_MONITOR_PORT,
       idp: env.FLEET_IDP_PORT ?? env.FLEET_KUBE_PORT + 2647,
       web: env.FLEET_WEB_PORT,
+      toxiproxy: env.FLEET_TOXIPROXY_PORT ?? env.FLEET_KUBE_PORT + 2648,
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   KUBERNETES_VERSION,
   NATS_CLI_VERSION,
   NATS_SERVER_VERSION,
+  TOXIPROXY_VERSION,
 } from "./versions.js";
 
 const goMod = (module: string): string =>
@@ -32,6 +33,10 @@ describe("versions - pins agree with the Go modules that build them", () => {
 
   it("helm is the pinned release", () => {
     expect(goMod("helm")).toContain(`helm.sh/helm/v4 ${HELM_VERSION}`);
+  });
+
+  it("toxiproxy is the pinned release", () => {
+    expect(goMod("toxiproxy")).toContain(`github.com/Shopify/toxiproxy/v2 ${TOXIPROXY_VERSION}`);
   });
 
   it("nats-server (>= 2.10) and the nats CLI are the pinned releases", () => {

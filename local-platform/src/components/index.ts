@@ -5,6 +5,7 @@ import { kubeApiserver } from "./kube-apiserver.js";
 import { natsServerComponents } from "./nats-server.js";
 import { oidcIdp } from "./oidc-idp.js";
 import { podmanService } from "./podman-service.js";
+import { toxiproxy } from "./toxiproxy.js";
 
 /**
  * In start order; `down` stops them in reverse. The IdP comes before the API
@@ -12,7 +13,15 @@ import { podmanService } from "./podman-service.js";
  * starts. NATS is one server or, with FLEET_NATS_CLUSTER, one per cluster node.
  */
 export function platformComponents(layout: Layout): readonly Component[] {
-  return [etcd, oidcIdp, kubeApiserver, ...natsServerComponents(layout), podmanService];
+  return [
+    etcd,
+    oidcIdp,
+    kubeApiserver,
+    ...natsServerComponents(layout),
+    podmanService,
+    // Only for fault tests (FLEET_TOXIPROXY=1): it sits between a device and NATS.
+    ...(layout.toxiproxy ? [toxiproxy] : []),
+  ];
 }
 
 export type { Component, ComponentContext } from "./component.js";

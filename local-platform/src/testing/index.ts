@@ -76,3 +76,9 @@ export {
   signInWithoutBrowser,
   type SignInResult,
 } from "../idp/sign-in-without-browser.js";
+export {
+  createDeviceLink,
+  toxiproxyClient,
+  upstreamOf,
+  type DeviceLink,
+} from "./toxiproxy-links.js";

@@ -98,6 +98,11 @@ export interface AgentFleetOptions {
   /** Prefix of the device ids (a random suffix keeps runs apart). */
   prefix: string;
   heartbeatSeconds?: number;
+  /**
+   * The NATS servers a device's agent uses instead of its credential file's (the fault
+   * suite gives each agent its own Toxiproxy link); undefined: the credential file's.
+   */
+  natsServers?: (device: string) => Promise<string[] | undefined>;
 }
 
 export class AgentFleet {
@@ -128,6 +133,8 @@ export class AgentFleet {
         `--data-dir=${dataDir}`,
         `--heartbeat-seconds=${String(options.heartbeatSeconds ?? 1)}`,
       ];
+      const natsServers = await options.natsServers?.(device.deviceId);
+      if (natsServers !== undefined) argv.push(`--nats-servers=${natsServers.join(",")}`);
       agents.set(device.deviceId, new AgentProcess(device.deviceId, argv));
     }
     const fleet = new AgentFleet(identity, provisioned, agents, dataDirs, connection);
