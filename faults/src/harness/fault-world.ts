@@ -25,7 +25,6 @@ import {
   type WorldSnapshot,
 } from "./consistency.js";
 import { DesiredHistory } from "./desired-history.js";
-import { DeviceLinks } from "./device-links.js";
 import { LoadDriver } from "./load-driver.js";
 import { natsClusterSize, ensureReplicatedBuckets } from "./nats-cluster.js";
 import { OperatorPair } from "./operator-pair.js";
@@ -37,8 +36,6 @@ export interface FaultWorldOptions {
   name: string;
   /** Real agents on podman (default 2). */
   realAgents?: number;
-  /** Each real agent reaches NATS through its own Toxiproxy link (`world.links`); default false. */
-  deviceLinks?: boolean;
   /** Simulated agents (default 12). */
   simulatedAgents?: number;
   /** The operators' lease (default 6s, renewed every 1s). */
@@ -63,8 +60,6 @@ export class FaultWorld {
     readonly simulated: SimulatedAgents,
     readonly operators: OperatorPair,
     readonly load: LoadDriver,
-    /** The real devices' Toxiproxy links (empty unless started with `deviceLinks`). */
-    readonly links: DeviceLinks,
   ) {}
 
   static async start(options: FaultWorldOptions): Promise<FaultWorld> {
@@ -84,13 +79,8 @@ export class FaultWorld {
       (_, i) => `${options.name}-sim-${suffix}-${i}`,
     );
     // Independent, and each takes seconds on a busy machine: started side by side.
-    const links = new DeviceLinks(connection.natsUrls);
     const [fleet, simulated, operators] = await Promise.all([
-      AgentFleet.start({
-        size: options.realAgents ?? 2,
-        prefix: options.name,
-        ...(options.deviceLinks === true && { natsServers: (device) => links.create(device) }),
-      }),
+      AgentFleet.start({ size: options.realAgents ?? 2, prefix: options.name }),
       SimulatedAgents.start(simulatedIds),
       OperatorPair.start({
         namespace,
@@ -110,7 +100,6 @@ export class FaultWorld {
       simulated,
       operators,
       new LoadDriver(cluster.deployments, namespace),
-      links,
     );
     await world.#waitOnline(fleet.devices);
     return world;
@@ -164,10 +153,20 @@ export class FaultWorld {
   async expectConsistent(timeoutMs = 90_000): Promise<WorldSnapshot> {
     let taken: TakenSnapshot | undefined;
     let problems: string[] = [];
+    const startedAt = performance.now();
+    let reportedAt = startedAt;
     await waitUntil(
       async () => {
         taken = await this.snapshot();
         problems = inconsistencies(taken.snapshot);
+        // A slow recovery says what it is still waiting for (the log of a run shows where time went).
+        if (problems.length > 0 && performance.now() - reportedAt > 10_000) {
+          reportedAt = performance.now();
+          const waited = Math.round((reportedAt - startedAt) / 1000);
+          console.log(
+            `[faults] after ${waited}s, ${problems.length} inconsistencies, e.g. ${problems.slice(0, 3).join(" | ")}`,
+          );
+        }
         return problems.length === 0;
       },
       { what: "a consistent world", timeoutMs, intervalMs: 500 },
@@ -214,7 +213,6 @@ export class FaultWorld {
     await this.simulated.stop();
     await this.cluster.cleanup();
     await this.fleet.stop(this.kv);
-    await this.links.removeAll();
     await this.kv.cleanup([this.namespace]);
     await this.kv.close();
     await this.admin.close();
