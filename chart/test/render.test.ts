@@ -122,7 +122,7 @@ describe("chart - render", () => {
           leaderElection: { leaseName: "my-lease", leaseDuration: "20s", renewPeriod: "5s" },
           resources: { requests: { cpu: "200m" }, limits: { memory: "1Gi" } },
         },
-        nats: { url: "nats://a:4222,nats://b:4222" },
+        nats: { url: "nats://a:4222,nats://b:4222", kvReplicas: 3 },
       },
     });
     const deployment = operatorDeployment(objects);
@@ -137,6 +137,7 @@ describe("chart - render", () => {
     });
     expect(envValues(deployment)).toStrictEqual({
       NATS_URL: "nats://a:4222,nats://b:4222",
+      KV_REPLICAS: "3",
       LOG_LEVEL: "debug",
       HTTP_PORT: "8080",
       HEARTBEAT_PERIOD: "2s",
