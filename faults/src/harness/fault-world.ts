@@ -25,6 +25,7 @@ import {
   type WorldSnapshot,
 } from "./consistency.js";
 import { DesiredHistory } from "./desired-history.js";
+import { DeviceLinks } from "./device-links.js";
 import { LoadDriver } from "./load-driver.js";
 import { natsClusterSize, ensureReplicatedBuckets } from "./nats-cluster.js";
 import { OperatorPair } from "./operator-pair.js";
@@ -36,6 +37,8 @@ export interface FaultWorldOptions {
   name: string;
   /** Real agents on podman (default 2). */
   realAgents?: number;
+  /** Each real agent reaches NATS through its own Toxiproxy link (`world.links`); default false. */
+  deviceLinks?: boolean;
   /** Simulated agents (default 12). */
   simulatedAgents?: number;
   /** The operators' lease (default 6s, renewed every 1s). */
@@ -60,6 +63,8 @@ export class FaultWorld {
     readonly simulated: SimulatedAgents,
     readonly operators: OperatorPair,
     readonly load: LoadDriver,
+    /** The real devices' Toxiproxy links (empty unless started with `deviceLinks`). */
+    readonly links: DeviceLinks,
   ) {}
 
   static async start(options: FaultWorldOptions): Promise<FaultWorld> {
@@ -79,8 +84,13 @@ export class FaultWorld {
       (_, i) => `${options.name}-sim-${suffix}-${i}`,
     );
     // Independent, and each takes seconds on a busy machine: started side by side.
+    const links = new DeviceLinks(connection.natsUrls);
     const [fleet, simulated, operators] = await Promise.all([
-      AgentFleet.start({ size: options.realAgents ?? 2, prefix: options.name }),
+      AgentFleet.start({
+        size: options.realAgents ?? 2,
+        prefix: options.name,
+        ...(options.deviceLinks === true && { natsServers: (device) => links.create(device) }),
+      }),
       SimulatedAgents.start(simulatedIds),
       OperatorPair.start({
         namespace,
@@ -100,6 +110,7 @@ export class FaultWorld {
       simulated,
       operators,
       new LoadDriver(cluster.deployments, namespace),
+      links,
     );
     await world.#waitOnline(fleet.devices);
     return world;
@@ -213,6 +224,7 @@ export class FaultWorld {
     await this.simulated.stop();
     await this.cluster.cleanup();
     await this.fleet.stop(this.kv);
+    await this.links.removeAll();
     await this.kv.cleanup([this.namespace]);
     await this.kv.close();
     await this.admin.close();
