@@ -53,8 +53,13 @@ program
     "--nats-cluster <n>",
     "run NATS as a JetStream cluster of n nodes: 1 (default), 3 or 5 (env FLEET_NATS_CLUSTER); later commands use the size up recorded",
   )
-  .action(async (options: { natsCluster?: string }) => {
-    const current = layout(options.natsCluster);
+  .option(
+    "--toxiproxy",
+    "also run Toxiproxy, the TCP fault injector of the fault suite (env FLEET_TOXIPROXY=1); down stops it",
+  )
+  .action(async (options: { natsCluster?: string; toxiproxy?: boolean }) => {
+    const chosen = layout(options.natsCluster);
+    const current = options.toxiproxy === true ? { ...chosen, toxiproxy: true } : chosen;
     await up(current, consoleProgress("platform", { platformDir: current.root }));
     await printHowToReach(current);
   });
@@ -62,7 +67,7 @@ program
 program
   .command("build")
   .description(
-    "build (or find cached) every pinned binary (helm too, for the chart tests) and the local nginx images; start nothing",
+    "build (or find cached) every pinned binary (helm for the chart tests and toxiproxy for the fault suite too) and the local nginx images; start nothing",
   )
   .action(async () => {
     const current = layout();
