@@ -18,10 +18,20 @@ const closedSchema = z.object({
     .default([]),
 });
 
-/** Why nats-server closed each of its recently closed connections named `name` (monitoring /connz). */
+/**
+ * Why the platform's nats-servers (every node of a cluster) closed each of their
+ * recently closed connections named `name` (monitoring /connz).
+ */
 export async function closedConnectionReasons(name: string): Promise<string[]> {
-  const { natsMonitorUrl } = await platformConnection();
-  const response = await fetch(`${natsMonitorUrl}/connz?state=closed&limit=100000`);
-  const closed = closedSchema.parse(await response.json());
-  return closed.connections.filter((c) => c.name === name).map((c) => c.reason ?? "");
+  const { natsNodes } = await platformConnection();
+  const perNode = await Promise.all(
+    natsNodes.map(async ({ monitorUrl }) => {
+      const response = await fetch(`${monitorUrl}/connz?state=closed&limit=100000`);
+      return closedSchema.parse(await response.json()).connections;
+    }),
+  );
+  return perNode
+    .flat()
+    .filter((c) => c.name === name)
+    .map((c) => c.reason ?? "");
 }

@@ -13,7 +13,12 @@ import {
   type AgentStatus,
   type PodmanService,
 } from "@fleet/contracts";
-import { connectAsAdmin, NGINX_CONTAINER_PORT, nginxImageRef } from "@fleet/local-platform/testing";
+import {
+  connectAsAdmin,
+  NGINX_CONTAINER_PORT,
+  nginxImageRef,
+  platformConnection,
+} from "@fleet/local-platform/testing";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 
@@ -27,10 +32,12 @@ export interface TestNats {
 export async function connectTestNats(): Promise<TestNats> {
   const nc = await connectAsAdmin({ maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const kvm = new Kvm(nc);
+  // One replica per NATS node of the platform, as the operator started by the tests makes them.
+  const replicas = (await platformConnection()).natsNodes.length;
   return {
     nc,
-    desired: await kvm.create(BUCKET_DESIRED_STATE),
-    status: await kvm.create(BUCKET_AGENT_STATUS),
+    desired: await kvm.create(BUCKET_DESIRED_STATE, { history: 1, replicas }),
+    status: await kvm.create(BUCKET_AGENT_STATUS, { history: 1, replicas }),
   };
 }
 

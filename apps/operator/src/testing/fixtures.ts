@@ -3,8 +3,6 @@
 import {
   agentStatusKey,
   API_GROUP_VERSION,
-  BUCKET_AGENT_STATUS,
-  BUCKET_DESIRED_STATE,
   deploymentManifest,
   encodeAgentStatus,
   KIND,
@@ -14,10 +12,16 @@ import {
   type LabelSelector,
 } from "@fleet/contracts";
 import { DeploymentClient } from "@fleet/kube";
-import { connectAsAdmin, kubeConfigFor, waitUntil } from "@fleet/local-platform/testing";
+import {
+  connectAsAdmin,
+  kubeConfigFor,
+  platformConnection,
+  waitUntil,
+} from "@fleet/local-platform/testing";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
-import { Kvm, type KV } from "@nats-io/kv";
+import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { ensureBuckets } from "../nats/buckets.js";
 
 export const runId = Date.now().toString(36);
 
@@ -127,12 +131,10 @@ export class Kv {
   static async connect(): Promise<Kv> {
     // The tests seed and inspect KV as an outsider: the platform admin.
     const nc = await connectAsAdmin({ maxReconnectAttempts: -1 });
-    const kvm = new Kvm(nc);
-    return new Kv(
-      nc,
-      await kvm.create(BUCKET_DESIRED_STATE),
-      await kvm.create(BUCKET_AGENT_STATUS),
-    );
+    // Created if missing as the operator started by the tests would: one replica per NATS node.
+    const { natsNodes } = await platformConnection();
+    const buckets = await ensureBuckets(nc, { replicas: natsNodes.length });
+    return new Kv(nc, buckets.desiredState, buckets.agentStatus);
   }
 
   async value(key: string): Promise<Uint8Array | undefined> {
