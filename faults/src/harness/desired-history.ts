@@ -1,9 +1,10 @@
 // Every write to one namespace's desired-state entries during a scenario, in
 // order. The bucket keeps one revision per key, so its own history cannot
-// show a write made twice; a watch from the start of the world sees each one
-// (its ordered consumer resumes after the last message it saw when a node
-// goes away). Not a mirror stream: a mirror of a KV stream answers the
-// bucket's direct gets from its own, possibly lagging, copy.
+// show a write made twice; a watch from the start of the world sees each one.
+// A watch whose consumer died with its node can take the client a minute to
+// notice, so one that falls behind is reopened after the last revision it
+// saw. Not a mirror stream: a mirror of a KV stream answers the bucket's
+// direct gets from its own, possibly lagging, copy.
 import { BUCKET_DESIRED_STATE } from "@fleet/contracts";
 import { waitUntil } from "@fleet/local-platform/testing";
 import { Kvm, KvWatchInclude, type KV } from "@nats-io/kv";
@@ -16,6 +17,9 @@ export interface HistoryOp {
   operation: "PUT" | "DEL" | "PURGE";
   value: Uint8Array;
 }
+
+/** A recorder this long behind the bucket is reopened (its consumer may be gone). */
+const REOPEN_AFTER_MS = 5_000;
 
 export class DesiredHistory {
   readonly #ops: HistoryOp[] = [];
@@ -32,24 +36,35 @@ export class DesiredHistory {
   static async start(nc: NatsConnection, namespace: string): Promise<DesiredHistory> {
     const kv = await new Kvm(nc).open(BUCKET_DESIRED_STATE);
     const history = new DesiredHistory(kv, `*.${namespace}.*`);
-    const iterator = await kv.watch({ key: history.filter, include: KvWatchInclude.AllHistory });
-    history.#stop = () => {
+    await history.#open();
+    return history;
+  }
+
+  /** (Re)opens the watch after the last revision recorded. */
+  async #open(): Promise<void> {
+    this.#stop();
+    await this.#watching;
+    const iterator = await this.kv.watch({
+      key: this.filter,
+      include: KvWatchInclude.AllHistory,
+      ...(this.#lastSeq === 0 ? {} : { resumeFromRevision: this.#lastSeq + 1 }),
+    });
+    this.#stop = () => {
       iterator.stop();
     };
-    history.#watching = (async () => {
+    this.#watching = (async () => {
       for await (const entry of iterator) {
-        // A consumer recreated after a node loss starts after the last one seen; never count one twice.
-        if (entry.revision <= history.#lastSeq) continue;
-        history.#lastSeq = entry.revision;
-        history.#ops.push({
+        // Never count one twice (a reopened watch starts after the last one seen).
+        if (entry.revision <= this.#lastSeq) continue;
+        this.#lastSeq = entry.revision;
+        this.#ops.push({
           seq: entry.revision,
           key: entry.key,
           operation: entry.operation,
           value: entry.value,
         });
       }
-    })();
-    return history;
+    })().catch(() => undefined);
   }
 
   /**
@@ -59,10 +74,22 @@ export class DesiredHistory {
    */
   async read(latest: ReadonlyMap<string, number>, timeoutMs = 30_000): Promise<HistoryOp[]> {
     const newest = Math.max(0, ...latest.values());
-    await waitUntil(async () => Promise.resolve(this.#lastSeq >= newest), {
-      what: `the desired-state recorder at revision ${newest} (it is at ${this.#lastSeq})`,
-      timeoutMs,
-    });
+    let behindSince = performance.now();
+    await waitUntil(
+      async () => {
+        if (this.#lastSeq >= newest) return true;
+        if (performance.now() - behindSince > REOPEN_AFTER_MS) {
+          behindSince = performance.now();
+          await this.#open();
+        }
+        return false;
+      },
+      {
+        what: `the desired-state recorder at revision ${newest}`,
+        timeoutMs,
+        hint: "its watch reopened every 5 s while behind",
+      },
+    );
     return [...this.#ops];
   }
 

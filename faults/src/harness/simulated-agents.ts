@@ -4,6 +4,9 @@
 // entry's revision (at once on a change, then every period), and drops what
 // was deleted. One admin connection speaks for all of them (no device may
 // publish another's status); it reconnects to whichever NATS node is up.
+// Like the real agent's periodic resync, they also re-read their entries
+// every few seconds (through the stream leader): a watch whose consumer died
+// with its node takes the client up to a minute to notice.
 import {
   agentStatusKey,
   BUCKET_AGENT_STATUS,
@@ -20,11 +23,17 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as delay } from "node:timers/promises";
 
 export const SIM_AGENT_VERSION = "fault-sim";
+const RESYNC_MS = 3_000;
+
+const sameEntries = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean =>
+  a.size === b.size && [...a].every(([key, revision]) => b.get(key) === revision);
 
 export class SimulatedAgents {
   /** Device -> desired-state key -> revision of the entry it holds. */
   readonly #held = new Map<string, Map<string, number>>();
   readonly #timer: NodeJS.Timeout;
+  readonly #resyncTimer: NodeJS.Timeout;
+  #resyncing = false;
   readonly #stopped = new AbortController();
   #stopWatch: () => void = () => undefined;
   readonly #watching: Promise<void>;
@@ -43,6 +52,35 @@ export class SimulatedAgents {
     this.#timer = setInterval(() => {
       for (const device of devices) this.#beat(device);
     }, periodMs);
+    this.#resyncTimer = setInterval(() => {
+      if (this.#resyncing) return;
+      this.#resyncing = true;
+      this.#resync()
+        .catch(() => undefined)
+        .finally(() => {
+          this.#resyncing = false;
+        });
+    }, RESYNC_MS);
+  }
+
+  /** Reads every device's entries afresh; a device whose entries changed beats at once. */
+  async #resync(): Promise<void> {
+    const fresh = new Map<string, Map<string, number>>(this.devices.map((d) => [d, new Map()]));
+    const keys: string[] = [];
+    for await (const key of await this.desired.keys(this.devices.map(deviceDesiredStateFilter)))
+      keys.push(key);
+    for (const key of keys) {
+      const entry = await this.desired.get(key);
+      if (entry?.operation !== "PUT") continue;
+      const revision = decodeDesiredState(entry.value).revision ?? 1;
+      fresh.get(parseDesiredStateKey(key).device)?.set(key, revision);
+    }
+    for (const [device, entries] of fresh) {
+      const held = this.#held.get(device);
+      if (held === undefined || sameEntries(held, entries)) continue;
+      this.#held.set(device, entries);
+      this.#beat(device);
+    }
   }
 
   static async start(devices: readonly string[], periodMs = 1000): Promise<SimulatedAgents> {
@@ -112,6 +150,7 @@ export class SimulatedAgents {
   async stop(): Promise<void> {
     this.#stopped.abort();
     clearInterval(this.#timer);
+    clearInterval(this.#resyncTimer);
     this.#stopWatch();
     await this.#watching;
     for (const device of this.devices)
