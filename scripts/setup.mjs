@@ -52,6 +52,8 @@ const systemPackages = [
   { command: "curl", pkg: "curl" },
   { command: "unzip", pkg: "unzip" },
   { command: "dpkg-deb", pkg: "dpkg" },
+  // libfaketime: the fault suite runs agents with their clocks 10 minutes off.
+  { command: "faketime", pkg: "faketime" },
 ];
 
 // A closed stdout (`npm run demo | head -1`) ends set-up after the step in

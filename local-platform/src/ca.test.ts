@@ -69,4 +69,23 @@ describe("platform CA", () => {
     expect(await readFile(after.cert, "utf8")).not.toBe(before);
     expect(cert.verify((await certificate(caFiles(layout).cert)).publicKey)).toBe(true);
   });
+
+  it("dates the CA and serving certificates an hour back, so a device a few minutes behind accepts them", async () => {
+    const ca = await certificate((await ensurePlatformCa(layout)).cert);
+    const server = await certificate(
+      (
+        await ensureServerCertificate(layout, {
+          dir: join(root, "srv"),
+          subject: "s",
+          hosts: ["127.0.0.1"],
+        })
+      ).cert,
+    );
+    for (const cert of [ca, server]) {
+      const ageMs = Date.now() - Date.parse(cert.validFrom);
+      expect(ageMs).toBeGreaterThan(55 * 60_000);
+      expect(ageMs).toBeLessThan(65 * 60_000);
+    }
+    expect(server.checkIssued(ca)).toBe(true);
+  });
 });

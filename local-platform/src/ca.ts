@@ -71,13 +71,62 @@ function opensslConfig(subject: string, hosts: readonly string[]): string {
   ].join("\n");
 }
 
-async function openssl(config: string, args: readonly string[]): Promise<void> {
+/**
+ * Certificates are valid from an hour ago, as public CAs issue them (Let's
+ * Encrypt backdates by an hour): a device whose clock is a few minutes behind
+ * still accepts a certificate issued a moment ago (the clock-skew fault scenario).
+ */
+const BACKDATE_MS = 3600_000;
+
+/** openssl's GeneralizedTime, e.g. 20261130193000Z. */
+function opensslTime(ms: number): string {
+  return `${new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14)}Z`;
+}
+
+/**
+ * Issues a certificate for `key` with the config's subject and `extensions`:
+ * signed by `issuer`, or self-signed when none is given. `openssl ca` rather
+ * than `req -x509`, since only it sets the start date (OpenSSL 3.0).
+ */
+async function issue(
+  config: string,
+  options: {
+    key: string;
+    out: string;
+    days: number;
+    extensions: string;
+    issuer?: { cert: string; key: string };
+  },
+): Promise<void> {
   const bin = await requireCommand("openssl", "run `npm run setup` to install it");
   const dir = await mkdtemp(join(tmpdir(), "fleet-openssl-"));
   try {
     const file = join(dir, "openssl.cnf");
-    await writeFile(file, config);
-    await execa(bin, ["req", "-new", "-x509", "-config", file, "-sha256", ...args]);
+    const signing = [
+      "[signing]",
+      `database = ${join(dir, "index.txt")}`,
+      `new_certs_dir = ${dir}`,
+      "rand_serial = yes",
+      "default_md = sha256",
+      "policy = signing_policy",
+      "unique_subject = no",
+      "[signing_policy]",
+      "commonName = supplied",
+      "",
+    ].join("\n");
+    await writeFile(file, `${config}\n${signing}`);
+    await writeFile(join(dir, "index.txt"), "");
+    const csr = join(dir, "request.csr");
+    await execa(bin, ["req", "-new", "-config", file, "-key", options.key, "-out", csr]);
+    const signer =
+      options.issuer === undefined
+        ? ["-selfsign", "-keyfile", options.key]
+        : ["-cert", options.issuer.cert, "-keyfile", options.issuer.key];
+    await execa(bin, [
+      ...["ca", "-batch", "-notext", "-config", file, "-name", "signing", "-in", csr],
+      ...["-out", options.out, "-extensions", options.extensions, ...signer],
+      ...["-startdate", opensslTime(Date.now() - BACKDATE_MS), "-days", String(options.days)],
+    ]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -89,9 +138,12 @@ export async function ensurePlatformCa(layout: Layout): Promise<CaFiles> {
   await mkdir(files.dir, { recursive: true, mode: 0o700 });
   if (existsSync(files.cert) && existsSync(files.key)) return files;
   await writePrivateKey(files.key);
-  await openssl(opensslConfig("fleet local platform CA", []), [
-    ...["-extensions", "ca", "-key", files.key, "-days", String(CA_DAYS), "-out", files.cert],
-  ]);
+  await issue(opensslConfig("fleet local platform CA", []), {
+    key: files.key,
+    out: files.cert,
+    days: CA_DAYS,
+    extensions: "ca",
+  });
   return files;
 }
 
@@ -123,9 +175,12 @@ export async function ensureServerCertificate(
   const caCert = new X509Certificate(await readFile(ca.cert));
   if (existsSync(files.key) && (await stillGood(files.cert, caCert))) return files;
   await writePrivateKey(files.key);
-  await openssl(opensslConfig(options.subject, options.hosts), [
-    ...["-extensions", "server", "-key", files.key, "-CA", ca.cert, "-CAkey", ca.key],
-    ...["-days", String(SERVER_DAYS), "-out", files.cert],
-  ]);
+  await issue(opensslConfig(options.subject, options.hosts), {
+    key: files.key,
+    out: files.cert,
+    days: SERVER_DAYS,
+    extensions: "server",
+    issuer: ca,
+  });
   return files;
 }

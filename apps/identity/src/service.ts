@@ -167,6 +167,19 @@ export async function startIdentityService(
       log.error({ err: error }, "the device registry could not start; devices are refused");
     },
   );
+  // Before the first device asks, so a replica that has verified no token yet still
+  // knows the IdP's keys when the IdP goes away later.
+  void verifier.prefetchKeys().then(
+    () => {
+      log.info({ issuer: options.idp.issuer }, "IdP keys fetched");
+    },
+    (error: unknown) => {
+      log.warn(
+        { issuer: options.idp.issuer, err: String(error) },
+        "cannot fetch the IdP's keys yet; they are fetched with the first device token",
+      );
+    },
+  );
   system.start();
   responder.start();
 

@@ -10,6 +10,7 @@ import { ZitadelTokenError } from "./errors.js";
 import { limitedResponse } from "./limited-body.js";
 import { RenewingToken, type Token } from "./renewing-token.js";
 import { JWT_BEARER_GRANT_TYPE } from "./scopes.js";
+import { ServerClock } from "./server-clock.js";
 
 export type { Token } from "./renewing-token.js";
 
@@ -22,7 +23,7 @@ export interface JwtProfileTokenSourceOptions {
   scopes: readonly string[];
   /** fetchTrusting(ca) when the issuer's certificate is from a private CA. */
   fetch?: typeof fetch;
-  /** The clock, for tests. */
+  /** This side's clock, for tests. Assertions are dated by the IdP's clock (server-clock.ts). */
   now?: () => number;
 }
 
@@ -37,6 +38,7 @@ export class JwtProfileTokenSource {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   readonly #cache: RenewingToken;
+  readonly #serverClock: ServerClock;
   #configuration: Promise<oidc.Configuration> | undefined;
 
   constructor(options: JwtProfileTokenSourceOptions) {
@@ -46,6 +48,7 @@ export class JwtProfileTokenSource {
     this.#fetch = options.fetch ?? fetch;
     this.#now = options.now ?? Date.now;
     this.#cache = new RenewingToken(() => this.#request(), this.#now);
+    this.#serverClock = new ServerClock(this.#now);
   }
 
   /** The machine user this source speaks for. */
@@ -67,8 +70,9 @@ export class JwtProfileTokenSource {
     this.#configuration ??= oidc
       .discovery(new URL(this.issuer), this.#key.userId, undefined, noClientAuthentication, {
         // openid-client's body type is wider than the DOM lib's RequestInit (apps/web compiles with it).
+        // Used for the discovery and every token request after it.
         [oidc.customFetch]: async (url, init) =>
-          limitedResponse(await this.#fetch(url, init as RequestInit)),
+          this.#received(await this.#fetch(url, init as RequestInit)),
       })
       .catch((error: unknown) => {
         this.#configuration = undefined; // ask again next time
@@ -81,12 +85,23 @@ export class JwtProfileTokenSource {
     return this.#configuration;
   }
 
+  /** Every answer's Date header keeps the IdP's clock known before an assertion is signed. */
+  #received(response: Response): Promise<Response> {
+    this.#serverClock.observe(response.headers.get("date"));
+    return limitedResponse(response);
+  }
+
   async #request(): Promise<Token> {
     const configuration = await this.#discover();
     const sentAt = this.#now();
     let response: oidc.TokenEndpointResponse;
     try {
-      const assertion = await signJwtProfileAssertion(this.#key, this.issuer, sentAt);
+      // Dated by the IdP's clock: it refuses an assertion from its future or already expired.
+      const assertion = await signJwtProfileAssertion(
+        this.#key,
+        this.issuer,
+        this.#serverClock.now(),
+      );
       response = await oidc.genericGrantRequest(configuration, JWT_BEARER_GRANT_TYPE, {
         assertion,
         scope: this.#scope,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLIP_MARK, MESSAGE_MAX_LENGTH, RECENT_EVENTS_LIMIT } from "@fleet/contracts";
@@ -8,6 +8,15 @@ import { EVENT_RING_FILE, EventRing } from "./event-ring.js";
 
 const logger = pino({ level: "silent" });
 const noop = (): void => undefined;
+
+/** Waits until no save is pending, including saves the ring queued for its own events. */
+async function settled(ring: EventRing): Promise<void> {
+  for (;;) {
+    const pending = ring.flushed();
+    await pending;
+    if (ring.flushed() === pending) return;
+  }
+}
 
 describe("event ring - persistence", () => {
   it("event ring - survives a restart: what was recorded is loaded again", async () => {
@@ -70,5 +79,25 @@ describe("event ring - persistence", () => {
     await writeFile(join(dir, EVENT_RING_FILE), JSON.stringify(old));
     const again = await EventRing.load(dir, logger, noop);
     expect(again.events[0]?.message).toHaveLength(MESSAGE_MAX_LENGTH);
+  });
+  it("event ring - a data dir it cannot write to is said once in the ring, and again once it is writable", async () => {
+    const base = await mkdtemp(join(tmpdir(), "ring-"));
+    // Not there yet: every save fails, as on a full or read-only disk.
+    const dir = join(base, "data");
+    const ring = await EventRing.load(dir, logger, noop);
+    ring.record({ severity: "Info", message: "deployed" });
+    ring.record({ severity: "Info", message: "upgraded" });
+    await settled(ring);
+    expect(ring.events.map((e) => e.severity)).toEqual(["Info", "Info", "Warning"]);
+    expect(ring.events[2]?.message).toMatch(/^cannot write to the data dir .*data \(ENOENT/);
+
+    await mkdir(dir);
+    ring.record({ severity: "Info", message: "restarted" });
+    await settled(ring);
+    expect(ring.events.at(-1)?.message).toMatch(/data dir .* is writable again/);
+    // The whole ring is saved, what was recorded while it could not be included.
+    const saved = JSON.parse(await readFile(join(dir, EVENT_RING_FILE), "utf8")) as unknown[];
+    expect(saved).toHaveLength(5);
+    expect(await readdir(dir)).toEqual([EVENT_RING_FILE]);
   });
 });

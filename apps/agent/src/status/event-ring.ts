@@ -1,9 +1,11 @@
 // The bounded ring of recent events (successes and failures) that every
 // heartbeat carries. It is kept on disk in the data dir, written atomically
 // (temp file + rename), so after a reboot the device still tells what happened
-// before it, and replays that history in its first heartbeat.
-import { readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+// before it, and replays that history in its first heartbeat. A ring that
+// cannot be saved (a full or read-only disk) stays whole in memory and says so
+// in the heartbeat, once when saving starts to fail and once when it works again.
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import {
   agentEventSchema,
   clipMessage,
@@ -29,6 +31,8 @@ export class EventRing {
   readonly #onChange: () => void;
   #events: AgentEvent[];
   #writing: Promise<void> = Promise.resolve();
+  /** The last save failed: reported once, until a save works again. */
+  #saveFailing = false;
 
   private constructor(file: string, events: AgentEvent[], logger: Logger, onChange: () => void) {
     this.#file = file;
@@ -84,8 +88,34 @@ export class EventRing {
         await writeFile(temp, snapshot);
         await rename(temp, this.#file);
       } catch (error) {
-        this.#logger.warn({ file: this.#file, err: messageOf(error) }, "cannot save event ring");
+        // A partly written temp file would hold space a later save needs.
+        await rm(temp, { force: true }).catch(() => undefined);
+        this.#saveFailed(error);
+        return;
       }
+      this.#saveWorked();
+    });
+  }
+
+  #saveFailed(error: unknown): void {
+    if (this.#saveFailing) return;
+    this.#saveFailing = true;
+    const dir = dirname(this.#file);
+    this.#logger.warn({ file: this.#file, err: messageOf(error) }, "cannot save event ring");
+    // Into the heartbeat: the device's owner sees it, not only whoever reads the log.
+    // Its own save fails too, and is not reported again.
+    this.record({
+      severity: "Warning",
+      message: `cannot write to the data dir ${dir} (${messageOf(error)}): recent events are kept in memory only until it is writable again; desired state and containers are not affected`,
+    });
+  }
+
+  #saveWorked(): void {
+    if (!this.#saveFailing) return;
+    this.#saveFailing = false;
+    this.record({
+      severity: "Info",
+      message: `the data dir ${dirname(this.#file)} is writable again: recent events are saved`,
     });
   }
 

@@ -52,20 +52,32 @@ export function agentArgv(args: AgentArgs): string[] {
   );
 }
 
-function runAgentBin(argv: string[], output: "inherit" | "pipe"): ResultPromise {
+function runAgentBin(
+  argv: string[],
+  output: "inherit" | "pipe",
+  extraEnv: Record<string, string> = {},
+): ResultPromise {
   return execa(process.execPath, ["--import", "tsx", AGENT_BIN, ...argv], {
     cwd: APP_DIR,
     reject: false,
     // No IOT_AGENT_* from the test's environment: the flags are the whole configuration.
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: LOG_LEVEL() },
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: LOG_LEVEL(), ...extraEnv },
     extendEnv: false,
     stdout: output,
     stderr: output,
   });
 }
 
-export function startAgentProcess(args: AgentArgs): ResultPromise {
-  return runAgentBin(agentArgv(args), "inherit");
+export interface AgentProcessOptions {
+  /** More environment for the process, e.g. libfaketime's (never IOT_AGENT_* settings). */
+  env?: Record<string, string>;
+}
+
+export function startAgentProcess(
+  args: AgentArgs,
+  options: AgentProcessOptions = {},
+): ResultPromise {
+  return runAgentBin(agentArgv(args), "inherit", options.env);
 }
 
 export interface DoctorRun {

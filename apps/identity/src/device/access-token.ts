@@ -14,6 +14,7 @@ import {
   type FetchImplementation,
   type JWKSCacheInput,
   type JWTVerifyGetKey,
+  type RemoteJWKSet,
 } from "jose";
 import { z } from "zod";
 
@@ -105,6 +106,7 @@ function refusalOf(error: unknown): TokenRefusedError {
 export class AccessTokenVerifier {
   readonly #fetch: typeof fetch;
   #keys: Promise<JWTVerifyGetKey> | undefined;
+  #remote: RemoteJWKSet | undefined;
 
   constructor(private readonly options: AccessTokenVerifierOptions) {
     this.#fetch = fetchTrusting(options.issuerCa);
@@ -130,6 +132,17 @@ export class AccessTokenVerifier {
     } catch (error) {
       throw refusalOf(error);
     }
+  }
+
+  /**
+   * Fetches the IdP's keys now instead of with the first device token, so a
+   * replica that has verified no token yet (just started, or rolled) still
+   * verifies through an IdP outage that begins later. Throws when the IdP
+   * cannot be reached; the first token then tries again.
+   */
+  async prefetchKeys(): Promise<void> {
+    await this.#jwks();
+    await this.#remote?.reload();
   }
 
   /** The key set, from discovery once; a failed discovery is retried on the next token. */
@@ -161,6 +174,7 @@ export class AccessTokenVerifier {
       [customFetch]: limited,
       [jwksCache]: lastFetched,
     });
+    this.#remote = remote;
     return async (header, token) => {
       try {
         return await remote(header, token);

@@ -1,0 +1,199 @@
+// Fault: device clocks off by 10 minutes, through libfaketime under two real
+// agents (child processes): one 10 minutes behind, one 10 minutes ahead. The
+// platform judges a device by when its heartbeat arrives, on its own clock
+// (contracts' freshness.ts), so both are Online in their Device status and
+// counted in the CR's status while they beat, a heartbeat claiming the future
+// is never shown later than it arrived, and the stopped one goes Offline and
+// unreported on time. Before, neither agent got in at all: the IdP refused an
+// assertion dated by the device's clock (issued in its future, or already
+// expired); the token source now dates it by the IdP's clock (Date header).
+import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { deploymentStatusSchema, deviceStatusSchema, type Aggregate } from "@fleet/contracts";
+import { DeploymentClient, DeviceClient } from "@fleet/kube";
+import { installDeploymentCrd } from "@fleet/kube/testing";
+import { kubeConfigFor, nginxImageRef, waitUntil } from "@fleet/local-platform/testing";
+import { startOperator, type OperatorProcess } from "@fleet/operator/testing";
+import { deploymentManifest } from "@fleet/contracts";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAgentProcess } from "../testing/agent-process.js";
+import { createFixture, type Fixture, type ProvisionedDevice } from "../testing/fixture.js";
+import { StatusFollower } from "../testing/kv.js";
+import { replicatedBuckets } from "../testing/fault-platform.js";
+
+const LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+const SKEW_MS = 10 * 60_000;
+const WAIT_MS = 45_000;
+const run = randomBytes(3).toString("hex");
+
+/** The environment that sets a child's wall clock `offset` off (timers keep the real monotonic clock). */
+function skewedClock(offset: string): Record<string, string> {
+  if (!existsSync(LIBFAKETIME))
+    throw new Error(
+      `${LIBFAKETIME} is missing: run \`npm run setup\` as root (it installs faketime)`,
+    );
+  return { LD_PRELOAD: LIBFAKETIME, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: "1" };
+}
+
+interface SkewedDevice {
+  device: ProvisionedDevice;
+  status: StatusFollower;
+  offsetMs: number;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+describe("fault - clock skew on devices", { timeout: 150_000 }, () => {
+  let fx: Fixture;
+  let operator: OperatorProcess;
+  let deployments: DeploymentClient;
+  let devicesApi: DeviceClient;
+  let namespace: string;
+  const skewed: SkewedDevice[] = [];
+
+  async function skewedDevice(
+    label: string,
+    offset: string,
+    offsetMs: number,
+  ): Promise<SkewedDevice> {
+    const device = await fx.provision(label);
+    const status = await StatusFollower.start(fx.nats.status, device.device);
+    const args = await fx.agentArgs(device);
+    let child: ReturnType<typeof startAgentProcess> | undefined;
+    const entry: SkewedDevice = {
+      device,
+      status,
+      offsetMs,
+      start() {
+        child = startAgentProcess(args, { env: skewedClock(offset) });
+      },
+      async stop() {
+        child?.kill("SIGTERM");
+        await child;
+        child = undefined;
+      },
+    };
+    skewed.push(entry);
+    return entry;
+  }
+
+  const connectivity = async (device: string): Promise<string | undefined> =>
+    deviceStatusSchema.safeParse((await devicesApi.get(device)).status).data?.connectivity;
+
+  async function aggregate(name: string): Promise<Aggregate | undefined> {
+    const object = await deployments.get(namespace, name);
+    return deploymentStatusSchema.safeParse(object.status).data?.aggregate;
+  }
+
+  beforeAll(async () => {
+    await replicatedBuckets();
+    fx = await createFixture();
+    const kc = await kubeConfigFor("admin");
+    await installDeploymentCrd(kc);
+    deployments = DeploymentClient.forKubeConfig(kc);
+    devicesApi = DeviceClient.forKubeConfig(kc);
+    namespace = `fault-skew-${run}`;
+    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    operator = await startOperator(`op-fault-skew-${run}`, [
+      "--namespace",
+      namespace,
+      "--lease-name",
+      `fault-skew-${run}`,
+      // A device is offline 3 s after its last heartbeat (agents beat every second).
+      "--heartbeat-period",
+      "1000ms",
+      "--staleness-window",
+      "3000ms",
+    ]);
+    await operator.waitForState("leading", 60_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const device of skewed) {
+      await device.stop();
+      device.status.stop();
+    }
+    // The operator removes the entries with its finalizer before it goes.
+    await deployments.deleteIfPresent(namespace, "skew").catch(() => undefined);
+    await waitUntil(async () => (await deployments.find(namespace, "skew")) === undefined, {
+      what: "the Deployment gone",
+      timeoutMs: 30_000,
+    }).catch(() => undefined);
+    await operator.stop();
+    await fx.cleanup();
+  });
+
+  it("clock skew - devices 10 minutes behind and ahead are Online and counted while they beat, and the stopped one goes Offline on time", async () => {
+    const behind = await skewedDevice("behind", "-10m", -SKEW_MS);
+    const ahead = await skewedDevice("ahead", "+10m", SKEW_MS);
+    for (const device of [behind, ahead]) device.start();
+
+    // The clocks really are off: each heartbeat claims a time 10 minutes away from its arrival.
+    for (const { status, offsetMs, device } of [behind, ahead]) {
+      const first = await status.next(() => true, {
+        what: `a first heartbeat from ${device.device}`,
+        timeoutMs: WAIT_MS,
+      });
+      const claimedOffset = Date.parse(first.status.lastHeartbeatAt) - first.receivedAt;
+      expect(Math.abs(claimedOffset - offsetMs)).toBeLessThan(30_000);
+    }
+
+    const targets = [behind.device.device, ahead.device.device];
+    await deployments.create(
+      deploymentManifest({
+        namespace,
+        name: "skew",
+        spec: {
+          targetDevices: targets,
+          score: { PodmanV0: { services: [{ name: "web", image: nginxImageRef("1.0") }] } },
+        },
+      }),
+    );
+    await waitUntil(
+      async () => {
+        const a = await aggregate("skew");
+        return a?.succeeded === 2 && a.unreported === 0;
+      },
+      { what: "both skewed devices counted as succeeded", timeoutMs: WAIT_MS },
+    );
+    await waitUntil(
+      async () =>
+        (await connectivity(targets[0] ?? "")) === "Online" &&
+        (await connectivity(targets[1] ?? "")) === "Online",
+      { what: "both skewed devices Online in their Device status", timeoutMs: WAIT_MS },
+    );
+    // A heartbeat claiming the future is shown as received, not 10 minutes ahead.
+    const shown = (await aggregate("skew"))?.lastHeartbeatAt;
+    expect(Date.parse(shown ?? "")).toBeLessThanOrEqual(Date.now() + 5_000);
+
+    const stoppedAt = Date.now();
+    await ahead.stop();
+    await waitUntil(async () => (await connectivity(ahead.device.device)) === "Offline", {
+      what: "the stopped device (clock ahead) Offline",
+      timeoutMs: WAIT_MS,
+    });
+    const offlineAfter = Date.now() - stoppedAt;
+    await waitUntil(
+      async () => {
+        const a = await aggregate("skew");
+        return a?.unreported === 1 && a.succeeded === 1;
+      },
+      { what: "the stopped device unreported in the CR status", timeoutMs: WAIT_MS },
+    );
+    console.log(
+      `[measure] device 10 min ahead stopped -> Offline in Device status (window 3 s): ${offlineAfter} ms`,
+    );
+    expect(await connectivity(behind.device.device)).toBe("Online");
+
+    const restartedAt = Date.now();
+    ahead.start();
+    await waitUntil(async () => (await connectivity(ahead.device.device)) === "Online", {
+      what: "the device (clock ahead) Online again",
+      timeoutMs: WAIT_MS,
+    });
+    console.log(
+      `[measure] device 10 min ahead restarted -> Online in Device status: ${Date.now() - restartedAt} ms`,
+    );
+  });
+});

@@ -1,0 +1,106 @@
+// Fault: the podman service (the local platform's podman-service component)
+// restarted under a running agent. Containers run on without the API service
+// (conmon keeps them), so the deployment running before keeps its very
+// container; one written while podman is away is applied once it is back; the
+// agent reopens podman's event stream, so an out-of-band kill afterwards is
+// still seen at once; the heartbeat ends up saying Running for both.
+import { freePort, startServer, stopServer, waitUntil } from "@fleet/local-platform/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inspectContainer, killContainer } from "../podman/containers.js";
+import { createFixture, type Fixture } from "../testing/fixture.js";
+import { nginxService, putDesired } from "../testing/kv.js";
+import { keyContainers, servedTag } from "../testing/podman.js";
+import { replicatedBuckets } from "../testing/fault-platform.js";
+
+const WAIT_MS = 30_000;
+
+describe("fault - podman service restart", () => {
+  let fx: Fixture;
+
+  beforeAll(async () => {
+    await replicatedBuckets();
+    fx = await createFixture();
+  });
+
+  afterAll(async () => {
+    await startServer("podman-service");
+    await fx.cleanup();
+  });
+
+  it("podman restart - the running container is kept, what came meanwhile is applied, events are followed again", async () => {
+    // A long resync: only the reopened event stream can make the kill below fast.
+    const { device, status } = await fx.startDevice("podman-restart", { resyncSeconds: 600 });
+    const desired = async (name: string): Promise<{ key: string; port: number }> => {
+      const port = await freePort();
+      const key = await putDesired(
+        fx.nats.desired,
+        { device, namespace: "faults", name, generation: 1 },
+        [nginxService("1.0", port)],
+      );
+      return { key, port };
+    };
+    const before = await desired("before");
+    await status.next((s) => s.deployments[before.key]?.phase === "Running", {
+      what: "the first deployment Running",
+      timeoutMs: WAIT_MS,
+    });
+    const [container] = await keyContainers(fx.podman, device, before.key);
+    if (container === undefined) throw new Error("no container for the first deployment");
+    const startedAt = (await inspectContainer(fx.podman, container.id))?.State.StartedAt;
+
+    await stopServer("podman-service");
+    const sinceStop = status.history.length;
+    const during = await desired("during");
+    // The agent is up through it: heartbeats keep coming while podman is away.
+    await status.next(() => true, {
+      what: "a heartbeat with podman away",
+      timeoutMs: WAIT_MS,
+      since: sinceStop,
+    });
+    await waitUntil(async () => (await servedTag(before.port)) === "1.0", {
+      what: "the first deployment serving with podman away",
+      timeoutMs: WAIT_MS,
+    });
+    await startServer("podman-service");
+    const backAt = Date.now();
+
+    const converged = await status.next(
+      (s) =>
+        s.deployments[before.key]?.phase === "Running" &&
+        s.deployments[during.key]?.phase === "Running",
+      {
+        what: "both deployments Running after podman is back",
+        timeoutMs: WAIT_MS,
+        since: sinceStop,
+      },
+    );
+    console.log(
+      `[measure] podman service back -> deployment written meanwhile Running: ${converged.receivedAt - backAt} ms`,
+    );
+    const kept = await inspectContainer(fx.podman, container.id);
+    expect(kept?.State.Running).toBe(true);
+    expect(kept?.State.StartedAt).toBe(startedAt);
+    await waitUntil(async () => (await servedTag(during.port)) === "1.0", {
+      what: "the deployment written meanwhile serving",
+      timeoutMs: WAIT_MS,
+    });
+
+    // The event stream is followed again: a kill is seen at once, not at the 10-minute resync.
+    const sinceKill = status.history.length;
+    const killedAt = Date.now();
+    await killContainer(fx.podman, container.id, "SIGKILL");
+    const failed = await status.next((s) => s.deployments[before.key]?.phase === "Failed", {
+      what: "Failed after the kill",
+      timeoutMs: WAIT_MS,
+      since: sinceKill,
+    });
+    console.log(
+      `[measure] podman kill after the podman restart -> Failed in agent-status KV: ${failed.receivedAt - killedAt} ms`,
+    );
+    await status.next((s) => s.deployments[before.key]?.phase === "Running", {
+      what: "Running again after the kill",
+      timeoutMs: WAIT_MS,
+      since: sinceKill,
+    });
+  });
+});
