@@ -126,6 +126,8 @@ export function wireController(config: RunConfig, deps: WiringDeps): Controller 
     deviceStatus.alongside(store),
     log,
     metrics,
+    // Heartbeats flowing, then none for two periods: the watch's consumer is gone (a NATS node died).
+    { silenceMs: 2 * config.heartbeatPeriodMs },
   );
 
   const cache = new Map<string, RawDeployment>();

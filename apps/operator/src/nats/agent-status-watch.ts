@@ -1,6 +1,11 @@
 // ONE wildcard watch over every device's heartbeat (one watch per key does not
 // scale, nats-server#4888). Initial values fill the store, updates keep it
-// current; if the watch ends (NATS restarted), it is opened again.
+// current; if the watch ends (NATS restarted), it is opened again. A watch
+// that falls silent while heartbeats were flowing is reopened too: in a NATS
+// cluster its consumer lives on one node, and when that node dies while the
+// operator's connection stays up elsewhere the client notices only after two
+// missed 30 s idle heartbeats, so every device would look offline for up to a
+// minute (the fault suite's node kill found it).
 import {
   AGENT_STATUS_FILTER,
   decodeAgentStatus,
@@ -27,6 +32,14 @@ interface Stoppable {
   stop(): void;
 }
 
+export interface AgentStatusWatchOptions {
+  /**
+   * Reopen the watch when no heartbeat arrived for this long after one did
+   * (the wiring passes twice the heartbeat period). Undefined: never.
+   */
+  silenceMs?: number;
+}
+
 export class AgentStatusWatch {
   readonly #kv: () => KV;
   readonly #store: HeartbeatSink;
@@ -34,16 +47,41 @@ export class AgentStatusWatch {
   readonly #metrics: Metrics;
   #current: Stoppable | undefined;
   #stopped = false;
+  readonly #silenceMs: number | undefined;
+  #silenceTimer: NodeJS.Timeout | undefined;
+  /** When the last update (not a replayed value) arrived. */
+  #lastUpdateAtMs = 0;
+  /** Set by an update, cleared by a silent reopen: one reopen per silence, none while the fleet is quiet. */
+  #armed = false;
 
-  constructor(kv: () => KV, store: HeartbeatSink, log: Logger, metrics: Metrics) {
+  constructor(
+    kv: () => KV,
+    store: HeartbeatSink,
+    log: Logger,
+    metrics: Metrics,
+    options: AgentStatusWatchOptions = {},
+  ) {
     this.#kv = kv;
     this.#store = store;
     this.#log = log;
     this.#metrics = metrics;
+    this.#silenceMs = options.silenceMs;
   }
 
   start(): void {
     void this.#loop();
+    const silenceMs = this.#silenceMs;
+    if (silenceMs === undefined) return;
+    this.#silenceTimer = setInterval(
+      () => {
+        if (!this.#armed || Date.now() - this.#lastUpdateAtMs <= silenceMs) return;
+        this.#armed = false;
+        this.#log.warn({ silenceMs }, "no heartbeat for a while; reopening the agent-status watch");
+        this.restart("silent");
+      },
+      Math.max(100, Math.floor(silenceMs / 4)),
+    );
+    this.#silenceTimer.unref();
   }
 
   /** Drops the current watch; the loop opens a new one, which re-reads every device. */
@@ -54,6 +92,7 @@ export class AgentStatusWatch {
 
   stop(): void {
     this.#stopped = true;
+    clearInterval(this.#silenceTimer);
     this.#current?.stop();
   }
 
@@ -82,6 +121,10 @@ export class AgentStatusWatch {
   }
 
   #handle(entry: KvWatchEntry): void {
+    if (entry.isUpdate) {
+      this.#lastUpdateAtMs = Date.now();
+      this.#armed = true;
+    }
     let device: string;
     try {
       device = parseAgentStatusKey(entry.key);
