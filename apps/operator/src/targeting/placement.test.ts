@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { DeviceSummary } from "./device-summary.js";
 import { Placement, type DeploymentTargets, type PlacementChanges } from "./placement.js";
 import { placementView } from "./placement-view.js";
+import { DeploymentRegistry } from "../status/deployment-registry.js";
 
 /** A Device registry as the watch would hold it. */
 class Devices {
@@ -219,5 +220,25 @@ describe("placementView", () => {
     expect(view.targetsOf("ns/web.v1").map((t) => t.device)).toEqual(["a", "b"]);
     p.removeDeployment("ns/web.v1");
     expect(view.targetsOf("ns/web.v1")).toEqual([]);
+  });
+
+  it("placementView - a deployment deleted and created again under its name is counted on its new devices", () => {
+    // The soak's stuck status: the CR created again was placed on as many devices as
+    // the deleted one, so its placement version matched the deleted one's and the
+    // status side kept folding the deleted CR's devices (most no longer hold it: pending).
+    const p = new Placement(new Devices());
+    const registry = new DeploymentRegistry(placementView(p));
+    const none = { conditions: [], statusJson: undefined };
+    const web = { key: "ns/web", namespace: "ns", name: "web", generation: 1 } as const;
+    p.setDeployment(deployment("ns/web", listed("a", "b"), 1000));
+    registry.upsert({ ...web, specProblem: undefined }, none);
+    expect(registry.get("ns/web")?.targets?.map((t) => t.device)).toEqual(["a", "b"]);
+    // Deleted (the reconciler forgets it; nothing reads its status meanwhile), then created again.
+    registry.remove("ns/web");
+    p.removeDeployment("ns/web");
+    p.setDeployment(deployment("ns/web", listed("b", "c"), 2000));
+    registry.upsert({ ...web, specProblem: undefined }, none);
+    expect(registry.get("ns/web")?.targets?.map((t) => t.device)).toEqual(["b", "c"]);
+    expect(registry.deploymentsOf("c")).toEqual(["ns/web"]);
   });
 });

@@ -40,7 +40,11 @@ export interface ConflictSummary {
 interface DeploymentState {
   targets: DeploymentTargets;
   placed: Set<string>;
-  /** Bumped whenever `placed` changes, so readers can keep what they derived from it. */
+  /**
+   * Changes whenever `placed` changes, so readers can keep what they derived from
+   * it. Drawn from one counter for all deployments: a deployment deleted and
+   * created again under its key never gets back a version a reader still holds.
+   */
   version: number;
   withheld: Map<string, Withholding>;
   /** Newer deployment -> on how many devices this one withholds it. */
@@ -69,6 +73,8 @@ export class Placement {
   /** Listed deployments by device id: a device event checks only those naming it. */
   readonly #listedBy = new Map<string, Set<string>>();
   readonly #onDevice = new Map<string, DeviceState>();
+  /** The last version handed out (see DeploymentState.version). */
+  #lastVersion = 0;
 
   constructor(devices: DeviceLookup) {
     this.#devices = devices;
@@ -91,7 +97,7 @@ export class Placement {
     return this.#deployments.get(key)?.placed ?? new Set();
   }
 
-  /** Changes whenever the deployment's placed devices change (undefined once it is gone). */
+  /** Changes with its placed devices and never repeats for a key (undefined once it is gone). */
   versionOf(key: string): number | undefined {
     return this.#deployments.get(key)?.version;
   }
@@ -130,7 +136,13 @@ export class Placement {
     if (state !== undefined && sameTargets(state.targets, targets)) return changes;
     const devices = new Set<string>();
     if (state === undefined) {
-      state = { targets, placed: new Set(), version: 0, withheld: new Map(), blocking: new Map() };
+      state = {
+        targets,
+        placed: new Set(),
+        version: ++this.#lastVersion,
+        withheld: new Map(),
+        blocking: new Map(),
+      };
       this.#deployments.set(targets.key, state);
     } else {
       this.#unindex(state.targets);
@@ -245,7 +257,7 @@ export class Placement {
     if (wanted === state.placed.has(device)) return;
     if (wanted) state.placed.add(device);
     else state.placed.delete(device);
-    state.version++;
+    state.version = ++this.#lastVersion;
     let devices = changes.flipped.get(key);
     if (devices === undefined) changes.flipped.set(key, (devices = new Set()));
     devices.add(device);
@@ -285,7 +297,7 @@ export class Placement {
       if (state === undefined) return;
       if (placed) state.placed.add(device);
       else state.placed.delete(device);
-      state.version++;
+      state.version = ++this.#lastVersion;
       let devices = changes.flipped.get(key);
       if (devices === undefined) changes.flipped.set(key, (devices = new Set()));
       devices.add(device);
