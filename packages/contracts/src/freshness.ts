@@ -14,22 +14,53 @@ export function offlineAfterMs(heartbeatPeriodMs: number): number {
   return OFFLINE_AFTER_PERIODS * heartbeatPeriodMs;
 }
 
-/** The part of a NATS KV watch entry the receive time is read from (structural: no NATS import). */
-export interface ReceivedEntry {
+/** The parts of a NATS KV watch entry that tell a replayed value from a live one (structural: no NATS import). */
+export interface WatchedEntry {
   /** The server's timestamp of the stored value. */
   readonly created: Date;
-  /** False for values replayed when a watch starts, true for live updates. */
-  readonly isUpdate: boolean;
+  /** Messages still pending on the watch's consumer after this one (nats.js may leave it out: none). */
+  readonly delta?: number | undefined;
+}
+
+/**
+ * Tells the values a KV watch replays when it opens (the last value of every
+ * key, possibly old) from live updates. The replay ends with the first entry
+ * that has nothing pending after it. nats.js's own `isUpdate` cannot be used:
+ * it marks the replay's LAST value as an update, which dated the last device
+ * to report "now" at every reopen, so a silent device never went offline.
+ */
+export class WatchReplay {
+  #replaying: boolean;
+
+  /** `emptyAtOpen`: the bucket held no value when the watch opened, so nothing is replayed. */
+  constructor(emptyAtOpen: boolean) {
+    this.#replaying = !emptyAtOpen;
+  }
+
+  get replaying(): boolean {
+    return this.#replaying;
+  }
+
+  /** Whether `entry`, the watch's next one, belongs to the replay. Call once per entry, in order. */
+  next(entry: Pick<WatchedEntry, "delta">): boolean {
+    const replayed = this.#replaying;
+    if (replayed && (entry.delta ?? 0) === 0) this.#replaying = false;
+    return replayed;
+  }
 }
 
 /**
  * When a heartbeat was received, on the receiver's clock. A live update was
- * received just now. A value replayed at watch start may be old, so its NATS
- * server timestamp says when it arrived, clamped to now in case the server's
- * clock runs ahead of ours.
+ * received just now. A replayed value may be old, so its NATS server
+ * timestamp says when it arrived, clamped to now in case the server's clock
+ * runs ahead of ours.
  */
-export function heartbeatReceivedAtMs(entry: ReceivedEntry, localNowMs: number): number {
-  if (entry.isUpdate) return localNowMs;
+export function heartbeatReceivedAtMs(
+  entry: Pick<WatchedEntry, "created">,
+  replayed: boolean,
+  localNowMs: number,
+): number {
+  if (!replayed) return localNowMs;
   const stored = entry.created.getTime();
   return Number.isNaN(stored) ? localNowMs : Math.min(stored, localNowMs);
 }

@@ -5,7 +5,15 @@ import { createLogger } from "../logger.js";
 import { createMetrics } from "../metrics.js";
 import { AgentStatusWatch, type HeartbeatSink } from "./agent-status-watch.js";
 
-function heartbeat(isUpdate: boolean): KvWatchEntry {
+/** When the heartbeats in these tests were stored: long enough ago for a device to be offline. */
+const STORED_AT = new Date(Date.now() - 10 * 60_000);
+
+/**
+ * A heartbeat as nats.js delivers it; `delta` is what is pending after it.
+ * nats.js marks the replay's last value (delta 0) as an update too: the watch
+ * must not take that for a live heartbeat.
+ */
+function heartbeat(delta: number, isUpdate = delta === 0): KvWatchEntry {
   return {
     bucket: "agent-status",
     key: "status.dev-1",
@@ -14,19 +22,26 @@ function heartbeat(isUpdate: boolean): KvWatchEntry {
       agentVersion: "test",
       lastHeartbeatAt: new Date().toISOString(),
     }),
-    created: new Date(),
+    created: STORED_AT,
     revision: 1,
-    delta: 0,
+    delta,
     operation: "PUT",
     length: 0,
     isUpdate,
   } as unknown as KvWatchEntry;
 }
 
-/** A bucket whose watches deliver `entries`, then nothing until stopped (a consumer gone with its node). */
-function silentBucket(entries: KvWatchEntry[]): { kv: () => KV; watches: () => number } {
+/**
+ * A bucket holding `stored` values (what a watch replays), whose watches deliver
+ * `entries`, then nothing until stopped (a consumer gone with its node).
+ */
+function silentBucket(
+  stored: number,
+  entries: KvWatchEntry[],
+): { kv: () => KV; watches: () => number } {
   let watches = 0;
   const kv = {
+    status: () => Promise.resolve({ values: stored }),
     watch() {
       watches++;
       let stop: () => void = () => undefined;
@@ -43,14 +58,24 @@ function silentBucket(entries: KvWatchEntry[]): { kv: () => KV; watches: () => n
   return { kv: () => kv, watches: () => watches };
 }
 
-const sink = (): HeartbeatSink & { seen: AgentStatus[] } => {
+const sink = (): HeartbeatSink & { seen: AgentStatus[]; receivedAtMs: number[] } => {
   const seen: AgentStatus[] = [];
-  return { seen, put: (_device, status) => seen.push(status), remove: () => undefined };
+  const receivedAtMs: number[] = [];
+  return {
+    seen,
+    receivedAtMs,
+    put: (_device, status, at) => {
+      seen.push(status);
+      receivedAtMs.push(at);
+    },
+    remove: () => undefined,
+  };
 };
 
 describe("agent-status watch - silence", () => {
   it("a watch that goes silent after heartbeats flowed is reopened (its consumer died with a NATS node)", async () => {
-    const bucket = silentBucket([heartbeat(true)]);
+    // An empty bucket, then one live heartbeat.
+    const bucket = silentBucket(0, [heartbeat(0)]);
     const store = sink();
     const watch = new AgentStatusWatch(bucket.kv, store, createLogger("silent"), createMetrics(), {
       silenceMs: 200,
@@ -66,17 +91,21 @@ describe("agent-status watch - silence", () => {
     }
   });
 
-  it("a quiet fleet (no update since the replay) is not reopened over and over", async () => {
+  it("a quiet fleet (no update since the replay) is not reopened over and over, and its replayed heartbeats keep their age", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
-    const bucket = silentBucket([heartbeat(false)]);
-    const watch = new AgentStatusWatch(bucket.kv, sink(), createLogger("silent"), createMetrics(), {
+    // Two stored heartbeats replayed (the last one flagged isUpdate by nats.js), then nothing.
+    const bucket = silentBucket(2, [heartbeat(1), heartbeat(0)]);
+    const store = sink();
+    const watch = new AgentStatusWatch(bucket.kv, store, createLogger("silent"), createMetrics(), {
       silenceMs: 100,
     });
     try {
       watch.start();
       await vi.waitFor(() => {
-        expect(bucket.watches()).toBe(1);
+        expect(store.seen).toHaveLength(2);
       });
+      // Dated when NATS stored them, not now: a device silent since stays offline.
+      expect(store.receivedAtMs).toEqual([STORED_AT.getTime(), STORED_AT.getTime()]);
       vi.advanceTimersByTime(1_000);
       await Promise.resolve();
       expect(bucket.watches()).toBe(1);

@@ -13,6 +13,7 @@ import {
   isInvalidKeyError,
   isPayloadError,
   parseAgentStatusKey,
+  WatchReplay,
   type AgentStatus,
 } from "@fleet/contracts";
 import { Backoff } from "@fleet/runtime";
@@ -51,6 +52,8 @@ export class AgentStatusWatch {
   #silenceTimer: NodeJS.Timeout | undefined;
   /** When the last update (not a replayed value) arrived. */
   #lastUpdateAtMs = 0;
+  /** Tells the current watch's replayed values from live updates. */
+  #replay = new WatchReplay(true);
   /** Set by an update, cleared by a silent reopen: one reopen per silence, none while the fleet is quiet. */
   #armed = false;
 
@@ -106,8 +109,11 @@ export class AgentStatusWatch {
     const backoff = new Backoff({ initialMs: 250, maxMs: 5000 });
     while (!this.#stopped) {
       try {
-        const iterator = await this.#kv().watch({ key: AGENT_STATUS_FILTER });
+        const kv = this.#kv();
+        const empty = (await kv.status()).values === 0;
+        const iterator = await kv.watch({ key: AGENT_STATUS_FILTER });
         this.#current = iterator;
+        this.#replay = new WatchReplay(empty);
         backoff.reset();
         this.#log.info({ filter: AGENT_STATUS_FILTER }, "watching agent status");
         for await (const entry of iterator) this.#handle(entry);
@@ -121,7 +127,8 @@ export class AgentStatusWatch {
   }
 
   #handle(entry: KvWatchEntry): void {
-    if (entry.isUpdate) {
+    const replayed = this.#replay.next(entry);
+    if (!replayed) {
       this.#lastUpdateAtMs = Date.now();
       this.#armed = true;
     }
@@ -150,7 +157,7 @@ export class AgentStatusWatch {
         return;
       }
       // Judged by when the heartbeat arrived, never by the device's clock.
-      this.#store.put(device, status, heartbeatReceivedAtMs(entry, Date.now()));
+      this.#store.put(device, status, heartbeatReceivedAtMs(entry, replayed, Date.now()));
     } catch (error) {
       if (!isPayloadError(error)) throw error;
       // Keep the previous report: it goes stale on its own if the device stays broken.

@@ -5,8 +5,10 @@
 import {
   AGENT_STATUS_FILTER,
   BUCKET_AGENT_STATUS,
+  heartbeatReceivedAtMs,
   isInvalidKeyError,
   isPayloadError,
+  WatchReplay,
 } from "@fleet/contracts";
 import { KeptConnection, type NatsHealth } from "@fleet/nats";
 import { Kvm, type KvWatchEntry } from "@nats-io/kv";
@@ -21,15 +23,6 @@ export interface AgentStatusSource {
   /** Every device's last heartbeat; waits (bounded) for the initial load. */
   snapshot(): Promise<ReceivedHeartbeat[]>;
   get(deviceId: string): Promise<ReceivedHeartbeat | undefined>;
-}
-
-/**
- * When the heartbeat was received, on this server's clock: now for a live update;
- * for the replay after (re)connecting, when NATS stored it (never in the future).
- */
-function receivedAt(entry: KvWatchEntry, replaying: boolean): number {
-  const now = Date.now();
-  return replaying ? Math.min(now, entry.created.getTime()) : now;
 }
 
 const WATCHING: NatsHealth = { up: true, reason: "watching agent-status" };
@@ -144,9 +137,8 @@ export class AgentStatusCache implements AgentStatusSource {
     // Devices deleted while we were away never send a delete: after the initial
     // replay, forget every device it did not name.
     const seen = new Set<string>();
-    let replaying = !empty;
+    const replay = new WatchReplay(empty);
     const replayed = (): void => {
-      replaying = false;
       for (const device of this.statuses.keys())
         if (!seen.has(device)) this.statuses.delete(device);
       this.loaded = true;
@@ -155,13 +147,15 @@ export class AgentStatusCache implements AgentStatusSource {
     };
     if (empty) replayed();
     for await (const entry of watcher) {
+      const fromReplay = replay.next(entry);
       try {
         const heartbeat = decodeHeartbeatEntry(entry);
         seen.add(heartbeat.deviceId);
         if (heartbeat.kind === "put") {
           this.statuses.set(heartbeat.deviceId, {
             status: heartbeat.status,
-            receivedAtMs: receivedAt(entry, replaying),
+            // On this server's clock: now when live, when NATS stored it when replayed.
+            receivedAtMs: heartbeatReceivedAtMs(entry, fromReplay, Date.now()),
           });
         } else {
           this.statuses.delete(heartbeat.deviceId);
@@ -170,8 +164,7 @@ export class AgentStatusCache implements AgentStatusSource {
         if (!isPayloadError(error) && !isInvalidKeyError(error)) throw error;
         this.log.warn({ err: error, key: entry.key }, "ignoring agent-status entry");
       }
-      // The last entry of the replay is the first with nothing left pending.
-      if (replaying && entry.delta === 0) replayed();
+      if (fromReplay && !replay.replaying) replayed();
     }
   }
 }
