@@ -1,7 +1,7 @@
 "use client";
 // A labelled input whose validation error sits right under it, tied by aria-describedby.
-import { useId, type InputHTMLAttributes, type ReactElement } from "react";
-import { cn } from "./cn.js";
+import { type InputHTMLAttributes, type ReactElement } from "react";
+import { FieldFrame } from "./field-frame.js";
 
 export interface FormFieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;
@@ -16,29 +16,9 @@ export function FormField({
   className,
   ...input
 }: FormFieldProps): ReactElement {
-  const id = useId();
-  const errorId = `${id}-error`;
   return (
-    <div className={cn("flex flex-col gap-1", className)}>
-      <label htmlFor={id} className="text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-        className={cn(
-          "rounded border px-2 py-1 text-sm",
-          error ? "border-red-500" : "border-slate-300",
-        )}
-        {...input}
-      />
-      {hint && !error && <p className="text-xs text-slate-500">{hint}</p>}
-      {error && (
-        <p id={errorId} role="alert" className="text-xs text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
+    <FieldFrame label={label} error={error} hint={hint} className={className}>
+      {(control) => <input {...control} {...input} />}
+    </FieldFrame>
   );
 }
