@@ -33,6 +33,7 @@ export const inventorySchema = z.object({
   memoryBytes: z.int().min(0),
   diskBytes: z.int().min(0),
   kernel: label(),
+  /** GOARCH names, as Kubernetes and images use them: amd64, arm64, arm (earlier agents sent uname -m). */
   arch: label(),
   os: label(),
   agentVersion: label(),

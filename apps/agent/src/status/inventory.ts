@@ -5,6 +5,7 @@ import { readFile, statfs } from "node:fs/promises";
 import os from "node:os";
 import { canonicalJson, type Inventory } from "@fleet/contracts";
 import { messageOf } from "../errors.js";
+import { goArch } from "./arch.js";
 import type { Logger } from "../logger.js";
 import { AGENT_VERSION } from "../version.js";
 
@@ -33,8 +34,8 @@ export async function collectInventory(dataDir: string): Promise<Inventory> {
     memoryBytes: os.totalmem(),
     diskBytes: await diskBytes(dataDir).catch(() => 0),
     kernel: os.release(),
-    // os.machine() says x86_64 / aarch64, the names packages and people use.
-    arch: os.machine(),
+    // The kernel's machine (x86_64, aarch64) in Kubernetes' names (amd64, arm64).
+    arch: goArch(os.machine()),
     os: await osName(),
     agentVersion: AGENT_VERSION,
   };

@@ -25,7 +25,7 @@ const beat = (device: string, agentVersion = "1.0.0", deployments = 0): AgentSta
       memoryBytes: 1024,
       diskBytes: 2048,
       kernel: "6.1",
-      arch: "x86_64",
+      arch: "amd64",
       os: "linux",
       agentVersion,
     },

@@ -25,7 +25,7 @@ const inventory = {
   memoryBytes: 4_294_967_296,
   diskBytes: 34_359_738_368,
   kernel: "6.1.0-test",
-  arch: "aarch64",
+  arch: "arm64",
   os: "linux",
   agentVersion: "9.9.9-it",
 };
