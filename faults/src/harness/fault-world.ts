@@ -3,7 +3,10 @@
 // identity service's auth callout), simulated agents for scale, a load
 // driver, and the watch that records every desired-state write. After a
 // fault, expectConsistent() waits for the world to settle and then holds it
-// to every rule of consistency.ts.
+// to every rule of consistency.ts. A scenario that runs an agent of its own
+// (the agent's fault scenarios: a skewed clock, a full data dir, its own
+// identity replicas) starts a world with no real agents and adopts its
+// device, so that device is held to the same rules.
 import { installCrd } from "@fleet/operator";
 import { AgentFleet, Cluster, Kv, runId } from "@fleet/operator/testing/fleet";
 import { connectAsAdmin, platformConnection, waitUntil } from "@fleet/local-platform/testing";
@@ -35,7 +38,7 @@ import { takeSnapshot, type TakenSnapshot } from "./snapshot.js";
 export interface FaultWorldOptions {
   /** Names the namespace and the lease, and prefixes the device ids (a short DNS label). */
   name: string;
-  /** Real agents on podman (default 2). */
+  /** Real agents on podman (default 2). With 0, no AgentFleet and no identity replica of its own. */
   realAgents?: number;
   /** Each real agent reaches NATS through its own Toxiproxy link (`world.links`); default false. */
   deviceLinks?: boolean;
@@ -43,6 +46,8 @@ export interface FaultWorldOptions {
   simulatedAgents?: number;
   /** The operators' lease (default 6s, renewed every 1s). */
   leaseDuration?: string;
+  /** Extra operator flags, after the defaults (a later flag wins: e.g. another staleness window). */
+  operatorArgs?: readonly string[];
 }
 
 /** Agents beat every second; a device is unreported 4 s after its last heartbeat. */
@@ -50,6 +55,8 @@ const OPERATOR_ARGS = ["--heartbeat-period", "1000ms", "--staleness-window", "40
 
 export class FaultWorld {
   #last: WorldSnapshot | undefined;
+  /** Devices whose agent the scenario runs itself -> whether it runs now. */
+  readonly #adopted = new Map<string, () => boolean>();
 
   private constructor(
     readonly cluster: Cluster,
@@ -59,12 +66,14 @@ export class FaultWorld {
     readonly namespace: string,
     readonly replicas: number,
     readonly history: DesiredHistory,
-    readonly fleet: AgentFleet,
+    private readonly realFleet: AgentFleet | undefined,
     readonly simulated: SimulatedAgents,
     readonly operators: OperatorPair,
     readonly load: LoadDriver,
     /** The real devices' Toxiproxy links (empty unless started with `deviceLinks`). */
     readonly links: DeviceLinks,
+    /** The platform's podman, where every real agent (fleet or adopted) runs its containers. */
+    readonly podmanSocket: string,
   ) {}
 
   static async start(options: FaultWorldOptions): Promise<FaultWorld> {
@@ -85,18 +94,23 @@ export class FaultWorld {
     );
     // Independent, and each takes seconds on a busy machine: started side by side.
     const links = new DeviceLinks(connection.natsUrls);
+    const realAgents = options.realAgents ?? 2;
     const [fleet, simulated, operators] = await Promise.all([
-      AgentFleet.start({
-        size: options.realAgents ?? 2,
-        prefix: options.name,
-        ...(options.deviceLinks === true && { natsServers: (device) => links.create(device) }),
-      }),
+      realAgents === 0
+        ? undefined
+        : AgentFleet.start({
+            size: realAgents,
+            prefix: options.name,
+            ...(options.deviceLinks === true && {
+              natsServers: (device: string) => links.create(device),
+            }),
+          }),
       SimulatedAgents.start(simulatedIds),
       OperatorPair.start({
         namespace,
         lease: `${options.name}-${runId}`,
         ...(options.leaseDuration === undefined ? {} : { leaseDuration: options.leaseDuration }),
-        args: OPERATOR_ARGS,
+        args: [...OPERATOR_ARGS, ...(options.operatorArgs ?? [])],
       }),
     ]);
     const world = new FaultWorld(
@@ -111,13 +125,34 @@ export class FaultWorld {
       operators,
       new LoadDriver(cluster.deployments, namespace),
       links,
+      connection.podmanSocket,
     );
-    await world.#waitOnline(fleet.devices);
+    await world.#waitOnline(fleet?.devices ?? []);
     return world;
   }
 
+  /** The real agents the world started (throws if it was started with none). */
+  get fleet(): AgentFleet {
+    if (this.realFleet === undefined) throw new Error("this world was started with realAgents: 0");
+    return this.realFleet;
+  }
+
+  /**
+   * Holds a device whose agent the scenario runs itself (on the platform's
+   * podman) to the same rules as the fleet's: its entries, heartbeat and,
+   * while `running()`, its containers. The scenario cleans it up.
+   */
+  adopt(device: string, running: () => boolean): void {
+    this.#adopted.set(device, running);
+  }
+
+  /** Real devices: the fleet's, then the adopted ones. */
   get realDevices(): string[] {
-    return this.fleet.devices;
+    return [...(this.realFleet?.devices ?? []), ...this.#adopted.keys()];
+  }
+
+  #running(device: string): boolean {
+    return this.#adopted.get(device)?.() ?? this.fleet.agent(device).running();
   }
 
   get simulatedDevices(): readonly string[] {
@@ -148,9 +183,9 @@ export class FaultWorld {
       desired: await kvm.open(BUCKET_DESIRED_STATE),
       status: await kvm.open(BUCKET_AGENT_STATUS),
       namespace: this.namespace,
-      podmanSocket: this.fleet.podmanSocket,
+      podmanSocket: this.podmanSocket,
       devices: this.devices,
-      runningRealDevices: this.realDevices.filter((d) => this.fleet.agent(d).running()),
+      runningRealDevices: this.realDevices.filter((d) => this.#running(d)),
       simulatedDevices: this.simulatedDevices,
       expected: this.load.expected(),
     });
@@ -223,7 +258,7 @@ export class FaultWorld {
     await this.history.stop();
     await this.simulated.stop();
     await this.cluster.cleanup();
-    await this.fleet.stop(this.kv);
+    await this.realFleet?.stop(this.kv);
     await this.links.removeAll();
     await this.kv.cleanup([this.namespace]);
     await this.kv.close();

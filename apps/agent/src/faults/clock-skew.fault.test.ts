@@ -7,25 +7,22 @@
 // unreported on time. Before, neither agent got in at all: the IdP refused an
 // assertion dated by the device's clock (issued in its future, or already
 // expired); the token source now dates it by the IdP's clock (Date header).
+// The operator is the fault suite's world's (leader and standby); the skewed
+// devices are adopted by it, so the scenario ends with expectConsistent():
+// CR, KV, containers and status agree, nothing lost or written twice.
 import { existsSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { deploymentStatusSchema, deviceStatusSchema, type Aggregate } from "@fleet/contracts";
-import { DeploymentClient, DeviceClient } from "@fleet/kube";
-import { installDeploymentCrd } from "@fleet/kube/testing";
-import { kubeConfigFor, nginxImageRef, waitUntil } from "@fleet/local-platform/testing";
-import { startOperator, type OperatorProcess } from "@fleet/operator/testing";
-import { deploymentManifest } from "@fleet/contracts";
-import { CoreV1Api } from "@kubernetes/client-node";
+import { FaultWorld } from "@fleet/faults/harness";
+import { DeviceClient } from "@fleet/kube";
+import { waitUntil } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture, type ProvisionedDevice } from "../testing/fixture.js";
 import { StatusFollower } from "../testing/kv.js";
-import { replicatedBuckets } from "../testing/fault-platform.js";
 
 const LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 const SKEW_MS = 10 * 60_000;
 const WAIT_MS = 45_000;
-const run = randomBytes(3).toString("hex");
 
 /** The environment that sets a child's wall clock `offset` off (timers keep the real monotonic clock). */
 function skewedClock(offset: string): Record<string, string> {
@@ -40,16 +37,15 @@ interface SkewedDevice {
   device: ProvisionedDevice;
   status: StatusFollower;
   offsetMs: number;
+  running(): boolean;
   start(): void;
   stop(): Promise<void>;
 }
 
 describe("fault - clock skew on devices", { timeout: 150_000 }, () => {
+  let world: FaultWorld;
   let fx: Fixture;
-  let operator: OperatorProcess;
-  let deployments: DeploymentClient;
   let devicesApi: DeviceClient;
-  let namespace: string;
   const skewed: SkewedDevice[] = [];
 
   async function skewedDevice(
@@ -61,20 +57,29 @@ describe("fault - clock skew on devices", { timeout: 150_000 }, () => {
     const status = await StatusFollower.start(fx.nats.status, device.device);
     const args = await fx.agentArgs(device);
     let child: ReturnType<typeof startAgentProcess> | undefined;
+    let exited = true;
     const entry: SkewedDevice = {
       device,
       status,
       offsetMs,
+      running: () => !exited,
       start() {
-        child = startAgentProcess(args, { env: skewedClock(offset) });
+        const started = startAgentProcess(args, { env: skewedClock(offset) });
+        child = started;
+        exited = false;
+        void started.then(() => {
+          if (child === started) exited = true;
+        });
       },
       async stop() {
         child?.kill("SIGTERM");
         await child;
         child = undefined;
+        exited = true;
       },
     };
     skewed.push(entry);
+    world.adopt(device.device, () => entry.running());
     return entry;
   }
 
@@ -82,31 +87,21 @@ describe("fault - clock skew on devices", { timeout: 150_000 }, () => {
     deviceStatusSchema.safeParse((await devicesApi.get(device)).status).data?.connectivity;
 
   async function aggregate(name: string): Promise<Aggregate | undefined> {
-    const object = await deployments.get(namespace, name);
-    return deploymentStatusSchema.safeParse(object.status).data?.aggregate;
+    const object = await world.cluster.get(world.namespace, name);
+    return deploymentStatusSchema.safeParse(object?.status).data?.aggregate;
   }
 
   beforeAll(async () => {
-    await replicatedBuckets();
+    // First: it makes the buckets R3 before anything opens them. Agents beat every
+    // second; a device is offline 3 s after its last heartbeat.
+    world = await FaultWorld.start({
+      name: "f-skew",
+      realAgents: 0,
+      simulatedAgents: 0,
+      operatorArgs: ["--staleness-window", "3000ms"],
+    });
     fx = await createFixture();
-    const kc = await kubeConfigFor("admin");
-    await installDeploymentCrd(kc);
-    deployments = DeploymentClient.forKubeConfig(kc);
-    devicesApi = DeviceClient.forKubeConfig(kc);
-    namespace = `fault-skew-${run}`;
-    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
-    operator = await startOperator(`op-fault-skew-${run}`, [
-      "--namespace",
-      namespace,
-      "--lease-name",
-      `fault-skew-${run}`,
-      // A device is offline 3 s after its last heartbeat (agents beat every second).
-      "--heartbeat-period",
-      "1000ms",
-      "--staleness-window",
-      "3000ms",
-    ]);
-    await operator.waitForState("leading", 60_000);
+    devicesApi = DeviceClient.forKubeConfig(world.cluster.kc);
   }, 120_000);
 
   afterAll(async () => {
@@ -114,13 +109,7 @@ describe("fault - clock skew on devices", { timeout: 150_000 }, () => {
       await device.stop();
       device.status.stop();
     }
-    // The operator removes the entries with its finalizer before it goes.
-    await deployments.deleteIfPresent(namespace, "skew").catch(() => undefined);
-    await waitUntil(async () => (await deployments.find(namespace, "skew")) === undefined, {
-      what: "the Deployment gone",
-      timeoutMs: 30_000,
-    }).catch(() => undefined);
-    await operator.stop();
+    await world.stop();
     await fx.cleanup();
   });
 
@@ -140,16 +129,7 @@ describe("fault - clock skew on devices", { timeout: 150_000 }, () => {
     }
 
     const targets = [behind.device.device, ahead.device.device];
-    await deployments.create(
-      deploymentManifest({
-        namespace,
-        name: "skew",
-        spec: {
-          targetDevices: targets,
-          score: { PodmanV0: { services: [{ name: "web", image: nginxImageRef("1.0") }] } },
-        },
-      }),
-    );
+    await world.load.apply("skew", { devices: targets, version: 1 });
     await waitUntil(
       async () => {
         const a = await aggregate("skew");
@@ -166,6 +146,7 @@ describe("fault - clock skew on devices", { timeout: 150_000 }, () => {
     // A heartbeat claiming the future is shown as received, not 10 minutes ahead.
     const shown = (await aggregate("skew"))?.lastHeartbeatAt;
     expect(Date.parse(shown ?? "")).toBeLessThanOrEqual(Date.now() + 5_000);
+    await world.expectConsistent();
 
     const stoppedAt = Date.now();
     await ahead.stop();
@@ -195,5 +176,7 @@ describe("fault - clock skew on devices", { timeout: 150_000 }, () => {
     console.log(
       `[measure] device 10 min ahead restarted -> Online in Device status: ${Date.now() - restartedAt} ms`,
     );
+    // Both counted again, and the world agrees: the restarted agent adopted its container.
+    await world.expectConsistent();
   });
 });

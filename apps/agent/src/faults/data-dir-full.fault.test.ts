@@ -3,32 +3,39 @@
 // (a Warning event: before, a failed save was only a log line), loses nothing
 // it was told to run (its container keeps running; a deployment written while
 // the disk is full is applied), and once space returns it says so and saves
-// its whole ring again, the events of the full time included.
+// its whole ring again, the events of the full time included. The
+// deployments are CRs the real operator places; the device is adopted by the
+// fault suite's world, whose expectConsistent() ends the scenario: CRs, KV,
+// containers and status agree, nothing lost or written twice, no container
+// recreated across the full time.
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { freePort, waitUntil } from "@fleet/local-platform/testing";
+import { desiredStateKey } from "@fleet/contracts";
+import { FaultWorld } from "@fleet/faults/harness";
+import { waitUntil } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectContainer } from "../podman/containers.js";
 import { EVENT_RING_FILE } from "../status/event-ring.js";
 import { startAgentProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
-import { nginxService, putDesired, StatusFollower } from "../testing/kv.js";
+import { StatusFollower } from "../testing/kv.js";
 import { keyContainers } from "../testing/podman.js";
 import { mountSmallFilesystem, type SmallFilesystem } from "../testing/full-disk.js";
-import { replicatedBuckets } from "../testing/fault-platform.js";
 
 const WAIT_MS = 30_000;
 const FULL = /cannot write to the data dir/;
 const WRITABLE = /is writable again/;
 
 describe("fault - the agent's data dir on a full filesystem", () => {
+  let world: FaultWorld;
   let fx: Fixture;
   let disk: SmallFilesystem | undefined;
   let agent: ReturnType<typeof startAgentProcess> | undefined;
   let status: StatusFollower | undefined;
 
   beforeAll(async () => {
-    await replicatedBuckets();
+    // First: it makes the buckets R3 before anything opens them.
+    world = await FaultWorld.start({ name: "f-fullfs", realAgents: 0, simulatedAgents: 0 });
     fx = await createFixture();
   });
 
@@ -37,6 +44,7 @@ describe("fault - the agent's data dir on a full filesystem", () => {
     await agent;
     status?.stop();
     await disk?.unmount();
+    await world.stop();
     await fx.cleanup();
   });
 
@@ -53,25 +61,25 @@ describe("fault - the agent's data dir on a full filesystem", () => {
     void running.then(() => {
       exited = true;
     });
-    const desired = (name: string, port: number): Promise<string> =>
-      putDesired(
-        fx.nats.desired,
-        { device: device.device, namespace: "faults", name, generation: 1 },
-        [nginxService("1.0", port)],
-      );
+    world.adopt(device.device, () => !exited);
+    const desired = async (name: string): Promise<string> => {
+      await world.load.apply(name, { devices: [device.device], version: 1 });
+      return desiredStateKey({ device: device.device, namespace: world.namespace, name });
+    };
     const runs = (key: string) => (s: { deployments: Record<string, { phase: string }> }) =>
       s.deployments[key]?.phase === "Running";
 
-    const before = await desired("before", await freePort());
+    const before = await desired("before");
     await status.next(runs(before), { what: "the first deployment Running", timeoutMs: WAIT_MS });
     const [container] = await keyContainers(fx.podman, device.device, before);
     if (container === undefined) throw new Error("no container for the first deployment");
     const startedAt = (await inspectContainer(fx.podman, container.id))?.State.StartedAt;
+    await world.expectConsistent();
 
     const filler = await disk.fill();
     const filledAt = Date.now();
     const sinceFull = status.history.length;
-    const during = await desired("during", await freePort());
+    const during = await desired("during");
     const reported = await status.next(
       (s) =>
         runs(during)(s) &&
@@ -100,7 +108,7 @@ describe("fault - the agent's data dir on a full filesystem", () => {
     await rm(filler);
     const freedAt = Date.now();
     const sinceFreed = status.history.length;
-    const after = await desired("after", await freePort());
+    const after = await desired("after");
     const recovered = await status.next(
       (s) => runs(after)(s) && s.recentEvents.some((e) => WRITABLE.test(e.message)),
       {
@@ -130,5 +138,6 @@ describe("fault - the agent's data dir on a full filesystem", () => {
       expect.arrayContaining([expect.stringMatching(FULL)]),
     );
     expect(saved.some((e) => e.deployment === during)).toBe(true);
+    await world.expectConsistent();
   });
 });

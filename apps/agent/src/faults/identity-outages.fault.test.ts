@@ -8,10 +8,18 @@
 // and the IdP keys iot-identity fetched before while the IdP is away; through
 // the other replica while one iot-identity is away. With every replica away a
 // new connection waits, and it is let in once one is back (measured).
+// Deployments are CRs the real operator (the fault suite's world: leader and
+// standby) places; the operator needs the API server, so while it is away
+// what the device is told is written straight to KV, outside the world's
+// namespace. The device is adopted by the world, and each test ends with
+// expectConsistent(): CRs, KV, containers and status agree, nothing lost or
+// written twice, no container recreated.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { desiredStateKey } from "@fleet/contracts";
+import { FaultWorld } from "@fleet/faults/harness";
 import { startPlatformIdentity, type PlatformIdentity } from "@fleet/identity/testing";
 import { installDeviceCrd } from "@fleet/kube/testing";
 import {
@@ -40,12 +48,12 @@ import { removeDeviceContainers } from "../testing/podman.js";
 import {
   connectionsNamed,
   kickConnectionsNamed,
-  replicatedBuckets,
   type ClientConnection,
 } from "../testing/fault-platform.js";
 
 const WAIT_MS = 30_000;
 
+let world: FaultWorld;
 let nats: TestNats;
 let podman: PodmanClient;
 let device: TestDevice;
@@ -83,20 +91,25 @@ async function stopReplica(replica: PlatformIdentity): Promise<void> {
   await replica.stop();
 }
 
-/** Writes a new deployment for the device and waits until its agent runs it. */
-async function appliedWhile(what: string): Promise<void> {
+/**
+ * A new deployment for the device, as a CR through the operator; with the API
+ * server `away`, straight into KV (as the operator would write it); then waits
+ * until the agent runs it.
+ */
+async function appliedWhile(what: string, apiServer: "up" | "away" = "up"): Promise<void> {
   applied += 1;
   const since = status.history.length;
-  const key = await putDesired(
-    nats.desired,
-    {
-      device: device.deviceId,
-      namespace: "faults",
-      name: `outage-${String(applied)}`,
-      generation: 1,
-    },
-    [nginxService("1.0", await freePort())],
-  );
+  const name = `outage-${String(applied)}`;
+  let key: string;
+  if (apiServer === "up") {
+    await world.load.apply(name, { devices: [device.deviceId], version: 1 });
+    key = desiredStateKey({ device: device.deviceId, namespace: world.namespace, name });
+  } else
+    key = await putDesired(
+      nats.desired,
+      { device: device.deviceId, namespace: "faults", name, generation: 1 },
+      [nginxService("1.0", await freePort())],
+    );
   await status.next((s) => s.deployments[key]?.phase === "Running", {
     what: `the deployment written ${what} Running`,
     timeoutMs: WAIT_MS,
@@ -135,7 +148,9 @@ async function reconnectsAfterKick(): Promise<number> {
 }
 
 beforeAll(async () => {
-  await replicatedBuckets();
+  // First: it makes the buckets R3 before anything opens them. No real agents of
+  // its own: it would start an iot-identity replica this scenario cannot stop.
+  world = await FaultWorld.start({ name: "f-ident", realAgents: 0, simulatedAgents: 0 });
   await installDeviceCrd(await kubeConfigFor("admin"));
   await startReplica();
   await startReplica();
@@ -145,6 +160,7 @@ beforeAll(async () => {
   device = await provisionTestDevice(`fault-id-${randomBytes(3).toString("hex")}`);
   dataDir = await mkdtemp(join(tmpdir(), "iot-fault-identity-"));
   status = await StatusFollower.start(nats.status, device.deviceId);
+  world.adopt(device.deviceId, () => true);
   agent = await startAgentInProcess({
     credentialsFile: device.credentialsFile,
     podmanSocket: connection.podmanSocket,
@@ -158,6 +174,7 @@ afterAll(async () => {
   await startServer("oidc-idp");
   await agent.stop();
   status.stop();
+  await world.stop();
   await removeDeviceContainers(podman, device.deviceId);
   await purgeDeviceKeys(nats, device.deviceId);
   await device.cleanup();
@@ -171,15 +188,17 @@ describe("fault - identity outages under a connected device", { timeout: 120_000
   it("policy store away - the device keeps working and connects again from the cached policy", async () => {
     await stopServer("kube-apiserver");
     try {
-      await appliedWhile("with the API server away");
+      await appliedWhile("with the API server away", "away");
       const ms = await reconnectsAfterKick();
       console.log(
         `[measure] policy store away: kicked device connected again (cached policy): ${ms} ms`,
       );
-      await appliedWhile("after reconnecting with the API server away");
+      await appliedWhile("after reconnecting with the API server away", "away");
     } finally {
       await startServer("kube-apiserver");
     }
+    await appliedWhile("once the API server is back");
+    await world.expectConsistent();
   });
 
   it("IdP away - the device keeps working and connects again with the token it holds", async () => {
@@ -199,6 +218,7 @@ describe("fault - identity outages under a connected device", { timeout: 120_000
     } finally {
       await startServer("oidc-idp");
     }
+    await world.expectConsistent();
   });
 
   it("identity service away - one replica away changes nothing; all away: the device keeps working and is let in again once one is back", async () => {
@@ -233,5 +253,6 @@ describe("fault - identity outages under a connected device", { timeout: 120_000
       `[measure] iot-identity back (ready after ${readyAt - startedAt} ms) -> kicked device connected again: ${back.receivedAt - readyAt} ms`,
     );
     await appliedWhile("after iot-identity is back");
+    await world.expectConsistent();
   });
 });

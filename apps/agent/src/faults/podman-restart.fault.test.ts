@@ -3,41 +3,45 @@
 // (conmon keeps them), so the deployment running before keeps its very
 // container; one written while podman is away is applied once it is back; the
 // agent reopens podman's event stream, so an out-of-band kill afterwards is
-// still seen at once; the heartbeat ends up saying Running for both.
+// still seen at once; the heartbeat ends up saying Running for both. The
+// deployments are CRs the real operator places; the device is adopted by the
+// fault suite's world, whose expectConsistent() holds CRs, KV, containers and
+// status to agreement (nothing lost, nothing written twice, no container
+// recreated) before the fault, after it, and at the end.
+import { desiredStateKey } from "@fleet/contracts";
+import { FaultWorld } from "@fleet/faults/harness";
 import { freePort, startServer, stopServer, waitUntil } from "@fleet/local-platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectContainer, killContainer } from "../podman/containers.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
-import { nginxService, putDesired } from "../testing/kv.js";
 import { keyContainers, servedTag } from "../testing/podman.js";
-import { replicatedBuckets } from "../testing/fault-platform.js";
 
 const WAIT_MS = 30_000;
 
 describe("fault - podman service restart", () => {
+  let world: FaultWorld;
   let fx: Fixture;
 
   beforeAll(async () => {
-    await replicatedBuckets();
+    // First: it makes the buckets R3 before anything opens them.
+    world = await FaultWorld.start({ name: "f-podman-agent", realAgents: 0, simulatedAgents: 0 });
     fx = await createFixture();
   });
 
   afterAll(async () => {
     await startServer("podman-service");
+    await world.stop();
     await fx.cleanup();
   });
 
   it("podman restart - the running container is kept, what came meanwhile is applied, events are followed again", async () => {
     // A long resync: only the reopened event stream can make the kill below fast.
     const { device, status } = await fx.startDevice("podman-restart", { resyncSeconds: 600 });
+    world.adopt(device, () => true);
     const desired = async (name: string): Promise<{ key: string; port: number }> => {
       const port = await freePort();
-      const key = await putDesired(
-        fx.nats.desired,
-        { device, namespace: "faults", name, generation: 1 },
-        [nginxService("1.0", port)],
-      );
-      return { key, port };
+      await world.load.apply(name, { devices: [device], version: 1, hostPort: port });
+      return { key: desiredStateKey({ device, namespace: world.namespace, name }), port };
     };
     const before = await desired("before");
     await status.next((s) => s.deployments[before.key]?.phase === "Running", {
@@ -47,6 +51,7 @@ describe("fault - podman service restart", () => {
     const [container] = await keyContainers(fx.podman, device, before.key);
     if (container === undefined) throw new Error("no container for the first deployment");
     const startedAt = (await inspectContainer(fx.podman, container.id))?.State.StartedAt;
+    await world.expectConsistent();
 
     await stopServer("podman-service");
     const sinceStop = status.history.length;
@@ -84,6 +89,7 @@ describe("fault - podman service restart", () => {
       what: "the deployment written meanwhile serving",
       timeoutMs: WAIT_MS,
     });
+    await world.expectConsistent();
 
     // The event stream is followed again: a kill is seen at once, not at the 10-minute resync.
     const sinceKill = status.history.length;
@@ -102,5 +108,7 @@ describe("fault - podman service restart", () => {
       timeoutMs: WAIT_MS,
       since: sinceKill,
     });
+    // Restarted in place, not recreated: the world agrees, the same containers as before the kill.
+    await world.expectConsistent();
   });
 });

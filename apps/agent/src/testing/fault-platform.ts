@@ -1,10 +1,9 @@
 // What the agent's fault scenarios need of the fault suite's platform (three
-// NATS nodes): the buckets replicated as in production before anything opens
-// them, and a device's connection found and cut on whichever node it landed
-// (each node's monitoring endpoint, a kick through the system account).
+// NATS nodes) beyond its FaultWorld (which makes the buckets R3): a device's
+// connection found and cut on whichever node it landed (each node's
+// monitoring endpoint, a kick through the system account).
 import { readFile } from "node:fs/promises";
-import { ensureReplicatedBuckets, natsClusterSize } from "@fleet/faults/harness";
-import { connectAsAdmin, platformConnection } from "@fleet/local-platform/testing";
+import { platformConnection } from "@fleet/local-platform/testing";
 import { connect, credsAuthenticator } from "@nats-io/transport-node";
 import { z } from "zod";
 
@@ -12,17 +11,6 @@ const connzSchema = z.object({
   server_id: z.string(),
   connections: z.array(z.object({ cid: z.number(), name: z.string().optional() })).default([]),
 });
-
-/** The desired-state and agent-status buckets with one replica per NATS node (R3 on the fault platform). */
-export async function replicatedBuckets(): Promise<void> {
-  const connection = await platformConnection();
-  const nc = await connectAsAdmin();
-  try {
-    await ensureReplicatedBuckets(nc, await natsClusterSize(connection));
-  } finally {
-    await nc.close();
-  }
-}
 
 export interface ClientConnection {
   serverId: string;
