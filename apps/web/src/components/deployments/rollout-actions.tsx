@@ -5,10 +5,11 @@
 // against the CR again, and a refusal (RBAC, nothing to approve, the rollout
 // moved on) is shown under the buttons. The page's watch brings the result.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactElement } from "react";
+import type { ReactElement } from "react";
 import type { DeploymentResource } from "@fleet/contracts";
 import type { RolloutActions as Actions } from "../../deployments/rollout-model";
 import { useTRPC } from "../../trpc/react";
+import { ConfirmAction } from "../confirm-action";
 
 const buttonClass = "rounded border px-3 py-1 text-sm disabled:opacity-50";
 
@@ -25,20 +26,12 @@ export function RolloutActions({
 }): ReactElement {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const onSuccess = (updated: DeploymentResource): void => {
     queryClient.setQueryData(trpc.deployments.byName.queryKey({ namespace, name }), updated);
   };
   const approve = useMutation(trpc.deployments.approveBatch.mutationOptions({ onSuccess }));
   const pause = useMutation(trpc.deployments.pauseRollout.mutationOptions({ onSuccess }));
-  const rollback = useMutation(
-    trpc.deployments.rollback.mutationOptions({
-      onSuccess: (updated) => {
-        setConfirming(false);
-        onSuccess(updated);
-      },
-    }),
-  );
+  const rollback = useMutation(trpc.deployments.rollback.mutationOptions({ onSuccess }));
   const pending = disabled || approve.isPending || pause.isPending || rollback.isPending;
   const { approve: approveAction, rollback: rollbackAction } = actions;
   const errors = [approve.error, pause.error, rollback.error].flatMap((e) =>
@@ -76,48 +69,24 @@ export function RolloutActions({
             {actions.pause ? "Pause" : "Resume"}
           </button>
         )}
-        {rollbackAction && !confirming && (
-          <button
-            type="button"
-            disabled={pending}
+        {rollbackAction && (
+          <ConfirmAction
+            label="Roll back"
             className={`${buttonClass} border-red-300 text-red-700`}
-            onClick={() => {
-              setConfirming(true);
+            disabled={disabled}
+            busy={pending}
+            dialogLabel="Confirm roll back"
+            confirmLabel="Yes, roll back"
+            onConfirm={(close) => {
+              rollback.mutate(
+                { namespace, name, revision: rollbackAction.revision },
+                { onSuccess: close },
+              );
             }}
           >
-            Roll back
-          </button>
-        )}
-        {rollbackAction && confirming && (
-          <div
-            role="dialog"
-            aria-label="Confirm roll back"
-            className="flex items-center gap-2 rounded border border-red-300 bg-red-50 px-3 py-1 text-sm"
-          >
-            <span>
-              Put every device back on revision {rollbackAction.stableRevision} and stop rolling out
-              revision {rollbackAction.revision}?
-            </span>
-            <button
-              type="button"
-              disabled={pending}
-              className="rounded bg-red-600 px-2 py-0.5 text-white disabled:opacity-50"
-              onClick={() => {
-                rollback.mutate({ namespace, name, revision: rollbackAction.revision });
-              }}
-            >
-              Yes, roll back
-            </button>
-            <button
-              type="button"
-              className="underline"
-              onClick={() => {
-                setConfirming(false);
-              }}
-            >
-              Cancel
-            </button>
-          </div>
+            Put every device back on revision {rollbackAction.stableRevision} and stop rolling out
+            revision {rollbackAction.revision}?
+          </ConfirmAction>
         )}
       </div>
       {errors.map((message) => (
