@@ -3,6 +3,7 @@
 // its field (the browser's own check first, then the server's answer for a
 // field the browser could not judge), and only valid input reaches onSubmit.
 import { useState, type SyntheticEvent } from "react";
+import { bindFields, type TextBinding, type TextKey } from "./field-binding";
 
 export type FieldErrors<Field extends string> = Partial<Record<Field, string>>;
 
@@ -14,9 +15,9 @@ export interface FieldForm<Values, Field extends string> {
   /** What each field shows: this form's own check, else the server's. */
   errors: FieldErrors<Field>;
   /** An input's onChange for a text field. */
-  change: (field: keyof Values) => (event: { target: { value: string } }) => void;
+  change: (field: TextKey<Values>) => TextBinding["onChange"];
   /** A text field's props for FormField: its name, value, onChange and error. */
-  field: <Name extends keyof Values & Field & string>(
+  field: <Name extends TextKey<Values> & Field>(
     name: Name,
   ) => {
     name: Name;
@@ -37,21 +38,12 @@ export function useFieldForm<Values, Input, Field extends string>(options: {
   const [values, setValues] = useState<Values>(options.initial);
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const shown: FieldErrors<Field> = { ...options.serverErrors, ...errors };
-  const change =
-    (field: keyof Values) =>
-    (event: { target: { value: string } }): void => {
-      setValues({ ...values, [field]: event.target.value });
-    };
+  const bind = bindFields(values, setValues);
   return {
     values,
     errors: shown,
-    change,
-    field: (name) => ({
-      name,
-      value: String(values[name]),
-      onChange: change(name),
-      error: shown[name],
-    }),
+    change: (field) => bind.text(field).onChange,
+    field: (name) => ({ name, ...bind.text(name), error: shown[name] }),
     set: setValues,
     submit: (event) => {
       event.preventDefault();

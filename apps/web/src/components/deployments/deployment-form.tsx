@@ -16,6 +16,7 @@ import {
   type Targeting,
 } from "../../deployments/form-model";
 import type { CreateDeploymentInput } from "../../deployments/inputs";
+import { bindFields } from "../field-binding";
 import { DevicePicker } from "./device-picker";
 import { RolloutFields } from "./rollout-fields";
 import { SelectorField } from "./selector-field";
@@ -48,9 +49,7 @@ export function DeploymentFormView({
   const [values, setValues] = useState<FormValues>(initialValues);
   const [errors, setErrors] = useState<FieldErrors>({});
   const shown = { ...serverErrors, ...errors };
-  const set = (field: keyof FormValues) => (event: { target: { value: string } }) => {
-    setValues({ ...values, [field]: event.target.value });
-  };
+  const field = bindFields(values, setValues);
   const submit = (candidate: FormValues): void => {
     setValues(candidate);
     const result = validate(candidate);
@@ -95,25 +94,17 @@ export function DeploymentFormView({
         </p>
       </div>
       <div className="grid grid-cols-2 gap-4">
-        <FormField
-          label="Name"
-          name="name"
-          value={values.name}
-          onChange={set("name")}
-          error={shown.name}
-        />
+        <FormField label="Name" name="name" {...field.text("name")} error={shown.name} />
         <FormField
           label="Namespace"
           name="namespace"
-          value={values.namespace}
-          onChange={set("namespace")}
+          {...field.text("namespace")}
           error={shown.namespace}
         />
         <FormField
           label="Image"
           name="image"
-          value={values.image}
-          onChange={set("image")}
+          {...field.text("image")}
           error={shown.image}
           className="col-span-2"
         />
@@ -121,8 +112,7 @@ export function DeploymentFormView({
           label="Host port"
           name="hostPort"
           inputMode="numeric"
-          value={values.hostPort}
-          onChange={set("hostPort")}
+          {...field.text("hostPort")}
           error={shown.hostPort}
           hint="Leave both ports blank to publish none."
         />
@@ -130,8 +120,7 @@ export function DeploymentFormView({
           label="Container port"
           name="containerPort"
           inputMode="numeric"
-          value={values.containerPort}
-          onChange={set("containerPort")}
+          {...field.text("containerPort")}
           error={shown.containerPort}
         />
       </div>

@@ -5,6 +5,7 @@ import { FormField, SelectField } from "@fleet/ui";
 import type { ReactElement } from "react";
 import type { FieldErrors } from "../../deployments/form-model";
 import type { RolloutFormValues } from "../../deployments/rollout-form";
+import { bindFields } from "../field-binding";
 
 const APPROVAL_OPTIONS = [
   ["auto", "Automatic: each batch starts when the one before passes"],
@@ -25,11 +26,7 @@ export function RolloutFields({
   onChange: (values: RolloutFormValues) => void;
   errors: FieldErrors;
 }): ReactElement {
-  const text =
-    (field: "batches" | "successThreshold" | "batchTimeout") =>
-    (event: { target: { value: string } }): void => {
-      onChange({ ...values, [field]: event.target.value });
-    };
+  const field = bindFields(values, onChange);
   return (
     <fieldset className="flex flex-col gap-3 rounded border border-slate-200 p-3">
       <legend className="px-1 text-sm font-medium text-slate-800">Rollout</legend>
@@ -49,8 +46,7 @@ export function RolloutFields({
           <FormField
             label="Batches"
             name="rolloutBatches"
-            value={values.batches}
-            onChange={text("batches")}
+            {...field.text("batches")}
             error={errors.rolloutBatches}
             placeholder="1,25%,50%"
             hint="Counts or percentages, in order; devices left over form a final batch."
@@ -59,43 +55,27 @@ export function RolloutFields({
           <SelectField
             label="Approval"
             name="rolloutApproval"
-            options={APPROVAL_OPTIONS}
-            value={values.approval}
-            onChange={(event) => {
-              onChange({
-                ...values,
-                approval: event.target.value === "manual" ? "manual" : "auto",
-              });
-            }}
+            {...field.choice("approval", APPROVAL_OPTIONS)}
             error={errors.rolloutApproval}
           />
           <SelectField
             label="On failure"
             name="rolloutOnFailure"
-            options={ON_FAILURE_OPTIONS}
-            value={values.onFailure}
-            onChange={(event) => {
-              onChange({
-                ...values,
-                onFailure: event.target.value === "pause" ? "pause" : "rollback",
-              });
-            }}
+            {...field.choice("onFailure", ON_FAILURE_OPTIONS)}
             error={errors.rolloutOnFailure}
           />
           <FormField
             label="Success threshold (%)"
             name="rolloutSuccessThreshold"
             inputMode="numeric"
-            value={values.successThreshold}
-            onChange={text("successThreshold")}
+            {...field.text("successThreshold")}
             error={errors.rolloutSuccessThreshold}
             hint="Of a batch's reachable devices; offline ones are deferred, not counted."
           />
           <FormField
             label="Batch timeout"
             name="rolloutBatchTimeout"
-            value={values.batchTimeout}
-            onChange={text("batchTimeout")}
+            {...field.text("batchTimeout")}
             error={errors.rolloutBatchTimeout}
             hint="e.g. 30m; devices still updating then count as failed."
           />
