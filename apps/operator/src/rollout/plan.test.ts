@@ -25,6 +25,32 @@ function evaluate(fleet: TestFleet, step: Step): RolloutDecision {
   return decision;
 }
 
+interface Rollout {
+  fleet: TestFleet;
+  /** The first evaluation: revision 2 at T0, after revision 1 completed on every device. */
+  start: (changes?: Partial<Step>) => RolloutDecision;
+  /** The next evaluation, at `nowMs` after `previous`: revision 2 and the same spec unless changed. */
+  step: (previous: RolloutDecision, nowMs: number, changes?: Partial<Step>) => RolloutDecision;
+}
+
+/** Revision 2 rolling out with `spec` over `size` devices that all run the stable revision 1. */
+function rolloutOver(size: number, spec: RolloutSpec | undefined, prefix?: string): Rollout {
+  const fleet = new TestFleet(size, prefix).settle(1);
+  return {
+    fleet,
+    start: (changes = {}) =>
+      evaluate(fleet, {
+        spec,
+        revision: 2,
+        previous: completedStatus(1, size),
+        nowMs: T0,
+        ...changes,
+      }),
+    step: (previous, nowMs, changes = {}) =>
+      evaluate(fleet, { spec, revision: 2, previous: previous.status, nowMs, ...changes }),
+  };
+}
+
 function membersOf(fleet: TestFleet, spec: RolloutSpec, revision: number): string[][] {
   return planBatches(spec.batches, rolloutOrder(`hash-${revision}`, fleet.devices), (device) =>
     fleet.labels.get(device),
@@ -33,13 +59,8 @@ function membersOf(fleet: TestFleet, spec: RolloutSpec, revision: number): strin
 
 describe("planRollout - given at once", () => {
   it("no spec.rollout: every device gets the target, Completed, counts live", () => {
-    const fleet = new TestFleet(5).settle(1);
-    const first = evaluate(fleet, {
-      spec: undefined,
-      revision: 2,
-      previous: completedStatus(1, 5),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(5, undefined);
+    const first = start();
     expect(first.status.phase).toBe("Completed");
     expect(first.status.stableRevision).toBe(2);
     expect(fleet.holding(first, 2)).toHaveLength(5);
@@ -48,12 +69,7 @@ describe("planRollout - given at once", () => {
     expect(first.wakeAtMs).toBeUndefined();
 
     fleet.agentsReport(T0 + 1000);
-    const again = evaluate(fleet, {
-      spec: undefined,
-      revision: 2,
-      previous: first.status,
-      nowMs: T0 + 2000,
-    });
+    const again = step(first, T0 + 2000);
     expect(again.status.batches[0]).toMatchObject({ devices: 5, updated: 5 });
     expect(again.status.message).toContain("5 of 5 updated");
     expect(again.status.batches[0]?.startedAt).toBe(first.status.batches[0]?.startedAt);
@@ -92,31 +108,16 @@ describe("planRollout - given at once", () => {
   });
 
   it("a joining device of a completed rollout gets the target", () => {
-    const fleet = new TestFleet(3).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 1 }] });
-    let decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 3),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(3, spec);
+    let decision = start();
     for (let i = 1; decision.status.phase !== "Completed" && i < 10; i++) {
       fleet.agentsReport(T0 + i * 1000);
-      decision = evaluate(fleet, {
-        spec,
-        revision: 2,
-        previous: decision.status,
-        nowMs: T0 + i * 1000,
-      });
+      decision = step(decision, T0 + i * 1000);
     }
     expect(decision.status.phase).toBe("Completed");
     fleet.devices.push("joiner");
-    const after = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + MINUTE,
-    });
+    const after = step(decision, T0 + MINUTE);
     expect(after.assignment("joiner")).toBe(2);
     expect(after.status.phase).toBe("Completed");
   });
@@ -124,14 +125,9 @@ describe("planRollout - given at once", () => {
 
 describe("planRollout - a new revision", () => {
   it("starts batch 1: its members get the target, every other device the stable revision", () => {
-    const fleet = new TestFleet(10).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 3 }, { percentage: 50 }] });
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 10),
-      nowMs: T0,
-    });
+    const { fleet, start } = rolloutOver(10, spec);
+    const decision = start();
     const [batch1] = membersOf(fleet, spec, 2);
     expect(decision.status).toMatchObject({
       revision: 2,
@@ -179,25 +175,15 @@ describe("planRollout - a new revision", () => {
   });
 
   it("a new revision mid-rollout restarts at batch 1 from the last completed revision; the abandoned one goes back to stable", () => {
-    const fleet = new TestFleet(20).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 4 }, { count: 8 }] });
-    let decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 20),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(20, spec);
+    let decision = start();
     fleet.agentsReport(T0 + 1000);
-    decision = evaluate(fleet, { spec, revision: 2, previous: decision.status, nowMs: T0 + 2000 });
+    decision = step(decision, T0 + 2000);
     expect(decision.status.currentBatch).toBe(2);
     expect(fleet.holding(decision, 2)).toHaveLength(12);
 
-    const next = evaluate(fleet, {
-      spec,
-      revision: 3,
-      previous: decision.status,
-      nowMs: T0 + 3000,
-    });
+    const next = step(decision, T0 + 3000, { revision: 3 });
     const [batch1] = membersOf(fleet, spec, 3);
     expect(next.status).toMatchObject({
       revision: 3,
@@ -213,35 +199,17 @@ describe("planRollout - a new revision", () => {
   });
 
   it("devices joining mid-rollout fall where the order puts them; none is given the target and then taken back", () => {
-    const fleet = new TestFleet(10).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 3 }, { count: 3 }], approval: "manual" });
+    const { fleet, start, step } = rolloutOver(10, spec);
     const commands = { approved: { revision: 2, batch: 2 } };
-    let decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 10),
-      nowMs: T0,
-      commands,
-    });
+    let decision = start({ commands });
     fleet.agentsReport(T0 + 1000);
-    decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 2000,
-      commands,
-    });
+    decision = step(decision, T0 + 2000, { commands });
     expect(decision.status.currentBatch).toBe(2);
     const before = new Map(fleet.devices.map((d) => [d, decision.assignment(d)]));
     const joiners = Array.from({ length: 20 }, (_, i) => `joiner-${i}`);
     fleet.devices.push(...joiners);
-    const joined = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 3000,
-      commands,
-    });
+    const joined = step(decision, T0 + 3000, { commands });
     expect(joined.status.currentBatch).toBe(2);
     const members = membersOf(fleet, spec, 2);
     const batchOf = (device: string): number => members.findIndex((m) => m.includes(device));
@@ -259,22 +227,17 @@ describe("planRollout - a new revision", () => {
 
 describe("planRollout - counting a batch", () => {
   it("deferred members get the target at once and are judged neither way; updated/failed/updating counted", () => {
-    const fleet = new TestFleet(12).settle(1);
     const spec = rolloutSpec({
       batches: [{ count: 6 }],
       successThreshold: 50,
       maxUnavailable: { count: 1 },
     });
+    const { fleet, start, step } = rolloutOver(12, spec);
     const [batch1 = []] = membersOf(fleet, spec, 2);
     const [off1 = "", off2 = "", ...reachable] = batch1;
     fleet.offline.add(off1).add(off2);
     fleet.agentsReport(T0);
-    const first = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 12),
-      nowMs: T0,
-    });
+    const first = start();
     expect(first.assignment(off1)).toBe(2);
     expect(first.assignment(off2)).toBe(2);
     // maxUnavailable 1: one reachable member at a time.
@@ -290,7 +253,7 @@ describe("planRollout - counting a batch", () => {
     fleet.agentsReport(T0 + 1000, (device) =>
       device === reachable[0] ? { phase: "Failed", error: "image pull failed" } : "Running",
     );
-    const second = evaluate(fleet, { spec, revision: 2, previous: first.status, nowMs: T0 + 2000 });
+    const second = step(first, T0 + 2000);
     // The failed member still holds the target without running it: the budget stays used.
     expect(fleet.holding(second, 2, reachable)).toEqual([reachable[0]]);
     expect(second.status.batches[0]).toMatchObject({ updated: 0, failed: 1, deferred: 2 });
@@ -299,50 +262,35 @@ describe("planRollout - counting a batch", () => {
   });
 
   it("maxUnavailable: members are given the target only as fast as reachable ones come up", () => {
-    const fleet = new TestFleet(8).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 6 }], maxUnavailable: { count: 2 } });
+    const { fleet, start, step } = rolloutOver(8, spec);
     const [batch1 = []] = membersOf(fleet, spec, 2);
-    let decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 8),
-      nowMs: T0,
-    });
+    let decision = start();
     expect(fleet.holding(decision, 2)).toEqual(sorted(batch1.slice(0, 2)));
     // The two come up: two more may go.
     fleet.agentsReport(T0 + 1000);
-    decision = evaluate(fleet, { spec, revision: 2, previous: decision.status, nowMs: T0 + 2000 });
+    decision = step(decision, T0 + 2000);
     expect(fleet.holding(decision, 2)).toEqual(sorted(batch1.slice(0, 4)));
     expect(decision.status.batches[0]).toMatchObject({ updated: 2 });
     // Nobody reports again: still four, the budget is spent on the two updating.
-    decision = evaluate(fleet, { spec, revision: 2, previous: decision.status, nowMs: T0 + 3000 });
+    decision = step(decision, T0 + 3000);
     expect(fleet.holding(decision, 2)).toEqual(sorted(batch1.slice(0, 4)));
   });
 
   it("a percentage maxUnavailable is of the batch's devices", () => {
-    const fleet = new TestFleet(20).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 10 }], maxUnavailable: { percentage: 25 } });
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 20),
-      nowMs: T0,
-    });
+    const { fleet, start } = rolloutOver(20, spec);
+    const decision = start();
     expect(fleet.holding(decision, 2)).toHaveLength(3);
   });
 
   it("all members offline: the batch passes and the message says they were all deferred", () => {
-    const fleet = new TestFleet(6).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 3 }], approval: "manual" });
+    const { fleet, start, step } = rolloutOver(6, spec);
     const [batch1 = []] = membersOf(fleet, spec, 2);
     for (const device of batch1) fleet.offline.add(device);
     fleet.agentsReport(T0);
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 6),
-      nowMs: T0,
-    });
+    const decision = start();
     expect(decision.status.phase).toBe("WaitingForApproval");
     expect(decision.status.batches[0]).toMatchObject({
       state: "Succeeded",
@@ -356,27 +304,17 @@ describe("planRollout - counting a batch", () => {
     expect(fleet.holding(decision, 2)).toEqual(sorted(batch1));
     for (const device of batch1) fleet.offline.delete(device);
     fleet.agentsReport(T0 + 1000);
-    const back = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 2000,
-    });
+    const back = step(decision, T0 + 2000);
     expect(back.status.batches[0]).toMatchObject({ state: "Succeeded", updated: 3, deferred: 0 });
   });
 
   it("an all-offline batch passes and the next starts in the same evaluation, saying so", () => {
-    const fleet = new TestFleet(6).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 2 }] });
+    const { fleet, start } = rolloutOver(6, spec);
     const [batch1 = []] = membersOf(fleet, spec, 2);
     for (const device of batch1) fleet.offline.add(device);
     fleet.agentsReport(T0);
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 6),
-      nowMs: T0,
-    });
+    const decision = start();
     expect(decision.status.currentBatch).toBe(2);
     expect(decision.status.message).toMatch(
       /^batch 1 of 2 passed with all 2 devices offline \(deferred\).*; batch 2 of 2: 0 of 4 updated$/,
@@ -387,25 +325,15 @@ describe("planRollout - counting a batch", () => {
 
 describe("planRollout - failure", () => {
   it("fails as soon as the threshold is out of reach and rolls back, naming the devices and errors", () => {
-    const fleet = new TestFleet(10).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 4 }] });
+    const { fleet, start, step } = rolloutOver(10, spec);
     const [batch1 = []] = membersOf(fleet, spec, 2);
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 10),
-      nowMs: T0,
-    });
+    const decision = start();
     const bad = batch1[1] ?? "";
     fleet.agentsReport(T0 + 5000, (device, revision) =>
       device === bad && revision === 2 ? { phase: "Failed", error: "exit code 1" } : "Pending",
     );
-    const failed = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 10_000,
-    });
+    const failed = step(decision, T0 + 10_000);
     expect(failed.status.phase).toBe("RolledBack");
     expect(failed.status.failure).toEqual({
       reason: "BatchFailed",
@@ -429,21 +357,11 @@ describe("planRollout - failure", () => {
 
     // Final for that revision: nothing changes it but a new revision.
     fleet.agentsReport(T0 + 20_000);
-    const later = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: failed.status,
-      nowMs: T0 + 60 * MINUTE,
-    });
+    const later = step(failed, T0 + 60 * MINUTE);
     expect(later.status).toEqual(failed.status);
     expect(later.transition).toBe(false);
     expect(fleet.holding(later, 1)).toHaveLength(10);
-    const fresh = evaluate(fleet, {
-      spec,
-      revision: 3,
-      previous: later.status,
-      nowMs: T0 + 61 * MINUTE,
-    });
+    const fresh = step(later, T0 + 61 * MINUTE, { revision: 3 });
     expect(fresh.status).toMatchObject({
       revision: 3,
       stableRevision: 1,
@@ -454,14 +372,9 @@ describe("planRollout - failure", () => {
   });
 
   it("names at most 20 failed devices, newest first", () => {
-    const fleet = new TestFleet(40).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 30 }] });
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 40),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(40, spec);
+    const decision = start();
     fleet.agentsReport(T0 + 1000, (device) => ({ phase: "Failed", error: `boom ${device}` }));
     // Each device failed a second later than the one before it (in name order).
     fleet.devices.forEach((device, i) => {
@@ -469,12 +382,7 @@ describe("planRollout - failure", () => {
       if (report !== undefined)
         fleet.reports.set(device, { ...report, at: new Date(T0 + i * 1000).toISOString() });
     });
-    const failed = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 60_000,
-    });
+    const failed = step(decision, T0 + 60_000);
     const named = failed.status.failure?.devices ?? [];
     expect(named).toHaveLength(20);
     const batch1 = [...(membersOf(fleet, spec, 2)[0] ?? [])].sort().reverse();
@@ -484,31 +392,16 @@ describe("planRollout - failure", () => {
   });
 
   it("at the batch timeout members still updating count failed: BatchTimedOut", () => {
-    const fleet = new TestFleet(8).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 5 }], batchTimeout: "10m" });
+    const { fleet, start, step } = rolloutOver(8, spec);
     const [batch1 = []] = membersOf(fleet, spec, 2);
     const stuck = batch1[4] ?? "";
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 8),
-      nowMs: T0,
-    });
+    const decision = start();
     expect(decision.wakeAtMs).toBe(T0 + 10 * MINUTE);
     fleet.agentsReport(T0 + 1000, (device) => (device === stuck ? "Pending" : "Running"));
-    const waiting = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 10 * MINUTE - 1,
-    });
+    const waiting = step(decision, T0 + 10 * MINUTE - 1);
     expect(waiting.status.phase).toBe("Progressing");
-    const timedOut = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: waiting.status,
-      nowMs: T0 + 10 * MINUTE,
-    });
+    const timedOut = step(waiting, T0 + 10 * MINUTE);
     expect(timedOut.status.phase).toBe("RolledBack");
     expect(timedOut.status.failure).toMatchObject({
       reason: "BatchTimedOut",
@@ -522,82 +415,47 @@ describe("planRollout - failure", () => {
   });
 
   it("at the timeout a batch with enough members updated passes, the late ones counted failed", () => {
-    const fleet = new TestFleet(8).settle(1);
     const spec = rolloutSpec({
       batches: [{ count: 5 }],
       batchTimeout: "10m",
       successThreshold: 80,
     });
+    const { fleet, start, step } = rolloutOver(8, spec);
     const [batch1 = []] = membersOf(fleet, spec, 2);
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 8),
-      nowMs: T0,
-    });
+    const decision = start();
     fleet.agentsReport(T0 + 1000, (device) => (device === batch1[0] ? "Pending" : "Running"));
-    const passed = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 10 * MINUTE,
-    });
+    const passed = step(decision, T0 + 10 * MINUTE);
     expect(passed.status.batches[0]).toMatchObject({ state: "Succeeded", updated: 4, failed: 1 });
     expect(passed.status.currentBatch).toBe(2);
   });
 
   it("agents that do not report revisions are never updated: they count failed at the timeout", () => {
-    const fleet = new TestFleet(4).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 2 }], batchTimeout: "5m" });
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 4),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(4, spec);
+    const decision = start();
     fleet.agentsReport(T0 + 1000, () => "Running", false);
-    const running = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 2000,
-    });
+    const running = step(decision, T0 + 2000);
     expect(running.status.batches[0]).toMatchObject({ updated: 0 });
-    const timedOut = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: running.status,
-      nowMs: T0 + 5 * MINUTE,
-    });
+    const timedOut = step(running, T0 + 5 * MINUTE);
     expect(timedOut.status.failure?.reason).toBe("BatchTimedOut");
     expect(timedOut.status.failure?.devices[0]?.message).toContain("does not report revisions");
   });
 
   it("onFailure pause: Halted, nothing new written; approving the next batch accepts the failed one", () => {
-    const fleet = new TestFleet(10).settle(1);
     const spec = rolloutSpec({
       batches: [{ count: 4 }, { count: 3 }],
       onFailure: "pause",
       maxUnavailable: { count: 2 },
     });
+    const { fleet, start, step } = rolloutOver(10, spec);
     const [batch1 = [], batch2 = []] = membersOf(fleet, spec, 2);
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 10),
-      nowMs: T0,
-    });
+    const decision = start();
     const given = fleet.holding(decision, 2);
     expect(given).toEqual(sorted(batch1.slice(0, 2)));
     fleet.agentsReport(T0 + 1000, (device, revision) =>
       revision === 2 ? { phase: "Failed", error: "crash" } : "Running",
     );
-    const halted = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 2000,
-    });
+    const halted = step(decision, T0 + 2000);
     expect(halted.status.phase).toBe("Halted");
     expect(halted.status.failure).toMatchObject({ reason: "BatchFailed", batch: 1 });
     expect(halted.status.message).toBe(
@@ -606,20 +464,11 @@ describe("planRollout - failure", () => {
     // Those given the target keep it; nobody else gets it.
     expect(fleet.holding(halted, 2)).toEqual(given);
     expect(halted.wakeAtMs).toBeUndefined();
-    const still = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: halted.status,
-      nowMs: T0 + 60 * MINUTE,
-    });
+    const still = step(halted, T0 + 60 * MINUTE);
     expect(still.status.phase).toBe("Halted");
     expect(still.transition).toBe(false);
 
-    const accepted = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: still.status,
-      nowMs: T0 + 61 * MINUTE,
+    const accepted = step(still, T0 + 61 * MINUTE, {
       commands: { approved: { revision: 2, batch: 2 } },
     });
     expect(accepted.status).toMatchObject({ phase: "Progressing", currentBatch: 2 });
@@ -633,24 +482,12 @@ describe("planRollout - failure", () => {
   });
 
   it("a batch failing now meets onFailure even when a later batch was approved ahead", () => {
-    const fleet = new TestFleet(6).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 2 }] });
+    const { fleet, start, step } = rolloutOver(6, spec);
     const commands = { approved: { revision: 2, batch: 9 } };
-    const decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 6),
-      nowMs: T0,
-      commands,
-    });
+    const decision = start({ commands });
     fleet.agentsReport(T0 + 1000, (_, revision) => (revision === 2 ? "Failed" : "Running"));
-    const failed = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 2000,
-      commands,
-    });
+    const failed = step(decision, T0 + 2000, { commands });
     expect(failed.status.phase).toBe("RolledBack");
     expect(failed.status.failure?.devices[0]?.message).toBe(
       "failed on revision 2 (no error reported)",
@@ -658,29 +495,14 @@ describe("planRollout - failure", () => {
   });
 
   it("switching a halted rollout's onFailure to rollback rolls it back", () => {
-    const fleet = new TestFleet(6).settle(1);
     const pause = rolloutSpec({ batches: [{ count: 2 }], onFailure: "pause" });
-    const decision = evaluate(fleet, {
-      spec: pause,
-      revision: 2,
-      previous: completedStatus(1, 6),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(6, pause);
+    const decision = start();
     fleet.agentsReport(T0 + 1000, (_, revision) => (revision === 2 ? "Failed" : "Running"));
-    const halted = evaluate(fleet, {
-      spec: pause,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 2000,
-    });
+    const halted = step(decision, T0 + 2000);
     expect(halted.status.phase).toBe("Halted");
     const rollback = rolloutSpec({ batches: [{ count: 2 }], onFailure: "rollback" });
-    const rolled = evaluate(fleet, {
-      spec: rollback,
-      revision: 2,
-      previous: halted.status,
-      nowMs: T0 + 3000,
-    });
+    const rolled = step(halted, T0 + 3000, { spec: rollback });
     expect(rolled.status.phase).toBe("RolledBack");
     expect(rolled.status.failure).toEqual(halted.status.failure);
     expect(fleet.holding(rolled, 1)).toHaveLength(6);
@@ -689,68 +511,40 @@ describe("planRollout - failure", () => {
 
 describe("planRollout - deployer controls", () => {
   it("manual approval: WaitingForApproval until the commands approve (revision, next batch)", () => {
-    const fleet = new TestFleet(12).settle(1);
     const spec = rolloutSpec({
       batches: [{ count: 2 }, { count: 4 }, { count: 3 }],
       approval: "manual",
     });
+    const { fleet, start, step } = rolloutOver(12, spec);
     const members = membersOf(fleet, spec, 2);
-    let decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 12),
-      nowMs: T0,
-    });
+    let decision = start();
     fleet.agentsReport(T0 + 1000);
-    decision = evaluate(fleet, { spec, revision: 2, previous: decision.status, nowMs: T0 + 2000 });
+    decision = step(decision, T0 + 2000);
     expect(decision.status).toMatchObject({ phase: "WaitingForApproval", currentBatch: 1 });
     expect(decision.status.message).toBe("batch 1 of 4 passed; waiting for approval of batch 2");
     expect(decision.wakeAtMs).toBeUndefined();
     expect(fleet.holding(decision, 2)).toEqual(sorted(members[0]));
 
     // An approval of another revision is stale: it does nothing.
-    const stale = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 3000,
-      commands: { approved: { revision: 1, batch: 4 } },
-    });
+    const stale = step(decision, T0 + 3000, { commands: { approved: { revision: 1, batch: 4 } } });
     expect(stale.status.phase).toBe("WaitingForApproval");
     expect(stale.transition).toBe(false);
 
     const approved = { approved: { revision: 2, batch: 2 } };
-    const started = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: stale.status,
-      nowMs: T0 + 4000,
-      commands: approved,
-    });
+    const started = step(stale, T0 + 4000, { commands: approved });
     expect(started.status).toMatchObject({ phase: "Progressing", currentBatch: 2 });
     expect(started.transition).toBe(true);
     fleet.agentsReport(T0 + 5000);
-    const next = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: started.status,
-      nowMs: T0 + 6000,
-      commands: approved,
-    });
+    const next = step(started, T0 + 6000, { commands: approved });
     expect(next.status.message).toBe("batch 2 of 4 passed; waiting for approval of batch 3");
   });
 
   it("pauseBetweenBatches: nextBatchAt and a wake-up, then the next batch starts", () => {
-    const fleet = new TestFleet(6).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 2 }], pauseBetweenBatches: "10m" });
-    let decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 6),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(6, spec);
+    let decision = start();
     fleet.agentsReport(T0 + 1000);
-    decision = evaluate(fleet, { spec, revision: 2, previous: decision.status, nowMs: T0 + 2000 });
+    decision = step(decision, T0 + 2000);
     expect(decision.status).toMatchObject({
       phase: "Progressing",
       currentBatch: 1,
@@ -759,48 +553,28 @@ describe("planRollout - deployer controls", () => {
     });
     expect(decision.wakeAtMs).toBe(T0 + 2000 + 10 * MINUTE);
     expect(decision.transition).toBe(true);
-    const early = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 5 * MINUTE,
-    });
+    const early = step(decision, T0 + 5 * MINUTE);
     expect(early.status.currentBatch).toBe(1);
     expect(fleet.holding(early, 2)).toHaveLength(2);
-    const due = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: early.status,
-      nowMs: T0 + 2000 + 10 * MINUTE,
-    });
+    const due = step(early, T0 + 2000 + 10 * MINUTE);
     expect(due.status).toMatchObject({ phase: "Progressing", currentBatch: 2 });
     expect(due.status.nextBatchAt).toBeUndefined();
     expect(fleet.holding(due, 2)).toHaveLength(6);
   });
 
   it("paused: nothing new is assigned and no batch is judged; resuming restarts the running batch's clock", () => {
-    const fleet = new TestFleet(8).settle(1);
     const running = rolloutSpec({
       batches: [{ count: 4 }],
       maxUnavailable: { count: 1 },
       batchTimeout: "10m",
     });
+    const { fleet, start, step } = rolloutOver(8, running);
     const paused = rolloutSpec({ ...running, paused: true });
-    let decision = evaluate(fleet, {
-      spec: running,
-      revision: 2,
-      previous: completedStatus(1, 8),
-      nowMs: T0,
-    });
+    let decision = start();
     const given = fleet.holding(decision, 2);
     expect(given).toHaveLength(1);
     fleet.agentsReport(T0 + 1000);
-    decision = evaluate(fleet, {
-      spec: paused,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 2000,
-    });
+    decision = step(decision, T0 + 2000, { spec: paused });
     expect(decision.status.phase).toBe("Paused");
     expect(decision.status.message).toBe(
       "paused by a deployer (spec.rollout.paused); batch 1 of 2: 1 of 4 updated",
@@ -809,22 +583,12 @@ describe("planRollout - deployer controls", () => {
     expect(decision.wakeAtMs).toBeUndefined();
     expect(decision.transition).toBe(true);
     // Long past the timeout: still not judged.
-    const later = evaluate(fleet, {
-      spec: paused,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 60 * MINUTE,
-    });
+    const later = step(decision, T0 + 60 * MINUTE, { spec: paused });
     expect(later.status.phase).toBe("Paused");
     expect(later.status.batches[0]?.state).toBe("InProgress");
     expect(later.transition).toBe(false);
 
-    const resumed = evaluate(fleet, {
-      spec: running,
-      revision: 2,
-      previous: later.status,
-      nowMs: T0 + 61 * MINUTE,
-    });
+    const resumed = step(later, T0 + 61 * MINUTE);
     expect(resumed.status.phase).toBe("Progressing");
     expect(resumed.status.batches[0]?.startedAt).toBe(kubeTime(T0 + 61 * MINUTE));
     expect(resumed.wakeAtMs).toBe(T0 + 71 * MINUTE);
@@ -832,22 +596,12 @@ describe("planRollout - deployer controls", () => {
   });
 
   it("a new revision arriving paused starts nothing; devices on the abandoned revision go back to stable", () => {
-    const fleet = new TestFleet(8).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 4 }] });
-    const rolling = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 8),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(8, spec);
+    const rolling = start();
     expect(fleet.holding(rolling, 2)).toHaveLength(4);
     const paused = rolloutSpec({ batches: [{ count: 4 }], paused: true });
-    const decision = evaluate(fleet, {
-      spec: paused,
-      revision: 3,
-      previous: rolling.status,
-      nowMs: T0 + 1000,
-    });
+    const decision = step(rolling, T0 + 1000, { spec: paused, revision: 3 });
     expect(decision.status).toMatchObject({
       phase: "Paused",
       revision: 3,
@@ -856,12 +610,7 @@ describe("planRollout - deployer controls", () => {
     });
     expect(decision.status.batches[0]?.state).toBe("Pending");
     expect(fleet.holding(decision, 1)).toHaveLength(8);
-    const resumed = evaluate(fleet, {
-      spec,
-      revision: 3,
-      previous: decision.status,
-      nowMs: T0 + 2000,
-    });
+    const resumed = step(decision, T0 + 2000, { revision: 3 });
     expect(resumed.status.batches[0]).toMatchObject({
       state: "InProgress",
       startedAt: kubeTime(T0 + 2000),
@@ -870,33 +619,16 @@ describe("planRollout - deployer controls", () => {
   });
 
   it("a rollback command for the target revision rolls back with reason RollbackRequested", () => {
-    const fleet = new TestFleet(10).settle(1);
     const spec = rolloutSpec({ batches: [{ count: 3 }, { count: 3 }] });
-    let decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 10),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(10, spec);
+    let decision = start();
     fleet.agentsReport(T0 + 1000);
-    decision = evaluate(fleet, { spec, revision: 2, previous: decision.status, nowMs: T0 + 2000 });
+    decision = step(decision, T0 + 2000);
     expect(decision.status.currentBatch).toBe(2);
     // A command naming another revision is stale.
-    const stale = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: decision.status,
-      nowMs: T0 + 3000,
-      commands: { rollback: 1 },
-    });
+    const stale = step(decision, T0 + 3000, { commands: { rollback: 1 } });
     expect(stale.status.phase).toBe("Progressing");
-    const rolled = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: stale.status,
-      nowMs: T0 + 4000,
-      commands: { rollback: 2 },
-    });
+    const rolled = step(stale, T0 + 4000, { commands: { rollback: 2 } });
     expect(rolled.status.phase).toBe("RolledBack");
     expect(rolled.status.failure).toMatchObject({
       reason: "RollbackRequested",
@@ -927,20 +659,15 @@ describe("planRollout - deployer controls", () => {
 
 describe("planRollout - scale", () => {
   it("50,000 devices: batches, prefix rule and counts are right", () => {
-    const fleet = new TestFleet(50_000, "d").settle(1);
     const spec = rolloutSpec({
       batches: [{ percentage: 1 }, { percentage: 10 }, { percentage: 50 }],
     });
-    let decision = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(1, 50_000),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(50_000, spec, "d");
+    let decision = start();
     expect(decision.status.batches.map((b) => b.devices)).toEqual([500, 5000, 25_000, 19_500]);
     expect(fleet.holding(decision, 2)).toHaveLength(500);
     fleet.agentsReport(T0 + 1000);
-    decision = evaluate(fleet, { spec, revision: 2, previous: decision.status, nowMs: T0 + 2000 });
+    decision = step(decision, T0 + 2000);
     expect(decision.status).toMatchObject({ currentBatch: 2, phase: "Progressing" });
     expect(decision.status.batches[0]).toMatchObject({ state: "Succeeded", updated: 500 });
     expect(fleet.holding(decision, 2)).toHaveLength(5500);

@@ -158,6 +158,39 @@ function spec(devices: string[], tag: string, rollout?: RolloutSpecInput): Deplo
 const count = (held: Record<string, number | undefined>, revision: number): number =>
   Object.values(held).filter((r) => r === revision).length;
 
+/**
+ * Runs a case on a CR whose simulated devices all run revision 1 (image 1.0, no rollout
+ * settings); the agents stop when the case ends, whatever its outcome.
+ */
+async function onRevisionOne(
+  name: string,
+  devices: string[],
+  body: (fleet: SimulatedFleet) => Promise<void>,
+): Promise<void> {
+  const fleet = new SimulatedFleet(name, devices);
+  try {
+    await cluster.create(namespace, name, spec(devices, "1.0"));
+    await waitRunning(name, devices);
+    await body(fleet);
+  } finally {
+    fleet.stop();
+  }
+}
+
+/** A new revision of the CR: image `tag`, with these rollout settings. */
+const upgrade = async (
+  name: string,
+  devices: string[],
+  tag: string,
+  rollout?: RolloutSpecInput,
+): Promise<void> => {
+  await cluster.patchSpec(namespace, name, spec(devices, tag, rollout));
+};
+
+/** Waits until `n` of the fleet's devices hold an entry of `revision`. */
+const waitHolding = (fleet: SimulatedFleet, revision: number, n: number, what: string) =>
+  waitUntil(async () => count(await fleet.held(), revision) === n, { what, timeoutMs: 20_000 });
+
 beforeAll(async () => {
   cluster = await Cluster.connect();
   kv = await Kv.connect();
@@ -178,11 +211,8 @@ describe("rollout wiring - against the real platform", () => {
   it("batches - each transition is in status.rollout before any device gets its entry; heartbeats move it to Completed", async () => {
     const name = "staged";
     const devices = devicesOf("st", 4);
-    const fleet = new SimulatedFleet(name, devices);
-    try {
-      await cluster.create(namespace, name, spec(devices, "1.0"));
-      // No spec.rollout and no stable revision yet: everyone at once, Completed.
-      await waitRunning(name, devices);
+    // No spec.rollout and no stable revision yet: everyone at once, Completed.
+    await onRevisionOne(name, devices, async (fleet) => {
       expect(count(await fleet.held(), 1)).toBe(4);
 
       // Every entry of revision 2 that appears in KV must already be recorded.
@@ -202,15 +232,11 @@ describe("rollout wiring - against the real platform", () => {
         }
       })();
 
-      await cluster.patchSpec(
-        namespace,
-        name,
-        spec(devices, "1.1", {
-          batches: [{ count: 1 }],
-          successThreshold: 100,
-          batchTimeout: "1m",
-        }),
-      );
+      await upgrade(name, devices, "1.1", {
+        batches: [{ count: 1 }],
+        successThreshold: 100,
+        batchTimeout: "1m",
+      });
       const done = await waitForRollout(
         name,
         "revision 2 Completed",
@@ -239,28 +265,19 @@ describe("rollout wiring - against the real platform", () => {
         [1, cr?.metadata.uid],
         [2, cr?.metadata.uid],
       ]);
-    } finally {
-      fleet.stop();
-    }
+    });
   });
 
   it("rollback - a failed device in batch 1 puts it back on the stable revision; Degraded RolloutFailed names it", async () => {
     const name = "bad-image";
     const devices = devicesOf("bi", 3);
-    const fleet = new SimulatedFleet(name, devices);
-    try {
-      await cluster.create(namespace, name, spec(devices, "1.0"));
-      await waitRunning(name, devices);
+    await onRevisionOne(name, devices, async (fleet) => {
       fleet.broken.add("9.9");
-      await cluster.patchSpec(
-        namespace,
-        name,
-        spec(devices, "9.9", {
-          batches: [{ count: 1 }],
-          successThreshold: 100,
-          onFailure: "rollback",
-        }),
-      );
+      await upgrade(name, devices, "9.9", {
+        batches: [{ count: 1 }],
+        successThreshold: 100,
+        onFailure: "rollback",
+      });
       const rolledBack = await waitForRollout(name, "RolledBack", (r) => r.phase === "RolledBack");
       expect(rolledBack).toMatchObject({
         revision: 2,
@@ -270,10 +287,7 @@ describe("rollout wiring - against the real platform", () => {
       const failed = rolledBack.failure?.devices[0];
       expect(failed?.message).toContain("localhost/fleet-nginx:9.9 not found");
       // Every device is back on (or never left) revision 1.
-      await waitUntil(async () => count(await fleet.held(), 1) === 3, {
-        what: "all on the stable revision again",
-        timeoutMs: 20_000,
-      });
+      await waitHolding(fleet, 1, 3, "all on the stable revision again");
       await waitUntil(
         async () => {
           const degraded = (await cluster.get(namespace, name))?.status?.conditions.find(
@@ -288,48 +302,27 @@ describe("rollout wiring - against the real platform", () => {
         },
         { what: "Degraded RolloutFailed naming the device and its error", timeoutMs: 20_000 },
       );
-    } finally {
-      fleet.stop();
-    }
+    });
   });
 
   it("timeout - a batch whose devices never report the new revision (older agents) times out and rolls back", async () => {
     const name = "timeout";
     const devices = devicesOf("to", 2);
-    const fleet = new SimulatedFleet(name, devices);
-    try {
-      await cluster.create(namespace, name, spec(devices, "1.0"));
-      await waitRunning(name, devices);
+    await onRevisionOne(name, devices, async (fleet) => {
       // Agents from before revisions: Running, but never "on revision 2".
       for (const device of devices) fleet.legacy.add(device);
-      await cluster.patchSpec(
-        namespace,
-        name,
-        spec(devices, "1.1", { batches: [{ count: 1 }], batchTimeout: "3s" }),
-      );
+      await upgrade(name, devices, "1.1", { batches: [{ count: 1 }], batchTimeout: "3s" });
       const timedOut = await waitForRollout(name, "BatchTimedOut", (r) => r.phase === "RolledBack");
       expect(timedOut.failure?.reason).toBe("BatchTimedOut");
-      await waitUntil(async () => count(await fleet.held(), 1) === 2, {
-        what: "both back on revision 1",
-        timeoutMs: 20_000,
-      });
-    } finally {
-      fleet.stop();
-    }
+      await waitHolding(fleet, 1, 2, "both back on revision 1");
+    });
   });
 
   it("timers - the next batch starts when pauseBetweenBatches ends, with no heartbeat or status change to wake the CR", async () => {
     const name = "paused-between";
     const devices = devicesOf("pb", 2);
-    const fleet = new SimulatedFleet(name, devices);
-    try {
-      await cluster.create(namespace, name, spec(devices, "1.0"));
-      await waitRunning(name, devices);
-      await cluster.patchSpec(
-        namespace,
-        name,
-        spec(devices, "1.1", { batches: [{ count: 1 }], pauseBetweenBatches: "5s" }),
-      );
+    await onRevisionOne(name, devices, async (fleet) => {
+      await upgrade(name, devices, "1.1", { batches: [{ count: 1 }], pauseBetweenBatches: "5s" });
       const pausing = await waitForRollout(
         name,
         "batch 1 passed, waiting for the pause to end",
@@ -347,23 +340,14 @@ describe("rollout wiring - against the real platform", () => {
         Date.parse(pausing.nextBatchAt ?? "") - 1000,
       );
       expect(count(await fleet.held(), 2)).toBe(2);
-    } finally {
-      fleet.stop();
-    }
+    });
   });
 
   it("approval and restart - waits for approval, survives an operator restart without rewriting, goes on when approved", async () => {
     const name = "manual";
     const devices = devicesOf("ma", 3);
-    const fleet = new SimulatedFleet(name, devices);
-    try {
-      await cluster.create(namespace, name, spec(devices, "1.0"));
-      await waitRunning(name, devices);
-      await cluster.patchSpec(
-        namespace,
-        name,
-        spec(devices, "1.1", { batches: [{ count: 1 }], approval: "manual" }),
-      );
+    await onRevisionOne(name, devices, async (fleet) => {
+      await upgrade(name, devices, "1.1", { batches: [{ count: 1 }], approval: "manual" });
       await waitForRollout(
         name,
         "batch 1 done, waiting for approval",
@@ -403,17 +387,12 @@ describe("rollout wiring - against the real platform", () => {
         "Completed after approval",
         (r) => r.revision === 2 && r.phase === "Completed",
       );
-      await waitUntil(async () => count(await fleet.held(), 2) === 3, {
-        what: "all on revision 2",
-        timeoutMs: 20_000,
-      });
+      await waitHolding(fleet, 2, 3, "all on revision 2");
       await waitUntil(async () => (await operator.metric("iot_operator_rollouts_active")) === 0, {
         what: "no rollout active any more",
         timeoutMs: 10_000,
       });
-    } finally {
-      fleet.stop();
-    }
+    });
   });
 
   it("deletion - a deleted CR's entries and revisions go before its finalizer is released", async () => {
@@ -421,7 +400,7 @@ describe("rollout wiring - against the real platform", () => {
     const devices = devicesOf("de", 2);
     await cluster.create(namespace, name, spec(devices, "1.0"));
     await waitForRollout(name, "revision 1 Completed", (r) => r.phase === "Completed");
-    await cluster.patchSpec(namespace, name, spec(devices, "1.1"));
+    await upgrade(name, devices, "1.1");
     await waitForRollout(name, "revision 2 Completed", (r) => r.revision === 2);
     expect((await revisions.listOf(namespace, name)).map((r) => r.revision)).toEqual([1, 2]);
     await cluster.delete(namespace, name);

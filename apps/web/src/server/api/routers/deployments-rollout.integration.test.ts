@@ -62,6 +62,13 @@ async function reportRollout(phase: RolloutPhase, states: BatchState[]): Promise
 const annotations = async (): Promise<Record<string, string> | undefined> =>
   (await admin.get(namespace, name)).metadata?.annotations;
 
+/** The deployments router as this user signed in to the dashboard. */
+const deploymentsAs = (user: SignedInUser) => createCaller({ user, services }).deployments;
+
+/** Approves a batch of the rollout as this user: batch 2 of revision 2 unless told. */
+const approve = (user: SignedInUser, revision = 2, batch = 2) =>
+  deploymentsAs(user).approveBatch({ namespace, name, revision, batch });
+
 beforeAll(async () => {
   const kc = await kubeConfigFor("admin");
   await installCrd(kc, pino({ level: "silent" }), 30_000);
@@ -74,9 +81,9 @@ beforeAll(async () => {
   services = {
     deploymentsAs: (user) => deploymentsApi(userConfiguration(dashboard, user)),
   } as Partial<Services> as Services;
-  const deployer = createCaller({ user: alice, services });
-  await deployer.deployments.create({ namespace, name, spec: withRollout });
-  await deployer.deployments.create({
+  const deployer = deploymentsAs(alice);
+  await deployer.create({ namespace, name, spec: withRollout });
+  await deployer.create({
     namespace,
     name: plain,
     spec: { targetDevices: ["pi-1"], score },
@@ -90,14 +97,7 @@ afterAll(async () => {
 
 describe("web routers - rollout commands as the signed-in user", () => {
   it("refuses to approve before the operator reported a rollout", async () => {
-    const error = await rejection(
-      createCaller({ user: alice, services }).deployments.approveBatch({
-        namespace,
-        name,
-        revision: 2,
-        batch: 2,
-      }),
-    );
+    const error = await rejection(approve(alice));
     expect(error.code).toBe("PRECONDITION_FAILED");
     expect(error.message).toBe(
       `deployment "${name}" in namespace "default" has no rollout yet: the operator has not reported one`,
@@ -106,14 +106,7 @@ describe("web routers - rollout commands as the signed-in user", () => {
 
   it("forbids a viewer to approve, naming RBAC, and patches nothing", async () => {
     await reportRollout("WaitingForApproval", ["Succeeded", "Pending"]);
-    const error = await rejection(
-      createCaller({ user: bob, services }).deployments.approveBatch({
-        namespace,
-        name,
-        revision: 2,
-        batch: 2,
-      }),
-    );
+    const error = await rejection(approve(bob));
     expect(error.code).toBe("FORBIDDEN");
     expect(error.message).toBe(
       `You may not update deployment "${name}" in namespace "default" (Kubernetes RBAC)`,
@@ -122,40 +115,23 @@ describe("web routers - rollout commands as the signed-in user", () => {
   });
 
   it("refuses a stale revision or another batch than the one waiting", async () => {
-    const deployer = createCaller({ user: alice, services }).deployments;
-    const stale = await rejection(
-      deployer.approveBatch({ namespace, name, revision: 1, batch: 2 }),
-    );
+    const stale = await rejection(approve(alice, 1, 2));
     expect(stale.code).toBe("CONFLICT");
     expect(stale.message).toMatch(/moved on to revision 2 \(you acted on revision 1\)/);
-    const other = await rejection(
-      deployer.approveBatch({ namespace, name, revision: 2, batch: 3 }),
-    );
+    const other = await rejection(approve(alice, 2, 3));
     expect(other.code).toBe("CONFLICT");
     expect((await annotations())?.[ROLLOUT_APPROVE_ANNOTATION]).toBeUndefined();
   });
 
   it("lets a deployer approve the waiting batch: the annotation names revision and batch", async () => {
-    const updated = await createCaller({ user: alice, services }).deployments.approveBatch({
-      namespace,
-      name,
-      revision: 2,
-      batch: 2,
-    });
+    const updated = await approve(alice);
     expect(updated.metadata.annotations?.[ROLLOUT_APPROVE_ANNOTATION]).toBe("2/2");
     expect((await annotations())?.[ROLLOUT_APPROVE_ANNOTATION]).toBe("2/2");
   });
 
   it("refuses to approve while a batch runs, saying where the rollout is", async () => {
     await reportRollout("Progressing", ["Succeeded", "InProgress"]);
-    const error = await rejection(
-      createCaller({ user: alice, services }).deployments.approveBatch({
-        namespace,
-        name,
-        revision: 2,
-        batch: 2,
-      }),
-    );
+    const error = await rejection(approve(alice));
     expect(error.code).toBe("PRECONDITION_FAILED");
     expect(error.message).toBe(
       "nothing to approve: the rollout of revision 2 is Progressing (batch 1 of 2: 1 of 1 updated)",
@@ -163,13 +139,13 @@ describe("web routers - rollout commands as the signed-in user", () => {
   });
 
   it("pauses and resumes through spec.rollout.paused", async () => {
-    const deployer = createCaller({ user: alice, services }).deployments;
+    const deployer = deploymentsAs(alice);
     await deployer.pauseRollout({ namespace, name, paused: true });
     expect((await admin.get(namespace, name)).spec).toMatchObject({ rollout: { paused: true } });
     await deployer.pauseRollout({ namespace, name, paused: false });
     expect((await admin.get(namespace, name)).spec).toMatchObject({ rollout: { paused: false } });
     const viewer = await rejection(
-      createCaller({ user: bob, services }).deployments.pauseRollout({
+      deploymentsAs(bob).pauseRollout({
         namespace,
         name,
         paused: true,
@@ -180,7 +156,7 @@ describe("web routers - rollout commands as the signed-in user", () => {
 
   it("refuses to pause a deployment without rollout settings", async () => {
     const error = await rejection(
-      createCaller({ user: alice, services }).deployments.pauseRollout({
+      deploymentsAs(alice).pauseRollout({
         namespace,
         name: plain,
         paused: true,
@@ -192,7 +168,7 @@ describe("web routers - rollout commands as the signed-in user", () => {
   });
 
   it("rolls back the running revision, and refuses once it is over", async () => {
-    const deployer = createCaller({ user: alice, services }).deployments;
+    const deployer = deploymentsAs(alice);
     await deployer.rollback({ namespace, name, revision: 2 });
     expect((await annotations())?.[ROLLOUT_ROLLBACK_ANNOTATION]).toBe("2");
     await reportRollout("RolledBack", ["Failed", "Pending"]);
