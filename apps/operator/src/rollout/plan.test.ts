@@ -27,22 +27,26 @@ function evaluate(fleet: TestFleet, step: Step): RolloutDecision {
 
 interface Rollout {
   fleet: TestFleet;
-  /** The first evaluation: revision 2 at T0, after revision 1 completed on every device. */
+  /** The first evaluation: revision 2 at T0, after the stable revision completed on every device. */
   start: (changes?: Partial<Step>) => RolloutDecision;
   /** The next evaluation, at `nowMs` after `previous`: revision 2 and the same spec unless changed. */
   step: (previous: RolloutDecision, nowMs: number, changes?: Partial<Step>) => RolloutDecision;
 }
 
-/** Revision 2 rolling out with `spec` over `size` devices that all run the stable revision 1. */
-function rolloutOver(size: number, spec: RolloutSpec | undefined, prefix?: string): Rollout {
-  const fleet = new TestFleet(size, prefix).settle(1);
+/** Revision 2 rolling out with `spec` over `size` devices that all run the stable revision (1). */
+function rolloutOver(
+  size: number,
+  spec: RolloutSpec | undefined,
+  { stable = 1, prefix }: { stable?: number; prefix?: string } = {},
+): Rollout {
+  const fleet = new TestFleet(size, prefix).settle(stable);
   return {
     fleet,
     start: (changes = {}) =>
       evaluate(fleet, {
         spec,
         revision: 2,
-        previous: completedStatus(1, size),
+        previous: completedStatus(stable, size),
         nowMs: T0,
         ...changes,
       }),
@@ -86,21 +90,11 @@ describe("planRollout - given at once", () => {
   });
 
   it("the spec reverted to the stable revision's score: Completed at once, every device on stable", () => {
-    const fleet = new TestFleet(10).settle(2);
     const spec = rolloutSpec({ batches: [{ count: 3 }] });
-    const rolling = evaluate(fleet, {
-      spec,
-      revision: 3,
-      previous: completedStatus(2, 10),
-      nowMs: T0,
-    });
+    const { fleet, start, step } = rolloutOver(10, spec, { stable: 2 });
+    const rolling = start({ revision: 3 });
     expect(fleet.holding(rolling, 3)).toHaveLength(3);
-    const reverted = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: rolling.status,
-      nowMs: T0 + MINUTE,
-    });
+    const reverted = step(rolling, T0 + MINUTE);
     expect(reverted.status).toMatchObject({ phase: "Completed", revision: 2, stableRevision: 2 });
     expect(fleet.holding(reverted, 2)).toHaveLength(10);
     expect(reverted.status.message).toContain("back to the stable revision 2");
@@ -643,15 +637,9 @@ describe("planRollout - deployer controls", () => {
   });
 
   it("a rollback command does nothing once the revision completed", () => {
-    const fleet = new TestFleet(3).settle(2);
     const spec = rolloutSpec({ batches: [{ count: 1 }] });
-    const done = evaluate(fleet, {
-      spec,
-      revision: 2,
-      previous: completedStatus(2, 3),
-      nowMs: T0,
-      commands: { rollback: 2 },
-    });
+    const { fleet, start } = rolloutOver(3, spec, { stable: 2 });
+    const done = start({ commands: { rollback: 2 } });
     expect(done.status.phase).toBe("Completed");
     expect(fleet.holding(done, 2)).toHaveLength(3);
   });
@@ -662,7 +650,7 @@ describe("planRollout - scale", () => {
     const spec = rolloutSpec({
       batches: [{ percentage: 1 }, { percentage: 10 }, { percentage: 50 }],
     });
-    const { fleet, start, step } = rolloutOver(50_000, spec, "d");
+    const { fleet, start, step } = rolloutOver(50_000, spec, { prefix: "d" });
     let decision = start();
     expect(decision.status.batches.map((b) => b.devices)).toEqual([500, 5000, 25_000, 19_500]);
     expect(fleet.holding(decision, 2)).toHaveLength(500);
