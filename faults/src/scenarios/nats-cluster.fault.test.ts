@@ -1,9 +1,15 @@
 // NATS faults under load, on three nodes with R3 buckets: the node leading
-// desired-state killed during a burst of 30 applies and restarted, and
-// desired-state's JetStream leader stepped down while Deployments are being
-// upgraded. After each: CRs, KV, containers and status agree, no write was
-// lost and none applied twice (FaultWorld.expectConsistent).
-import { waitUntil } from "@fleet/local-platform/testing";
+// desired-state killed during a burst of 30 applies and restarted, the node
+// holding a device's desired-state watch killed while the device stays
+// connected to another node, and desired-state's JetStream leader stepped
+// down while Deployments are being upgraded. After each: CRs, KV, containers
+// and status agree, no write was lost and none applied twice
+// (FaultWorld.expectConsistent).
+import { BUCKET_DESIRED_STATE, desiredStateKey } from "@fleet/contracts";
+import { platformConnection, waitUntil } from "@fleet/local-platform/testing";
+import { deploymentContainers } from "@fleet/operator/testing/fleet";
+import { jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DESIRED_STATE_STREAM,
@@ -46,6 +52,59 @@ function plans(w: FaultWorld, prefix: string, count: number): Map<string, Deploy
   return plans;
 }
 
+/** The node that holds `device`'s desired-state watch: the server of its bound consumer on the device's keys. */
+async function watchNode(admin: NatsConnection, device: string): Promise<string | undefined> {
+  const filter = `$KV.${BUCKET_DESIRED_STATE}.${device}.>`;
+  const jsm = await jetstreamManager(admin);
+  for await (const consumer of jsm.consumers.list(DESIRED_STATE_STREAM)) {
+    const { filter_subject: one, filter_subjects: many } = consumer.config;
+    const filters = many ?? (one === undefined ? [] : [one]);
+    // Orphans of earlier watches (no subscriber since a reconnect) are not push-bound.
+    if (consumer.push_bound && filters.includes(filter)) return consumer.cluster?.leader;
+  }
+  return undefined;
+}
+
+/** The node `device`'s agent is connected to: each node's /connz lists only its own clients. */
+async function clientNode(device: string): Promise<string | undefined> {
+  for (const node of (await platformConnection()).natsNodes) {
+    const res = await fetch(`${node.monitorUrl}/connz?limit=4096`);
+    const connz = (await res.json()) as { connections?: { name?: string }[] };
+    if (connz.connections?.some((c) => c.name === `iot-agent-${device}`)) return node.serverName;
+  }
+  return undefined;
+}
+
+/**
+ * A real device whose watch lives on another node than its connection, and
+ * that node: killing it leaves the device connected, so nothing but the
+ * watch's own liveness check can notice.
+ */
+async function deviceWatchedFromAfar(w: FaultWorld): Promise<{ device: string; node: string }> {
+  let found: { device: string; node: string } | undefined;
+  const seen: string[] = [];
+  await waitUntil(
+    async () => {
+      seen.length = 0;
+      for (const device of w.realDevices) {
+        const [node, client] = [await watchNode(w.admin, device), await clientNode(device)];
+        seen.push(`${device}: watch on ${node}, connected to ${client}`);
+        if (node !== undefined && client !== undefined && node !== client) found = { device, node };
+      }
+      return found !== undefined;
+    },
+    {
+      what: "a real device whose desired-state watch is on another node than its connection",
+      timeoutMs: 30_000,
+      get hint() {
+        return seen.join("; ");
+      },
+    },
+  );
+  if (found === undefined) throw new Error("no device watched from another node");
+  return found;
+}
+
 describe("faults - NATS cluster", () => {
   it("node kill - the node leading desired-state killed during a burst of 30 applies, then restarted: every apply lands once", async () => {
     const w = started();
@@ -74,6 +133,35 @@ describe("faults - NATS cluster", () => {
     measure("NATS node restarted -> its desired-state replica current", restartedAt);
     await w.expectConsistent();
     measure("NATS node restarted -> world consistent", restartedAt);
+  });
+
+  it("watch node kill - the node holding a device's desired-state watch dies, the device stays connected to another: its next entry still runs promptly", async () => {
+    const w = started();
+    const { device, node } = await deviceWatchedFromAfar(w);
+    const name = "watched";
+    const key = desiredStateKey({ device, namespace: w.namespace, name });
+    const killedAt = performance.now();
+    await killNatsNode(node);
+    await w.load.apply(name, { devices: [device], version: 1 });
+    await waitUntil(async () => (await w.kv.value(key)) !== undefined, {
+      what: `${key} in KV`,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    measure("watch node killed -> the device's new entry in KV", killedAt);
+    // nats.js notices a dead consumer after two missed 30 s heartbeats: a device waited 50-60 s.
+    await waitUntil(
+      async () =>
+        (await deploymentContainers(w.podmanSocket, device, key)).some(
+          (c) => c.state === "running",
+        ),
+      { what: `${key} running on ${device} after its watch's node died`, timeoutMs: 30_000 },
+    );
+    measure("watch node killed -> the device's new entry running", killedAt);
+
+    await startNatsNode(node);
+    await replicasCurrent(w.admin, DESIRED_STATE_STREAM);
+    await w.expectConsistent();
   });
 
   it("leader step-down - desired-state's JetStream leader steps down while Deployments are upgraded: nothing lost or doubled", async () => {

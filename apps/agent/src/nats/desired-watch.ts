@@ -1,20 +1,29 @@
 // Watches this device's desired-state keys with ONE wildcard filter
 // (`<device>.>`): the latest value of each key first, then live updates.
-// Each (re)start replays the KV from scratch, so after an outage or a reboot
-// the KV is the source of truth; keys it no longer has are dropped once the
-// replay is complete.
+// Each (re)start replays the KV from scratch, so after an outage, a reboot or
+// a lost consumer the KV is the source of truth; keys it no longer has are
+// dropped once the replay is complete, and an unchanged entry replayed changes
+// nothing on the device (the reconciler compares what it applied).
 //
 // It is the KV watch of @nats-io/kv, built from the same public JetStream
-// parts (an ordered push consumer, last value per subject, on the device's own
-// keys) because a device may not ask for consumer info: the KV client's
-// `keys()` needs it, and its `watch()` keeps the replay size to itself, so an
-// empty replay would never be known to be complete.
+// parts (desired-consumer.ts) because a device may not ask for consumer info:
+// the KV client's `keys()` needs it, and its `watch()` keeps the replay size to
+// itself, so an empty replay would never be known to be complete. And the
+// watch must notice a consumer that is gone although the connection is not
+// (its NATS node died): after two missed 5 s heartbeats it reopens.
 import { setTimeout as delay } from "node:timers/promises";
-import { BUCKET_DESIRED_STATE, deviceDesiredStateFilter } from "@fleet/contracts";
+import { deviceDesiredStateFilter } from "@fleet/contracts";
 import { Backoff } from "@fleet/runtime";
-import { DeliverPolicy, type JetStreamClient, type PushConsumer } from "@nats-io/jetstream";
+import type { ConsumerMessages, JetStreamClient } from "@nats-io/jetstream";
 import { messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
+import {
+  DESIRED_STATE_SUBJECT_PREFIX,
+  openDesiredStateConsumer,
+  WATCH_HEARTBEAT_MS,
+} from "./desired-consumer.js";
+
+export { openDesiredStateConsumer } from "./desired-consumer.js";
 
 export interface WatchHandlers {
   snapshotStarted: () => void;
@@ -24,21 +33,8 @@ export interface WatchHandlers {
   delete: (key: string) => void;
 }
 
-const STREAM = `KV_${BUCKET_DESIRED_STATE}`;
-const SUBJECT_PREFIX = `$KV.${BUCKET_DESIRED_STATE}.`;
 /** The header the KV client sets on a delete (`DEL`) or purge (`PURGE`). */
 const KV_OPERATION = "KV-Operation";
-
-/** An ordered consumer of the latest value of each of the device's keys; its info from creation counts them. */
-export function openDesiredStateConsumer(
-  js: JetStreamClient,
-  device: string,
-): Promise<PushConsumer> {
-  return js.consumers.getPushConsumer(STREAM, {
-    filter_subjects: `${SUBJECT_PREFIX}${deviceDesiredStateFilter(device)}`,
-    deliver_policy: DeliverPolicy.LastPerSubject,
-  });
-}
 
 export class DesiredStateWatch {
   readonly #device: string;
@@ -71,7 +67,9 @@ export class DesiredStateWatch {
     const backoff = new Backoff({ initialMs: 500, maxMs: 15_000 });
     while (generation === this.#generation) {
       try {
-        await this.#watchOnce(js, generation);
+        await this.#watchOnce(js, generation, () => {
+          backoff.reset();
+        });
         if (generation !== this.#generation) return;
         this.#logger.warn({ filter: this.#filter }, "desired-state watch ended; restarting");
       } catch (error) {
@@ -85,7 +83,12 @@ export class DesiredStateWatch {
     }
   }
 
-  async #watchOnce(js: JetStreamClient, generation: number): Promise<void> {
+  /** One consumer, until it ends or is lost; `established` whenever it delivers or beats. */
+  async #watchOnce(
+    js: JetStreamClient,
+    generation: number,
+    established: () => void,
+  ): Promise<void> {
     const consumer = await openDesiredStateConsumer(js, this.#device);
     // The consumer's info from its creation (no request): how many values the replay holds.
     const { num_pending: replaySize } = await consumer.info(true);
@@ -97,6 +100,7 @@ export class DesiredStateWatch {
     this.#stopCurrent = () => {
       void messages.close();
     };
+    const lost = watchLiveness(messages, established);
     this.#handlers.snapshotStarted();
     let delivered = 0;
     const completeAfter = (): void => {
@@ -104,13 +108,50 @@ export class DesiredStateWatch {
     };
     completeAfter();
     this.#logger.info({ filter: this.#filter }, "watching desired state");
-    for await (const message of messages) {
-      const key = message.subject.slice(SUBJECT_PREFIX.length);
-      const operation = message.headers?.get(KV_OPERATION) ?? "";
-      if (operation === "DEL" || operation === "PURGE") this.#handlers.delete(key);
-      else this.#handlers.put(key, message.data);
-      delivered += 1;
-      completeAfter();
+    try {
+      for await (const message of messages) {
+        // Ordered, as nats.js's ordered consumer checks: a message lost on the way is a gap in
+        // the consumer's own sequence, and only a new consumer (a new replay) can fill it.
+        if (message.info.deliverySequence !== delivered + 1)
+          throw new Error(
+            `desired-state watch lost a message: got delivery ${message.info.deliverySequence} after ${delivered}`,
+          );
+        established();
+        const key = message.subject.slice(DESIRED_STATE_SUBJECT_PREFIX.length);
+        const operation = message.headers?.get(KV_OPERATION) ?? "";
+        if (operation === "DEL" || operation === "PURGE") this.#handlers.delete(key);
+        else this.#handlers.put(key, message.data);
+        delivered += 1;
+        completeAfter();
+      }
+    } finally {
+      // Also when a gap ends it: the consumer is given up (the server removes it once idle).
+      void messages.close();
     }
+    const reason = lost();
+    if (reason !== undefined && generation === this.#generation) throw new Error(reason);
   }
+}
+
+/**
+ * Follows the messages' status: each heartbeat calls `established`; two
+ * missed heartbeats (the consumer, or its NATS node, is gone while the
+ * connection is up) close the messages. Returns what ended them, if it was that.
+ */
+function watchLiveness(
+  messages: ConsumerMessages,
+  established: () => void,
+): () => string | undefined {
+  let reason: string | undefined;
+  void (async () => {
+    for await (const status of messages.status()) {
+      if (status.type === "heartbeat" || status.type === "flow_control") established();
+      else if (status.type === "heartbeats_missed") {
+        reason = `no heartbeat from its consumer for ${(status.count * WATCH_HEARTBEAT_MS) / 1000} s (its NATS node is gone?)`;
+        void messages.close();
+        return;
+      }
+    }
+  })();
+  return () => reason;
 }
