@@ -76,10 +76,19 @@ export async function installCrd(connection: PlatformConnection): Promise<void> 
 }
 
 /** Bundles the operator like its Containerfile does; returns the .mjs path. */
-export async function bundleOperator(): Promise<string> {
-  const outfile = join(await mkdtemp(join(tmpdir(), "bench-operator-")), "iot-operator.mjs");
+export function bundleOperator(): Promise<string> {
+  return bundleApp(OPERATOR_MAIN, "iot-operator");
+}
+
+/** Bundles the agent into one file as its build does for devices; returns the .mjs path. */
+export function bundleAgent(): Promise<string> {
+  return bundleApp(AGENT_MAIN, "iot-agent");
+}
+
+async function bundleApp(main: string, name: string): Promise<string> {
+  const outfile = join(await mkdtemp(join(tmpdir(), `bench-${name}-`)), `${name}.mjs`);
   await build({
-    entryPoints: [OPERATOR_MAIN],
+    entryPoints: [main],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -173,13 +182,13 @@ export function startAgent(
   dataDir: string,
   /** More node flags before the app, e.g. a preloaded module. */
   nodeFlags: string[] = [],
+  /** The agent's bundle (bundleAgent) to run with plain node, as devices do; its sources through tsx when unset. */
+  bundle?: string,
 ): Child {
   return spawn(
     [
       ...nodeFlags,
-      "--import",
-      "tsx",
-      AGENT_MAIN,
+      ...(bundle === undefined ? ["--import", "tsx", AGENT_MAIN] : [bundle]),
       `--credentials=${credentialsFile}`,
       `--podman-socket=${connection.podmanSocket}`,
       `--data-dir=${dataDir}`,

@@ -1,7 +1,8 @@
 // soak (on request only, not in `npm run bench`): BENCH_SOAK_MINUTES (30, or
 // --minutes) of churn across BENCH_SOAK_DEPLOYMENTS Deployments (20) and
 // BENCH_SOAK_DEVICES simulated devices (200), with the real operator (bundled,
-// as its image ships), one real agent on podman (in four of the Deployments),
+// as its image ships), one real agent on podman (its single-file bundle, as
+// devices run it; in four of the Deployments),
 // iot-identity, and the dashboard's production build serving a signed-in
 // viewer's pages. Every BENCH_SOAK_SAMPLE_SECONDS (10) it reads, for the
 // operator, the agent and the dashboard: RSS, open file descriptors (and
@@ -22,7 +23,13 @@ import type { BenchContext, Benchmark } from "../context.js";
 import { CheckFailedError } from "../errors.js";
 import { startIdentity } from "../identity-process.js";
 import { describeMachine } from "../machine.js";
-import { bundleOperator, installCrd, startAgent, startOperator } from "../processes.js";
+import {
+  bundleAgent,
+  bundleOperator,
+  installCrd,
+  startAgent,
+  startOperator,
+} from "../processes.js";
 import { runId } from "../spec.js";
 import { percentile, type Figure } from "../stats.js";
 import { startDashboard } from "../web-server.js";
@@ -68,10 +75,13 @@ export const soak: Benchmark = async (ctx) => {
   const provisioned = await provisionTestDevice(device, { labels: { [BENCH_LABEL]: id } });
   ctx.defer(() => provisioned.cleanup());
   const dataDir = await mkdtemp(join(tmpdir(), `bench-agent-${device}-`));
-  const agent = startAgent(ctx.connection, provisioned.credentialsFile, dataDir, [
-    "--import",
-    probes.module,
-  ]);
+  const agent = startAgent(
+    ctx.connection,
+    provisioned.credentialsFile,
+    dataDir,
+    ["--import", probes.module],
+    await bundleAgent(),
+  );
   ctx.defer(async () => {
     await agent.stop();
     await rm(dataDir, { recursive: true, force: true });

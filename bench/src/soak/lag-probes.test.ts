@@ -6,13 +6,17 @@ import { SoakSampler } from "./sampler.js";
 import { createLogger } from "../logger.js";
 
 let probes: LagProbes;
+/** Probes that force a full GC on every line. */
+let gcProbes: LagProbes;
 
 beforeAll(async () => {
   probes = await LagProbes.build(200);
+  gcProbes = await LagProbes.build(200, 1);
 });
 
 afterAll(async () => {
   await probes.remove();
+  await gcProbes.remove();
 });
 
 /** A node process with the probe preloaded that blocks its loop for `blockMs` once, then idles. */
@@ -36,13 +40,44 @@ describe("soak lag probe", () => {
     let worst = 0;
     const deadline = Date.now() + 2000;
     while (Date.now() < deadline) {
-      worst = Math.max(worst, (await probes.latest([pid]))?.maxMs ?? 0);
+      worst = Math.max(worst, (await probes.latest([pid])).lag?.maxMs ?? 0);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await child;
     // The 400 ms block shows (timer resolution taken off), far above an idle loop's.
     expect(worst).toBeGreaterThan(300);
-    expect(await probes.latest([999_999_999])).toBeUndefined();
+    expect(await probes.latest([999_999_999])).toEqual({});
+  });
+
+  it("soak lag probe - reports the V8 heap in use, and what a forced full GC leaves of it", async () => {
+    // 40 MB of garbage, then 30 MB kept: after a full GC the kept part remains, the garbage goes.
+    const child = execa(
+      process.execPath,
+      [
+        "--import",
+        gcProbes.module,
+        "-e",
+        `let junk = Array.from({ length: 40 }, () => new Array(128 * 1024).fill(1.5)); junk = null;
+         globalThis.kept = Array.from({ length: 30 }, () => new Array(128 * 1024).fill(2.5));
+         setTimeout(() => {}, 1500);`,
+      ],
+      { reject: false },
+    );
+    const pid = child.pid ?? 0;
+    let afterGc: number | undefined;
+    let used: number | undefined;
+    const deadline = Date.now() + 1400;
+    while (Date.now() < deadline && afterGc === undefined) {
+      const reading = await gcProbes.latest([pid]);
+      afterGc = reading.heapAfterGcMB;
+      used = reading.heapUsedMB ?? used;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await child;
+    expect(used).toBeGreaterThan(25);
+    // The kept 30 MB (each array 1 MB of doubles), not the 70 MB allocated.
+    expect(afterGc).toBeGreaterThan(28);
+    expect(afterGc).toBeLessThan(60);
   });
 
   it("soak lag probe - the process stops when its work ends: the probe keeps nothing alive", async () => {

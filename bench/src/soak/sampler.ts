@@ -1,5 +1,5 @@
 // The soak's sampling loop: every period, each measured process tree read
-// from /proc with its probe's event-loop delay, the machine's load, the churn
+// from /proc with its probe's event-loop delay and V8 heap, the machine's load, the churn
 // done so far, the dashboard's page times since the last sample, and the
 // operator's own prom-client lag as a cross-check.
 import { loadavg } from "node:os";
@@ -30,7 +30,7 @@ export interface SampledParts {
 async function sampleProcess(pid: number, probes: LagProbes): Promise<ProcessSample | null> {
   const tree = await readTree(pid);
   if (tree.pids.length === 0) return null;
-  const lag = await probes.latest(tree.pids);
+  const { lag, heapUsedMB, heapAfterGcMB } = await probes.latest(tree.pids);
   return {
     processes: tree.pids.length,
     rssMB: Math.round((tree.rssBytes / 1024 ** 2) * 10) / 10,
@@ -38,6 +38,8 @@ async function sampleProcess(pid: number, probes: LagProbes): Promise<ProcessSam
     sockets: tree.sockets,
     cpuSeconds: Math.round(tree.cpuSeconds * 100) / 100,
     ...(lag === undefined ? {} : { lagP50Ms: lag.p50Ms, lagP99Ms: lag.p99Ms, lagMaxMs: lag.maxMs }),
+    ...(heapUsedMB === undefined ? {} : { heapUsedMB }),
+    ...(heapAfterGcMB === undefined ? {} : { heapAfterGcMB }),
   };
 }
 

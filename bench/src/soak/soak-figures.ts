@@ -1,7 +1,7 @@
 // The soak's figures for the usual JSON lines and table: per process the end
-// value of RSS and descriptors (start, max and slopes in the note) and the
-// median event-loop p99; the churn, whether everything converged after it, and
-// the dashboard's page times.
+// value of RSS, of the heap after a full GC and of descriptors (start, max and
+// slopes in the note) and the median event-loop p99; the churn, whether
+// everything converged after it, and the dashboard's page times.
 import { latencyFigure, percentile, valueFigure, type Figure } from "../stats.js";
 import type { ChurnOperation } from "./churn.js";
 import type { Convergence } from "./convergence.js";
@@ -27,13 +27,20 @@ const sum = (counts: Record<string, number>): number =>
 export function soakFigures(o: SoakOutcome): Figure[] {
   const figures: Figure[] = [];
   for (const name of SOAK_PROCESSES) {
-    const { rssMB: rss, fds } = o.trends[name];
+    const { rssMB: rss, heapAfterGcMB: heap, fds } = o.trends[name];
     const lags = o.samples.flatMap((s) => s.processes[name]?.lagP99Ms ?? []);
     if (rss !== undefined)
       figures.push(
         valueFigure(`soak.${name}.rss`, rss.end, "MB", rss.n, {
           target: "flat",
           note: `start ${rss.start}, max ${rss.max}; slope ${String(rss.slopePerHour)} MB/h (second half ${String(rss.slopePerHourSecondHalf)} MB/h)`,
+        }),
+      );
+    if (heap !== undefined)
+      figures.push(
+        valueFigure(`soak.${name}.heap_after_gc`, heap.end, "MB", heap.n, {
+          target: "flat",
+          note: `V8 heap left by a forced full GC (once a minute): start ${heap.start}, max ${heap.max}; slope ${String(heap.slopePerHour)} MB/h (second half ${String(heap.slopePerHourSecondHalf)} MB/h)`,
         }),
       );
     if (fds !== undefined)

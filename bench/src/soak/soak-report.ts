@@ -12,6 +12,8 @@ const RESULTS = fileURLToPath(new URL("../../results/", import.meta.url));
 
 const UNITS: Record<(typeof SOAK_METRICS)[number], string> = {
   rssMB: "MB RSS",
+  heapUsedMB: "MB heap used",
+  heapAfterGcMB: "MB heap after GC",
   fds: "fds",
   sockets: "sockets",
   lagP99Ms: "ms lag p99",

@@ -17,6 +17,10 @@ export interface ProcessSample {
   lagP50Ms?: number;
   lagP99Ms?: number;
   lagMaxMs?: number;
+  /** V8 heap in use (the probe's last reading), MB. */
+  heapUsedMB?: number;
+  /** V8 heap left after the probe's latest forced full GC (once a minute), MB: what a leak grows. */
+  heapAfterGcMB?: number;
 }
 
 export interface SoakSample {
@@ -35,7 +39,14 @@ export interface SoakSample {
   processes: Record<SoakProcess, ProcessSample | null>;
 }
 
-export const SOAK_METRICS = ["rssMB", "fds", "sockets", "lagP99Ms"] as const;
+export const SOAK_METRICS = [
+  "rssMB",
+  "heapUsedMB",
+  "heapAfterGcMB",
+  "fds",
+  "sockets",
+  "lagP99Ms",
+] as const;
 export type SoakMetric = (typeof SOAK_METRICS)[number];
 
 export type SoakTrends = Record<SoakProcess, Partial<Record<SoakMetric, Trend>>>;
