@@ -206,6 +206,11 @@ async function measure(
   const { samples } = sampler;
   const trends = trendsOf(samples);
   const chart = memoryChart(samples, `RSS over a ${String(minutes)}-minute soak (MB)`);
+  const heapChart = memoryChart(
+    samples,
+    `V8 heap after a full GC over a ${String(minutes)}-minute soak (MB)`,
+    "heapAfterGcMB",
+  );
   const loads = samples.map((s) => s.load1);
   const file = await saveSoak(startedAt, {
     benchmark: "soak",
@@ -244,6 +249,7 @@ async function measure(
     },
     trends,
     memoryChart: chart,
+    heapChart,
     samples,
   });
   ctx.logger.info({ file }, "soak samples saved");

@@ -5,6 +5,7 @@ import type { ProcessSample, SoakSample } from "./soak-series.js";
 const reading = (rssMB: number): ProcessSample => ({
   processes: 1,
   rssMB,
+  heapAfterGcMB: rssMB / 4,
   fds: 30,
   sockets: 10,
   cpuSeconds: 1,
@@ -42,5 +43,12 @@ describe("soak chart", () => {
   it("soak chart - a process not read in a minute keeps the minute before's value", () => {
     const chart = memoryChart([sample(0, 100, 80), sample(70, 100, null)], "RSS");
     expect(chart).toContain("    line [80, 80]");
+  });
+
+  it("soak chart - the heap after GC is drawn the same way, on its own axis", () => {
+    const chart = memoryChart([sample(0, 100, 80), sample(70, 120, 84)], "heap", "heapAfterGcMB");
+    expect(chart).toContain('    y-axis "heap after GC (MB)" 0 --> 100');
+    expect(chart).toContain("    line [25, 30]");
+    expect(chart).toContain("    line [20, 21]");
   });
 });

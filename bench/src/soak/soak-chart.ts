@@ -1,9 +1,16 @@
-// The memory chart of docs/performance.md, drawn from a soak's samples: a
+// The memory charts of docs/performance.md, drawn from a soak's samples: a
 // mermaid xychart-beta, one line per process, one point per minute (the last
-// sample of each minute), in the order operator, agent, dashboard.
+// sample of each minute), in the order operator, agent, dashboard. RSS by
+// default; the heap after a full GC is drawn the same way.
 import { SOAK_PROCESSES, type SoakSample } from "./soak-series.js";
 
-export function memoryChart(samples: readonly SoakSample[], title: string): string {
+const AXES = { rssMB: "RSS (MB)", heapAfterGcMB: "heap after GC (MB)" } as const;
+
+export function memoryChart(
+  samples: readonly SoakSample[],
+  title: string,
+  metric: keyof typeof AXES = "rssMB",
+): string {
   const minutes = Math.floor((samples.at(-1)?.t ?? 0) / 60);
   const perMinute = Array.from({ length: minutes + 1 }, (_, m) =>
     samples.filter((s) => s.t < (m + 1) * 60 && s.t >= m * 60).at(-1),
@@ -11,7 +18,7 @@ export function memoryChart(samples: readonly SoakSample[], title: string): stri
   // A minute without a reading of a process (a slow sample) repeats the minute before.
   const lines = SOAK_PROCESSES.map((name) => {
     let previous = 0;
-    return perMinute.map((s) => (previous = Math.round(s?.processes[name]?.rssMB ?? previous)));
+    return perMinute.map((s) => (previous = Math.round(s?.processes[name]?.[metric] ?? previous)));
   });
   const top = Math.max(0, ...lines.flat());
   const ceiling = Math.ceil((top * 1.1) / 50) * 50;
@@ -19,7 +26,7 @@ export function memoryChart(samples: readonly SoakSample[], title: string): stri
     "xychart-beta",
     `    title "${title}"`,
     `    x-axis "minutes" 0 --> ${String(minutes)}`,
-    `    y-axis "RSS (MB)" 0 --> ${String(ceiling)}`,
+    `    y-axis "${AXES[metric]}" 0 --> ${String(ceiling)}`,
     ...lines.map((line) => `    line [${line.join(", ")}]`),
   ].join("\n");
 }
