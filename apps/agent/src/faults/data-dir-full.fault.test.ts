@@ -139,5 +139,6 @@ describe("fault - the agent's data dir on a full filesystem", () => {
     );
     expect(saved.some((e) => e.deployment === during)).toBe(true);
     await world.expectConsistent();
+    console.log(`[measure] space back -> world consistent: ${Date.now() - freedAt} ms`);
   });
 });

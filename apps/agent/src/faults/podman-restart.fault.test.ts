@@ -90,6 +90,7 @@ describe("fault - podman service restart", () => {
       timeoutMs: WAIT_MS,
     });
     await world.expectConsistent();
+    console.log(`[measure] podman service back -> world consistent: ${Date.now() - backAt} ms`);
 
     // The event stream is followed again: a kill is seen at once, not at the 10-minute resync.
     const sinceKill = status.history.length;
