@@ -201,7 +201,7 @@ describe("fault - identity outages under a connected device", { timeout: 120_000
     }
     await appliedWhile("once the API server is back");
     await world.expectConsistent();
-    // The operators lost their Lease while it was away: restarted, one leads again.
+    // Includes the operators keeping, or if it was away longer than the lease retaking, their Lease.
     console.log(`[measure] API server back -> world consistent: ${Date.now() - backAt} ms`);
   });
 
