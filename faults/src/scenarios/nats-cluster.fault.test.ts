@@ -8,7 +8,7 @@
 import { BUCKET_DESIRED_STATE, desiredStateKey } from "@fleet/contracts";
 import { platformConnection, waitUntil } from "@fleet/local-platform/testing";
 import { deploymentContainers } from "@fleet/operator/testing/fleet";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager, type ConsumerInfo } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -52,15 +52,18 @@ function plans(w: FaultWorld, prefix: string, count: number): Map<string, Deploy
   return plans;
 }
 
-/** The node that holds `device`'s desired-state watch: the server of its bound consumer on the device's keys. */
-async function watchNode(admin: NatsConnection, device: string): Promise<string | undefined> {
+/** `device`'s desired-state watch: its bound consumer (a subscriber listens) on the device's keys. */
+async function watchConsumer(
+  admin: NatsConnection,
+  device: string,
+): Promise<ConsumerInfo | undefined> {
   const filter = `$KV.${BUCKET_DESIRED_STATE}.${device}.>`;
   const jsm = await jetstreamManager(admin);
   for await (const consumer of jsm.consumers.list(DESIRED_STATE_STREAM)) {
     const { filter_subject: one, filter_subjects: many } = consumer.config;
     const filters = many ?? (one === undefined ? [] : [one]);
     // Orphans of earlier watches (no subscriber since a reconnect) are not push-bound.
-    if (consumer.push_bound && filters.includes(filter)) return consumer.cluster?.leader;
+    if (consumer.push_bound && filters.includes(filter)) return consumer;
   }
   return undefined;
 }
@@ -75,34 +78,62 @@ async function clientNode(device: string): Promise<string | undefined> {
   return undefined;
 }
 
-/**
- * A real device whose watch lives on another node than its connection, and
- * that node: killing it leaves the device connected, so nothing but the
- * watch's own liveness check can notice.
- */
-async function deviceWatchedFromAfar(w: FaultWorld): Promise<{ device: string; node: string }> {
-  let found: { device: string; node: string } | undefined;
-  const seen: string[] = [];
+interface WatchPlacement {
+  device: string;
+  consumer: ConsumerInfo;
+  /** The node holding the consumer. */
+  node: string;
+  /** The node the device is connected to. */
+  client: string;
+}
+
+/** Where each real device's watch and connection are, once every one has both. */
+async function watchPlacements(w: FaultWorld): Promise<WatchPlacement[]> {
+  const placements = new Map<string, WatchPlacement>();
   await waitUntil(
     async () => {
-      seen.length = 0;
       for (const device of w.realDevices) {
-        const [node, client] = [await watchNode(w.admin, device), await clientNode(device)];
-        seen.push(`${device}: watch on ${node}, connected to ${client}`);
-        if (node !== undefined && client !== undefined && node !== client) found = { device, node };
+        const [consumer, client] = [await watchConsumer(w.admin, device), await clientNode(device)];
+        const node = consumer?.cluster?.leader;
+        if (consumer === undefined || node === undefined || client === undefined) return false;
+        placements.set(device, { device, consumer, node, client });
       }
-      return found !== undefined;
+      return true;
     },
-    {
-      what: "a real device whose desired-state watch is on another node than its connection",
-      timeoutMs: 30_000,
-      get hint() {
-        return seen.join("; ");
-      },
-    },
+    { what: "every real device watching and connected", timeoutMs: 30_000 },
   );
-  if (found === undefined) throw new Error("no device watched from another node");
-  return found;
+  return [...placements.values()];
+}
+
+/**
+ * A real device whose watch lives on another node than its connection:
+ * killing that node leaves the device connected, so nothing but the watch's
+ * own liveness check can notice. JetStream places each R1 watch consumer
+ * itself; when every watch sits on its device's own node, the watches are
+ * deleted and placed again as their agents reopen them.
+ */
+async function deviceWatchedFromAfar(w: FaultWorld): Promise<WatchPlacement> {
+  const rounds = 5;
+  for (let round = 1; round <= rounds; round++) {
+    const placements = await watchPlacements(w);
+    const afar = placements.find((p) => p.node !== p.client);
+    if (afar !== undefined) return afar;
+    console.log(
+      `[faults] round ${round}: every watch on its device's own node (${placements.map((p) => `${p.device} on ${p.node}`).join(", ")}); deleting them to be placed again`,
+    );
+    const jsm = await jetstreamManager(w.admin);
+    for (const { consumer } of placements)
+      await jsm.consumers.delete(DESIRED_STATE_STREAM, consumer.name);
+    for (const { device, consumer } of placements)
+      await waitUntil(
+        async () => {
+          const current = await watchConsumer(w.admin, device);
+          return current !== undefined && current.name !== consumer.name;
+        },
+        { what: `${device}'s watch reopened`, timeoutMs: 30_000 },
+      );
+  }
+  throw new Error(`no device watched from another node than its own after ${rounds} rounds`);
 }
 
 describe("faults - NATS cluster", () => {
