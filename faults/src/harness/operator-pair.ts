@@ -26,6 +26,8 @@ interface Replica {
   downOnPurpose: boolean;
 }
 
+const WORLD_START_WAIT_MS = 150_000;
+
 export class OperatorPair {
   readonly #replicas: Replica[] = [];
   #stopping = false;
@@ -34,13 +36,18 @@ export class OperatorPair {
 
   private constructor(private readonly options: OperatorPairOptions) {}
 
-  /** Starts replica a, waits until it leads, then replica b as its standby. */
+  /**
+   * Starts replica a, waits until it leads, then replica b as its standby.
+   * Generous waits: once, right after the previous scenario had restarted the
+   * API server, a fresh replica's first Deployment list took over 60 s (the
+   * API server's own request timeout) with nothing in either log.
+   */
   static async start(options: OperatorPairOptions): Promise<OperatorPair> {
     const pair = new OperatorPair(options);
     await pair.#start("a");
-    await pair.leader(60_000);
+    await pair.leader(WORLD_START_WAIT_MS);
     const b = await pair.#start("b");
-    await b.process.waitForState("standby", 60_000);
+    await b.process.waitForState("standby", WORLD_START_WAIT_MS);
     return pair;
   }
 
