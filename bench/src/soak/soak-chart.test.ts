@@ -45,6 +45,19 @@ describe("soak chart", () => {
     expect(chart).toContain("    line [80, 80]");
   });
 
+  it("soak chart - a minute before a process's first reading takes that reading, not 0", () => {
+    const beforeFirstGc = sample(0, 100, 80);
+    beforeFirstGc.processes.agent = {
+      processes: 1,
+      rssMB: 80,
+      fds: 30,
+      sockets: 10,
+      cpuSeconds: 1,
+    };
+    const chart = memoryChart([beforeFirstGc, sample(70, 100, 88)], "heap", "heapAfterGcMB");
+    expect(chart).toContain("    line [22, 22]");
+  });
+
   it("soak chart - the heap after GC is drawn the same way, on its own axis", () => {
     const chart = memoryChart([sample(0, 100, 80), sample(70, 120, 84)], "heap", "heapAfterGcMB");
     expect(chart).toContain('    y-axis "heap after GC (MB)" 0 --> 100');

@@ -15,9 +15,11 @@ export function memoryChart(
   const perMinute = Array.from({ length: minutes + 1 }, (_, m) =>
     samples.filter((s) => s.t < (m + 1) * 60 && s.t >= m * 60).at(-1),
   );
-  // A minute without a reading of a process (a slow sample) repeats the minute before.
+  // A minute without a reading of a process (a slow sample) repeats the minute
+  // before; before its first reading (no forced GC yet), it takes that reading.
   const lines = SOAK_PROCESSES.map((name) => {
-    let previous = 0;
+    const first = samples.map((s) => s.processes[name]?.[metric]).find((v) => v !== undefined);
+    let previous = Math.round(first ?? 0);
     return perMinute.map((s) => (previous = Math.round(s?.processes[name]?.[metric] ?? previous)));
   });
   const top = Math.max(0, ...lines.flat());
