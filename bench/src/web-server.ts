@@ -11,6 +11,8 @@ import type { Logger } from "./logger.js";
 export async function startDashboard(
   connection: PlatformConnection,
   logger: Logger,
+  /** Wraps the start of `next start` only (not the build), e.g. to preload a probe into the server. */
+  serve: (start: () => Promise<DashboardServer>) => Promise<DashboardServer> = (start) => start(),
 ): Promise<DashboardServer> {
   const layout = layoutFor(readPlatformEnv());
   await applyDashboardRbac(await kubeConfigFor("admin"));
@@ -19,9 +21,11 @@ export async function startDashboard(
   if (!build.upToDate)
     logger.info({ log: buildLog }, "building the dashboard (next build: minutes)");
   await build.run({ logFile: buildLog });
-  return serveDashboard(connection, {
-    port: layout.ports.web,
-    logFile: join(layout.logDir, "bench-dashboard.log"),
-    logLevel: "warn",
-  });
+  return serve(() =>
+    serveDashboard(connection, {
+      port: layout.ports.web,
+      logFile: join(layout.logDir, "bench-dashboard.log"),
+      logLevel: "warn",
+    }),
+  );
 }

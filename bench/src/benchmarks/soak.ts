@@ -93,8 +93,9 @@ export const soak: Benchmark = async (ctx) => {
     timeoutMs: 60_000,
   });
 
-  const web = await withNodeOptions(`--import=${probes.module}`, () =>
-    startDashboard(ctx.connection, ctx.logger),
+  // The probe goes into the server only, not into a `next build` that may come first.
+  const web = await startDashboard(ctx.connection, ctx.logger, (serve) =>
+    withNodeOptions(`--import=${probes.module}`, serve),
   );
   ctx.defer(() => web.stop());
 
