@@ -19,7 +19,7 @@ import { EVENT_RING_FILE } from "../status/event-ring.js";
 import { startAgentProcess } from "../testing/agent-process.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
 import { StatusFollower } from "../testing/kv.js";
-import { keyContainers } from "../testing/podman.js";
+import { keyContainer } from "../testing/podman.js";
 import { mountSmallFilesystem, type SmallFilesystem } from "../testing/full-disk.js";
 
 const WAIT_MS = 30_000;
@@ -71,9 +71,7 @@ describe("fault - the agent's data dir on a full filesystem", () => {
 
     const before = await desired("before");
     await status.next(runs(before), { what: "the first deployment Running", timeoutMs: WAIT_MS });
-    const [container] = await keyContainers(fx.podman, device.device, before);
-    if (container === undefined) throw new Error("no container for the first deployment");
-    const startedAt = (await inspectContainer(fx.podman, container.id))?.State.StartedAt;
+    const container = await keyContainer(fx.podman, device.device, before);
     await world.expectConsistent();
 
     const filler = await disk.fill();
@@ -103,7 +101,7 @@ describe("fault - the agent's data dir on a full filesystem", () => {
     expect(exited).toBe(false);
     const kept = await inspectContainer(fx.podman, container.id);
     expect(kept?.State.Running).toBe(true);
-    expect(kept?.State.StartedAt).toBe(startedAt);
+    expect(kept?.State.StartedAt).toBe(container.startedAt);
 
     await rm(filler);
     const freedAt = Date.now();

@@ -14,7 +14,7 @@ import { freePort, startServer, stopServer, waitUntil } from "@fleet/local-platf
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectContainer, killContainer } from "../podman/containers.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
-import { keyContainers, servedTag } from "../testing/podman.js";
+import { keyContainer, servedTag } from "../testing/podman.js";
 
 const WAIT_MS = 30_000;
 
@@ -48,9 +48,7 @@ describe("fault - podman service restart", () => {
       what: "the first deployment Running",
       timeoutMs: WAIT_MS,
     });
-    const [container] = await keyContainers(fx.podman, device, before.key);
-    if (container === undefined) throw new Error("no container for the first deployment");
-    const startedAt = (await inspectContainer(fx.podman, container.id))?.State.StartedAt;
+    const container = await keyContainer(fx.podman, device, before.key);
     await world.expectConsistent();
 
     await stopServer("podman-service");
@@ -84,7 +82,7 @@ describe("fault - podman service restart", () => {
     );
     const kept = await inspectContainer(fx.podman, container.id);
     expect(kept?.State.Running).toBe(true);
-    expect(kept?.State.StartedAt).toBe(startedAt);
+    expect(kept?.State.StartedAt).toBe(container.startedAt);
     await waitUntil(async () => (await servedTag(during.port)) === "1.0", {
       what: "the deployment written meanwhile serving",
       timeoutMs: WAIT_MS,

@@ -14,7 +14,7 @@ import { DESIRED_STATE_STREAM } from "../nats/desired-consumer.js";
 import { inspectContainer } from "../podman/containers.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
 import { nginxService, putDesired } from "../testing/kv.js";
-import { keyContainers, servedTag } from "../testing/podman.js";
+import { keyContainer, keyContainers, servedTag } from "../testing/podman.js";
 
 /** The device's watch consumer: push-bound (a subscriber listens) on the device's own keys. */
 async function watchConsumer(
@@ -48,9 +48,7 @@ describe("agent - lost watch consumer", () => {
       what: "Running",
       timeoutMs: 30_000,
     });
-    const [container] = await keyContainers(fx.podman, device, key);
-    if (container === undefined) throw new Error("no container");
-    const startedAt = (await inspectContainer(fx.podman, container.id))?.State.StartedAt;
+    const container = await keyContainer(fx.podman, device, key);
 
     const { nc } = fx.nats;
     const lost = await watchConsumer(nc, device);
@@ -75,7 +73,7 @@ describe("agent - lost watch consumer", () => {
     });
     const kept = await inspectContainer(fx.podman, container.id);
     expect(kept?.State.Running).toBe(true);
-    expect(kept?.State.StartedAt).toBe(startedAt);
+    expect(kept?.State.StartedAt).toBe(container.startedAt);
 
     const changedAt = Date.now();
     await putDesired(fx.nats.desired, { ...target, generation: 2 }, [nginxService("1.1", port)]);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectContainer } from "../podman/containers.js";
 import { createFixture, type Fixture } from "../testing/fixture.js";
 import { connectTestNats, nginxService, putDesired, type TestNats } from "../testing/kv.js";
-import { keyContainers, servedTag } from "../testing/podman.js";
+import { keyContainer, keyContainers, servedTag } from "../testing/podman.js";
 
 describe("agent - NATS outage", () => {
   let fx: Fixture;
@@ -30,9 +30,7 @@ describe("agent - NATS outage", () => {
       what: "Running",
       timeoutMs: 30_000,
     });
-    const [container] = await keyContainers(fx.podman, device, key);
-    if (container === undefined) throw new Error("no container");
-    const startedAt = (await inspectContainer(fx.podman, container.id))?.State.StartedAt;
+    const container = await keyContainer(fx.podman, device, key);
 
     await stopServer("nats-server");
     // While NATS is away the workload is untouched and still serves.
@@ -46,7 +44,7 @@ describe("agent - NATS outage", () => {
     // The same container, never restarted, across the outage.
     const after = await inspectContainer(fx.podman, container.id);
     expect(after?.State.Running).toBe(true);
-    expect(after?.State.StartedAt).toBe(startedAt);
+    expect(after?.State.StartedAt).toBe(container.startedAt);
 
     // Read the key itself over a fresh connection (the test's own watch and connection
     // need their own time to recover) and time the agent by its heartbeat's timestamp.

@@ -2,7 +2,12 @@
 // uses: find a device's containers by the agent's labels, and clean them up.
 import { LABELS, ownerLabels } from "@fleet/contracts";
 import { PodmanClient } from "../podman/client.js";
-import { listContainers, removeContainer, type ContainerSummary } from "../podman/containers.js";
+import {
+  inspectContainer,
+  listContainers,
+  removeContainer,
+  type ContainerSummary,
+} from "../podman/containers.js";
 
 export function deviceContainers(
   podman: PodmanClient,
@@ -17,6 +22,20 @@ export async function keyContainers(
   key: string,
 ): Promise<ContainerSummary[]> {
   return listContainers(podman, { ...ownerLabels(device), [LABELS.deploymentKey]: key });
+}
+
+/** The container the agent runs for `key`, and when it started: to show later that it was kept. */
+export async function keyContainer(
+  podman: PodmanClient,
+  device: string,
+  key: string,
+): Promise<{ id: string; startedAt: string | undefined }> {
+  const [container] = await keyContainers(podman, device, key);
+  if (container === undefined) throw new Error(`no container for ${key}`);
+  return {
+    id: container.id,
+    startedAt: (await inspectContainer(podman, container.id))?.State.StartedAt,
+  };
 }
 
 /** Removes every container the agent of `device` created. */
