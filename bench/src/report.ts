@@ -38,15 +38,21 @@ export function printTable(benchmark: string, figures: readonly Figure[]): void 
     f.target ?? "",
   ]);
   const header = ["figure", "value", "n", "p50", "p95", "p99", "floor", "ratio", "target"];
+  process.stdout.write(`\n== ${benchmark} ==\n${formatTable(header, rows)}\n`);
+}
+
+/** Columns padded to their widest cell, two spaces apart; one line per row, the header first. */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]): string =>
+  const line = (cells: readonly string[]): string =>
     cells
       .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join("  ")
       .trimEnd();
-  process.stdout.write(`\n== ${benchmark} ==\n${line(header)}\n`);
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
-  process.stdout.write("\n");
+  return [header, ...rows].map((cells) => `${line(cells)}\n`).join("");
 }
 
 export async function saveRun(run: BenchRun): Promise<string> {

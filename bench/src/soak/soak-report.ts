@@ -5,6 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
+import { formatTable } from "../report.js";
 import type { Trend } from "./trend.js";
 import { SOAK_METRICS, SOAK_PROCESSES, type SoakTrends } from "./soak-series.js";
 
@@ -46,13 +47,6 @@ export function printSoakSummary(trends: SoakTrends, minutes: number, chart: str
       ]);
     }
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  process.stdout.write(`\n== soak: ${String(minutes)} min ==\n${line(header)}\n`);
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+  process.stdout.write(`\n== soak: ${String(minutes)} min ==\n${formatTable(header, rows)}`);
   process.stdout.write(`\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n`);
 }
