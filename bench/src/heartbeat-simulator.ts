@@ -24,6 +24,23 @@ export type ReportOf = (device: string) => Omit<DeploymentReport, "lastEventAt">
 /** The agent version every simulated device reports. */
 export const SIM_AGENT_VERSION = "bench-sim";
 
+/** One simulated device's heartbeat: now, as the simulated agent version, with these reports. */
+export async function putSimulatedHeartbeat(
+  bucket: KV,
+  device: string,
+  deployments: Record<string, Omit<DeploymentReport, "lastEventAt">>,
+): Promise<void> {
+  await bucket.put(
+    agentStatusKey(device),
+    encodeAgentStatus({
+      deviceId: device,
+      agentVersion: SIM_AGENT_VERSION,
+      lastHeartbeatAt: new Date().toISOString(),
+      deployments,
+    }),
+  );
+}
+
 export class HeartbeatSimulator {
   readonly failing = new Set<string>();
   /** Heartbeats acknowledged so far (the rate achieved, against the one intended). */
@@ -82,15 +99,7 @@ export class HeartbeatSimulator {
           ? { phase: "Failed" as const, lastError: "simulated failure" }
           : { phase: "Running" as const }
         : this.reportOf(device);
-    await bucket.put(
-      agentStatusKey(device),
-      encodeAgentStatus({
-        deviceId: device,
-        agentVersion: SIM_AGENT_VERSION,
-        lastHeartbeatAt: new Date().toISOString(),
-        deployments: report === undefined ? {} : { [key]: report },
-      }),
-    );
+    await putSimulatedHeartbeat(bucket, device, report === undefined ? {} : { [key]: report });
     this.puts += 1;
     const now = performance.now();
     const last = this.#lastBeat[i] ?? 0;

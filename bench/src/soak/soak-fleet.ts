@@ -11,7 +11,6 @@ import {
   agentStatusKey,
   decodeDesiredState,
   desiredStateKey,
-  encodeAgentStatus,
   parseDesiredStateKey,
   type DeploymentReport,
 } from "@fleet/contracts";
@@ -19,7 +18,7 @@ import { connectAsAdmin, type PlatformConnection } from "@fleet/local-platform/t
 import { KvWatchInclude, Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as delay } from "node:timers/promises";
-import { SIM_AGENT_VERSION } from "../heartbeat-simulator.js";
+import { putSimulatedHeartbeat } from "../heartbeat-simulator.js";
 import type { Logger } from "../logger.js";
 
 const TICK_MS = 100;
@@ -155,15 +154,7 @@ export class SoakFleet {
     for (const [key, held] of this.#held.get(device) ?? []) {
       deployments[key] = { phase: held.running ? "Running" : "Pending", revision: held.revision };
     }
-    await bucket.put(
-      agentStatusKey(device),
-      encodeAgentStatus({
-        deviceId: device,
-        agentVersion: SIM_AGENT_VERSION,
-        lastHeartbeatAt: new Date().toISOString(),
-        deployments,
-      }),
-    );
+    await putSimulatedHeartbeat(bucket, device, deployments);
     this.puts += 1;
   }
 
